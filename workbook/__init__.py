@@ -1,0 +1,55 @@
+"""Drehbuch Digitale Kommune: a policy workbook for German municipalities.
+
+The public API is small and imported lazily, so ``import workbook`` is fast:
+
+    >>> import workbook
+    >>> kreise = workbook.load_kreise()          # 401 Kreise with sources
+    >>> params = workbook.load_parameters()      # parameter records
+    >>> table = workbook.project(ags=["05315"])  # long result table
+"""
+
+from __future__ import annotations
+
+from .errors import (
+    BatchError,
+    DataError,
+    InputFileError,
+    ParameterError,
+    ScenarioError,
+    SelectionError,
+    WorkbookError,
+)
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "load_kreise": "workbook.datasets",
+    "load_boundaries": "workbook.datasets",
+    "load_neighbours": "workbook.datasets",
+    "find_kreis": "workbook.datasets",
+    "import_file": "workbook.datasets",
+    "load_parameters": "workbook.params",
+    "load_scenarios": "workbook.params",
+    "load_scenario": "workbook.params",
+    "project": "workbook.engine",
+}
+
+__all__ = [
+    "BatchError",
+    "DataError",
+    "InputFileError",
+    "ParameterError",
+    "ScenarioError",
+    "SelectionError",
+    "WorkbookError",
+    "__version__",
+    *_LAZY,
+]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'workbook' has no attribute {name!r}")

@@ -1,0 +1,122 @@
+"""The ``workbook`` command.
+
+All argument parsing lives here; each handler imports its layer lazily, so
+``workbook --help`` is instant and a failure in one layer never breaks the
+others. A user's mistake (any ``WorkbookError``) is printed as one message,
+never as a traceback, and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .errors import WorkbookError
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="workbook",
+        description="Drehbuch Digitale Kommune: scenarios, reports and dashboards for German Kreise.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    # -- data -------------------------------------------------------------
+    p_data = sub.add_parser("data", help="inspect and validate the base data")
+    data_sub = p_data.add_subparsers(dest="data_command", metavar="ACTION")
+    data_sub.required = True
+    p_check = data_sub.add_parser("check", help="validate the shipped data and print a summary")
+    p_check.set_defaults(handler="workbook.datasets:cli_check")
+    p_dict = data_sub.add_parser("dictionary", help="print the data dictionary (Markdown)")
+    p_dict.set_defaults(handler="workbook.schema:cli_dictionary")
+
+    # -- import -----------------------------------------------------------
+    p_imp = sub.add_parser("import", help="import a municipality's own figures (CSV, Excel, INKAR)")
+    p_imp.add_argument("file", help="CSV, XLSX or INKAR export")
+    p_imp.add_argument("--dry-run", action="store_true", help="check and report, change nothing")
+    p_imp.add_argument("--map", action="append", default=[], metavar="HEADER=column",
+                       help="map a header of the file onto a registry column (repeatable)")
+    p_imp.add_argument("--sheet", default=None, help="Excel sheet name (default: the first)")
+    p_imp.add_argument("--reset", action="store_true",
+                       help="remove the local overlay instead of importing (FILE is ignored)")
+    p_imp.set_defaults(handler="workbook.datasets:cli_import")
+
+    # -- scenarios --------------------------------------------------------
+    p_sc = sub.add_parser("scenarios", help="list, show and validate scenarios")
+    sc_sub = p_sc.add_subparsers(dest="scenarios_command", metavar="ACTION")
+    sc_sub.required = True
+    p_list = sc_sub.add_parser("list", help="list the scenarios")
+    p_list.set_defaults(handler="workbook.params:cli_list")
+    p_show = sc_sub.add_parser("show", help="show one scenario and what it changes")
+    p_show.add_argument("scenario", help="scenario id (S0..S5) or a YAML file")
+    p_show.set_defaults(handler="workbook.params:cli_show")
+    p_val = sc_sub.add_parser("validate", help="validate a scenario or parameter YAML file")
+    p_val.add_argument("file")
+    p_val.set_defaults(handler="workbook.params:cli_validate")
+
+    # -- project ----------------------------------------------------------
+    p_proj = sub.add_parser("project", help="project all topics 2021-2030 with uncertainty bands")
+    p_proj.add_argument("--ags", default="all", help="AGS list (comma-separated) or 'all'")
+    p_proj.add_argument("--scenario", default="all", help="scenario ids (comma-separated), a YAML file, or 'all'")
+    p_proj.add_argument("--draws", type=int, default=1000, help="Monte Carlo draws per scenario (0 = defaults only)")
+    p_proj.add_argument("--seed", type=int, default=20211, help="random seed (stored with the results)")
+    p_proj.add_argument("--topics", default="all", help="topics (comma-separated) or 'all'")
+    p_proj.add_argument("--out", default=None, help="output file (.csv, .xlsx or .parquet); default: stdout summary")
+    p_proj.set_defaults(handler="workbook.engine:cli_project")
+
+    # -- batch ------------------------------------------------------------
+    p_batch = sub.add_parser("batch", help="render one report per Kreis (Papermill)")
+    p_batch.add_argument("--ags", default=None, help="AGS list (comma-separated); default: all 401")
+    p_batch.add_argument("--ags-file", default=None, help="file with one AGS per line")
+    p_batch.add_argument("--land", default=None, help="Land AGS (2 digits) or name, comma-separated")
+    p_batch.add_argument("--kreis-type", default=None, help="Kreis type(s), comma-separated")
+    p_batch.add_argument("--scenario", default="all", help="scenario ids (comma-separated) or 'all'")
+    p_batch.add_argument("--draws", type=int, default=1000)
+    p_batch.add_argument("--seed", type=int, default=20211)
+    p_batch.add_argument("--out", default="reports", help="output folder")
+    p_batch.add_argument("--workers", type=int, default=None, help="local workers (default: CPU cores)")
+    p_batch.add_argument("--scheduler", default=None, help="Dask scheduler address tcp://HOST:PORT")
+    p_batch.add_argument("--resume", action="store_true", help="skip reports that are up to date")
+    p_batch.add_argument("--timeout", type=float, default=300.0, help="seconds per report")
+    p_batch.add_argument("--pdf", action="store_true", help="also print each report to PDF (chromium)")
+    p_batch.add_argument("--notebook", default=None, help="report notebook (default: notebooks/bericht.ipynb)")
+    p_batch.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p_batch.set_defaults(handler="workbook.batch:cli_batch")
+
+    # -- dashboard --------------------------------------------------------
+    p_dash = sub.add_parser("dashboard", help="serve the Voila dashboards")
+    p_dash.add_argument("--port", type=int, default=8866)
+    p_dash.add_argument("--ip", default="127.0.0.1", help="bind address (default: loopback only)")
+    p_dash.add_argument("--no-browser", action="store_true")
+    p_dash.set_defaults(handler="workbook.dashboard:cli_dashboard")
+
+    return parser
+
+
+def _resolve(handler: str):
+    module_name, func_name = handler.split(":")
+    import importlib
+
+    module = importlib.import_module(module_name)
+    return getattr(module, func_name)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    try:
+        func = _resolve(args.handler)
+        result = func(args)
+    except WorkbookError as exc:
+        print(f"Fehler / error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Abgebrochen / interrupted.", file=sys.stderr)
+        return 130
+    return int(result or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

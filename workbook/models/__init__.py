@@ -1,0 +1,1 @@
+"""Topic models: pure, vectorised numpy functions (see docs/architecture.md)."""
