@@ -1,0 +1,234 @@
+"""Parameter panels and pickers: widget changes reach the model input, hostile values do not."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+import traitlets
+
+from workbook.errors import ParameterError, ScenarioError, SelectionError
+from workbook.widgets import (
+    Debouncer,
+    KreisPicker,
+    ParameterPanel,
+    ScenarioPicker,
+    clean_value,
+    source_note,
+)
+
+REF = {"title": "Bonn: vollständig digitale Leistungen", "publisher": "Bundesstadt Bonn", "year": 2022}
+RECORDS = [
+    {"key": "ddi.verw.rate", "label_de": "Wachstumsrate Online-Verwaltung", "unit": "1/Jahr",
+     "status": "derived", "reference": REF, "default": 0.35, "min": 0.15, "max": 0.6,
+     "lever": "kommune", "step": 0.01, "explain_de": "Wie schnell Leistungen online gehen."},
+    {"key": "coop.fixed_cost", "label_de": "Fixkosten je Dienst", "unit": "EUR", "status": "assumption",
+     "reference": {"title": "KGSt 2016", "publisher": "KGSt", "year": 2016}, "default": 200_000.0,
+     "min": 50_000.0, "max": 300_000.0, "lever": "markt", "step": 1000.0, "explain_de": "Kosten."},
+    {"key": "tele.cap", "label_de": "Obergrenze Videosprechstunde", "unit": "1", "status": "fact",
+     "reference": {"title": "Vergütungsgrenze", "publisher": "KBV", "year": 2022}, "default": 0.3,
+     "min": 0.3, "max": 0.3, "lever": "bund_land"},
+]
+
+
+@pytest.fixture
+def panel():
+    return ParameterPanel(RECORDS, debounce=0)
+
+
+def test_panel_groups_levers_by_owner_in_fixed_order(panel):
+    assert panel.groups == ["kommune", "bund_land", "markt"]
+    titles = [panel.accordion.get_title(i) for i in range(3)]
+    assert titles == ["Hebel der Kommune (1)", "Bund und Land (1)", "Markt und Bevölkerung (1)"]
+
+
+def test_slider_takes_range_step_and_default_from_the_record(panel):
+    s = panel.sliders["ddi.verw.rate"]
+    assert (s.min, s.max, s.step, s.value) == (0.15, 0.6, 0.01, 0.35)
+    assert panel.values() == {"ddi.verw.rate": 0.35, "coop.fixed_cost": 200_000.0, "tele.cap": 0.3}
+
+
+def test_row_shows_label_badge_help_and_source(panel):
+    html_text = " ".join(w.value for w in panel.widget.children[1].children[0].children[0].children
+                         if hasattr(w, "value") and isinstance(w.value, str))
+    assert "Wachstumsrate Online-Verwaltung" in html_text
+    assert "abgeleitet" in html_text                      # badge for status derived
+    assert "Wie schnell Leistungen online gehen." in html_text
+    assert "Spanne 0,15 bis 0,60 1/Jahr" in html_text
+    assert "Quelle: Bonn: vollständig digitale Leistungen, Bundesstadt Bonn 2022" in html_text
+
+
+def test_changing_a_slider_changes_the_model_input(panel):
+    seen = []
+    panel.observe(seen.append)
+    panel.sliders["ddi.verw.rate"].value = 0.5
+    assert seen[-1]["ddi.verw.rate"] == 0.5
+    assert panel.overrides() == {"ddi.verw.rate": 0.5}
+    assert "Wachstumsrate Online-Verwaltung = 0,50 1/Jahr" in panel.changed_text()
+
+
+def test_client_raising_max_and_value_is_clamped_to_the_record(panel):
+    slider = panel.sliders["ddi.verw.rate"]
+    # what a websocket message does: set_state with the client's values
+    slider.set_state({"max": 1e9, "value": 1e9})
+    assert slider.max == 0.6                         # trait restored from the record
+    assert panel.values()["ddi.verw.rate"] == 0.6
+    slider.set_state({"min": -1e9, "value": -5.0})
+    assert slider.min == 0.15
+    assert panel.values()["ddi.verw.rate"] == 0.15
+
+
+def test_nan_and_infinity_fall_back_to_the_default(panel):
+    slider = panel.sliders["coop.fixed_cost"]
+    slider.set_state({"value": float("nan")})
+    assert panel.values()["coop.fixed_cost"] == 200_000.0
+    assert slider.value == 200_000.0                     # the widget shows what the model uses
+    assert "keine Zahl" in panel.notes.get("coop.fixed_cost", "") or slider.value == 200_000.0
+
+
+def test_wrong_type_from_a_client_is_rejected_and_changes_nothing(panel):
+    slider = panel.sliders["coop.fixed_cost"]
+    slider.value = 100_000.0
+    with pytest.raises(traitlets.TraitError):
+        slider.set_state({"value": "abc"})
+    assert panel.values()["coop.fixed_cost"] == 100_000.0
+
+
+@pytest.mark.parametrize("raw, expected, note", [
+    (0.4, 0.4, None),
+    (0.9, 0.6, "begrenzt"),
+    (-3, 0.15, "begrenzt"),
+    (float("inf"), 0.35, "keine Zahl"),
+    (float("nan"), 0.35, "keine Zahl"),
+    ("0.5", 0.35, "keine Zahl"),
+    (True, 0.35, "keine Zahl"),
+    (None, 0.35, "keine Zahl"),
+])
+def test_clean_value(raw, expected, note):
+    value, msg = clean_value(RECORDS[0], raw)
+    assert value == expected and not math.isnan(value)
+    assert (msg is None) if note is None else (note in msg)
+
+
+def test_reset_one_and_all(panel):
+    panel.sliders["ddi.verw.rate"].value = 0.2
+    panel.sliders["coop.fixed_cost"].value = 60_000.0
+    panel.reset(["ddi.verw.rate"])
+    assert panel.overrides() == {"coop.fixed_cost": 60_000.0}
+    panel.reset_button.click()
+    assert panel.overrides() == {}
+
+
+def test_set_values_clamps_and_refuses_unknown_keys(panel):
+    panel.set_values({"ddi.verw.rate": 5})
+    assert panel.values()["ddi.verw.rate"] == 0.6
+    with pytest.raises(ParameterError, match="ddi.verw.rat'"):
+        panel.set_values({"ddi.verw.rat": 0.3})
+
+
+def test_unknown_key_for_a_panel_is_refused():
+    with pytest.raises(ParameterError, match="nope"):
+        ParameterPanel(RECORDS, keys=["nope"])
+
+
+def test_debouncer_without_loop_calls_at_once():
+    calls = []
+    d = Debouncer(lambda: calls.append(1), delay=0.5)
+    d()
+    d()
+    assert calls == [1, 1] and not d.pending
+
+
+def test_debouncer_in_a_running_loop_coalesces():
+    import asyncio
+
+    calls = []
+
+    async def main():
+        d = Debouncer(lambda: calls.append(1), delay=0.05)
+        for _ in range(5):
+            d()
+        assert d.pending
+        await asyncio.sleep(0.2)
+
+    asyncio.run(main())
+    assert calls == [1]
+
+
+def test_source_note():
+    assert source_note(RECORDS[1]) == "Quelle: KGSt 2016, KGSt 2016 · Annahme"
+
+
+def test_panel_builds_from_the_real_parameter_records():
+    from workbook.params import load_parameters
+
+    params = load_parameters()
+    panel = ParameterPanel(params, debounce=0)
+    assert set(panel.values()) == set(params)
+    for key, value in panel.values().items():
+        assert value == params[key].default
+    # every record lands in a group of its owner
+    assert set(panel.groups) <= {"kommune", "bund_land", "markt", "other"}
+
+
+KREISE = pd.DataFrame({
+    "ags": ["05315", "05316", "16069"],
+    "name": ["Köln", "Leverkusen", "Hildburghausen"],
+    "kreis_type": ["Kreisfreie Stadt", "Kreisfreie Stadt", "Landkreis"],
+    "land_name": ["Nordrhein-Westfalen", "Nordrhein-Westfalen", "Thüringen"],
+})
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("Hildburghausen (16069)", "16069"),
+    ("16069", "16069"),
+    ("5316", "05316"),
+    ("hildburg", "16069"),
+    ("köln", "05315"),
+])
+def test_kreis_picker_resolves_name_or_ags(typed, expected):
+    picker = KreisPicker("05315", kreise=KREISE)
+    picker.combo.value = typed
+    assert picker.ags == expected
+
+
+def test_kreis_picker_keeps_the_last_valid_kreis_on_bad_input():
+    picker = KreisPicker("05315", kreise=KREISE)
+    picker.combo.value = "Atlantis"
+    assert picker.ags == "05315"
+    assert "Kein Kreis passt zu 'Atlantis'" in picker.message.value
+    picker.combo.set_state({"value": "x" * 10_000})
+    assert picker.ags == "05315"
+    with pytest.raises(traitlets.TraitError):
+        picker.ags = "99999"
+    with pytest.raises(SelectionError, match="99999"):
+        KreisPicker("99999", kreise=KREISE)
+
+
+def test_kreis_picker_lists_all_401_kreise():
+    picker = KreisPicker("05315")
+    assert len(picker.combo.options) == 401
+    assert "Köln (05315)" in picker.combo.options
+
+
+class _Sc:
+    def __init__(self, sid, title):
+        self.id, self.title_de = sid, title
+        self.narrative_de, self.source_de = f"Erzählung {sid}", "Quelle X"
+
+
+def test_scenario_picker_validates_choice():
+    sc = {"S0": _Sc("S0", "Trend"), "S1": _Sc("S1", "Smart City")}
+    picker = ScenarioPicker(sc, value="S0", allow_all=True)
+    picker.dropdown.value = "S1"
+    assert picker.scenario == "S1" and picker.selected == ["S1"]
+    assert "Erzählung S1" in picker.narrative.value
+    picker.dropdown.value = "all"
+    assert picker.selected == ["S0", "S1"]
+    with pytest.raises(traitlets.TraitError):
+        picker.dropdown.set_state({"index": 17})
+    with pytest.raises(traitlets.TraitError):
+        picker.scenario = "S9"
+    with pytest.raises(ScenarioError, match="S9"):
+        ScenarioPicker(sc, value="S9")

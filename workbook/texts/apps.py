@@ -1,0 +1,117 @@
+"""German user-facing text of the notebook apps (widgets, pickers, notes).
+
+Keep every string a user sees in the notebooks and dashboards here, so that
+an English variant is one more module with the same names.
+"""
+
+from __future__ import annotations
+
+# -- parameter validation (workbook.notebook) -------------------------------
+PARAM_AGS_UNKNOWN = (
+    "Parameter 'ags': unbekannter Kreis {value!r}; erwartet wird ein fünfstelliger "
+    "Kreisschlüssel (AGS) eines der 401 Kreise, z. B. '05315' für Köln{hint}"
+)
+PARAM_AGS_TYPE = (
+    "Parameter 'ags': {value!r} ist kein Kreisschlüssel; erwartet wird Text mit "
+    "fünf Ziffern, z. B. '05315' für Köln"
+)
+PARAM_SCENARIO_UNKNOWN = (
+    "Parameter 'scenario': unbekanntes Szenario {value!r}; erwartet wird 'all', "
+    "eine der Kennungen {known} (auch mehrere, durch Komma getrennt) oder eine "
+    "Szenario-Datei (.yml)"
+)
+PARAM_SCENARIO_TYPE = (
+    "Parameter 'scenario': {value!r} ist kein Text; erwartet wird 'all' oder z. B. 'S0,S1'"
+)
+PARAM_INT = (
+    "Parameter '{name}': {value!r} ist keine ganze Zahl; erwartet wird eine ganze "
+    "Zahl zwischen {lo} und {hi}"
+)
+PARAM_INT_RANGE = (
+    "Parameter '{name}': {value!r} liegt außerhalb des erlaubten Bereichs; erwartet "
+    "wird eine ganze Zahl zwischen {lo} und {hi}"
+)
+PARAM_FLOAT = (
+    "Parameter '{name}': {value!r} ist keine endliche Zahl; erwartet wird eine Zahl "
+    "zwischen {lo} und {hi}"
+)
+PARAM_FLOAT_RANGE = (
+    "Parameter '{name}': {value!r} liegt außerhalb des erlaubten Bereichs; erwartet "
+    "wird eine Zahl zwischen {lo} und {hi}"
+)
+PARAM_BOOL = (
+    "Parameter '{name}': {value!r} ist kein Wahrheitswert; erwartet wird True oder False"
+)
+PARAM_CHOICE = (
+    "Parameter '{name}': {value!r} ist nicht erlaubt; erwartet wird einer der Werte {known}"
+)
+PARAM_UNKNOWN_EXTRA = (
+    "Unbekannter Notebook-Parameter '{name}'; dieses Notebook kennt: {known}"
+)
+QUERY_AGS_INVALID = (
+    "Der Kreisschlüssel {value!r} aus der Adresse (?ags=) ist unbekannt; "
+    "angezeigt wird stattdessen {name} ({ags})."
+)
+
+# -- parameter panel (workbook.widgets) -------------------------------------
+LEVER_GROUPS = {
+    "kommune": "Hebel der Kommune",
+    "bund_land": "Bund und Land",
+    "markt": "Markt und Bevölkerung",
+}
+LEVER_GROUP_OTHER = "Weitere Annahmen"
+STATUS_BADGES = {
+    "fact": ("Fakt", "veröffentlichte Zahl mit Quelle"),
+    "derived": ("abgeleitet", "aus veröffentlichten Zahlen berechnet"),
+    "assumption": ("Annahme", "Modellannahme: bitte prüfen und anpassen"),
+}
+RESET_ONE = "Standard"
+RESET_ONE_TOOLTIP = "auf den Standardwert {default} zurücksetzen"
+RESET_ALL = "Alle Annahmen zurücksetzen"
+PANEL_TITLE = "Annahmen und Hebel"
+PANEL_HINT = (
+    "Jeder Regler ist eine Annahme mit Einheit, Spanne und Quelle. "
+    "Geänderte Werte gelten für alle Szenarien dieser Ansicht."
+)
+RANGE_NOTE = "Spanne {lo} bis {hi} {unit} · Standard {default}"
+SOURCE_LINE = "Quelle: {source}"
+VALUE_CLAMPED = "Wert {value} lag außerhalb der Spanne und wurde auf {clamped} begrenzt."
+VALUE_REJECTED = "Wert {value!r} ist keine Zahl; verwendet wird der Standardwert {default}."
+
+# -- pickers ------------------------------------------------------------------
+KREIS_LABEL = "Kreis"
+KREIS_PLACEHOLDER = "Name oder Kreisschlüssel eingeben, z. B. Köln oder 05315"
+KREIS_UNKNOWN = "Kein Kreis passt zu {value!r}; es bleibt {name} ({ags})."
+KREIS_CHOSEN = "{name} ({ags}) · {kreis_type} · {land}"
+SCENARIO_LABEL = "Szenario"
+SCENARIO_ALL = "alle Szenarien"
+SCENARIO_UNKNOWN = "Unbekanntes Szenario {value!r}; es bleibt {current}."
+INDICATOR_LABEL = "Kennzahl"
+YEAR_LABEL = "Jahr"
+
+# -- app frame ------------------------------------------------------------------
+COMPUTING = "Berechne …"
+COMPUTED = "Berechnet in {ms} ms · {draws} Ziehungen · Startwert {seed}"
+ERROR_FRIENDLY = (
+    "Diese Einstellung lässt sich nicht berechnen: {message}. "
+    "Die Ansicht zeigt weiter das letzte gültige Ergebnis."
+)
+EXPORT_TITLE = "Export"
+EXPORT_CHART = "Diagramm"
+EXPORT_PNG = "Diagramm als PNG"
+EXPORT_SVG = "Diagramm als SVG"
+EXPORT_CSV = "Ergebnisse als CSV"
+EXPORT_XLSX = "Ergebnisse als Excel"
+EXPORT_YAML = "Einstellungen als Szenario (YAML)"
+EXPORT_READY = "Bereit zum Herunterladen: {links}"
+EXPORT_SCENARIO_TITLE = "Eigene Einstellungen ({ags} {name})"
+STATUS_ESTIMATE = "Schätzung"
+STATUS_FACT = "amtliche Zahl"
+STATUS_LOCAL = "eigene Daten der Kommune"
+STATUS_ASSUMPTION = "Annahme"
+STATUS_DERIVED = "abgeleitet"
+MODEL_RESULT = "Modellrechnung"
+NOTE_SEP = " · "
+HOW_TO_READ = "Wie lese ich das?"
+ASSUMPTIONS_CHANGED = "Geänderte Annahmen: {items}"
+ASSUMPTIONS_DEFAULT = "Alle Annahmen auf Standardwerten."
