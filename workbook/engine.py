@@ -1,0 +1,452 @@
+"""The scenario engine: topic models for Kreise x scenarios x draws -> long result table.
+
+``project()`` resolves every scenario's parameters, draws a seeded Latin
+hypercube (the same unit points for every scenario), runs the topic models in
+the contract's order on chunks of Kreise, and reduces the draws to quantiles
+immediately, so memory stays bounded whatever the number of Kreise. Run 0 of
+every scenario is the ``default`` run at the resolved values.
+
+Everything is vectorised over runs, Kreise and years; the only Python loops
+are over scenarios, chunks and topic modules.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import importlib
+import os
+from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from .errors import DataError, SelectionError
+from .models.base import Indicator, ModelContext
+from .models.uncertainty import latin_hypercube, ppf, sampled_records, tornado as _tornado
+from .params import ParameterSet, Scenario, load_parameters, load_scenario, load_scenarios
+from .results import COLUMNS, QUANTILES
+
+YEARS = np.arange(2021, 2031)
+TOPICS = ("divide", "digitalisation", "telemedicine", "resilience", "cooperation")
+_MODULES = {topic: f"workbook.models.{topic}" for topic in TOPICS}
+MAX_DRAWS = 100_000
+DEFAULT_SEED = 20211
+# Working-set budget per chunk (bytes): runs x Kreise x years x 8 bytes x live arrays.
+_CHUNK_BUDGET = 256 * 2**20
+_LIVE_ARRAYS = 48
+
+
+# ---------------------------------------------------------------------------
+# Selections
+# ---------------------------------------------------------------------------
+
+def available_topics() -> dict[str, object]:
+    """Topic modules that exist, in run order."""
+    out = {}
+    for topic in TOPICS:
+        try:
+            out[topic] = importlib.import_module(_MODULES[topic])
+        except ModuleNotFoundError as exc:
+            if exc.name != _MODULES[topic]:
+                raise
+    return out
+
+
+def _select_topics(topics) -> dict[str, object]:
+    modules = available_topics()
+    if topics is None or (isinstance(topics, str) and topics.strip().lower() == "all"):
+        return modules
+    wanted = [t.strip() for t in topics.split(",")] if isinstance(topics, str) else list(topics)
+    for topic in wanted:
+        if topic not in TOPICS:
+            hint = difflib.get_close_matches(topic, TOPICS, n=1)
+            raise SelectionError(f"unknown topic {topic!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
+                                 + f"; expected one of {', '.join(TOPICS)} or 'all'", key="topics")
+        if topic not in modules:
+            raise SelectionError(f"topic {topic!r} is not available in this installation; available: "
+                                 f"{', '.join(modules)}", key="topics")
+    # Models read earlier outputs, so keep the contract's order.
+    return {t: modules[t] for t in TOPICS if t in wanted}
+
+
+def load_kreise_table() -> pd.DataFrame:
+    try:
+        from .datasets import load_kreise
+    except ModuleNotFoundError as exc:
+        if exc.name != "workbook.datasets":
+            raise
+        raise DataError("the data layer (workbook/datasets.py) is not installed; expected load_kreise()",
+                        file="workbook/datasets.py") from None
+    return load_kreise()
+
+
+def normalise_ags(value) -> str:
+    text = str(value).strip()
+    if text.isdigit() and len(text) <= 5:
+        return text.zfill(5)
+    return text
+
+
+def select_kreise(kreise: pd.DataFrame, ags) -> pd.DataFrame:
+    """Rows of ``kreise`` for ``ags`` ("all", a list, or a comma-separated text), in AGS order."""
+    if ags is None or (isinstance(ags, str) and ags.strip().lower() == "all"):
+        return kreise.sort_values("ags").reset_index(drop=True)
+    wanted = [a for a in (ags.split(",") if isinstance(ags, str) else ags)]
+    wanted = [normalise_ags(a) for a in wanted if str(a).strip()]
+    if not wanted:
+        raise SelectionError("no AGS given; expected 5-digit Kreis keys like 05315 or 'all'", key="ags")
+    known = set(kreise["ags"].astype(str))
+    for code in wanted:
+        if code not in known:
+            hint = difflib.get_close_matches(code, sorted(known), n=3)
+            raise SelectionError(f"unknown AGS {code!r}" + (f"; close: {', '.join(hint)}" if hint else "")
+                                 + "; expected a 5-digit key of one of the 401 Kreise", key="ags")
+    order = list(dict.fromkeys(wanted))
+    out = kreise.set_index(kreise["ags"].astype(str)).loc[order].reset_index(drop=True)
+    return out.sort_values("ags").reset_index(drop=True)
+
+
+def select_scenarios(scenarios, parameters: ParameterSet) -> list[Scenario]:
+    """Scenarios from "all", ids, YAML paths, or Scenario objects (validated)."""
+    shipped = load_scenarios(parameters=parameters)
+    if scenarios is None or (isinstance(scenarios, str) and scenarios.strip().lower() == "all"):
+        return list(shipped.values())
+    if isinstance(scenarios, Scenario):
+        items = [scenarios]
+    elif isinstance(scenarios, (str, Path)):
+        text = str(scenarios)
+        items = [text] if text.lower().endswith((".yml", ".yaml")) else [s.strip() for s in text.split(",")]
+    else:
+        items = list(scenarios)
+    out: list[Scenario] = []
+    for item in items:
+        if isinstance(item, Scenario):
+            out.append(item)
+            continue
+        text = str(item).strip()
+        if text.lower().endswith((".yml", ".yaml")) or "/" in text:
+            out.append(load_scenario(text, parameters=parameters))
+        elif text.upper() in shipped:
+            out.append(shipped[text.upper()])
+        else:
+            raise SelectionError(f"unknown scenario {text!r}; expected one of {', '.join(shipped)}, 'all' "
+                                 "or a YAML file", key="scenario")
+    ids = [s.id for s in out]
+    if len(set(ids)) != len(ids):
+        dup = next(i for i in ids if ids.count(i) > 1)
+        raise SelectionError(f"scenario {dup!r} selected twice", key="scenario")
+    return out
+
+
+def _check_int(name: str, value, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) and not (
+            isinstance(value, float) and value.is_integer()):
+        raise SelectionError(f"expected a whole number in [{lo}, {hi}], found {value!r}", key=name)
+    value = int(value)
+    if not lo <= value <= hi:
+        raise SelectionError(f"expected a whole number in [{lo}, {hi}], found {value}", key=name)
+    return value
+
+
+# ---------------------------------------------------------------------------
+# Simulation
+# ---------------------------------------------------------------------------
+
+@dataclass
+class Plan:
+    """Everything resolved before any model runs."""
+
+    parameters: ParameterSet
+    kreise: pd.DataFrame
+    scenarios: list[Scenario]
+    topics: dict[str, object]
+    draws: int
+    seed: int
+    overrides: dict[str, float]
+    values: dict[str, dict[str, float]] = field(default_factory=dict)
+    runs: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    extra: dict[str, dict] = field(default_factory=dict)
+    indicators: dict[str, Indicator] = field(default_factory=dict)
+    dtype: type = np.float32
+
+
+def _unit_sample(parameters: ParameterSet, draws: int, seed: int):
+    records = sampled_records(parameters)
+    return records, latin_hypercube(draws, len(records), seed)
+
+
+def run_values(parameters: ParameterSet, values: Mapping[str, float], records, unit: np.ndarray,
+               dtype=np.float64) -> dict[str, np.ndarray]:
+    """(N,1,1) arrays: row 0 the resolved values, rows 1.. the Latin-hypercube draws."""
+    n = 1 + unit.shape[0]
+    out = {key: np.full((n, 1, 1), value, dtype=dtype) for key, value in values.items()}
+    for i, rec in enumerate(records):
+        out[rec.key][1:, 0, 0] = ppf(unit[:, i], rec.distribution, rec.min, values[rec.key], rec.max)
+    return out
+
+
+def prepare(ags="all", scenarios="all", draws: int = 1000, seed: int = DEFAULT_SEED, topics="all",
+            overrides: Mapping[str, float] | None = None, *, kreise: pd.DataFrame | None = None,
+            parameters: ParameterSet | None = None) -> Plan:
+    """Validate every input and resolve the parameter runs; raises ``WorkbookError`` subclasses."""
+    draws = _check_int("draws", draws, 0, MAX_DRAWS)
+    seed = _check_int("seed", seed, 0, 2**32 - 1)
+    parameters = parameters if parameters is not None else load_parameters()
+    all_kreise = kreise if kreise is not None else load_kreise_table()
+    if "ags" not in all_kreise.columns:
+        raise SelectionError("the Kreis table has no 'ags' column", column="ags")
+    all_kreise = all_kreise.assign(ags=all_kreise["ags"].astype(str))
+    chosen = select_kreise(all_kreise, ags)
+    scenario_list = select_scenarios(scenarios, parameters)
+    modules = _select_topics(topics)
+    overrides = dict(overrides or {})
+    plan = Plan(parameters, chosen, scenario_list, modules, draws, seed, overrides)
+    records, unit = _unit_sample(parameters, draws, seed)
+    for module in modules.values():
+        plan.indicators.update(getattr(module, "INDICATORS", {}))
+    for sc in scenario_list:
+        values = parameters.resolve(sc, overrides)
+        plan.values[sc.id] = values
+        plan.runs[sc.id] = run_values(parameters, values, records, unit, dtype=plan.dtype)
+        extra: dict = {"scenario": sc.id}
+        coop = modules.get("cooperation")
+        if coop is not None and hasattr(coop, "prepare"):
+            neighbours = _neighbours()
+            extra["cooperation"] = coop.prepare(all_kreise, neighbours, values)
+        plan.extra[sc.id] = extra
+    return plan
+
+
+def _neighbours():
+    try:
+        from .datasets import load_neighbours
+    except ImportError:
+        return pd.DataFrame({"ags_a": pd.Series(dtype=str), "ags_b": pd.Series(dtype=str)})
+    return load_neighbours()
+
+
+def chunk_size(n_runs: int, n_years: int = len(YEARS)) -> int:
+    per_kreis = max(1, n_runs) * n_years * 8 * _LIVE_ARRAYS
+    return max(1, int(_CHUNK_BUDGET // per_kreis))
+
+
+def run_models(kreise: pd.DataFrame, p: dict[str, np.ndarray], modules: Mapping[str, object],
+               extra: dict | None = None, years: np.ndarray = YEARS) -> dict[str, np.ndarray]:
+    """Run the topic modules in order on one chunk; returns every indicator as (N, K, T)."""
+    ctx = ModelContext(kreise=kreise, years=years, p=p, outputs={}, extra=dict(extra or {}))
+    for topic, module in modules.items():
+        result = module.run(ctx)
+        for name, arr in result.items():
+            ctx.outputs[name] = arr
+    shape = (ctx.n_runs, len(kreise), len(years))
+    return {name: np.broadcast_to(arr, shape) for name, arr in ctx.outputs.items()}
+
+
+_Q_PROBS = np.array(list(QUANTILES.values()))
+
+
+def reduce_draws(arr: np.ndarray) -> np.ndarray:
+    """(N, K, T) with run 0 = default -> (1 + 5, K, T): default, p5, p25, p50, p75, p95.
+
+    Quantiles use linear interpolation between order statistics (numpy's default), on a
+    partition rather than a full sort.
+    """
+    n, k, t = arr.shape
+    out = np.empty((1 + len(_Q_PROBS), k, t))
+    out[0] = arr[0]
+    draws = n - 1
+    if draws <= 0:
+        out[1:] = np.nan
+        return out
+    # draws along the last, contiguous axis
+    data = np.ascontiguousarray(np.moveaxis(arr[1:], 0, -1)).reshape(k * t, draws)
+    pos = _Q_PROBS * (draws - 1)
+    lo = np.floor(pos).astype(int)
+    hi = np.minimum(lo + 1, draws - 1)
+    kth = np.unique(np.concatenate([lo, hi]))
+    part = np.partition(data, kth, axis=-1)
+    frac = pos - lo
+    q = part[:, lo].astype(np.float64) * (1.0 - frac) + part[:, hi].astype(np.float64) * frac
+    out[1:] = q.T.reshape(len(_Q_PROBS), k, t)
+    return out
+
+
+def _run_chunk(plan: Plan, scenario_id: str, start: int, size: int) -> dict[str, np.ndarray]:
+    sub = plan.kreise.iloc[start:start + size].reset_index(drop=True)
+    arrays = run_models(sub, plan.runs[scenario_id], plan.topics, plan.extra[scenario_id])
+    return {name: reduce_draws(arr) for name, arr in arrays.items()}
+
+
+def simulate(plan: Plan, chunk: int | None = None, workers: int | None = None) -> dict[str, dict[str, np.ndarray]]:
+    """{scenario: {indicator: (6, K, T)}} with rows default, p5 .. p95.
+
+    Chunks of Kreise run on ``workers`` threads (default: up to 2; numpy releases the
+    GIL inside its array operations). Results do not depend on chunking or threads.
+    """
+    n_runs = plan.draws + 1
+    k_all = len(plan.kreise)
+    size = chunk or chunk_size(n_runs)
+    tasks = [(sc.id, start) for sc in plan.scenarios for start in range(0, k_all, size)]
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1)
+    if workers > 1 and len(tasks) > 1:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            done = list(pool.map(lambda task: _run_chunk(plan, task[0], task[1], size), tasks))
+    else:
+        done = [_run_chunk(plan, sid, start, size) for sid, start in tasks]
+    out: dict[str, dict[str, np.ndarray]] = {}
+    for sc in plan.scenarios:
+        parts = [d for (sid, _), d in zip(tasks, done) if sid == sc.id]
+        names = list(dict.fromkeys(n for d in parts for n in d))
+        out[sc.id] = {name: np.concatenate([d[name] for d in parts], axis=1) for name in names}
+    return out
+
+
+def _hash_run(plan: Plan) -> str:
+    h = hashlib.sha256(plan.parameters.hash().encode())
+    for sc in plan.scenarios:
+        h.update(repr((sc.id, sorted(sc.changes.items()))).encode())
+    h.update(repr(sorted(plan.overrides.items())).encode())
+    return h.hexdigest()
+
+
+def data_hash(kreise: pd.DataFrame) -> str:
+    values = pd.util.hash_pandas_object(kreise.reset_index(drop=True), index=False).to_numpy()
+    h = hashlib.sha256(values.tobytes())
+    h.update(",".join(map(str, kreise.columns)).encode())
+    return h.hexdigest()
+
+
+def to_long(plan: Plan, reduced: dict[str, dict[str, np.ndarray]]) -> pd.DataFrame:
+    """The Result contract's long table from the reduced arrays (categorical text columns)."""
+    ags = plan.kreise["ags"].astype(str).to_numpy()
+    k, t = len(ags), len(YEARS)
+    q_names = ["default", *QUANTILES] if plan.draws > 0 else ["default"]
+    nq = len(q_names)
+    scen_ids = [sc.id for sc in plan.scenarios]
+    names = list(dict.fromkeys(n for sc in scen_ids for n in reduced[sc]))
+    blocks_value, blocks_scen, blocks_ind = [], [], []
+    for si, sid in enumerate(scen_ids):
+        for ii, name in enumerate(names):
+            arr = reduced[sid].get(name)
+            if arr is None:
+                continue
+            # order within a block: quantile, ags, year
+            blocks_value.append(arr[:nq].reshape(-1))
+            blocks_scen.append(np.full(nq * k * t, si, dtype=np.int16))
+            blocks_ind.append(np.full(nq * k * t, ii, dtype=np.int32))
+    if not blocks_value:
+        table = pd.DataFrame({c: [] for c in COLUMNS})
+    else:
+        n_blocks = len(blocks_value)
+        value = np.concatenate(blocks_value)
+        scen_codes = np.concatenate(blocks_scen)
+        ind_codes = np.concatenate(blocks_ind)
+        q_codes = np.tile(np.repeat(np.arange(nq, dtype=np.int8), k * t), n_blocks)
+        ags_codes = np.tile(np.repeat(np.arange(k, dtype=np.int32), t), nq * n_blocks)
+        years = np.tile(YEARS, nq * k * n_blocks)
+        units = [plan.indicators[n].unit if n in plan.indicators else "" for n in names]
+        unit_cats = list(dict.fromkeys(units))
+        unit_of_ind = np.array([unit_cats.index(u) for u in units], dtype=np.int16)
+        table = pd.DataFrame({
+            "scenario": pd.Categorical.from_codes(scen_codes, categories=scen_ids),
+            "ags": pd.Categorical.from_codes(ags_codes, categories=list(ags)),
+            "indicator": pd.Categorical.from_codes(ind_codes, categories=names),
+            "unit": pd.Categorical.from_codes(unit_of_ind[ind_codes], categories=unit_cats),
+            "year": years.astype(np.int64),
+            "value": value,
+            "quantile": pd.Categorical.from_codes(q_codes, categories=q_names),
+        })
+    table.attrs.update({
+        "seed": plan.seed, "draws": plan.draws, "param_hash": _hash_run(plan),
+        "data_hash": data_hash(plan.kreise), "workbook_version": __version__,
+        "scenarios": scen_ids, "topics": list(plan.topics), "years": [int(YEARS[0]), int(YEARS[-1])],
+    })
+    return table
+
+
+def project(ags="all", scenarios="all", draws: int = 1000, seed: int = DEFAULT_SEED, topics="all",
+            overrides: Mapping[str, float] | None = None, *, kreise: pd.DataFrame | None = None,
+            chunk: int | None = None) -> pd.DataFrame:
+    """Project the topics for Kreise x scenarios, 2021-2030, as the long Result table.
+
+    ``ags``: "all", a list or comma-separated AGS; ``scenarios``: "all", ids, YAML paths or
+    Scenario objects; ``draws``: Latin-hypercube draws per scenario (0: default run only);
+    ``overrides``: parameter values applied on top of every scenario (validated).
+    ``kreise`` replaces the data layer's table (tests, what-if copies).
+    """
+    plan = prepare(ags, scenarios, draws, seed, topics, overrides, kreise=kreise)
+    return to_long(plan, simulate(plan, chunk=chunk))
+
+
+# ---------------------------------------------------------------------------
+# Tornado
+# ---------------------------------------------------------------------------
+
+def tornado(ags, indicator: str = "ddi.index", year: int = 2030, scenario="S0",
+            overrides: Mapping[str, float] | None = None, *, kreise: pd.DataFrame | None = None,
+            keys: Iterable[str] | None = None) -> pd.DataFrame:
+    """One-at-a-time sensitivity of ``indicator`` in ``year`` for one Kreis and scenario.
+
+    Each sampled parameter (or each of ``keys``) goes to its min and its max while
+    all others stay at the scenario's resolved values; one batched model run.
+    ``attrs['lever_shares']`` holds the share of the swing per lever group.
+    """
+    from .models.uncertainty import lever_shares
+
+    year = _check_int("year", year, int(YEARS[0]), int(YEARS[-1]))
+    if isinstance(ags, (list, tuple)):
+        if len(ags) != 1:
+            raise SelectionError("a tornado needs exactly one Kreis", key="ags")
+        ags = ags[0]
+    plan = prepare([ags], scenario if isinstance(scenario, Scenario) else [scenario], 0, DEFAULT_SEED,
+                   "all", overrides, kreise=kreise)
+    if indicator not in plan.indicators:
+        hint = difflib.get_close_matches(indicator, list(plan.indicators), n=1)
+        raise SelectionError(f"unknown indicator {indicator!r}" + (f" (did you mean {hint[0]!r}?)" if hint else ""),
+                             key="indicator")
+    sc = plan.scenarios[0]
+    values = plan.values[sc.id]
+    t_index = int(np.searchsorted(YEARS, year))
+
+    def evaluate(batch):
+        p = {k: np.asarray(v, dtype=float).reshape(-1, 1, 1) for k, v in batch.items()}
+        out = run_models(plan.kreise, p, plan.topics, plan.extra[sc.id])
+        return out[indicator][:, 0, t_index]
+
+    key_list = list(keys) if keys is not None else None
+    if key_list is not None:
+        for key in key_list:
+            plan.parameters[key]  # raises ParameterError for unknown keys
+    table = _tornado(evaluate, plan.parameters, values, key_list)
+    table.attrs.update({"ags": plan.kreise["ags"].iloc[0], "indicator": indicator, "year": year,
+                        "scenario": sc.id, "lever_shares": lever_shares(table),
+                        "param_hash": _hash_run(plan)})
+    return table
+
+
+# ---------------------------------------------------------------------------
+# CLI
+# ---------------------------------------------------------------------------
+
+def cli_project(args) -> int:
+    from . import results
+    from .texts import scenarios as T
+
+    out = Path(args.out) if args.out else None
+    if out is not None and out.suffix.lower() not in (".csv", ".xlsx", ".parquet"):
+        raise SelectionError(f"unsupported output type {out.suffix or '(none)'!r}; expected .csv, .xlsx or "
+                             ".parquet", file=str(out))
+    table = project(ags=args.ags, scenarios=args.scenario, draws=args.draws, seed=args.seed,
+                    topics=args.topics)
+    if out is not None:
+        results.write(table, out)
+        print(T.written(str(out), len(table), table.attrs))
+    else:
+        print(T.summary_2030(table))
+    return 0

@@ -1,0 +1,81 @@
+"""Shared pieces of the Model contract: ``Indicator`` and ``ModelContext``.
+
+Shapes (see docs/architecture.md): N runs (scenario x draw), K Kreise, T years.
+A parameter reaches a model as a float array of shape (N, 1, 1); a Kreis
+column as (1, K, 1); a year axis as (1, 1, T); indicators are (N, K, T).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ParameterError
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One model output: ``name`` is ``<topic>.<name>``; ``unit`` as in parameter records."""
+
+    name: str
+    unit: str
+    label_de: str
+    topic: str
+    higher_is_better: bool = True
+
+
+@dataclass
+class ModelContext:
+    """Everything a topic model's ``run(ctx)`` may read."""
+
+    kreise: pd.DataFrame
+    years: np.ndarray
+    p: dict[str, np.ndarray]
+    outputs: dict[str, np.ndarray] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def n_runs(self) -> int:
+        return max((np.shape(v)[0] for v in self.p.values()), default=1)
+
+    @property
+    def n_kreise(self) -> int:
+        return len(self.kreise)
+
+    def param(self, key: str) -> np.ndarray:
+        """The parameter ``key`` as an (N, 1, 1) array; a missing key names itself."""
+        try:
+            value = self.p[key]
+        except KeyError:
+            raise ParameterError("parameter missing in the model context; expected a record in "
+                                 "scenarios/parameters/*.yml", key=key) from None
+        arr = np.asarray(value)
+        if not np.issubdtype(arr.dtype, np.floating):
+            arr = arr.astype(np.float64)
+        return arr.reshape(-1, 1, 1)
+
+    @property
+    def dtype(self) -> np.dtype:
+        """Float type of the parameter arrays (float32 on the engine's fast path)."""
+        for value in self.p.values():
+            arr = np.asarray(value)
+            if np.issubdtype(arr.dtype, np.floating):
+                return arr.dtype
+        return np.dtype(np.float64)
+
+    def column(self, name: str, default: float | None = None) -> np.ndarray | None:
+        """The Kreis column ``name`` as a (1, K, 1) array of ``dtype``, or ``default`` broadcast, or None."""
+        if name in self.kreise.columns:
+            values = pd.to_numeric(self.kreise[name], errors="coerce").to_numpy(dtype=float)
+            if default is not None:
+                values = np.where(np.isfinite(values), values, default)
+            return values.reshape(1, -1, 1).astype(self.dtype, copy=False)
+        if default is None:
+            return None
+        return np.full((1, len(self.kreise), 1), float(default), dtype=self.dtype)
+
+    def year_axis(self) -> np.ndarray:
+        return np.asarray(self.years, dtype=float).reshape(1, 1, -1)

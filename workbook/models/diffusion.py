@@ -1,0 +1,110 @@
+"""Diffusion curves: logistic (with a rate that may vary in time) and Bass.
+
+All functions are vectorised: arguments broadcast against each other, the last
+axis of a time-varying argument is time.
+
+Logistic (MODELS.md A)::
+
+    x(t) = K / (1 + ((K - x0) / x0) * exp(-R(t))),   R(t) = integral of r from t0 to t
+
+With a constant rate R(t) = r (t - t0), the textbook formula. A time-varying
+rate enters through its integral, which keeps the solution exact for any
+rate path that is piecewise linear between the yearly grid points.
+
+Bass (share of the ceiling, y = x / K)::
+
+    dy/dt = (p + q y)(1 - y)
+    y(t) = (1 - A E) / (1 + B E),  E = exp(-(p + q) tau),
+    A = p (1 - y0) / (p + q y0),  B = q (1 - y0) / (p + q y0)
+
+For y0 = 0 this is the standard F(t) = (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t});
+for p = 0 it is the logistic curve with rate q. ``tau`` is intrinsic time:
+when p and q are both scaled by the same time-varying factor g(t), tau is the
+integral of g.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_EPS = 1e-9
+
+
+def _arr(x) -> np.ndarray:
+    """``x`` as a floating array, keeping float32 inputs float32 (the engine's fast path)."""
+    a = np.asarray(x)
+    return a if np.issubdtype(a.dtype, np.floating) else a.astype(np.float64)
+
+
+def integrate_rate(rate, years) -> np.ndarray:
+    """Cumulative integral of ``rate`` over ``years`` (trapezoid), zero at the first year.
+
+    ``rate`` broadcasts against (..., T); a constant rate (..., 1) gives r * (t - t0).
+    """
+    years = np.asarray(years, dtype=float)
+    rate = _arr(rate)
+    if rate.shape[-1:] == (1,) or rate.ndim == 0:
+        return rate * (years - years[0]).astype(rate.dtype)
+    dt = np.diff(years).astype(rate.dtype)
+    steps = (rate[..., 1:] + rate[..., :-1]) * (0.5 * dt)
+    out = np.zeros(np.broadcast_shapes(rate.shape, years.shape), dtype=rate.dtype)
+    np.cumsum(steps, axis=-1, out=out[..., 1:])
+    return out
+
+
+def logistic_from_growth(x0, ceiling, growth) -> np.ndarray:
+    """Logistic curve given the cumulative growth ``R(t)`` (see module docstring).
+
+    ``x0`` is clipped to at least 1e-9 (a zero start never grows); a start above the
+    ceiling decays towards it, callers that want 'never below the start' pass
+    ``max(ceiling, x0)``.
+    """
+    x0 = np.maximum(_arr(x0), _EPS)
+    ceiling = _arr(ceiling)
+    return ceiling / (1.0 + ((ceiling - x0) / x0) * np.exp(-_arr(growth)))
+
+
+def logistic(x0, ceiling, rate, years, t0: float | None = None) -> np.ndarray:
+    """Logistic curve on ``years``; ``rate`` constant (..., 1) or per year (..., T).
+
+    ``t0`` is the year of ``x0`` (default: the first year); with a constant rate
+    any t0 works, with a time-varying rate t0 must be the first year.
+    """
+    years = np.asarray(years, dtype=float)
+    rate = np.asarray(rate, dtype=float)
+    if t0 is not None and (rate.ndim == 0 or rate.shape[-1] == 1):
+        growth = rate * (years - float(t0))
+    else:
+        if t0 is not None and float(t0) != years[0]:
+            raise ValueError("a time-varying rate needs t0 equal to the first year")
+        growth = integrate_rate(rate, years)
+    return logistic_from_growth(x0, ceiling, growth)
+
+
+def bass(p, q, t) -> np.ndarray:
+    """Standard Bass adoption share F(t) from zero at t = 0 (MODELS.md A)."""
+    p = _arr(p)
+    q = _arr(q)
+    t = np.asarray(t, dtype=float)
+    e = np.exp(-(p + q) * t)
+    return (1.0 - e) / (1.0 + (q / p) * e)
+
+
+def bass_from(x0, ceiling, p, q, tau) -> np.ndarray:
+    """Bass curve with ceiling ``ceiling`` starting at ``x0`` (tau = 0), in absolute units.
+
+    ``p`` innovation and ``q`` imitation coefficients (1/year), ``tau`` intrinsic time.
+    """
+    ceiling = _arr(ceiling)
+    p = _arr(p)
+    q = _arr(q)
+    y0 = np.clip(_arr(x0) / np.maximum(ceiling, _EPS), _EPS, 1.0)
+    den = p + q * y0
+    safe = np.where(den > 0, den, 1.0)
+    a = np.where(den > 0, p * (1.0 - y0) / safe, 0.0)
+    b = np.where(den > 0, q * (1.0 - y0) / safe, 0.0)
+    e = np.exp(-(p + q) * _arr(tau))
+    y = (1.0 - a * e) / (1.0 + b * e)
+    # p = q = 0: no movement
+    y = np.where(den > 0, y, y0)
+    return ceiling * y

@@ -1,0 +1,208 @@
+"""Digitalisation-degree index (DDI): seven sub-indices per Kreis, 2021-2030.
+
+MODELS.md section A, with these documented choices (docs/scenarios.md):
+
+- Every sub-index x_j is a logistic curve x_j(t) = K_j / (1 + ((K_j - x_j0)/x_j0) e^{-R_j(t)})
+  with R_j(t) = r_j f_j * tau(t): r_j the (sampled) base rate, f_j the scenario's rate
+  factor, tau(t) = integral of (1 + alpha * x_STRAT(t)) dt ("strategy accelerates
+  everything"). STRAT itself grows with its own rate (no self-acceleration).
+- Ceilings K_j = ceiling + scenario shift, limited to [0.01, 1]; a Kreis already above
+  its ceiling keeps its start value (the curve never falls below the start).
+- Start values: INFRA = the Kreis's ``gigabit_share``; TEILHABE = 1 - ``offline_share``
+  (or the whole path of ``divide.online_share`` when the divide model ran); STRAT, VERW,
+  ARBEIT and LOKAL the national start times (1 + gap * (0.5 - rural weight)), an
+  assumption that rural Kreise start lower; GESUND the national start.
+- LOKAL follows a Bass curve (innovation p = ``ddi.lokal.innovation``, imitation
+  q = r_LOKAL f_LOKAL + ``ddi.lokal.network_q``): the S3 network effect is the extra
+  imitation term; with p = 0 and no network term it is the logistic curve.
+- VERW: rate times (1 + kappa ln N) with N the cooperation cluster size (S4; kappa = 0
+  elsewhere), and times ``delay_factor`` until the federal/Land solutions arrive in
+  ``federal_year`` (S5; factor 1 elsewhere).
+- Crisis shock: in year ``shock.year`` ARBEIT, GESUND and VERW jump by J_j; afterwards
+  a share rho_j of the jump stays (added on top of the curve, limited to 1).
+- ``ddi.index`` is the arithmetic mean of the seven, ``ddi.index_geo`` the geometric
+  mean (each sub-index floored at 0.001), which penalises imbalance.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .base import Indicator, ModelContext
+from .diffusion import bass_from, integrate_rate, logistic_from_growth
+
+SUBINDICES = ("strat", "verw", "arbeit", "infra", "teilhabe", "lokal", "gesund")
+
+_LABELS = {
+    "strat": "Digitalstrategie (Checkliste)",
+    "verw": "Online-Verwaltung (Anteil Leistungen Ende-zu-Ende digital)",
+    "arbeit": "Digitale Arbeit (Anteil Beschäftigte mobil arbeitsfähig)",
+    "infra": "Gigabit-Versorgung (Anteil Haushalte)",
+    "teilhabe": "Online-Bevölkerung (Anteil ab 14 Jahren)",
+    "lokal": "Lokale Plattformen (Anteil Handel und Kultur)",
+    "gesund": "Videosprechstunde (Anteil Hausarztpraxen)",
+}
+
+INDICATORS: dict[str, Indicator] = {
+    f"ddi.{j}": Indicator(f"ddi.{j}", "1", _LABELS[j], "digitalisation", True) for j in SUBINDICES
+}
+INDICATORS["ddi.index"] = Indicator("ddi.index", "1", "Digitalisierungsgrad-Index (arithmetisches Mittel)",
+                                    "digitalisation", True)
+INDICATORS["ddi.index_geo"] = Indicator("ddi.index_geo", "1", "Digitalisierungsgrad-Index (geometrisches Mittel)",
+                                        "digitalisation", True)
+
+# BBBR settlement types (Kreistypen 1..4) mapped onto a rural weight 0..1; used when
+# workbook.datasets.rural_weight is not available (inline frames in tests).
+_RURAL_BY_TYPE = {
+    "kreisfreie_grossstadt": 0.0,
+    "staedtischer_kreis": 1.0 / 3.0,
+    "laendlich_verdichtet": 2.0 / 3.0,
+    "duenn_besiedelt": 1.0,
+}
+
+_FLOOR = 1e-3
+
+
+def rural_weight(kreise: pd.DataFrame) -> np.ndarray:
+    """0 (kreisfreie Großstadt) .. 1 (dünn besiedelt) per Kreis; 0.5 where unknown."""
+    try:
+        from ..datasets import rural_weight as data_rural_weight
+    except ImportError:
+        data_rural_weight = None
+    if data_rural_weight is not None and "settlement_type" in kreise.columns:
+        try:
+            return np.asarray(data_rural_weight(kreise), dtype=float)
+        except Exception:  # fall back to the documented mapping below
+            pass
+    if "settlement_type" not in kreise.columns:
+        return np.full(len(kreise), 0.5)
+    return kreise["settlement_type"].map(_RURAL_BY_TYPE).fillna(0.5).to_numpy(dtype=float)
+
+
+def cluster_size(ctx: ModelContext) -> np.ndarray | None:
+    """Cooperation cluster size per Kreis of this chunk as (1, K, 1), or None without a plan.
+
+    Reads ``ctx.extra["cooperation"]``: a DataFrame with ``ags`` and ``cluster_size``, a
+    Series indexed by AGS, a dict ``{ags: size}``, or a dict/object holding one of these
+    under ``cluster_size`` / ``clusters``.
+    """
+    plan = ctx.extra.get("cooperation")
+    if plan is None or "ags" not in ctx.kreise.columns:
+        return None
+    for attr in ("cluster_size", "clusters"):
+        inner = plan.get(attr) if isinstance(plan, dict) else getattr(plan, attr, None)
+        if inner is not None and not callable(inner):
+            plan = inner
+            break
+    if isinstance(plan, pd.DataFrame):
+        if "ags" not in plan.columns or "cluster_size" not in plan.columns:
+            return None
+        mapping = pd.Series(plan["cluster_size"].to_numpy(), index=plan["ags"].astype(str))
+    elif isinstance(plan, pd.Series):
+        mapping = plan
+    elif isinstance(plan, dict):
+        mapping = pd.Series(plan)
+    else:
+        return None
+    sizes = pd.to_numeric(ctx.kreise["ags"].astype(str).map(mapping), errors="coerce").to_numpy(dtype=float)
+    sizes = np.where(np.isfinite(sizes) & (sizes >= 1), sizes, 1.0)
+    return sizes.reshape(1, -1, 1)
+
+
+def _start(ctx: ModelContext, j: str, rural: np.ndarray) -> np.ndarray:
+    if j == "infra":
+        col = ctx.column("gigabit_share", default=None)
+        if col is not None and np.all(np.isfinite(col)):
+            return np.broadcast_to(col, (1, ctx.n_kreise, 1))
+        fallback = ctx.param("ddi.infra.start")
+        return np.where(np.isfinite(col), col, fallback) if col is not None else fallback
+    if j == "teilhabe":
+        col = ctx.column("offline_share", default=None)
+        fallback = ctx.param("ddi.teilhabe.start")
+        if col is None:
+            return fallback
+        return np.where(np.isfinite(col), 1.0 - col, fallback)
+    base = ctx.param(f"ddi.{j}.start")
+    if j == "gesund":
+        return base
+    gap = ctx.param("ddi.start.rural_gap")
+    return base * (1.0 + gap * (0.5 - rural))
+
+
+def _ceiling(ctx: ModelContext, j: str, x0: np.ndarray) -> np.ndarray:
+    k = np.clip(ctx.param(f"ddi.{j}.ceiling") + ctx.param(f"ddi.{j}.ceiling_shift"), 0.01, 1.0)
+    return np.maximum(k, x0)
+
+
+def run(ctx: ModelContext) -> dict[str, np.ndarray]:
+    """The seven sub-indices and both aggregates as (N, K, T) arrays."""
+    dtype = ctx.dtype
+    years = np.asarray(ctx.years, dtype=dtype)
+    t = years - years[0]
+    t_axis = t.reshape(1, 1, -1)
+    rural = rural_weight(ctx.kreise).reshape(1, -1, 1).astype(dtype)
+    starts = {j: np.clip(_start(ctx, j, rural), _FLOOR, 1.0) for j in SUBINDICES}
+    out: dict[str, np.ndarray] = {}
+
+    def rate(j):
+        return ctx.param(f"ddi.{j}.rate") * ctx.param(f"ddi.{j}.rate_factor")
+
+    # Strategy: own logistic curve, no self-acceleration.
+    k_s = _ceiling(ctx, "strat", starts["strat"])
+    strat = logistic_from_growth(starts["strat"], k_s, rate("strat") * t_axis)
+    out["ddi.strat"] = strat
+
+    # Intrinsic time: strategy accelerates every other sub-index.
+    accel = 1.0 + ctx.param("ddi.alpha") * strat
+    tau = integrate_rate(accel, years)
+
+    # Online administration: cooperation effect (S4) and federal delay (S5).
+    n_coop = cluster_size(ctx)
+    if n_coop is None:
+        n_coop = ctx.param("ddi.verw.coop_size")
+    n_coop = n_coop.astype(dtype, copy=False)
+    coop = 1.0 + ctx.param("ddi.verw.coop_kappa") * np.log(np.maximum(n_coop, 1.0))
+    delay_factor = ctx.param("ddi.verw.delay_factor")
+    ramp = np.clip(years.reshape(1, 1, -1) - ctx.param("ddi.verw.federal_year") + 1.0, 0.0, 1.0)
+    verw_mult = accel * (delay_factor + (1.0 - delay_factor) * ramp)
+    growth_verw = rate("verw") * coop * integrate_rate(verw_mult, years)
+    out["ddi.verw"] = logistic_from_growth(starts["verw"], _ceiling(ctx, "verw", starts["verw"]), growth_verw)
+
+    for j in ("arbeit", "infra", "gesund"):
+        out[f"ddi.{j}"] = logistic_from_growth(starts[j], _ceiling(ctx, j, starts[j]), rate(j) * tau)
+
+    if "divide.online_share" in ctx.outputs:
+        out["ddi.teilhabe"] = np.clip(np.asarray(ctx.outputs["divide.online_share"]).astype(dtype, copy=False), 0.0, 1.0)
+    else:
+        out["ddi.teilhabe"] = logistic_from_growth(
+            starts["teilhabe"], _ceiling(ctx, "teilhabe", starts["teilhabe"]), rate("teilhabe") * tau)
+
+    q = rate("lokal") + ctx.param("ddi.lokal.network_q")
+    out["ddi.lokal"] = bass_from(starts["lokal"], _ceiling(ctx, "lokal", starts["lokal"]),
+                                 ctx.param("ddi.lokal.innovation"), q, tau)
+
+    # Crisis shock: jump in the shock year, a share rho stays afterwards.
+    shock_year = np.round(ctx.param("ddi.shock.year"))
+    year_axis = years.reshape(1, 1, -1)
+    in_year = (year_axis == shock_year).astype(float)
+    after = (year_axis > shock_year).astype(float)
+    for j in ("arbeit", "gesund", "verw"):
+        jump = ctx.param(f"ddi.shock.jump_{j}")
+        if np.any(jump > 0):
+            bump = jump * (in_year + ctx.param(f"ddi.shock.persist_{j}") * after)
+            out[f"ddi.{j}"] = np.minimum(out[f"ddi.{j}"] + bump, 1.0)
+
+    shape = np.broadcast_shapes(*(np.shape(out[f"ddi.{j}"]) for j in SUBINDICES),
+                                (ctx.n_runs, ctx.n_kreise, len(years)))
+    stack = [np.broadcast_to(out[f"ddi.{j}"], shape) for j in SUBINDICES]
+    total = stack[0].astype(dtype, copy=True)
+    product = np.maximum(stack[0], _FLOOR).astype(dtype, copy=True)
+    for arr in stack[1:]:
+        total += arr
+        product *= np.maximum(arr, _FLOOR)
+    total /= len(SUBINDICES)
+    out["ddi.index"] = total
+    # geometric mean = (product)^(1/7); the product of seven shares >= 0.001 stays >= 1e-21
+    out["ddi.index_geo"] = np.power(product, 1.0 / len(SUBINDICES), dtype=dtype)
+    return out

@@ -1,0 +1,185 @@
+"""The long result table (Result contract) and its exports.
+
+One row per value: ``scenario, ags, indicator, unit, year, value, quantile``;
+``quantile`` is ``p5``, ``p25``, ``p50``, ``p75``, ``p95`` (over the Monte Carlo
+draws) or ``default`` (the run at the resolved parameter values).
+``DataFrame.attrs`` holds ``seed``, ``draws``, ``param_hash``, ``data_hash``,
+``workbook_version`` (and ``scenarios``, ``topics``); every export writes them
+into a sidecar ``<file>.meta.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import SelectionError, WorkbookError
+
+COLUMNS = ("scenario", "ags", "indicator", "unit", "year", "value", "quantile")
+QUANTILES = {"p5": 0.05, "p25": 0.25, "p50": 0.50, "p75": 0.75, "p95": 0.95}
+QUANTILE_ORDER = ("default", *QUANTILES)
+META_KEYS = ("seed", "draws", "param_hash", "data_hash", "workbook_version")
+TEXT_COLUMNS = ("scenario", "ags", "indicator", "unit", "quantile")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def empty_table() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="float64" if c == "value" else ("int64" if c == "year" else "object"))
+                         for c in COLUMNS})
+
+
+def _as_list(value) -> list | None:
+    if value is None:
+        return None
+    if isinstance(value, (str, int, np.integer)):
+        return [value]
+    return list(value)
+
+
+def filter(table: pd.DataFrame, *, scenario=None, ags=None, indicator=None, year=None,
+           quantile=None) -> pd.DataFrame:
+    """Rows matching every given selection (a value or a list); attrs are kept."""
+    mask = np.ones(len(table), dtype=bool)
+    for column, wanted in (("scenario", scenario), ("ags", ags), ("indicator", indicator),
+                           ("year", year), ("quantile", quantile)):
+        values = _as_list(wanted)
+        if values is None:
+            continue
+        if column == "ags":
+            values = [str(v).zfill(5) for v in values]
+        mask &= table[column].isin(values).to_numpy()
+    out = table.loc[mask].reset_index(drop=True)
+    out.attrs = dict(table.attrs)
+    return out
+
+
+def wide(table: pd.DataFrame, columns: str = "quantile",
+         index: Iterable[str] = ("scenario", "ags", "indicator", "unit", "year")) -> pd.DataFrame:
+    """Pivot the long table: one column per ``columns`` value (default: per quantile)."""
+    index = [c for c in index if c != columns]
+    out = table.pivot_table(index=index, columns=columns, values="value", aggfunc="first", observed=True)
+    if columns == "quantile":
+        out = out[[q for q in QUANTILE_ORDER if q in out.columns]]
+    out.columns = [str(c) for c in out.columns]
+    out = out.reset_index()
+    out.attrs = dict(table.attrs)
+    return out
+
+
+def metadata(table: pd.DataFrame) -> dict:
+    meta = {}
+    for key, value in table.attrs.items():
+        if isinstance(value, (np.integer,)):
+            value = int(value)
+        elif isinstance(value, (np.floating,)):
+            value = float(value)
+        elif isinstance(value, tuple):
+            value = list(value)
+        meta[key] = value
+    return meta
+
+
+def neutralise(table: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells that a spreadsheet would read as a formula (= + - @) with an apostrophe."""
+    out = table.copy()
+    for column in TEXT_COLUMNS:
+        if column not in out.columns:
+            continue
+        text = out[column].astype(str)
+        risky = text.str.startswith(_FORMULA_START)
+        if risky.any():
+            out[column] = text.where(~risky, "'" + text)
+    out.attrs = dict(table.attrs)
+    return out
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _atomic(path: Path, writer) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        writer(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def meta_path(path: Path | str) -> Path:
+    path = Path(path)
+    return path.with_name(path.name + ".meta.json")
+
+
+def write(table: pd.DataFrame, path: Path | str) -> Path:
+    """Write ``table`` to .csv, .xlsx or .parquet atomically, plus the ``.meta.json`` sidecar."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx", ".parquet"):
+        raise SelectionError(f"unsupported output type {path.suffix or '(none)'!r}; expected .csv, .xlsx or "
+                             ".parquet", file=str(path))
+    if not path.parent.exists():
+        raise SelectionError("output folder does not exist", file=str(path.parent))
+    meta = metadata(table)
+    safe = neutralise(table)
+    if suffix == ".csv":
+        _atomic(path, lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n"))
+    elif suffix == ".xlsx":
+        if len(safe) > 1_048_000:
+            raise SelectionError(f"{len(safe):,} rows do not fit into one Excel sheet (max 1,048,576); "
+                                 "choose fewer Kreise or write .csv", file=str(path))
+
+        def _xlsx(tmp):
+            with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+                safe.to_excel(writer, sheet_name="Ergebnisse", index=False)
+                pd.DataFrame({"key": list(meta), "value": [json.dumps(v, ensure_ascii=False) for v in meta.values()]}
+                             ).to_excel(writer, sheet_name="Metadaten", index=False)
+        _atomic(path, _xlsx)
+    else:
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise SelectionError("writing .parquet needs the optional package pyarrow, which is not "
+                                 "installed; write .csv or .xlsx instead", file=str(path)) from None
+        _atomic(path, lambda tmp: safe.to_parquet(tmp, index=False))
+    text = json.dumps(meta, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    _atomic(meta_path(path), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    return path
+
+
+def to_csv(table: pd.DataFrame, path: Path | str) -> Path:
+    """CSV with the ``.meta.json`` sidecar (see ``write``)."""
+    if Path(path).suffix.lower() != ".csv":
+        raise SelectionError("expected a file name ending in .csv", file=str(path))
+    return write(table, path)
+
+
+def read_csv(path: Path | str) -> pd.DataFrame:
+    """Read a table written by ``to_csv``; the sidecar's metadata goes back into attrs."""
+    path = Path(path)
+    try:
+        table = pd.read_csv(path, dtype={"ags": str, "scenario": str, "indicator": str, "unit": str,
+                                         "quantile": str}, keep_default_na=False, na_values=[""])
+    except FileNotFoundError:
+        raise WorkbookError("file not found", file=str(path)) from None
+    missing = [c for c in COLUMNS if c not in table.columns]
+    if missing:
+        raise WorkbookError(f"not a result table: column(s) {', '.join(missing)} missing; expected "
+                            f"{', '.join(COLUMNS)}", file=str(path))
+    side = meta_path(path)
+    if side.exists():
+        table.attrs.update(json.loads(side.read_text(encoding="utf-8")))
+    return table
