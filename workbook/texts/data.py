@@ -1,0 +1,130 @@
+"""German (with English where it helps) texts of the data layer: validation,
+``workbook data check``, ``workbook import`` and the data dictionary.
+
+Messages are format strings; the place (file, row, column, key) is added by
+``WorkbookError`` in front of them.
+"""
+
+from __future__ import annotations
+
+STATUS_DE = {"fact": "Fakt", "estimate": "Schätzung", "local": "eigene Daten"}
+
+DICT_HEADER = ("Spalte", "Bezeichnung", "Einheit", "Typ", "Status", "Bereich", "importierbar",
+               "Quelle", "Beschreibung")
+
+# -- validation of the shipped data ---------------------------------------------------
+FILE_MISSING = "Datei fehlt / file missing (make data --write baut sie neu)"
+SOURCES_CORRUPT = "sources.yml nicht lesbar / unreadable: {error}"
+NOT_IN_SOURCES = "Datei nicht in data/sources.yml verzeichnet / file not listed in sources.yml"
+HASH_MISMATCH = ("Prüfsumme stimmt nicht / sha256 mismatch: erwartet {expected}, gefunden {actual}; "
+                 "die Datei wurde verändert. `git checkout data/` oder `make data` stellt sie wieder her.")
+CSV_UNREADABLE = "CSV nicht lesbar / unreadable: {error}"
+JSON_UNREADABLE = "GeoJSON nicht lesbar / unreadable: {error}"
+ROW_COUNT = "{n} Zeilen, erwartet {expected} Kreise / rows, expected {expected}"
+MISSING_COLUMNS = "Spalte(n) fehlen / missing column(s): {columns}"
+UNKNOWN_COLUMNS = "unbekannte Spalte(n) / unknown column(s): {columns}"
+MISSING_VALUE = "Wert fehlt / value missing"
+EXPECTED_NUMBER = "Zahl erwartet, gefunden '{value}' / expected a number"
+EXPECTED_FINITE = "endliche Zahl erwartet, gefunden '{value}' / expected a finite number"
+EXPECTED_INTEGER = "ganze Zahl erwartet, gefunden '{value}' / expected an integer"
+EXPECTED_NUMERIC_COLUMN = "Zahlenspalte erwartet, gelesen als {dtype} / expected a numeric column"
+OUT_OF_RANGE = "Wert {value} außerhalb des Bereichs {min} … {max} {unit} / out of range"
+EXPECTED_CATEGORY = "'{value}' ist keiner der erlaubten Werte ({allowed}) / not an allowed value"
+EXPECTED_PATTERN = "'{value}' hat nicht die erwartete Form ({pattern}) / unexpected format"
+DUPLICATE_KEY = "Schlüssel doppelt / duplicate key"
+NEIGHBOURS_BAD = "erwartet Spalten ags_a, ags_b mit ags_a < ags_b / expected ags_a < ags_b"
+OVERLAY_CORRUPT = ("Datei mit eigenen Daten nicht lesbar / local overlay unreadable: {error}; "
+                   "`workbook import --reset` entfernt sie")
+OVERLAY_COLUMNS = "Datei mit eigenen Daten: Spalten {expected} erwartet / local overlay: expected columns"
+OVERLAY_BAD_COLUMN = "keine importierbare Spalte / not an importable column"
+UNKNOWN_AGS_SHORT = "unbekannter Kreisschlüssel / unknown AGS"
+
+# -- finding a Kreis ----------------------------------------------------------------
+KREIS_EMPTY = "Bitte einen Kreisschlüssel (AGS) oder Kreisnamen angeben / give an AGS or a name"
+GEMEINDE_AGS = ("8-stelliger Gemeindeschlüssel statt 5-stelligem Kreisschlüssel; der Kreis wäre {kreis} "
+                "/ municipality key (8 digits) instead of a Kreis key (5 digits)")
+AGS_FORMAT = "Kreisschlüssel hat 5 Ziffern (z. B. 05315) / an AGS has 5 digits"
+AGS_UNKNOWN = "unbekannter Kreisschlüssel; ähnlich: {close} / unknown AGS"
+KREIS_AMBIGUOUS = "mehrdeutig, bitte AGS angeben: {matches} / ambiguous, give the AGS"
+KREIS_NOT_FOUND = "kein Kreis dieses Namens; ähnlich: {close} / no Kreis of that name"
+
+# -- workbook data check --------------------------------------------------------------
+CHECK_TITLE = "Basisdaten geprüft / base data checked: {folder}"
+CHECK_HASH_OK = "  {file:<16} sha256 ok ({sha}…)"
+CHECK_KREISE = ("  {n} Kreise und kreisfreie Städte in {laender} Ländern; Einwohner 31.12.2018: {pop2018}, "
+                "31.12.2019: {pop2019}")
+CHECK_GEO = ("  Grenzen: {n} Kreise, {laender} Länder; {pairs} Nachbarpaare; "
+             "Kreise ohne Nachbarn: {isolated}")
+CHECK_JOIN = "passt nicht zu kreise.csv / does not join: {what} {diff}"
+CHECK_ESTIMATES = "Geschätzte Spalten (Status „Schätzung“, Methode in docs/data.md) / estimated columns:"
+CHECK_NO_OVERLAY = "Eigene Daten / local overlay: keine ({path})"
+CHECK_OVERLAY = ("Eigene Daten / local overlay: {n} Werte in {kreise} Kreisen, Spalten {columns}, "
+                 "aus {files} ({path})")
+
+# -- import ---------------------------------------------------------------------------
+IMP_NOT_FOUND = "Datei nicht gefunden / file not found"
+IMP_NOT_A_FILE = "keine Datei / not a regular file"
+IMP_TOO_LARGE = ("Datei ist {size} groß, höchstens {limit} werden eingelesen / file too large; "
+                 "bitte nur die benötigten Kreise und Spalten exportieren")
+IMP_EMPTY = "Datei ist leer / file is empty"
+IMP_NO_ROWS = "keine Datenzeilen unter der Kopfzeile / no data rows below the header"
+IMP_BINARY = ("Binärdatei, keine Text-CSV (Nullbytes ab Byte {offset}) / binary file, not a CSV; "
+              "Excel-Dateien bitte als .xlsx übergeben")
+IMP_XLS_OLD = ("altes Excel-Format (.xls) wird nicht gelesen / legacy .xls not supported: "
+               "bitte als .xlsx oder CSV speichern")
+IMP_NOT_XLSX = "Endung .xlsx, aber keine Excel-Datei (kein ZIP-Inhalt) / not an xlsx file"
+IMP_XLSX_BROKEN = "Excel-Datei nicht lesbar / unreadable xlsx: {error}"
+IMP_ENCODING = ("Zeichenkodierung nicht erkannt: Byte 0x{byte:02X} ist weder UTF-8 noch Latin-1/Windows-1252 "
+                "/ unknown encoding; bitte als UTF-8 (CSV UTF-8) speichern")
+IMP_UTF16 = "UTF-16-Datei (Unicode-Text) / UTF-16 file: bitte als „CSV UTF-8“ speichern"
+IMP_SHEET_UNKNOWN = "Tabellenblatt nicht gefunden; vorhanden: {sheets} / sheet not found"
+IMP_MERGED_HEADER = ("verbundene Zellen {ranges} im Kopfbereich / merged header cells: bitte den Zellverbund "
+                     "aufheben, eine Überschrift je Spalte")
+IMP_EMPTY_HEADER = "leere Spaltenüberschrift / empty header"
+IMP_DUP_HEADER = "Spaltenüberschrift doppelt (auch Spalte {other}) / duplicate header"
+IMP_NO_KEY = ("keine Schlüsselspalte: erwartet 'ags' (oder AGS, Kennziffer, Kreisschlüssel, Regionalschlüssel); "
+              "gefunden: {headers} / missing key column")
+IMP_NO_COLUMNS = ("keine bekannte Datenspalte; erwartet Spaltennamen oder deutsche Bezeichnungen der Registry "
+                  "({known}) oder --map 'Überschrift=spalte' / no known data column")
+IMP_MAP_SYNTAX = "--map erwartet 'Überschrift=spalte', gefunden '{value}' / expected HEADER=column"
+IMP_MAP_HEADER = "--map: Überschrift nicht in der Datei; vorhanden: {headers} / header not in file"
+IMP_MAP_COLUMN = "--map: keine importierbare Spalte; erlaubt: {allowed} / not an importable column"
+IMP_TWO_SOURCES = "Spalte wird doppelt geliefert (Überschriften {headers}) / column given twice"
+IMP_AGS_EMPTY = "Kreisschlüssel fehlt / key missing"
+IMP_TOTAL_ROW = ("Summen- oder Fußzeile ('{value}') / total row: bitte Summen, Fußnoten und Quellenangaben "
+                 "unter der Tabelle entfernen")
+IMP_AGS_GEMEINDE = ("'{value}' ist ein Gemeindeschlüssel (8 Stellen), erwartet ein Kreisschlüssel (5 Stellen, "
+                    "hier {kreis}) / municipality key instead of a Kreis key")
+IMP_AGS_LAND = "'{value}' ist ein Länderschlüssel, erwartet ein Kreisschlüssel (5 Stellen) / Land key"
+IMP_AGS_FORMAT = "'{value}' ist kein Kreisschlüssel (5 Ziffern erwartet, z. B. 05315) / not an AGS"
+IMP_AGS_UNKNOWN = "unbekannter Kreisschlüssel '{value}' (Gebietsstand 31.12.2018) / unknown AGS"
+IMP_AGS_DUPLICATE = "Kreisschlüssel {ags} doppelt (auch Zeile {other}) / duplicate AGS"
+IMP_NOT_NUMBER = "keine Zahl: '{value}' (erwartet z. B. 1.234,5 oder 12,5 %) / not a number"
+IMP_NOT_INTEGER = "ganze Zahl erwartet, gefunden '{value}' / expected an integer"
+IMP_NEGATIVE = "negativer Wert '{value}' / negative value: {label} kann nicht negativ sein"
+IMP_SHARE_ABOVE = ("Anteil über 100 %: '{value}' / share above 100 %; Anteile als 0…1 oder mit '%' angeben "
+                   "(Überschrift mit '%' kennzeichnen)")
+IMP_RANGE = "Wert '{value}' außerhalb {min} … {max} {unit} / out of range"
+IMP_CATEGORY = "'{value}' ist kein Siedlungstyp; erlaubt: {allowed} oder 1-4 / not a settlement type"
+IMP_PERCENT_IN_NONSHARE = "Prozentangabe '{value}' in einer Spalte ohne Anteilswerte / percent in a non-share column"
+IMP_INKAR_YEARS = ("die Altersgruppen für share_65plus haben verschiedene Jahre ({years}) / age groups of "
+                   "different years")
+IMP_INKAR_GEMEINDEN = "INKAR-Export auf Gemeindeebene ('{value}'); erwartet Kreise / municipality level"
+IMP_NAME_MISMATCH = "Name '{given}' passt nicht zu {ags} ({official}) / name does not match the AGS"
+
+IMP_REPORT_TITLE = "Import {file} ({fmt}, {encoding}{delim})"
+IMP_REPORT_ROWS = "  {rows} Datenzeilen, {kreise} Kreise / data rows"
+IMP_REPORT_MAPPED = "  übernommen / used: '{header}' -> {column}{conversion}: {n} Werte"
+IMP_REPORT_UNUSED = "  nicht verwendet / not used: {headers}"
+IMP_REPORT_INFO = "  Informationsspalten / informational: {headers}"
+IMP_REPORT_SKIPPED = "  leere Zellen übersprungen / empty cells skipped: {n}"
+IMP_REPORT_REPLACED = "  ersetzt frühere eigene Werte / replaces earlier local values: {n}"
+IMP_REPORT_DRY = "Probelauf: nichts geändert / dry run: nothing changed"
+IMP_REPORT_WRITTEN = "gespeichert als eigene Daten (Status „eigene Daten“) / saved to: {path}"
+IMP_RESET_DONE = "Eigene Daten entfernt / local overlay removed: {path}"
+IMP_RESET_NONE = "Keine eigenen Daten vorhanden / no local overlay: {path}"
+CONV_PERCENT = " (Prozent -> Anteil)"
+CONV_INKAR_SUM65 = " (Summe der INKAR-Altersgruppen 65-75, 75-85, 85+, Prozent -> Anteil)"
+CONV_PER_100K = " (je 100.000 -> je 10.000)"
+CONV_PER_GP = " (Einwohner je Hausarzt -> Hausärzte je 10.000)"
+CONV_TYPE_CODE = " (BBSR-Kreistyp 1-4 -> Name)"
