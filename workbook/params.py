@@ -185,21 +185,19 @@ class Parameter:
                     error: type[ParameterError] = ParameterError) -> float:
         """Return ``value`` as float or raise ``error`` naming source, line and key."""
         where = f"line {line}: " if line else ""
+        rng = f"[{_num(self.min)}, {_num(self.max)}]" + ("" if self.unit == "1" else f" {self.unit}")
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             try:
                 value = float(value) if isinstance(value, str) else value
             except ValueError:
                 pass
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise error(f"{where}expected a number in [{_num(self.min)}, {_num(self.max)}] {self.unit}, "
-                            f"found {value!r}", file=source, key=self.key)
+                raise error(f"{where}expected a number in {rng}, found {value!r}", file=source, key=self.key)
         value = float(value)
         if not math.isfinite(value):
-            raise error(f"{where}expected a finite number in [{_num(self.min)}, {_num(self.max)}] {self.unit}, "
-                        f"found {value}", file=source, key=self.key)
+            raise error(f"{where}expected a finite number in {rng}, found {value}", file=source, key=self.key)
         if value < self.min or value > self.max:
-            raise error(f"{where}value {_num(value)} is outside the range [{_num(self.min)}, {_num(self.max)}] "
-                        f"{self.unit}", file=source, key=self.key)
+            raise error(f"{where}value {_num(value)} is outside the range {rng}", file=source, key=self.key)
         return value
 
     def to_dict(self) -> dict:

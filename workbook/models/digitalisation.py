@@ -90,11 +90,12 @@ def cluster_size(ctx: ModelContext) -> np.ndarray | None:
     plan = ctx.extra.get("cooperation")
     if plan is None or "ags" not in ctx.kreise.columns:
         return None
-    for attr in ("cluster_size", "clusters"):
-        inner = plan.get(attr) if isinstance(plan, dict) else getattr(plan, attr, None)
-        if inner is not None and not callable(inner):
-            plan = inner
-            break
+    if not isinstance(plan, (pd.DataFrame, pd.Series)):
+        for attr in ("cluster_size", "clusters"):
+            inner = plan.get(attr) if isinstance(plan, dict) else getattr(plan, attr, None)
+            if inner is not None and not callable(inner):
+                plan = inner
+                break
     if isinstance(plan, pd.DataFrame):
         if "ags" not in plan.columns or "cluster_size" not in plan.columns:
             return None

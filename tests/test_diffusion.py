@@ -1,0 +1,87 @@
+"""Logistic and Bass curves: hand-computed values and properties."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from workbook.models.diffusion import bass, bass_from, integrate_rate, logistic, logistic_from_growth
+
+YEARS = np.arange(2021, 2031)
+
+
+def test_logistic_hand_computed():
+    # x0 = 0.05, K = 0.95, r = 0.35 (VERW defaults), one year later:
+    # 0.95 / (1 + 18 * e^-0.35) = 0.95 / (1 + 18 * 0.7046881) = 0.95 / 13.684386 = 0.0694224
+    x = logistic(0.05, 0.95, np.array([0.35]), YEARS)
+    assert x[0] == pytest.approx(0.05)
+    assert x[1] == pytest.approx(0.0694224, abs=1e-6)
+    # ten years: 0.95 / (1 + 18 * e^-3.15) = 0.95 / (1 + 18 * 0.0428521) = 0.95 / 1.7713383 = 0.5363177
+    assert logistic(0.05, 0.95, 0.35, [2030], t0=2021)[0] == pytest.approx(0.5363177, abs=1e-6)
+
+
+def test_logistic_with_time_varying_rate_uses_its_integral():
+    # rate 0.2, 0.2, 0.4 on 2021..2023 (trapezoid): R = 0, 0.2, 0.2 + (0.2 + 0.4) / 2 = 0.5
+    rate = np.array([0.2, 0.2, 0.4])
+    growth = integrate_rate(rate, [2021, 2022, 2023])
+    assert growth.tolist() == pytest.approx([0.0, 0.2, 0.5])
+    x = logistic(0.1, 1.0, rate, [2021, 2022, 2023])
+    assert x[2] == pytest.approx(1.0 / (1.0 + 9.0 * math.exp(-0.5)))
+    # a constant rate given per year equals the closed form
+    const = logistic(0.1, 1.0, np.full(10, 0.3), YEARS)
+    assert const == pytest.approx(logistic(0.1, 1.0, np.array([0.3]), YEARS))
+
+
+def test_bass_hand_computed():
+    # p = 0.01, q = 0.5, t = 1: (1 - e^-0.51) / (1 + 50 e^-0.51) = 0.3995037 / 31.0248162 = 0.0128769
+    assert bass(0.01, 0.5, 1.0) == pytest.approx(0.0128769, abs=1e-6)
+    assert bass(0.01, 0.5, 0.0) == 0.0
+    assert bass(0.01, 0.5, 60.0) == pytest.approx(1.0)
+
+
+def test_bass_from_zero_is_standard_bass_and_p0_is_logistic():
+    t = np.linspace(0, 9, 10)
+    assert bass_from(0.0, 1.0, 0.01, 0.5, t) == pytest.approx(bass(0.01, 0.5, t), abs=1e-7)
+    assert bass_from(0.1, 0.6, 0.0, 0.2, t) == pytest.approx(logistic_from_growth(0.1, 0.6, 0.2 * t))
+    # starts where it is told, moves towards the ceiling
+    y = bass_from(0.12, 0.6, 0.02, 0.3, t)
+    assert y[0] == pytest.approx(0.12) and np.all(np.diff(y) > 0) and y[-1] < 0.6
+    # no innovation and no imitation: stays put
+    assert bass_from(0.2, 0.6, 0.0, 0.0, t) == pytest.approx(np.full(10, 0.2))
+
+
+def test_float32_inputs_stay_float32():
+    x = logistic_from_growth(np.float32(0.1), np.float32(0.9), np.linspace(0, 3, 4, dtype=np.float32))
+    assert x.dtype == np.float32
+
+
+shares = st.floats(0.01, 0.99)
+rates = st.floats(0.0, 1.0)
+
+
+@settings(max_examples=150, deadline=None)
+@given(x0=shares, k=shares, r1=rates, r2=rates)
+def test_logistic_stays_in_unit_interval_and_higher_rate_never_lowers(x0, k, r1, r2):
+    k = max(k, x0)
+    lo, hi = sorted((r1, r2))
+    a = logistic(x0, k, np.array([lo]), YEARS)
+    b = logistic(x0, k, np.array([hi]), YEARS)
+    assert np.all((a >= 0) & (a <= 1)) and np.all((b >= 0) & (b <= 1))
+    assert np.all(b >= a - 1e-12)
+    assert np.all(np.diff(a) >= -1e-12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(x0=shares, k=shares, p=st.floats(0, 0.1), q1=rates, q2=rates)
+def test_bass_stays_below_ceiling_and_more_imitation_never_lowers(x0, k, p, q1, q2):
+    k = max(k, x0)
+    lo, hi = sorted((q1, q2))
+    t = np.arange(10.0)
+    a = bass_from(x0, k, p, lo, t)
+    b = bass_from(x0, k, p, hi, t)
+    assert np.all(a >= x0 - 1e-9) and np.all(a <= k + 1e-9)
+    assert np.all(b >= a - 1e-9)
