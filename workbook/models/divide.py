@@ -1,0 +1,296 @@
+"""Digital divide: offliners by age group, cohort ageing, own uptake and training.
+
+Formulas and their justification: docs/models.md, section "Digitale Spaltung".
+In short, per run n and year t (state in 2020 = D21-Digital-Index 2020/21):
+
+* national offline share by age group o[a] moves with the people (a tenth of
+  a 10-year group, a fifth of a 5-year group moves up each year; the open 80+
+  group is renewed at ``divide.turnover_80plus``), then each group's own
+  uptake h[a] (under 60 / 60+; in 2021 an extra Corona boost calibrated to
+  D21 2021/22) takes a share of its offliners online;
+* per Kreis: offline share = c[k] * sum_a w[k, a] o[a], with w the Kreis' age
+  structure (workbook.models.demography) and c[k] the ratio of the Kreis'
+  ``offline_share`` (data or the user's own figure) to the share its age
+  structure implies at national rates;
+* a training programme for people 65+ reaches min(participants, motivated
+  pool) each year, the pool being the motivated share of today's 65+
+  offliners minus those already trained without success; a reached person
+  stays online with e * (1 - no_device * (1 - lending)) * access, where
+  access = broadband + (1 - broadband) * mobile substitution;
+* the additional onliners of the programme decay as they would otherwise have
+  gone online by themselves (h 60+) or died.
+
+Because the age dynamics are linear and Kreis-independent, the age groups are
+computed once per run (N x T x A) and reach the Kreise by one matrix product;
+only the training programme runs per (run, Kreis), one vector step per year.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import DataError
+from ..texts import topics as texts
+from . import demography as demo
+from .base import Indicator, ModelContext
+
+TOPIC = "divide"
+#: The D21-Digital-Index 2020/21 describes the state of the model's base year.
+BASE_YEAR = 2020
+
+#: Parameter keys of the initial offline shares, one per group 14-19 .. 80+.
+OFFLINE_KEYS = (
+    "divide.offline_2020.age_14_19", "divide.offline_2020.age_20_29", "divide.offline_2020.age_30_39",
+    "divide.offline_2020.age_40_49", "divide.offline_2020.age_50_59", "divide.offline_2020.age_60_69",
+    "divide.offline_2020.age_60_69", "divide.offline_2020.age_70_79", "divide.offline_2020.age_80plus",
+)
+
+
+def _ind(name: str, unit: str, higher_is_better: bool) -> Indicator:
+    return Indicator(f"{TOPIC}.{name}", unit, texts.LABELS[f"{TOPIC}.{name}"], TOPIC, higher_is_better)
+
+
+INDICATORS: dict[str, Indicator] = {i.name: i for i in (
+    _ind("online_share", "1", True),
+    _ind("online_share_65plus", "1", True),
+    _ind("offliners", "Personen", False),
+    _ind("offliners_65plus", "Personen", False),
+    _ind("new_onliners_training", "Personen", True),
+    _ind("training_cost_eur", "EUR/Jahr", False),
+    _ind("cost_per_new_onliner_eur", "EUR/Person", False),
+    _ind("pupil_devices_needed", "Geräte", False),
+    _ind("pupil_devices_cost_eur", "EUR", False),
+)}
+
+
+# ---------------------------------------------------------------------------
+# Building blocks (public: tests and notebooks use them directly)
+# ---------------------------------------------------------------------------
+
+def initial_offline(ctx: ModelContext) -> np.ndarray:
+    """Offline shares of the groups 14-19 .. 80+ in the base year, shape (N, 9)."""
+    cols = [ctx.param(key).reshape(-1) for key in OFFLINE_KEYS]
+    n = max(c.shape[0] for c in cols)
+    return np.stack([np.broadcast_to(c, (n,)) for c in cols], axis=1)
+
+
+def age_step(o: np.ndarray, entry: np.ndarray, turnover_80: np.ndarray) -> np.ndarray:
+    """One year of ageing of offline shares o (N, 9): a 1/width share of each group is replaced
+    by people from the group below (the youngest by new 14-year-olds with share ``entry``;
+    the open 80+ group at the rate ``turnover_80``)."""
+    widths = demo.WIDTHS[demo.FIRST_14PLUS:]
+    g = np.empty_like(o)
+    g[:, :-1] = 1.0 / widths[:-1]
+    g[:, -1] = turnover_80.reshape(-1)
+    below = np.empty_like(o)
+    below[:, 0] = entry.reshape(-1)
+    below[:, 1:] = o[:, :-1]
+    return (1.0 - g) * o + g * below
+
+
+def national_path(ctx: ModelContext, years: np.ndarray | None = None) -> np.ndarray:
+    """Offline shares by age group (14-19 .. 80+) without a programme, shape (N, T, 9)."""
+    years = np.asarray(ctx.years if years is None else years, dtype=int)
+    if years.size == 0 or years.min() <= BASE_YEAR:
+        raise DataError(f"expected projection years after the base year {BASE_YEAR}, "
+                        f"found {years.tolist()}", key="years")
+    o = initial_offline(ctx)
+    n = o.shape[0]
+    entry = np.broadcast_to(ctx.param("divide.offline_entry").reshape(-1), (n,))
+    turnover = np.broadcast_to(ctx.param("divide.turnover_80plus").reshape(-1), (n,))
+    h_young = ctx.param("divide.uptake_under60").reshape(-1, 1)
+    h_old = ctx.param("divide.uptake_60plus").reshape(-1, 1)
+    boost = ctx.param("divide.uptake_boost_2021").reshape(-1, 1)
+    old = (demo.MIDPOINTS[demo.FIRST_14PLUS:] >= 60)[None, :]
+    h = np.where(old, h_old, h_young)
+    h = np.broadcast_to(h, o.shape)
+    out = np.empty((n, len(years), o.shape[1]))
+    year = BASE_YEAR
+    for index, target in enumerate(years):
+        while year < target:
+            year += 1
+            o = age_step(o, entry, turnover)
+            keep = 1.0 - h
+            if year == BASE_YEAR + 1:
+                keep = keep * (1.0 - boost)
+            o = o * keep
+        out[:, index, :] = o
+    return out
+
+
+def _population(ctx: ModelContext) -> np.ndarray:
+    for column in ("population_2019", "population_2018"):
+        pop = ctx.column(column)
+        if pop is not None:
+            bad = ~np.isfinite(pop) | (pop <= 0)
+            if bad.any():
+                row = int(np.flatnonzero(bad.reshape(-1))[0])
+                raise DataError(f"expected a positive population for Kreis "
+                                f"{ctx.kreise.iloc[row].get('ags', row)}", row=row, column=column)
+            return pop.reshape(-1)
+    raise DataError("the Kreis table has no population column; expected 'population_2019'",
+                    column="population_2019")
+
+
+def _weights(ctx: ModelContext) -> np.ndarray:
+    share = ctx.column("share_65plus")
+    w = demo.kreis_weights(None if share is None else share.reshape(-1))
+    return np.broadcast_to(w, (ctx.n_kreise, w.shape[1]))
+
+
+def kreis_factor(ctx: ModelContext, w: np.ndarray, o0: np.ndarray) -> np.ndarray:
+    """c[n, k]: Kreis offline share (data) / share implied by its age structure at national rates.
+
+    Clamped to [0.25, 1 / max o0] so that no age group starts above 100 % offline; without an
+    ``offline_share`` column the factor is 1."""
+    w14 = w[:, demo.FIRST_14PLUS:]
+    implied = (o0 @ w14.T) / w14.sum(axis=1)[None, :]              # (N, K)
+    data = ctx.column("offline_share")
+    if data is None:
+        return np.ones_like(implied)
+    data = data.reshape(1, -1)
+    bad = ~np.isfinite(data) | (data < 0) | (data > 1)
+    if bad.any():
+        row = int(np.flatnonzero(bad.reshape(-1))[0])
+        raise DataError(f"expected a share between 0 and 1, found {data.reshape(-1)[row]!r}",
+                        row=row, column="offline_share")
+    upper = 1.0 / np.maximum(o0.max(axis=1, keepdims=True), 1e-9)
+    return np.clip(data / np.maximum(implied, 1e-9), 0.25, upper)
+
+
+def access_factor(ctx: ModelContext) -> np.ndarray:
+    """Share of a trained person's usefulness that a home connection allows, (N, K):
+    broadband (urban/rural blend by rural_weight) plus mobile substitution for the rest."""
+    rw = rural_weight(ctx).reshape(1, -1)
+    urban = ctx.param("divide.access.broadband_urban").reshape(-1, 1)
+    rural = ctx.param("divide.access.broadband_rural").reshape(-1, 1)
+    mobile = ctx.param("divide.access.mobile_substitution").reshape(-1, 1)
+    broadband = urban * (1.0 - rw) + rural * rw
+    return broadband + (1.0 - broadband) * mobile
+
+
+def rural_weight(ctx: ModelContext) -> np.ndarray:
+    """0 (kreisfreie Großstadt) .. 1 (dünn besiedelt), shape (K,); from the data layer when it
+    provides ``rural_weight``, else from the settlement type, else 0.5 (documented fallback)."""
+    if "rural_weight" in ctx.kreise.columns:
+        rw = ctx.column("rural_weight").reshape(-1)
+    else:
+        try:
+            from ..datasets import rural_weight as _rw
+        except ImportError:
+            _rw = None
+        if _rw is not None and "settlement_type" in ctx.kreise.columns:
+            rw = np.asarray(_rw(ctx.kreise), dtype=float).reshape(-1)
+        elif "settlement_type" in ctx.kreise.columns:
+            mapping = {"kreisfreie_grossstadt": 0.0, "staedtischer_kreis": 1 / 3,
+                       "laendlich_verdichtet": 2 / 3, "duenn_besiedelt": 1.0}
+            rw = ctx.kreise["settlement_type"].map(mapping).to_numpy(dtype=float)
+        else:
+            rw = np.full(ctx.n_kreise, 0.5)
+    bad = ~np.isfinite(rw) | (rw < 0) | (rw > 1)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise DataError("expected a rural weight between 0 and 1 (or a known settlement_type)",
+                        row=row, column="rural_weight")
+    return rw
+
+
+# ---------------------------------------------------------------------------
+# Engine entry point
+# ---------------------------------------------------------------------------
+
+def compute(ctx: ModelContext) -> dict[str, np.ndarray]:
+    """All divide outputs plus intermediate arrays (per-capita, (N, K, T))."""
+    years = np.asarray(ctx.years, dtype=int)
+    pop = _population(ctx)                                         # (K,)
+    w = _weights(ctx)                                              # (K, 10)
+    w14 = w[:, demo.FIRST_14PLUS:]                                 # (K, 9)
+    w65 = w14.copy()
+    w65[:, : demo.FIRST_65PLUS - demo.FIRST_14PLUS] = 0.0
+    share14 = w14.sum(axis=1)                                      # (K,)
+    share65 = w65.sum(axis=1)
+
+    path = national_path(ctx, years)                               # (N, T, 9)
+    n, t_len, a_len = path.shape
+    o0 = initial_offline(ctx)
+    c = kreis_factor(ctx, w, o0)                                   # (N, K)
+    flat = path.reshape(n * t_len, a_len)
+    off14 = (flat @ w14.T).reshape(n, t_len, -1).transpose(0, 2, 1) * c[:, :, None]
+    off65 = (flat @ w65.T).reshape(n, t_len, -1).transpose(0, 2, 1) * c[:, :, None]
+
+    # training programme (people 65+), one vector step per year
+    participants = ctx.param("divide.training.participants").reshape(-1, 1)   # per 10,000 aged 65+
+    if (participants < 0).any():
+        raise DataError("expected participants >= 0", key="divide.training.participants")
+    e = ctx.param("divide.training.conversion").reshape(-1, 1)
+    motivated = ctx.param("divide.training.motivated_share").reshape(-1, 1)
+    no_device = ctx.param("divide.training.no_device_share").reshape(-1, 1)
+    lending = ctx.param("divide.lending.coverage").reshape(-1, 1)
+    e_eff = np.clip(e * (1.0 - no_device * (1.0 - lending)) * access_factor(ctx), 0.0, 1.0)   # (N, K)
+    unit_cost = (ctx.param("divide.training.cost_per_participant").reshape(-1, 1)
+                 + lending * no_device * ctx.param("divide.lending.device_cost_eur").reshape(-1, 1)
+                 / ctx.param("divide.lending.loans_per_device").reshape(-1, 1))       # EUR per participant
+    decay = ((1.0 - ctx.param("divide.uptake_60plus")) * (1.0 - ctx.param("divide.mortality_65plus"))).reshape(-1, 1)
+    reach_pc = participants * share65[None, :] / 10_000.0                             # per inhabitant
+
+    shape = (max(n, participants.shape[0]), len(pop))
+    gained = np.zeros(shape)        # additional onliners per inhabitant (programme effect)
+    failed = np.zeros(shape)        # trained, still offline, per inhabitant
+    gained_out = np.empty(shape + (t_len,))
+    cost_out = np.empty(shape + (t_len,))
+    cum_cost = np.zeros(shape)
+    cum_conv = np.zeros(shape)
+    cpn_out = np.empty(shape + (t_len,))
+    marginal = np.broadcast_to(unit_cost / np.maximum(e_eff, 1e-9), shape)
+    active = bool(np.any(participants > 0))
+    for i in range(t_len):
+        if i > 0:
+            steps = years[i] - years[i - 1]
+            gained *= decay ** steps
+            failed *= decay ** steps
+        if active:
+            remaining = off65[:, :, i] - gained
+            pool = np.maximum(motivated * remaining - failed, 0.0)
+            reached = np.minimum(reach_pc, pool)          # never more than the motivated offliners
+            converted = e_eff * reached
+            gained += converted
+            failed += reached - converted
+            spent = reached * unit_cost
+            cum_cost += spent
+            cum_conv += converted
+            cost_out[:, :, i] = spent * pop
+            cpn_out[:, :, i] = np.where(cum_conv > 1e-15, cum_cost / np.maximum(cum_conv, 1e-15), marginal)
+        else:
+            cost_out[:, :, i] = 0.0
+            cpn_out[:, :, i] = marginal
+        gained_out[:, :, i] = gained
+
+    offline14 = np.clip(off14 - gained_out, 0.0, share14[None, :, None])
+    offline65 = np.clip(off65 - gained_out, 0.0, share65[None, :, None])
+    popk = pop[None, :, None]
+
+    # pupils without an own device (scaled by the Kreis' share of young people)
+    young = w[:, 0] + w[:, 1]
+    young_nat = demo.national_shares()[:2].sum()
+    pupils = ctx.param("divide.pupils.per_inhabitant") * (pop * young / young_nat)[None, :, None]
+    need = ctx.param("divide.pupils.no_device_share") + ctx.param("divide.pupils.sharing_share")
+    devices = pupils * need
+    full = (shape[0], len(pop), t_len)
+    return {
+        "divide.online_share": 1.0 - offline14 / share14[None, :, None],
+        "divide.online_share_65plus": 1.0 - offline65 / share65[None, :, None],
+        "divide.offliners": offline14 * popk,
+        "divide.offliners_65plus": offline65 * popk,
+        "divide.new_onliners_training": gained_out * popk,
+        "divide.training_cost_eur": cost_out,
+        "divide.cost_per_new_onliner_eur": cpn_out,
+        "divide.pupil_devices_needed": np.broadcast_to(devices, full),
+        "divide.pupil_devices_cost_eur": np.broadcast_to(
+            devices * ctx.param("divide.lending.device_cost_eur"), full),
+    }
+
+
+def run(ctx: ModelContext) -> dict[str, np.ndarray]:
+    """Model contract: (N, K, T) arrays for every indicator in INDICATORS."""
+    out = compute(ctx)
+    return {name: out[name] for name in INDICATORS}
