@@ -390,7 +390,7 @@ def project(ags="all", scenarios="all", draws: int = 1000, seed: int = DEFAULT_S
 
 def tornado(ags, indicator: str = "ddi.index", year: int = 2030, scenario="S0",
             overrides: Mapping[str, float] | None = None, *, kreise: pd.DataFrame | None = None,
-            keys: Iterable[str] | None = None) -> pd.DataFrame:
+            keys: Iterable[str] | None = None, topics="all") -> pd.DataFrame:
     """One-at-a-time sensitivity of ``indicator`` in ``year`` for one Kreis and scenario.
 
     Each sampled parameter (or each of ``keys``) goes to its min and its max while
@@ -405,7 +405,7 @@ def tornado(ags, indicator: str = "ddi.index", year: int = 2030, scenario="S0",
             raise SelectionError("a tornado needs exactly one Kreis", key="ags")
         ags = ags[0]
     plan = prepare([ags], scenario if isinstance(scenario, Scenario) else [scenario], 0, DEFAULT_SEED,
-                   "all", overrides, kreise=kreise)
+                   topics, overrides, kreise=kreise)
     if indicator not in plan.indicators:
         hint = difflib.get_close_matches(indicator, list(plan.indicators), n=1)
         raise SelectionError(f"unknown indicator {indicator!r}" + (f" (did you mean {hint[0]!r}?)" if hint else ""),
