@@ -1,0 +1,111 @@
+"""Crisis resilience: a lockdown stress test and a cyber-attack stress test per Kreis and year.
+
+Formulas and their justification: docs/models.md, section "Krisenfestigkeit".
+
+Lockdown (one aggregate administrative service, weights v_k = 1):
+    f = o * u + (1 - o * u) * rho          citizens' side: online services o reach online citizens u,
+                                           the rest goes on in person at the fallback rate rho
+    b = w * pi + (1 - w) * rho_staff       back office: remote staff w at productivity pi
+    C = min(f, b)                          continuity; weekly backlog = cases / 52 * (1 - C)
+
+Cyber attack (IT down for D days, then linear recovery over R days):
+    phi = paper * ((1 - o) + o * bcm)      services with a paper fallback go on at ``paper``;
+                                           digital ones only where an emergency procedure exists
+    lost = D * (1 - phi) + R * (1 - phi) / 2   service-days lost (full-load equivalents)
+    continuity = 1 - lost / (D + R)
+
+o = ``ddi.verw``, w = ``ddi.arbeit``, u = ``divide.online_share`` (or ``ddi.teilhabe``) from
+the models run before; without them (a stand-alone call) o and w follow the plain logistic
+of their ``ddi.*`` parameters and u comes from the divide model.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..texts import topics as texts
+from . import divide
+from .base import Indicator, ModelContext
+
+TOPIC = "resilience"
+#: First year of the DDI curves (their start values describe 2021).
+DDI_BASE_YEAR = 2021
+
+
+def _ind(name: str, unit: str, higher_is_better: bool) -> Indicator:
+    return Indicator(f"{TOPIC}.{name}", unit, texts.LABELS[f"{TOPIC}.{name}"], TOPIC, higher_is_better)
+
+
+INDICATORS: dict[str, Indicator] = {i.name: i for i in (
+    _ind("lockdown_continuity", "1", True),
+    _ind("lockdown_backlog_weekly", "Vorgänge/Woche", False),
+    _ind("cyber_continuity", "1", True),
+    _ind("cyber_service_days_lost", "Tage", False),
+    _ind("cyber_cases_lost", "Vorgänge", False),
+)}
+
+
+def ddi_fallback(ctx: ModelContext, sub: str) -> np.ndarray:
+    """Plain logistic of the DDI sub-index ``sub`` from its parameters, (N, 1, T).
+
+    Used only when the digitalisation model has not run; it leaves out the strategy
+    acceleration, the rural start gap and crisis shocks of the full model."""
+    x0 = np.clip(ctx.param(f"ddi.{sub}.start"), 1e-6, None)
+    ceiling = ctx.param(f"ddi.{sub}.ceiling")
+    if f"ddi.{sub}.ceiling_shift" in ctx.p:
+        ceiling = ceiling + ctx.param(f"ddi.{sub}.ceiling_shift")
+    ceiling = np.clip(ceiling, 1e-6, 1.0)
+    x0 = np.minimum(x0, ceiling * 0.999)
+    rate = ctx.param(f"ddi.{sub}.rate")
+    if f"ddi.{sub}.rate_factor" in ctx.p:
+        rate = rate * ctx.param(f"ddi.{sub}.rate_factor")
+    t = ctx.year_axis() - DDI_BASE_YEAR
+    return ceiling / (1.0 + (ceiling - x0) / x0 * np.exp(-rate * t))
+
+
+def _share(ctx: ModelContext, names: tuple[str, ...], fallback) -> np.ndarray:
+    for name in names:
+        if name in ctx.outputs:
+            return np.clip(np.asarray(ctx.outputs[name], dtype=float), 0.0, 1.0)
+    return np.clip(fallback(), 0.0, 1.0)
+
+
+def lockdown(o, u, w, rho, rho_staff, productivity) -> np.ndarray:
+    """Continuity C = min(f, b) of the lockdown stress test (all arguments broadcast)."""
+    reach = o * u
+    citizens = reach + (1.0 - reach) * rho
+    back_office = w * productivity + (1.0 - w) * rho_staff
+    return np.minimum(citizens, back_office)
+
+
+def cyber(o, paper, bcm, outage_days, recovery_days) -> tuple[np.ndarray, np.ndarray]:
+    """(service-days lost, continuity over the attack window) of the cyber stress test."""
+    phi = paper * ((1.0 - o) + o * bcm)
+    lost = (outage_days + recovery_days / 2.0) * (1.0 - phi)
+    window = np.maximum(outage_days + recovery_days, 1e-9)
+    return lost, 1.0 - lost / window
+
+
+def run(ctx: ModelContext) -> dict[str, np.ndarray]:
+    o = _share(ctx, ("ddi.verw",), lambda: ddi_fallback(ctx, "verw"))
+    w = _share(ctx, ("ddi.arbeit",), lambda: ddi_fallback(ctx, "arbeit"))
+    u = _share(ctx, ("divide.online_share", "ddi.teilhabe"),
+               lambda: divide.compute(ctx)["divide.online_share"])
+    continuity = lockdown(o, u, w, ctx.param("resilience.fallback_in_person"),
+                          ctx.param("resilience.fallback_staff"), ctx.param("resilience.remote_productivity"))
+    cases = ctx.param("resilience.cases_per_inhabitant") * divide._population(ctx).reshape(1, -1, 1)
+    backlog = cases / 52.0 * (1.0 - continuity)
+    outage = ctx.param("resilience.cyber.outage_days")
+    recovery = ctx.param("resilience.cyber.recovery_days")
+    lost, cyber_cont = cyber(o, ctx.param("resilience.cyber.paper_fallback"),
+                             ctx.param("resilience.cyber.bcm_share"), outage, recovery)
+    out = {
+        "resilience.lockdown_continuity": continuity,
+        "resilience.lockdown_backlog_weekly": backlog,
+        "resilience.cyber_continuity": cyber_cont,
+        "resilience.cyber_service_days_lost": lost,
+        "resilience.cyber_cases_lost": cases / 365.0 * lost,
+    }
+    n = max(v.shape[0] for v in out.values())
+    shape = (n, ctx.n_kreise, len(ctx.years))
+    return {name: np.broadcast_to(v, shape) for name, v in out.items()}
