@@ -1,0 +1,299 @@
+"""The frame every topic app shares: parameters, computation, blocks, two renderings.
+
+An app turns validated notebook parameters into a list of :class:`Block`
+(title, "Wie lese ich das?", a chart and/or a table, source notes). The same
+blocks are rendered
+
+- statically (``interactive=False``: Papermill, batch reports): inline SVG and
+  plain HTML tables, no widgets, no script, deterministic;
+- interactively (JupyterLab, Voila): pickers + parameter panel + one output
+  area per block; a change recomputes and updates each chart in place.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import WorkbookError
+from ..notebook import NotebookParameters, validate_parameters
+from ..texts import apps as T
+
+ExtraChecks = dict[str, Callable[[Any], Any]]
+
+
+@dataclass
+class Block:
+    """One section of an app: a chart and/or a table with its explanation and sources."""
+
+    key: str
+    title: str
+    help: str = ""
+    chart: Any = None               # an Altair chart
+    table: pd.DataFrame | None = None   # already formatted (German strings)
+    html: str = ""                  # extra HTML (key figures, narratives); escaped by the builder
+    notes: list[str] = field(default_factory=list)
+
+
+# -- rendering helpers ------------------------------------------------------------------
+
+def chart_svg(chart: Any) -> str:
+    """Inline SVG markup of an Altair chart (static, no script, no URL)."""
+    try:
+        from .. import render
+    except ImportError:  # rendering layer not installed yet: vl-convert directly
+        render = None
+    func = getattr(render, "to_svg", None) or getattr(render, "svg", None)
+    if func is not None:
+        return func(chart)
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_svg(chart.to_dict())
+
+
+def table_html(df: pd.DataFrame, css_class: str = "wb-table") -> str:
+    """A formatted frame as a plain HTML table (German strings expected)."""
+    if df is None or df.empty:
+        return ""
+    return df.to_html(index=False, escape=True, border=0, classes=css_class, na_rep="–")
+
+
+def notes_html(notes: Iterable[str]) -> str:
+    notes = [n for n in notes if n]
+    if not notes:
+        return ""
+    return "<div class='wb-notes'>" + "".join(
+        f"<div><small>{html.escape(n, quote=False)}</small></div>" for n in notes) + "</div>"
+
+
+def block_static_html(block: Block) -> str:
+    parts = [f"<section class='wb-block' id='wb-{html.escape(block.key)}'>",
+             f"<h3>{html.escape(block.title, quote=False)}</h3>"]
+    if block.chart is not None:
+        parts.append(f"<figure class='wb-chart'>{chart_svg(block.chart)}</figure>")
+    if block.html:
+        parts.append(block.html)
+    if block.table is not None:
+        parts.append(table_html(block.table))
+    if block.help:
+        parts.append(f"<p class='wb-help'><small>{html.escape(block.help, quote=False)}</small></p>")
+    parts.append(notes_html(block.notes))
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def download_link(data: bytes, filename: str, mime: str, label: str) -> str:
+    """An <a download> link carrying the file as a data URI (works offline and in Voila)."""
+    b64 = base64.b64encode(data).decode("ascii")
+    return (f"<a download='{html.escape(filename)}' href='data:{mime};base64,{b64}' "
+            f"style='margin-right:1em'>{html.escape(label)}</a>")
+
+
+# -- the app ----------------------------------------------------------------------------
+
+class TopicApp:
+    """Base class of the notebook apps; subclasses define :meth:`blocks`."""
+
+    title: str = ""
+    intro: str = ""
+    topics: tuple[str, ...] | str = "all"
+    #: parameter key prefixes of the panel (None: every parameter)
+    param_prefixes: tuple[str, ...] | None = None
+    #: show a scenario picker (single scenario) in the interactive view
+    scenario_picker: bool = False
+    #: does the app need the engine's result table (False: base data only)
+    needs_results: bool = True
+    extra_defaults: dict[str, Any] = {}
+
+    def __init__(self, ags: Any = "05315", scenario: Any = "all", draws: Any = 1000,
+                 seed: Any = 20211, interactive: Any = True, **extra: Any):
+        self.p: NotebookParameters = validate_parameters(
+            ags, scenario, draws, seed, interactive, extra=extra, extra_checks=self.extra_checks())
+        self.extra = {**self.extra_defaults, **self.p.extra}
+        self.ags = self.p.ags
+        self.overrides: dict[str, float] = {}
+        self.scenario_ids: list[str] = list(self.p.scenarios)
+        #: the scenario a single-scenario chart shows (scenario picker)
+        self.focus: str = self.scenario_ids[0]
+        self._cache: dict[tuple, pd.DataFrame] = {}
+        self._widget = None
+        self.last_ms: float | None = None
+
+    # -- subclass API ---------------------------------------------------------------
+    @classmethod
+    def extra_checks(cls) -> ExtraChecks:
+        return {}
+
+    def blocks(self, results: pd.DataFrame) -> list[Block]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def header_html(self) -> str:
+        return ""
+
+    def choices(self) -> dict[str, tuple[str, list[tuple[str, Any]]]]:
+        """Extra dropdowns of the interactive view: name -> (German label, [(label, value)])."""
+        return {}
+
+    def set_choice(self, name: str, value: Any) -> None:
+        """Apply a dropdown value; anything not offered is refused (a client may send any value)."""
+        label, options = self.choices()[name]
+        allowed = [v for _, v in options]
+        if value not in allowed:
+            raise WorkbookError(T.PARAM_CHOICE.format(name=name, value=value, known=", ".join(map(str, allowed))),
+                                key=name)
+        self.extra[name] = value
+
+    # -- data -------------------------------------------------------------------------
+    @property
+    def parameters(self):
+        from ..params import load_parameters
+
+        return load_parameters()
+
+    @property
+    def scenarios(self):
+        from ..params import load_scenarios
+
+        return load_scenarios()
+
+    def scenario_arg(self):
+        if self.p.scenario_objects and set(self.scenario_ids) == set(self.p.scenarios):
+            return list(self.p.scenario_objects)
+        return list(self.scenario_ids)
+
+    def results(self) -> pd.DataFrame:
+        """The long result table for the current Kreis, scenarios and overrides (cached)."""
+        from ..engine import project
+
+        if not self.needs_results:
+            return None
+        key = (self.ags, tuple(self.scenario_ids), tuple(sorted(self.overrides.items())),
+               self.p.draws, self.p.seed)
+        if key not in self._cache:
+            t0 = time.perf_counter()
+            table = project(ags=[self.ags], scenarios=self.scenario_arg(), draws=self.p.draws,
+                            seed=self.p.seed, topics=self.topics, overrides=self.overrides or None)
+            self.last_ms = (time.perf_counter() - t0) * 1000
+            if len(self._cache) > 16:
+                self._cache.clear()
+            self._cache[key] = table
+        return self._cache[key]
+
+    @property
+    def kreis_name(self) -> str:
+        from ..datasets import load_kreise
+
+        k = load_kreise()
+        return str(k.loc[k["ags"] == self.ags, "name"].iloc[0])
+
+    # -- static -----------------------------------------------------------------------
+    def render_static(self) -> str:
+        """The whole app as static HTML (inline SVG, plain tables)."""
+        results = self.results()
+        parts = ["<div class='wb-app wb-static'>"]
+        if self.title:
+            parts.append(f"<h2>{html.escape(self.title.format(name=self.kreis_name, ags=self.ags), quote=False)}</h2>")
+        for note in self.p.notes:
+            parts.append(f"<p class='wb-warning'>{html.escape(note, quote=False)}</p>")
+        head = self.header_html()
+        if head:
+            parts.append(head)
+        for block in self.blocks(results):
+            parts.append(block_static_html(block))
+        parts.append("</div>")
+        return "\n".join(parts)
+
+    def show(self):
+        """Display the app in the notebook (static HTML or live widgets)."""
+        from IPython.display import HTML, display
+
+        if self.p.interactive:
+            display(self.widget())
+        else:
+            display(HTML(self.render_static()))
+        return None
+
+    # -- interactive ------------------------------------------------------------------
+    def widget(self):
+        if self._widget is None:
+            from .live import LiveView
+
+            self._widget = LiveView(self)
+        return self._widget.root
+
+    # -- exports ----------------------------------------------------------------------
+    def export_table(self) -> pd.DataFrame:
+        """The table behind the CSV/Excel export (the long result table by default)."""
+        return self.results()
+
+    def _export(self, suffix: str) -> bytes:
+        from .. import results as R
+
+        table = self.export_table()
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"export{suffix}"
+            if self.needs_results and set(R.COLUMNS) <= set(table.columns):
+                R.write(table, path)            # neutralised cells + metadata (sidecar / sheet)
+            else:
+                safe = neutralise_cells(table)
+                if suffix == ".csv":
+                    safe.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+                else:
+                    safe.to_excel(path, index=False, engine="openpyxl")
+            return path.read_bytes()
+
+    def results_csv(self) -> bytes:
+        return self._export(".csv")
+
+    def results_xlsx(self) -> bytes:
+        return self._export(".xlsx")
+
+    def scenario_yaml(self, base: str | None = None) -> bytes:
+        """The current settings (base scenario + changed levers) as a scenario YAML file."""
+        from ..params import save_scenario
+
+        base = base or self.focus
+        values = self.parameters.resolve(scenario=base, overrides=self.overrides)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"eigenes_szenario_{self.ags}.yml"
+            save_scenario(path, values, T.EXPORT_SCENARIO_TITLE.format(ags=self.ags, name=self.kreis_name),
+                          id=f"U_{self.ags}", based_on=base)
+            return path.read_bytes()
+
+    def set_overrides(self, overrides: dict[str, float]) -> None:
+        """Apply changed levers (validated against their records; refused when out of range)."""
+        params = self.parameters
+        checked = {}
+        for key, value in overrides.items():
+            checked[key] = params[key].check_value(value, source="Regler")
+        self.overrides = checked
+
+
+def neutralise_cells(df: pd.DataFrame) -> pd.DataFrame:
+    """Text cells a spreadsheet would read as a formula (= + - @) get a leading apostrophe."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object:
+            text = out[col].astype(str)
+            risky = text.str.startswith(("=", "+", "-", "@", "\t", "\r"))
+            if risky.any():
+                out[col] = out[col].where(~risky, "'" + text)
+    return out
+
+
+def run_guarded(func: Callable[[], Any], on_error: Callable[[str], None]) -> Any:
+    """Run ``func``; a WorkbookError becomes a friendly German message instead of a traceback."""
+    try:
+        return func()
+    except WorkbookError as exc:
+        on_error(T.ERROR_FRIENDLY.format(message=str(exc)))
+        return None

@@ -1,0 +1,163 @@
+"""Helpers shared by the topic apps: source notes, result look-ups, formatted tables."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import pandas as pd
+
+from ..texts import apps as T
+from ..texts import fmt_unit
+
+
+def kreis_row(ags: str) -> pd.Series:
+    from ..datasets import load_kreise
+
+    k = load_kreise()
+    return k.loc[k["ags"] == ags].iloc[0]
+
+
+def value_status(ags: str) -> dict[str, str]:
+    """column -> fact | estimate | local for one Kreis (the data layer's view)."""
+    from .. import datasets, schema
+
+    func = getattr(datasets, "value_status", None)
+    if func is not None:
+        return dict(func(ags))
+    return {name: col.status for name, col in schema.COLUMNS.items()}
+
+
+def status_text(status: str) -> str:
+    return {"fact": T.STATUS_FACT, "estimate": T.STATUS_ESTIMATE, "local": T.STATUS_LOCAL,
+            "assumption": T.STATUS_ASSUMPTION, "derived": T.STATUS_DERIVED}.get(status, status)
+
+
+def data_notes(ags: str, columns: Iterable[str]) -> list[str]:
+    """'<Label>: Quelle: <source> · Schätzung' for each data column a block uses."""
+    from ..schema import COLUMNS
+
+    status = value_status(ags)
+    out = []
+    for name in columns:
+        col = COLUMNS[name]
+        st = status.get(name, col.status)
+        source = col.source if st != "local" else T.STATUS_LOCAL
+        out.append(f"{col.label_de}: " + T.SOURCE_LINE.format(source=source) + T.NOTE_SEP + status_text(st))
+    return out
+
+
+def assumption_note(keys: Iterable[str]) -> str:
+    """One line naming how many of the parameters behind a block are assumptions."""
+    from ..params import load_parameters
+
+    params = load_parameters()
+    keys = [k for k in keys if k in params]
+    counts: dict[str, int] = {}
+    for k in keys:
+        counts[params[k].status] = counts.get(params[k].status, 0) + 1
+    parts = [f"{n} {status_text(s)}" for s, n in sorted(counts.items())]
+    return (f"{T.MODEL_RESULT}{T.NOTE_SEP}{T.STATUS_ESTIMATE}: {len(keys)} Parameter "
+            f"({', '.join(parts)}), jeder mit Quelle im Regler-Bereich")
+
+
+def topic_keys(prefixes: Iterable[str]) -> list[str]:
+    from ..params import load_parameters
+
+    prefixes = tuple(prefixes)
+    return [k for k in load_parameters() if k.startswith(prefixes)]
+
+
+_LOOKUPS: dict[int, tuple[object, dict]] = {}
+
+
+def _lookup(results: pd.DataFrame) -> dict:
+    """(indicator, scenario, year, quantile) -> value, built once per result table."""
+    entry = _LOOKUPS.get(id(results))
+    if entry is not None and entry[0] is results:
+        return entry[1]
+    keys = zip(results["indicator"].astype(str), results["scenario"].astype(str),
+               results["year"].astype(int), results["quantile"].astype(str))
+    table = dict(zip(keys, results["value"].astype(float)))
+    if len(_LOOKUPS) > 8:
+        _LOOKUPS.clear()
+    _LOOKUPS[id(results)] = (results, table)
+    return table
+
+
+def pick(results: pd.DataFrame, indicator: str, scenario: str, year: int = 2030,
+         quantile: str = "p50") -> float | None:
+    """One value from the long table; the 'default' run stands in when there are no quantiles."""
+    table = _lookup(results)
+    value = table.get((indicator, scenario, int(year), quantile))
+    if value is None:
+        value = table.get((indicator, scenario, int(year), "default"))
+    if value is None or not math.isfinite(value):
+        return None
+    return value
+
+
+def has_bands(results: pd.DataFrame) -> bool:
+    return bool((results["quantile"] == "p50").any())
+
+
+def unit_of(results: pd.DataFrame, indicator: str) -> str:
+    sel = results.loc[results["indicator"] == indicator, "unit"]
+    return str(sel.iloc[0]) if len(sel) else "1"
+
+
+#: units of whole things: shown without decimals
+COUNT_UNITS = {"Personen", "Geräte", "Anzahl", "Fahrten", "Wege", "Kontakte", "Vorgänge", "Mitglieder", "km"}
+
+
+def fmt(value: float | None, unit: str, percent: bool | None = None, decimals: int | None = None) -> str:
+    if value is None:
+        return "–"
+    if unit == "1" and percent is None:
+        percent = True
+    return fmt_unit(value, unit, decimals, percent=percent)
+
+
+def banded(results: pd.DataFrame, indicator: str, scenario: str, year: int = 2030,
+           percent: bool | None = None) -> str:
+    """'63,0 % (57,1 % bis 68,9 %)' or, without draws, the default value."""
+    from ..texts import report as R
+
+    unit = unit_of(results, indicator)
+    mid = pick(results, indicator, scenario, year, "p50")
+    lo = pick(results, indicator, scenario, year, "p5") if has_bands(results) else None
+    hi = pick(results, indicator, scenario, year, "p95") if has_bands(results) else None
+    decimals = 0 if unit.split("/")[0] in COUNT_UNITS else None
+    if lo is None or hi is None or not has_bands(results):
+        return fmt(mid, unit, percent, decimals)
+    lo_text, hi_text = fmt(lo, unit, percent, decimals), fmt(hi, unit, percent, decimals)
+    suffix = hi_text.split(" ", 1)[1] if " " in hi_text else ""
+    if suffix and lo_text.endswith(" " + suffix):
+        lo_text = lo_text[: -len(suffix) - 1]         # '95,9 bis 97,9 %': the unit once
+    if lo_text == hi_text:
+        return fmt(mid, unit, percent, decimals)
+    return R.BAND.format(mid=fmt(mid, unit, percent, decimals), lo=lo_text, hi=hi_text)
+
+
+def indicator_label(name: str) -> str:
+    from ..charts import indicator_label as label
+
+    return label(name)
+
+
+def figures_table(results: pd.DataFrame, indicators: Iterable[str], scenarios: Iterable[str],
+                  year: int = 2030, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """Formatted table: one row per indicator, one column per scenario (median and 90 % band)."""
+    from ..texts import report as R
+
+    scenarios = list(scenarios)
+    rows = []
+    present = set(results["indicator"].unique())
+    for ind in indicators:
+        if ind not in present:
+            continue
+        row = {R.COL_FIGURE: (labels or {}).get(ind) or indicator_label(ind)}
+        for sid in scenarios:
+            row[sid] = banded(results, ind, sid, year)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=[R.COL_FIGURE, *scenarios])

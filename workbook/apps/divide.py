@@ -1,0 +1,107 @@
+"""02_digitale_kluft: offliners by age and year, training and device levers, costs, pupils' devices."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..notebook import check_choice
+from ..texts import charts as TC
+from . import common as C
+from .base import Block, TopicApp
+
+DATA = ("offline_share", "share_65plus", "gigabit_share", "population_2019")
+FIGURES = ("divide.online_share", "divide.online_share_65plus", "divide.offliners", "divide.offliners_65plus",
+           "divide.new_onliners_training", "divide.training_cost_eur", "divide.cost_per_new_onliner_eur",
+           "divide.pupil_devices_needed", "divide.pupil_devices_cost_eur")
+
+AGE_HELP = (
+    "Wie lese ich das? Die Fläche zeigt, wie viele Menschen ab 14 Jahren im gewählten Szenario "
+    "offline sind, getrennt nach unter und ab 65 Jahren (Median der Rechnungen). Jahrgänge altern "
+    "mit: Jüngere, meist schon digitale Menschen rücken nach, Schulungen holen Ältere ins Netz."
+)
+
+
+class DivideApp(TopicApp):
+    title = "Digitale Kluft: {name} ({ags})"
+    topics = ("divide",)
+    param_prefixes = ("divide.",)
+    scenario_picker = True
+    extra_defaults = {"focus": "S0"}
+
+    @classmethod
+    def extra_checks(cls):
+        from ..params import load_scenarios
+
+        return {"focus": lambda v: check_choice("focus", v, list(load_scenarios()))}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        focus = self.extra["focus"]
+        self.focus = focus if focus in self.scenario_ids else self.scenario_ids[0]
+
+    def age_table(self, results: pd.DataFrame) -> pd.DataFrame:
+        """Offliners 14-64 and 65+ per year for the focus scenario (median), long form."""
+        rows = []
+        for year in sorted(results["year"].unique()):
+            total = C.pick(results, "divide.offliners", self.focus, int(year))
+            old = C.pick(results, "divide.offliners_65plus", self.focus, int(year))
+            if total is None or old is None:
+                continue
+            rows.append({"Jahr": int(year), "Gruppe": "14 bis 64 Jahre", "Personen": max(total - old, 0.0)})
+            rows.append({"Jahr": int(year), "Gruppe": "65 Jahre und älter", "Personen": old})
+        return pd.DataFrame(rows)
+
+    def age_chart(self, results: pd.DataFrame):
+        import altair as alt
+
+        from ..texts import fmt_int
+
+        data = self.age_table(results)
+        data["Wert"] = data["Personen"].map(lambda v: fmt_int(v))
+        sc = self.scenarios.get(self.focus)
+        return alt.Chart(data).mark_area().encode(
+            x=alt.X("Jahr:O", title="Jahr"),
+            y=alt.Y("Personen:Q", stack="zero", title="Offliner (Personen)"),
+            color=alt.Color("Gruppe:N", title="Altersgruppe",
+                            scale=alt.Scale(range=["#0072B2", "#E69F00"])),
+            tooltip=[alt.Tooltip("Jahr:O"), alt.Tooltip("Gruppe:N"), alt.Tooltip("Wert:N", title="Personen")],
+        ).properties(width=520, height=260, title=f"Offliner nach Alter: {self.focus} "
+                                                  f"{getattr(sc, 'title_de', '')}")
+
+    def blocks(self, results: pd.DataFrame) -> list[Block]:
+        from .. import charts
+
+        keys = C.topic_keys(("divide.",))
+        model = C.assumption_note(keys)
+        data = C.data_notes(self.ags, DATA)
+        age_rows = self.age_table(results)
+        pivot = age_rows.pivot(index="Jahr", columns="Gruppe", values="Personen").reset_index() \
+            if not age_rows.empty else age_rows
+        from ..texts import fmt_int
+
+        for col in pivot.columns[1:]:
+            pivot[col] = pivot[col].map(fmt_int)
+        if "Jahr" in pivot.columns:
+            pivot["Jahr"] = pivot["Jahr"].astype(str)
+        return [
+            Block("online65", C.indicator_label("divide.online_share_65plus"), help=TC.FAN_HELP,
+                  chart=charts.fan_chart(results, ags=self.ags, indicator="divide.online_share_65plus",
+                                         percent=True),
+                  notes=[model, *data]),
+            Block("age", "Offliner nach Alter und Jahr", help=AGE_HELP, chart=self.age_chart(results),
+                  table=pivot, notes=[model, *data]),
+            Block("online", C.indicator_label("divide.online_share"), help=TC.FAN_HELP,
+                  chart=charts.fan_chart(results, ags=self.ags, indicator="divide.online_share", percent=True),
+                  notes=[model, *data]),
+            Block("cost", C.indicator_label("divide.cost_per_new_onliner_eur"), help=TC.BARS_HELP,
+                  chart=charts.scenario_bars_2030(results, ags=self.ags,
+                                                  indicator="divide.cost_per_new_onliner_eur"),
+                  notes=[model]),
+            Block("pupils", C.indicator_label("divide.pupil_devices_needed"), help=TC.BARS_HELP,
+                  chart=charts.scenario_bars_2030(results, ags=self.ags, indicator="divide.pupil_devices_needed"),
+                  notes=[model, *C.data_notes(self.ags, ["population_2019"])]),
+            Block("figures", "Kennzahlen 2030 nach Szenario",
+                  table=C.figures_table(results, FIGURES, self.scenario_ids),
+                  help="Median der Monte-Carlo-Rechnung, in Klammern das 90-%-Band.",
+                  notes=[model]),
+        ]

@@ -1,0 +1,239 @@
+"""The interactive view of a topic app (JupyterLab and Voila).
+
+Layout: title, Kreis picker (+ scenario focus), the blocks (chart, table,
+notes) beside the parameter panel, an export row and a status line. A change
+of Kreis, focus scenario or any lever recomputes the app's result table and
+updates every chart in place (the chart widgets stay; only their spec
+changes), so the page does not flicker or jump.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from typing import Any
+
+import ipywidgets as W
+
+from ..errors import WorkbookError
+from ..texts import apps as T
+from ..widgets import KreisPicker, ParameterPanel, ScenarioPicker
+from .base import Block, TopicApp, download_link, notes_html, table_html
+
+
+def _live_chart(chart: Any):
+    """A widget showing ``chart`` that can be updated in place (offline JupyterChart)."""
+    try:
+        from .. import render
+    except ImportError:  # rendering layer not there: an offline JupyterChart directly
+        render = None
+    if render is not None and hasattr(render, "LiveChart"):
+        return render.LiveChart(chart)
+    return _JupyterChartAdapter(chart)
+
+
+class _JupyterChartAdapter:
+    """``.widget`` is an offline ``alt.JupyterChart``; ``.update(chart)`` swaps its spec in place."""
+
+    _offline = False
+
+    def __init__(self, chart: Any):
+        import altair as alt
+
+        if not _JupyterChartAdapter._offline:
+            alt.JupyterChart.enable_offline()
+            _JupyterChartAdapter._offline = True
+        self.widget = alt.JupyterChart(chart)
+
+    def update(self, chart: Any) -> None:
+        # the spec of a builder's chart is valid by construction: skip the costly re-validation
+        self.widget.spec = chart.to_dict(validate=False)
+
+
+def chart_bytes(chart: Any, kind: str) -> bytes:
+    """PNG or SVG bytes of a chart (workbook.export when it offers them, else vl-convert)."""
+    try:
+        from .. import export
+    except ImportError:
+        export = None
+    func = getattr(export, "chart_bytes", None)
+    if func is not None:
+        return func(chart, kind)
+    import vl_convert as vlc
+
+    spec = chart.to_dict()
+    if kind == "svg":
+        return vlc.vegalite_to_svg(spec).encode("utf-8")
+    return vlc.vegalite_to_png(spec, scale=2)
+
+
+class BlockView:
+    """The widgets of one block; :meth:`update` swaps contents without rebuilding."""
+
+    def __init__(self, block: Block):
+        self.key = block.key
+        self.title = W.HTML()
+        self.chart = None
+        self.extra = W.HTML()
+        self.table = W.HTML()
+        self.help = W.HTML()
+        self.notes = W.HTML()
+        children = [self.title]
+        if block.chart is not None:
+            self.chart = _live_chart(block.chart)
+            children.append(self.chart.widget)
+        children += [self.extra, self.table, self.help, self.notes]
+        self.box = W.VBox(children, layout=W.Layout(margin="0 0 18px 0"))
+        self.box.add_class("wb-block")
+        self.box.add_class(f"wb-block-{block.key}")
+        self.update(block, first=True)
+
+    def fits(self, block: Block) -> bool:
+        return block.key == self.key and (block.chart is None) == (self.chart is None)
+
+    def update(self, block: Block, first: bool = False) -> None:
+        self.title.value = f"<h3 style='margin:4px 0'>{html.escape(block.title, quote=False)}</h3>"
+        if self.chart is not None and not first:
+            self.chart.update(block.chart)
+        self.extra.value = block.html or ""
+        self.table.value = table_html(block.table) if block.table is not None else ""
+        self.help.value = (f"<details><summary><small>{html.escape(T.HOW_TO_READ)}</small></summary>"
+                           f"<small>{html.escape(block.help, quote=False)}</small></details>"
+                           if block.help else "")
+        self.notes.value = notes_html(block.notes)
+
+
+class LiveView:
+    """Pickers + parameter panel + block widgets, wired to a :class:`TopicApp`."""
+
+    def __init__(self, app: TopicApp):
+        self.app = app
+        self.kreis = KreisPicker(app.ags)
+        self.focus = None
+        controls: list[W.Widget] = [self.kreis]
+        if app.scenario_picker:
+            scenarios = {sid: sc for sid, sc in app.scenarios.items() if sid in app.scenario_ids}
+            self.focus = ScenarioPicker(scenarios, value=app.focus)
+            controls.append(self.focus)
+        self.dropdowns: dict[str, W.Dropdown] = {}
+        for name, (label, options) in app.choices().items():
+            dd = W.Dropdown(options=options, value=app.extra[name], description=label,
+                            layout=W.Layout(width="420px"), style={"description_width": "initial"})
+            dd.add_class(f"wb-choice-{name}")
+            dd.observe(lambda ch, n=name: self._on_choice(n, ch), names="value")
+            self.dropdowns[name] = dd
+            controls.append(dd)
+        params = app.parameters
+        keys = [k for k in params if app.param_prefixes is None
+                or any(k.startswith(p) for p in app.param_prefixes)]
+        self.panel = ParameterPanel(params, keys=keys) if keys else None
+        self.error = W.HTML()
+        self.status = W.HTML()
+        self.changed = W.HTML()
+        self.views: list[BlockView] = []
+        self.blocks_box = W.VBox(layout=W.Layout(flex="3 1 0%", min_width="480px"))
+        title = W.HTML(f"<h2>{html.escape(app.title.format(name=app.kreis_name, ags=app.ags), quote=False)}</h2>")
+        self.title = title
+        self.header = W.HTML()
+        warnings = W.HTML("".join(f"<p style='color:#8a4b00'>{html.escape(n)}</p>" for n in app.p.notes))
+        self.export = self._export_box()
+        side = W.VBox([self.panel.widget] if self.panel else [],
+                      layout=W.Layout(flex="1 1 0%", min_width="340px" if self.panel else "0"))
+        self.root = W.VBox([
+            title, warnings, W.HBox(controls, layout=W.Layout(flex_flow="row wrap")), self.header,
+            self.error, W.HBox([self.blocks_box, side], layout=W.Layout(flex_flow="row wrap")),
+            self.changed, self.export, self.status,
+        ])
+        self.root.add_class("wb-app")
+        self.kreis.observe(self._on_kreis, names="ags")
+        if self.focus is not None:
+            self.focus.observe(self._on_focus, names="scenario")
+        if self.panel is not None:
+            self.panel.observe(self._on_panel)
+        self.refresh()
+
+    # -- events ---------------------------------------------------------------------
+    def _on_kreis(self, change: Any) -> None:
+        self.app.ags = change["new"]
+        self.refresh()
+
+    def _on_focus(self, change: Any) -> None:
+        self.app.focus = change["new"]
+        self.refresh()
+
+    def _on_panel(self, _values: dict[str, float]) -> None:
+        self.refresh()
+
+    def _on_choice(self, name: str, change: Any) -> None:
+        try:
+            self.app.set_choice(name, change["new"])
+        except WorkbookError:
+            self.dropdowns[name].value = change["old"]
+            return
+        self.refresh()
+
+    # -- work -----------------------------------------------------------------------
+    def refresh(self) -> None:
+        t0 = time.perf_counter()
+        previous = dict(self.app.overrides)
+        try:
+            self.app.set_overrides(self.panel.overrides() if self.panel is not None else {})
+            results = self.app.results()
+            blocks = self.app.blocks(results)
+        except WorkbookError as exc:
+            self.app.overrides = previous
+            self.error.value = ("<p style='color:#b00020'>" + html.escape(
+                T.ERROR_FRIENDLY.format(message=str(exc)), quote=False) + "</p>")
+            return
+        self.error.value = ""
+        self.title.value = ("<h2>" + html.escape(self.app.title.format(name=self.app.kreis_name, ags=self.app.ags),
+                                                 quote=False) + "</h2>")
+        self.header.value = self.app.header_html()
+        if len(blocks) == len(self.views) and all(v.fits(b) for v, b in zip(self.views, blocks)):
+            for view, block in zip(self.views, blocks):
+                view.update(block)
+        else:
+            self.views = [BlockView(b) for b in blocks]
+            self.blocks_box.children = [v.box for v in self.views]
+        self._blocks = blocks
+        self.chart_choice.options = [(b.title, i) for i, b in enumerate(blocks) if b.chart is not None]
+        if self.panel is not None:
+            self.changed.value = f"<small>{html.escape(self.panel.changed_text(), quote=False)}</small>"
+        ms = (time.perf_counter() - t0) * 1000
+        self.last_refresh_ms = ms
+        self.status.value = "<small style='color:#595959'>" + html.escape(T.COMPUTED.format(
+            ms=round(ms), draws=self.app.p.draws, seed=self.app.p.seed)) + "</small>"
+
+    # -- exports ----------------------------------------------------------------------
+    def _export_box(self) -> W.Widget:
+        self.chart_choice = W.Dropdown(options=[], description=T.EXPORT_CHART, layout=W.Layout(width="420px"))
+        buttons = []
+        for label, kind in ((T.EXPORT_PNG, "png"), (T.EXPORT_SVG, "svg"), (T.EXPORT_CSV, "csv"),
+                            (T.EXPORT_XLSX, "xlsx"), (T.EXPORT_YAML, "yaml")):
+            b = W.Button(description=label, layout=W.Layout(width="auto"))
+            b.on_click(lambda _b, k=kind: self.export_file(k))
+            buttons.append(b)
+        self.links = W.HTML()
+        return W.VBox([W.HTML(f"<b>{html.escape(T.EXPORT_TITLE)}</b>"), self.chart_choice,
+                       W.HBox(buttons, layout=W.Layout(flex_flow="row wrap")), self.links])
+
+    def export_file(self, kind: str) -> tuple[str, bytes]:
+        """Build one export and offer it as a download link; returns (filename, bytes)."""
+        stem = f"{self.app.ags}_{type(self.app).__name__.lower()}"
+        if kind in ("png", "svg"):
+            index = self.chart_choice.value
+            blocks = getattr(self, "_blocks", [])
+            if not isinstance(index, int) or not 0 <= index < len(blocks) or blocks[index].chart is None:
+                index = next(i for i, b in enumerate(blocks) if b.chart is not None)
+            chart = blocks[index].chart
+            data = chart_bytes(chart, kind)
+            name, mime = f"{stem}_{blocks[index].key}.{kind}", ("image/png" if kind == "png" else "image/svg+xml")
+        elif kind == "csv":
+            data, name, mime = self.app.results_csv(), f"{stem}_ergebnisse.csv", "text/csv"
+        elif kind == "xlsx":
+            data, name = self.app.results_xlsx(), f"{stem}_ergebnisse.xlsx"
+            mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            data, name, mime = self.app.scenario_yaml(), f"eigenes_szenario_{self.app.ags}.yml", "application/x-yaml"
+        self.links.value = T.EXPORT_READY.format(links=download_link(data, name, mime, name))
+        return name, data

@@ -1,0 +1,132 @@
+"""00_uebersicht: a Kreis at a glance: map, key figures with sources, comparison."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..notebook import check_choice
+from ..texts import apps as T
+from ..texts import charts as TC
+from ..texts import fmt_number, fmt_percent
+from . import common as C
+from .base import Block, TopicApp
+
+#: columns the map may be coloured by (registry names)
+MAP_COLUMNS = ("offline_share", "gigabit_share", "share_65plus", "gp_per_10k", "density_per_km2")
+#: columns of the key-figure table, in order
+FIGURE_COLUMNS = ("population_2019", "population_2018", "area_km2", "density_per_km2", "share_65plus",
+                  "offline_share", "gigabit_share", "gp_per_10k", "settlement_type")
+#: columns compared with the Kreis's groups
+COMPARE_COLUMNS = ("share_65plus", "offline_share", "gigabit_share", "gp_per_10k", "density_per_km2")
+
+
+def _format(column: str, value) -> str:
+    from ..schema import COLUMNS
+
+    col = COLUMNS[column]
+    if col.dtype == "category" or isinstance(value, str):
+        return TC.SETTLEMENT_TYPE_LABELS.get(str(value), str(value))
+    if col.share:
+        return fmt_percent(float(value), 1)
+    if col.dtype == "int":
+        return fmt_number(float(value), 0)
+    return fmt_number(float(value), 1)
+
+
+class OverviewApp(TopicApp):
+    title = "Übersicht: {name} ({ags})"
+    needs_results = False
+    param_prefixes = ()
+    extra_defaults = {"indicator": "offline_share"}
+
+    @classmethod
+    def extra_checks(cls):
+        return {"indicator": lambda v: check_choice("indicator", v, MAP_COLUMNS)}
+
+    def choices(self):
+        from ..schema import COLUMNS
+
+        return {"indicator": (T.INDICATOR_LABEL, [(COLUMNS[c].label_de, c) for c in MAP_COLUMNS])}
+
+    # -- tables ---------------------------------------------------------------------
+    def kreise(self) -> pd.DataFrame:
+        from ..datasets import load_kreise
+
+        return load_kreise()
+
+    def figures(self) -> pd.DataFrame:
+        from ..schema import COLUMNS
+
+        row = C.kreis_row(self.ags)
+        status = C.value_status(self.ags)
+        rows = []
+        for name in FIGURE_COLUMNS:
+            col = COLUMNS[name]
+            st = status.get(name, col.status)
+            rows.append({"Kennzahl": col.label_de, "Wert": _format(name, row[name]),
+                         "Einheit": "" if col.share or col.unit in ("", "1") else col.unit,
+                         "Quelle": col.source if st != "local" else T.STATUS_LOCAL,
+                         "Status": C.status_text(st)})
+        return pd.DataFrame(rows)
+
+    def comparison(self) -> pd.DataFrame:
+        """Kreis value against the medians of its settlement type, its Land and Germany."""
+        from ..schema import COLUMNS
+
+        k = self.kreise()
+        me = k.loc[k["ags"] == self.ags].iloc[0]
+        same_type = k[k["settlement_type"] == me["settlement_type"]]
+        same_land = k[k["land_ags"] == me["land_ags"]]
+        type_label = TC.SETTLEMENT_TYPE_LABELS.get(me["settlement_type"], me["settlement_type"])
+        rows = []
+        for name in COMPARE_COLUMNS:
+            rows.append({
+                "Kennzahl": COLUMNS[name].label_de,
+                str(me["name"]): _format(name, me[name]),
+                f"Median {type_label} ({len(same_type)})": _format(name, same_type[name].median()),
+                f"Median {me['land_name']} ({len(same_land)})": _format(name, same_land[name].median()),
+                f"Median Deutschland ({len(k)})": _format(name, k[name].median()),
+                "Status": C.status_text(C.value_status(self.ags).get(name, COLUMNS[name].status)),
+            })
+        return pd.DataFrame(rows)
+
+    def export_table(self) -> pd.DataFrame:
+        k = self.kreise()
+        return k.loc[k["ags"] == self.ags].reset_index(drop=True)
+
+    def header_html(self) -> str:
+        import html
+
+        row = C.kreis_row(self.ags)
+        return (f"<p>{html.escape(str(row['kreis_type']))} in {html.escape(str(row['land_name']))} · "
+                f"{fmt_number(float(row['population_2019']), 0)} Einwohner (31.12.2019) · "
+                f"{fmt_number(float(row['area_km2']), 1)} km²</p>")
+
+    # -- blocks -----------------------------------------------------------------------
+    def blocks(self, results) -> list[Block]:
+        from ..charts.maps import compare_chart, kreis_map
+        from ..schema import COLUMNS
+
+        col_name = self.extra["indicator"]
+        col = COLUMNS[col_name]
+        estimate = col.description_de if col.is_estimate else None
+        k = self.kreise()
+        unit = None if col.share else col.unit
+        out = [
+            Block("figures", "Eckdaten", table=self.figures(),
+                  help="Amtliche Zahlen stammen aus dem Gemeindeverzeichnis von Destatis und den "
+                       "Einwohnerzahlen des RKI; Schätzungen sind als solche markiert und lassen sich "
+                       "durch eigene Zahlen der Kommune ersetzen (workbook import).",
+                  notes=C.data_notes(self.ags, FIGURE_COLUMNS)),
+            Block("map", TC.MAP_TITLE.format(label=col.label_de), help=TC.MAP_HELP,
+                  chart=kreis_map(k, col_name, highlight=self.ags, label=col.label_de, unit=unit,
+                                  percent=col.share, estimate=estimate, source=col.source),
+                  notes=C.data_notes(self.ags, [col_name])),
+            Block("compare", TC.COMPARE_TITLE.format(label=col.label_de, name=self.kreis_name),
+                  help=TC.COMPARE_HELP,
+                  chart=compare_chart(k, self.ags, col_name, label=col.label_de, unit=unit, percent=col.share,
+                                      points=self.p.interactive, estimate=estimate, source=col.source),
+                  table=self.comparison(),
+                  notes=C.data_notes(self.ags, COMPARE_COLUMNS)),
+        ]
+        return out

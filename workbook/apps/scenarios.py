@@ -1,0 +1,100 @@
+"""01_szenarien: the five post-Corona futures and S0, the digitalisation index per Kreis."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from ..notebook import check_choice
+from ..texts import apps as T
+from ..texts import charts as TC
+from . import common as C
+from .base import Block, TopicApp
+
+INDEX = "ddi.index"
+SUBINDEX_DATA = ("gigabit_share", "offline_share", "settlement_type")
+
+
+class ScenarioApp(TopicApp):
+    title = "Szenarien des Digitalisierungsgrads: {name} ({ags})"
+    topics = "all"          # TEILHABE reads the divide model; VERW the cooperation cluster size
+    param_prefixes = ("ddi.",)
+    scenario_picker = True
+    extra_defaults = {"focus": "S1"}
+
+    @classmethod
+    def extra_checks(cls):
+        from ..params import load_scenarios
+
+        return {"focus": lambda v: check_choice("focus", v, list(load_scenarios()))}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        focus = self.extra["focus"]
+        self.focus = focus if focus in self.scenario_ids else self.scenario_ids[0]
+
+    # -- blocks ---------------------------------------------------------------------
+    def tornado_table(self) -> pd.DataFrame:
+        from ..engine import tornado
+
+        key = ("tornado", self.ags, self.focus, tuple(sorted(self.overrides.items())))
+        if key not in self._cache:
+            self._cache[key] = tornado(self.ags, indicator=INDEX, year=2030, scenario=self.focus,
+                                       overrides=self.overrides or None)
+        return self._cache[key]
+
+    def narratives(self) -> tuple[pd.DataFrame, str]:
+        params = self.parameters
+        rows = []
+        for sid in self.scenario_ids:
+            sc = self.scenarios.get(sid) or next(s for s in self.p.scenario_objects if s.id == sid)
+            changes = []
+            for key, value in sc.changes.items():
+                rec = params[key]
+                changes.append(f"{rec.label_de}: {C.fmt(value, rec.unit, percent=False)}")
+            rows.append({"Szenario": f"{sid} {sc.title_de}", "Erzählung": sc.narrative_de or sc.short_de,
+                         "Quelle": sc.source_de or "–",
+                         "Geänderte Annahmen": "; ".join(changes) or "keine (Trend)"})
+        return pd.DataFrame(rows), ""
+
+    def blocks(self, results: pd.DataFrame) -> list[Block]:
+        from .. import charts
+
+        ddi_keys = C.topic_keys(("ddi.",))
+        model = C.assumption_note(ddi_keys)
+        data = C.data_notes(self.ags, SUBINDEX_DATA)
+        out = [
+            Block("fan", C.indicator_label(INDEX),
+                  help=TC.FAN_HELP, chart=charts.fan_chart(results, ags=self.ags, indicator=INDEX, percent=True),
+                  notes=[model, *data]),
+            Block("bars", TC.BARS_TITLE.format(label=C.indicator_label(INDEX), year=2030),
+                  help=TC.BARS_HELP,
+                  chart=charts.scenario_bars_2030(results, ags=self.ags, indicator=INDEX, percent=True),
+                  table=C.figures_table(results, [INDEX, "ddi.index_geo"], self.scenario_ids),
+                  notes=[model]),
+            Block("subindex", TC.SUBINDEX_TITLE, help=TC.SUBINDEX_HELP,
+                  chart=charts.subindex_chart(results, ags=self.ags),
+                  notes=[model, *data]),
+        ]
+        sens = self.tornado_table()
+        base = C.pick(results, INDEX, self.focus, 2030, "default")
+        shares = sens.attrs.get("lever_shares", {}) or {}
+        share_txt = " · ".join(f"{TC.LEVER_LABELS.get(k, k)}: {C.fmt(v, '1', percent=True)}"
+                               for k, v in shares.items())
+        sc = self.scenarios.get(self.focus)
+        out.append(Block(
+            "tornado", TC.TORNADO_TITLE.format(label=C.indicator_label(INDEX), year=2030)
+            + f" ({self.focus} {getattr(sc, 'title_de', '')})",
+            help=TC.TORNADO_HELP,
+            chart=charts.tornado_chart(sens, base=base, label=C.indicator_label(INDEX), unit="1", percent=True),
+            html=(f"<p><b>Anteil an der Spannweite nach Hebel:</b> {html.escape(share_txt)}</p>"
+                  if share_txt else ""),
+            notes=[model]))
+        table, _ = self.narratives()
+        out.append(Block("narratives", "Die Szenarien und ihre Geschichten", table=table,
+                         help="Szenarien sind Geschichten, keine Vorhersagen; sie werden nie gemittelt "
+                              "und haben keine Wahrscheinlichkeit.",
+                         notes=[T.SOURCE_LINE.format(source="Szenario-Dateien scenarios/S0…S5 "
+                                                            "(Quellenangabe je Szenario in der Tabelle)")]))
+        return out

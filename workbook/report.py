@@ -1,0 +1,196 @@
+"""Report content for one Kreis: key figures, the plain-German summary, the list of estimates.
+
+Pure functions of the long result table (``workbook.engine.project``) and the
+base data; ``workbook.apps.report`` lays them out with the charts. Every
+sentence of the summary is built from a number in the table; a topic whose
+indicators are missing from the table is left out, never filled in.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .texts import fmt_eur, fmt_int, fmt_number, fmt_percent
+from .texts import report as R
+
+YEAR = 2030
+START = 2021
+
+#: indicators of the key-figure table, in order (those present in the results are shown)
+KEY_FIGURES: tuple[str, ...] = (
+    "ddi.index",
+    "ddi.index_geo",
+    "divide.online_share",
+    "divide.online_share_65plus",
+    "divide.offliners_65plus",
+    "divide.cost_per_new_onliner_eur",
+    "divide.pupil_devices_needed",
+    "tele.video_share_effective",
+    "tele.trips_avoided",
+    "tele.car_km_avoided",
+    "tele.co2_avoided_t",
+    "tele.patient_hours_saved",
+    "tele.gp_capacity_gap_share",
+    "resilience.lockdown_continuity",
+    "resilience.cyber_continuity",
+    "coop.cluster_size",
+    "coop.saving_eur",
+)
+
+
+def _pick(results: pd.DataFrame, indicator: str, scenario: str, year: int = YEAR,
+          quantile: str = "p50") -> float | None:
+    from .apps.common import pick
+
+    return pick(results, indicator, scenario, year, quantile)
+
+
+def _share(x: float | None) -> str:
+    return "–" if x is None else fmt_percent(x, 0)
+
+
+def _points(x: float) -> str:
+    return f"{fmt_number(abs(x) * 100, 0)} Prozentpunkte"
+
+
+def key_figures(results: pd.DataFrame, scenarios: list[str] | None = None,
+                indicators: tuple[str, ...] = KEY_FIGURES, year: int = YEAR) -> pd.DataFrame:
+    """Formatted table: key figure x scenario (median with 90 % band), German strings."""
+    from .apps.common import figures_table
+
+    scenarios = scenarios or list(dict.fromkeys(results["scenario"]))
+    table = figures_table(results, indicators, scenarios, year)
+    units = []
+    from .apps.common import unit_of
+    from .texts import unit_suffix
+
+    for ind in [i for i in indicators if i in set(results["indicator"])]:
+        unit = unit_of(results, ind)
+        units.append("%" if unit == "1" else (unit_suffix(unit) or unit))
+    table.insert(1, R.COL_UNIT, units)
+    return table
+
+
+def summary_de(results: pd.DataFrame, name: str, scenario_titles: dict[str, str] | None = None,
+               coop: dict | None = None, n_data_estimates: int | None = None,
+               n_assumptions: int | None = None) -> list[str]:
+    """Plain-German paragraphs summarising the results for one Kreis (each from table values)."""
+    titles = scenario_titles or {}
+    paragraphs: list[str] = []
+    present = set(results["indicator"])
+    scenarios = list(dict.fromkeys(results["scenario"]))
+    trend = "S0" if "S0" in scenarios else scenarios[0]
+
+    if "ddi.index" in present:
+        now = _pick(results, "ddi.index", trend, START)
+        end = _pick(results, "ddi.index", trend, YEAR)
+        text = R.SUM_DDI_TREND.format(s0=trend, name=name, year=YEAR, value=_share(end), start=_share(now))
+        lo, hi = _pick(results, "ddi.index", trend, YEAR, "p5"), _pick(results, "ddi.index", trend, YEAR, "p95")
+        band = None
+        if lo is not None and hi is not None and (results["quantile"] == "p5").any():
+            text += R.SUM_DDI_TREND_BAND.format(lo=_share(lo), hi=_share(hi))
+            band = hi - lo
+        if len(scenarios) > 1:
+            values = {s: _pick(results, "ddi.index", s, YEAR) for s in scenarios}
+            values = {s: v for s, v in values.items() if v is not None}
+            best = max(values, key=values.get)
+            worst = min(values, key=values.get)
+            gap = values[best] - values[worst]
+            text += " " + R.SUM_DDI_RANGE.format(best=best, best_title=titles.get(best, best), worst=worst,
+                                                 worst_title=titles.get(worst, worst), gap=_points(gap))
+            if band is not None:
+                text += " " + (R.SUM_DDI_GAP_LARGE if gap > band else R.SUM_DDI_GAP_SMALL)
+        paragraphs.append(text)
+        subs = {}
+        from .charts import indicator_label
+
+        for ind in sorted(i for i in present if i.startswith("ddi.") and i not in ("ddi.index", "ddi.index_geo")):
+            v = _pick(results, ind, trend, YEAR)
+            if v is not None:
+                subs[ind] = v
+        if subs:
+            weakest = min(subs, key=subs.get)
+            paragraphs.append(R.SUM_WEAKEST.format(year=YEAR, label=indicator_label(weakest),
+                                                   value=_share(subs[weakest])))
+
+    if "divide.online_share_65plus" in present:
+        text = R.SUM_DIVIDE.format(year=YEAR, value=_share(_pick(results, "divide.online_share_65plus", trend)),
+                                   start=_share(_pick(results, "divide.online_share_65plus", trend, START)))
+        cost = _pick(results, "divide.cost_per_new_onliner_eur", trend)
+        if cost is not None and cost > 0:
+            text += R.SUM_DIVIDE_COST.format(value=fmt_eur(cost))
+        paragraphs.append(text)
+
+    if "tele.trips_avoided" in present:
+        trips = _pick(results, "tele.trips_avoided", trend)
+        km = _pick(results, "tele.car_km_avoided", trend)
+        if trips is not None and km is not None:
+            text = R.SUM_TELE.format(year=YEAR, trips=fmt_int(round(trips, -2)), km=fmt_int(round(km, -3)))
+            gap = _pick(results, "tele.gp_capacity_gap_share", trend)
+            if gap is not None:
+                text += R.SUM_TELE_GAP.format(year=YEAR, value=_share(gap))
+            paragraphs.append(text)
+
+    if "resilience.lockdown_continuity" in present:
+        paragraphs.append(R.SUM_RES.format(year=YEAR, value=_share(
+            _pick(results, "resilience.lockdown_continuity", trend))))
+
+    if coop:
+        paragraphs.append(_coop_sentence(coop, name))
+
+    if n_data_estimates is not None and n_assumptions is not None:
+        paragraphs.append(R.SUM_ESTIMATES.format(n_data=n_data_estimates, n_params=n_assumptions))
+    return paragraphs
+
+
+def _coop_sentence(coop: dict, name: str) -> str:
+    partners = coop.get("partners") or []
+    if not partners:
+        return R.SUM_COOP_NO_PARTNER.format(name=name)
+    losers = coop.get("pays_more") or []
+    tail = (R.SUM_COOP_SOME_WORSE.format(names=", ".join(losers)) if losers else R.SUM_COOP_NONE_WORSE)
+    return R.SUM_COOP.format(partners=", ".join(partners), saving=fmt_eur(coop.get("saving_eur", 0.0)),
+                             losers=tail)
+
+
+def estimated_inputs(ags: str, parameter_keys=None) -> pd.DataFrame:
+    """Every input of the report that is not an official figure: data estimates and assumptions."""
+    from .apps.common import data_notes  # noqa: F401 - same registry
+    from .apps.common import value_status
+    from .datasets import load_kreise
+    from .params import load_parameters
+    from .schema import COLUMNS
+    from .texts import fmt_unit
+
+    k = load_kreise()
+    row = k.loc[k["ags"] == ags].iloc[0]
+    status = value_status(ags)
+    rows = []
+    for col_name, col in COLUMNS.items():
+        st = status.get(col_name, col.status)
+        if st == "fact":
+            continue
+        value = row[col_name]
+        if col.dtype == "category" or isinstance(value, str):
+            text = str(value)
+        else:
+            text = fmt_unit(float(value), col.unit if col.unit else None, 2 if not col.share else 1,
+                            percent=col.share)
+        rows.append({R.COL_INPUT: col.label_de, R.COL_VALUE: text, R.COL_RANGE: "–",
+                     R.COL_STATUS: R.DATA_STATUS.get(st, st),
+                     R.COL_METHOD: f"{col.source}: {col.description_de}" if st != "local" else R.DATA_STATUS["local"]})
+    params = load_parameters()
+    keys = list(parameter_keys) if parameter_keys is not None else list(params)
+    for key in keys:
+        rec = params[key]
+        if rec.status == "fact":
+            continue
+        ref = rec.reference
+        rows.append({
+            R.COL_INPUT: rec.label_de,
+            R.COL_VALUE: fmt_unit(rec.default, rec.unit, percent=False),
+            R.COL_RANGE: f"{fmt_unit(rec.min, rec.unit, percent=False)} bis {fmt_unit(rec.max, rec.unit, percent=False)}",
+            R.COL_STATUS: R.PARAM_STATUS.get(rec.status, rec.status),
+            R.COL_METHOD: f"{ref.title}, {ref.publisher} {ref.year}",
+        })
+    return pd.DataFrame(rows, columns=[R.COL_INPUT, R.COL_VALUE, R.COL_RANGE, R.COL_STATUS, R.COL_METHOD])
