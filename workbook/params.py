@@ -519,10 +519,19 @@ def scenario_files(directory: Path | str | None = None) -> list[Path]:
 
 def load_scenarios(directory: Path | str | None = None,
                    parameters: ParameterSet | None = None) -> dict[str, Scenario]:
-    """The shipped scenarios S0..S5 (ordered), validated against the parameters."""
+    """The shipped scenarios S0..S5 (ordered), validated against the parameters.
+
+    Cached while the files and the parameter set stay the same; treat the returned
+    Scenario objects as read-only.
+    """
     parameters = parameters if parameters is not None else load_parameters()
+    files = scenario_files(directory)
+    signature = (tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files), id(parameters))
+    cached = _SCENARIO_CACHE.get(signature)
+    if cached is not None and cached[0] is parameters:
+        return dict(cached[1])
     out: dict[str, Scenario] = {}
-    for file in scenario_files(directory):
+    for file in files:
         sc = parse_scenario(file, parameters)
         expected = file.name.split("_", 1)[0]
         if sc.id != expected:
@@ -532,7 +541,12 @@ def load_scenarios(directory: Path | str | None = None,
             raise ScenarioError(f"duplicate scenario id (also in {out[sc.id].file})", file=_display(file),
                                 key="id")
         out[sc.id] = sc
-    return out
+    _SCENARIO_CACHE.clear()
+    _SCENARIO_CACHE[signature] = (parameters, out)
+    return dict(out)
+
+
+_SCENARIO_CACHE: dict[tuple, tuple] = {}
 
 
 def load_scenario(id_or_path: str | Path, parameters: ParameterSet | None = None) -> Scenario:
