@@ -34,7 +34,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     # -- import -----------------------------------------------------------
     p_imp = sub.add_parser("import", help="import a municipality's own figures (CSV, Excel, INKAR)")
-    p_imp.add_argument("file", help="CSV, XLSX or INKAR export")
+    p_imp.add_argument("file", nargs="?", default=None, help="CSV, XLSX or INKAR export")
     p_imp.add_argument("--dry-run", action="store_true", help="check and report, change nothing")
     p_imp.add_argument("--map", action="append", default=[], metavar="HEADER=column",
                        help="map a header of the file onto a registry column (repeatable)")

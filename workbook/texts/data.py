@@ -62,11 +62,13 @@ CHECK_OVERLAY = ("Eigene Daten / local overlay: {n} Werte in {kreise} Kreisen, S
                  "aus {files} ({path})")
 
 # -- import ---------------------------------------------------------------------------
+IMP_NO_FILE = "Dateiname fehlt: workbook import DATEI [--dry-run] oder workbook import --reset / file missing"
 IMP_NOT_FOUND = "Datei nicht gefunden / file not found"
 IMP_NOT_A_FILE = "keine Datei / not a regular file"
 IMP_TOO_LARGE = ("Datei ist {size} groß, höchstens {limit} werden eingelesen / file too large; "
                  "bitte nur die benötigten Kreise und Spalten exportieren")
 IMP_EMPTY = "Datei ist leer / file is empty"
+IMP_NO_VALUES = "keine Werte zu übernehmen: alle Datenzellen leer / no values to import"
 IMP_NO_ROWS = "keine Datenzeilen unter der Kopfzeile / no data rows below the header"
 IMP_BINARY = ("Binärdatei, keine Text-CSV (Nullbytes ab Byte {offset}) / binary file, not a CSV; "
               "Excel-Dateien bitte als .xlsx übergeben")
@@ -112,7 +114,7 @@ IMP_INKAR_YEARS = ("die Altersgruppen für share_65plus haben verschiedene Jahre
 IMP_INKAR_GEMEINDEN = "INKAR-Export auf Gemeindeebene ('{value}'); erwartet Kreise / municipality level"
 IMP_NAME_MISMATCH = "Name '{given}' passt nicht zu {ags} ({official}) / name does not match the AGS"
 
-IMP_REPORT_TITLE = "Import {file} ({fmt}, {encoding}{delim})"
+IMP_REPORT_TITLE = "Import {file} ({fmt}{encoding}{delim})"
 IMP_REPORT_ROWS = "  {rows} Datenzeilen, {kreise} Kreise / data rows"
 IMP_REPORT_MAPPED = "  übernommen / used: '{header}' -> {column}{conversion}: {n} Werte"
 IMP_REPORT_UNUSED = "  nicht verwendet / not used: {headers}"
