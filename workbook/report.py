@@ -59,16 +59,7 @@ def key_figures(results: pd.DataFrame, scenarios: list[str] | None = None,
     from .apps.common import figures_table
 
     scenarios = scenarios or list(dict.fromkeys(results["scenario"]))
-    table = figures_table(results, indicators, scenarios, year)
-    units = []
-    from .apps.common import unit_of
-    from .texts import unit_suffix
-
-    for ind in [i for i in indicators if i in set(results["indicator"])]:
-        unit = unit_of(results, ind)
-        units.append("%" if unit == "1" else (unit_suffix(unit) or unit))
-    table.insert(1, R.COL_UNIT, units)
-    return table
+    return figures_table(results, indicators, scenarios, year)
 
 
 def summary_de(results: pd.DataFrame, name: str, scenario_titles: dict[str, str] | None = None,
@@ -149,7 +140,7 @@ def _coop_sentence(coop: dict, name: str) -> str:
         return R.SUM_COOP_NO_PARTNER.format(name=name)
     losers = coop.get("pays_more") or []
     tail = (R.SUM_COOP_SOME_WORSE.format(names=", ".join(losers)) if losers else R.SUM_COOP_NONE_WORSE)
-    return R.SUM_COOP.format(partners=", ".join(partners), saving=fmt_eur(coop.get("saving_eur", 0.0)),
+    return R.SUM_COOP.format(partners=", ".join(partners), saving=fmt_eur(round(float(coop.get("saving_eur", 0.0)), -2)),
                              losers=tail)
 
 

@@ -128,7 +128,7 @@ def banded(results: pd.DataFrame, indicator: str, scenario: str, year: int = 203
     lo = pick(results, indicator, scenario, year, "p5") if has_bands(results) else None
     hi = pick(results, indicator, scenario, year, "p95") if has_bands(results) else None
     decimals = 0 if unit.split("/")[0] in COUNT_UNITS else None
-    if lo is None or hi is None or not has_bands(results):
+    if lo is None or hi is None or not has_bands(results) or abs(hi - lo) <= 1e-9 * max(1.0, abs(hi)):
         return fmt(mid, unit, percent, decimals)
     lo_text, hi_text = fmt(lo, unit, percent, decimals), fmt(hi, unit, percent, decimals)
     suffix = hi_text.split(" ", 1)[1] if " " in hi_text else ""

@@ -75,8 +75,8 @@ SUM_RES = (
     "Im Lockdown-Stresstest laufen {year} im Trend {value} der Verwaltungsleistungen weiter."
 )
 SUM_COOP = (
-    "Ein Verbund mit {partners} spart im Szenario „Kooperation der Regionen“ je Mitglied "
-    "zusammen {saving} im Jahr; {losers}"
+    "Ein gemeinsamer IT-Dienst mit {partners} spart im Szenario „Kooperation der Regionen“ "
+    "allen Mitgliedern zusammen rund {saving} im Jahr; {losers}"
 )
 SUM_COOP_NONE_WORSE = "kein Mitglied zahlt dabei mehr als allein."
 SUM_COOP_SOME_WORSE = "{names} würde(n) bei der einfachen Aufteilung mehr zahlen als allein."

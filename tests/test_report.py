@@ -1,0 +1,119 @@
+"""Report content: key figures, the plain-German summary and the list of estimates."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from workbook import report as RP
+
+
+def _rows(indicator, unit, values, scenario="S0", quantiles=("p5", "p50", "p95")):
+    """values: {year: (p5, p50, p95)} -> long rows."""
+    out = []
+    for year, triple in values.items():
+        for q, v in zip(quantiles, triple):
+            out.append({"scenario": scenario, "ags": "16069", "indicator": indicator, "unit": unit,
+                        "year": year, "value": v, "quantile": q})
+    return out
+
+
+@pytest.fixture
+def results():
+    rows = []
+    rows += _rows("ddi.index", "1", {2021: (0.28, 0.30, 0.32), 2030: (0.58, 0.65, 0.72)}, "S0")
+    rows += _rows("ddi.index", "1", {2021: (0.28, 0.30, 0.32), 2030: (0.66, 0.74, 0.80)}, "S1")
+    rows += _rows("ddi.index", "1", {2021: (0.28, 0.30, 0.32), 2030: (0.54, 0.60, 0.67)}, "S5")
+    rows += _rows("ddi.verw", "1", {2030: (0.5, 0.6, 0.7)}, "S0")
+    rows += _rows("ddi.gesund", "1", {2030: (0.3, 0.38, 0.45)}, "S0")
+    rows += _rows("divide.online_share_65plus", "1", {2021: (0.7, 0.73, 0.76), 2030: (0.88, 0.91, 0.94)})
+    rows += _rows("divide.cost_per_new_onliner_eur", "EUR/Person", {2030: (120.0, 233.0, 430.0)})
+    rows += _rows("tele.trips_avoided", "Wege/Jahr", {2030: (12_000.0, 29_509.0, 52_000.0)})
+    rows += _rows("tele.car_km_avoided", "km/Jahr", {2030: (157_000.0, 445_817.0, 1_141_000.0)})
+    rows += _rows("tele.gp_capacity_gap_share", "1", {2030: (0.0, 0.196, 0.36)})
+    rows += _rows("resilience.lockdown_continuity", "1", {2030: (0.56, 0.731, 0.82)})
+    df = pd.DataFrame(rows)
+    df.attrs.update(seed=20211, draws=1000)
+    return df
+
+
+TITLES = {"S0": "Trend", "S1": "Strukturiert zur Smart City", "S5": "Relevanz und Handlungsgrenzen"}
+
+
+def test_summary_sentences_come_from_the_table(results):
+    paras = RP.summary_de(results, "Hildburghausen", TITLES)
+    assert paras[0].startswith("Im Trend-Szenario (S0) erreicht Hildburghausen im Jahr 2030 einen "
+                               "Digitalisierungsgrad von 65 % (2021: 30 %).")
+    assert "Spanne von 58 % bis 72 %" in paras[0]
+    assert "„Strukturiert zur Smart City“ (S1)" in paras[0]
+    assert "„Relevanz und Handlungsgrenzen“ (S5)" in paras[0]
+    assert "der Abstand beträgt 14 Prozentpunkte" in paras[0]
+    # gap 0.14 = band 0.14 -> not larger: the uncertainty sentence
+    assert "kleiner als die Unsicherheit" in paras[0]
+    assert paras[1] == ("Der schwächste Baustein im Jahr 2030 ist „Videosprechstunde (Anteil Hausarztpraxen)“ "
+                        "mit 38 %: Dort wirkt ein Hebel am meisten.")
+    assert paras[2] == ("Von den Menschen ab 65 Jahren sind im Trend 2030 91 % online (2021: 73 %). "
+                        "Jede zusätzlich gewonnene Person kostet durch Schulungen rund 233 €.")
+    assert paras[3] == ("Videosprechstunden ersparen im Trend 2030 rund 29.500 Wege zur Hausarztpraxis und "
+                        "446.000 Autokilometer im Jahr. Die Lücke in der hausärztlichen Versorgung liegt "
+                        "2030 bei 20 %.")
+    assert paras[4] == "Im Lockdown-Stresstest laufen 2030 im Trend 73 % der Verwaltungsleistungen weiter."
+
+
+def test_summary_says_when_scenarios_differ_more_than_the_band(results):
+    narrow = results.copy()
+    mask = (narrow["indicator"] == "ddi.index") & (narrow["scenario"] == "S0") & (narrow["year"] == 2030)
+    narrow.loc[mask & (narrow["quantile"] == "p5"), "value"] = 0.64
+    narrow.loc[mask & (narrow["quantile"] == "p95"), "value"] = 0.66
+    text = RP.summary_de(narrow, "X", TITLES)[0]
+    assert "größer als die Unsicherheit" in text
+
+
+def test_summary_leaves_out_topics_missing_from_the_table(results):
+    only_ddi = results[results["indicator"].str.startswith("ddi.")]
+    paras = RP.summary_de(only_ddi, "X", TITLES)
+    assert len(paras) == 2
+    assert not any("Videosprechstunden" in p or "Lockdown" in p for p in paras)
+
+
+def test_summary_without_draws_has_no_band(results):
+    default = results[results["quantile"] == "p50"].assign(quantile="default")
+    text = RP.summary_de(default, "X", TITLES)[0]
+    assert "Spanne" not in text and "Unsicherheit" not in text
+    assert "Digitalisierungsgrad von 65 %" in text
+
+
+def test_coop_sentence():
+    s = RP._coop_sentence({"partners": ["Suhl", "Sonneberg"], "saving_eur": 438_774.5, "pays_more": []}, "X")
+    assert s == ("Ein gemeinsamer IT-Dienst mit Suhl, Sonneberg spart im Szenario „Kooperation der Regionen“ "
+                 "allen Mitgliedern zusammen rund 438.800 € im Jahr; kein Mitglied zahlt dabei mehr als allein.")
+    s = RP._coop_sentence({"partners": ["A"], "saving_eur": 10.0, "pays_more": ["A"]}, "X")
+    assert s.endswith("A würde(n) bei der einfachen Aufteilung mehr zahlen als allein.")
+    assert RP._coop_sentence({"partners": []}, "Köln").startswith("Für Köln schlägt das Modell keinen Partner vor")
+
+
+def test_key_figures_table_is_formatted_german(results):
+    table = RP.key_figures(results, ["S0", "S1"])
+    assert list(table.columns) == ["Kennzahl", "S0", "S1"]
+    first = table.iloc[0]
+    assert first["Kennzahl"] == "Digitalisierungsgrad-Index (arithmetisches Mittel)"
+    assert first["S0"] == "65,0 % (58,0 bis 72,0 %)"
+    trips = table[table["Kennzahl"].str.startswith("Vermiedene Wege")].iloc[0]
+    assert trips["S0"] == "29.509 Wege/Jahr (12.000 bis 52.000 Wege/Jahr)"
+    assert trips["S1"] == "–"                      # no S1 row for this indicator: a dash, not a number
+
+
+def test_estimated_inputs_lists_data_estimates_and_assumptions():
+    from workbook.params import load_parameters
+
+    table = RP.estimated_inputs("16069")
+    data = table[table["Status"] == "Schätzung"]
+    assert set(data["Eingabe"]) == {"Anteil Einwohner ab 65 Jahren", "Anteil Offliner (ab 14 Jahren)",
+                                    "Haushalte mit Gigabit-Anschluss", "Hausarztdichte",
+                                    "Siedlungstyp (BBSR-Kreistyp, genähert)"}
+    params = load_parameters()
+    n_assumptions = sum(1 for k in params if params[k].status == "assumption")
+    assert (table["Status"] == "Annahme").sum() == n_assumptions
+    assert not (table["Status"] == "Fakt").any()        # facts are not estimates
+    row = table[table["Status"] == "Annahme"].iloc[0]
+    assert " bis " in row["Spanne"] and row["Quelle / Methode"]

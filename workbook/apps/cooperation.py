@@ -1,0 +1,150 @@
+"""03_regionale_kooperation: partners on a map, cost vs cluster size, fair split, per-service savings."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..notebook import check_choice
+from ..texts import charts as TC
+from ..texts import fmt_eur, fmt_int, fmt_percent
+from ..texts import topics as TT
+from . import common as C
+from .base import Block, TopicApp
+
+DATA = ("population_2019", "land_name")
+FIGURES = ("coop.cluster_size", "coop.cost_alone_eur", "coop.cost_shared_eur", "coop.saving_eur",
+           "coop.saving_share")
+
+PARTNER_HELP = (
+    "Wie lese ich das? Farbig sind die Kreise des vorgeschlagenen Verbunds, eingefärbt nach ihrer "
+    "Einsparung (Anteil an den Alleinkosten); Ihr Kreis ist schwarz umrandet. Partner sind Nachbarn "
+    "mit gemeinsamer Grenze im selben Land, zusammengefügt nach der größten Ersparnis."
+)
+SPLIT_HELP_APP = (
+    "Wie lese ich das? Je Mitglied: Kosten allein, Anteil bei einfacher Aufteilung (Fixkosten zu "
+    "gleichen Teilen, der Rest nach Einwohnern) und Anteil mit Ausgleich, bei dem niemand mehr zahlt "
+    "als allein. Markiert ist, wer ohne Ausgleich mehr zahlen würde als allein."
+)
+SERVICE_HELP = (
+    "Wie lese ich das? Die Ersparnis des Verbunds für einen Dienst, gewichtet mit dem veröffentlichten "
+    "Anteil der Kommunen, die diesen Dienst für teilbar halten (Schätzung, IWH/Uni Kassel 2016)."
+)
+
+
+class CooperationApp(TopicApp):
+    title = "Regionale Kooperation: {name} ({ags})"
+    topics = "all"
+    param_prefixes = ("coop.",)
+    scenario_picker = True
+    extra_defaults = {"focus": "S4"}
+
+    @classmethod
+    def extra_checks(cls):
+        from ..params import load_scenarios
+
+        return {"focus": lambda v: check_choice("focus", v, list(load_scenarios()))}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        focus = self.extra["focus"]
+        self.focus = focus if focus in self.scenario_ids else self.scenario_ids[0]
+
+    # -- model calls (cached per Kreis, focus and levers) --------------------------------
+    def values(self) -> dict[str, float]:
+        scenario = self.focus
+        objects = {s.id: s for s in self.p.scenario_objects}
+        return self.parameters.resolve(scenario=objects.get(scenario, scenario), overrides=self.overrides)
+
+    def partners(self) -> pd.DataFrame:
+        from ..models.cooperation import suggest_partners
+
+        key = ("partners", self.ags, self.focus, tuple(sorted(self.overrides.items())))
+        if key not in self._cache:
+            self._cache[key] = suggest_partners(self.ags, values=self.values())
+        return self._cache[key]
+
+    def split_table(self) -> pd.DataFrame:
+        df = self.partners()
+        out = pd.DataFrame({
+            TT.COOP_COLUMNS["name"]: df["name"],
+            TT.COOP_COLUMNS["population"]: df["population"].map(fmt_int),
+            TT.COOP_COLUMNS["cost_alone_eur"]: df["cost_alone_eur"].map(fmt_eur),
+            TT.COOP_COLUMNS["pay_simple_eur"]: df["pay_simple_eur"].map(fmt_eur),
+            TT.COOP_COLUMNS["pays_more"]: df["pays_more"].map(lambda b: "ja" if b else "nein"),
+            TT.COOP_COLUMNS["pay_fair_eur"]: df["pay_fair_eur"].map(fmt_eur),
+            TT.COOP_COLUMNS["saving_eur"]: df["saving_eur"].map(fmt_eur),
+            TT.COOP_COLUMNS["saving_share"]: df["saving_share"].map(lambda v: fmt_percent(v, 1)),
+        })
+        return out
+
+    def services(self) -> pd.DataFrame:
+        from ..models.cooperation import service_table
+
+        df = service_table(self.partners().attrs.get("saving_eur", 0.0), values=self.values())
+        return pd.DataFrame({
+            TT.SERVICE_COLUMNS["service"]: df["service"],
+            TT.SERVICE_COLUMNS["shareability"]: df["shareability"].map(lambda v: fmt_percent(v, 0)),
+            TT.SERVICE_COLUMNS["expected_saving_eur"]: df["expected_saving_eur"].map(fmt_eur),
+        })
+
+    def summary(self) -> dict:
+        """Partners (names, without the chosen Kreis), cluster saving and who pays more (for the report)."""
+        df = self.partners()
+        return {
+            "partners": [n for a, n in zip(df["ags"], df["name"]) if a != self.ags],
+            "saving_eur": float(df["saving_eur"].sum()),
+            "pays_more": [n for n, more in zip(df["name"], df["pays_more"]) if more],
+        }
+
+    # -- charts ------------------------------------------------------------------------
+    def partner_map(self, interactive: bool = True):
+        from ..charts.maps import kreis_map
+        from ..datasets import load_kreise
+
+        k = load_kreise()
+        df = self.partners()
+        land = str(k.loc[k["ags"] == self.ags, "land_ags"].iloc[0])
+        savings = dict(zip(df["ags"], df["saving_share"]))
+        values = k[["ags", "name", "land_name"]].assign(saving=k["ags"].map(savings))
+        return kreis_map(values, "saving", highlight=self.ags, land=land, label="Einsparung im Verbund",
+                         percent=True, width=420,
+                         estimate="Modellrechnung mit Kostenannahmen (Schätzung)",
+                         source="Nachbarschaft aus BKG VG250; Einwohner Destatis/RKI")
+
+    def cost_chart(self):
+        from ..charts.generic import cost_curve
+        from ..models.cooperation import cost_curve as model_curve
+
+        row = C.kreis_row(self.ags)
+        curve = model_curve(float(row["population_2019"]), values=self.values(), max_members=24)
+        alone = float(curve["cost_alone_eur"].iloc[0])
+        optimum = int(round(curve.attrs.get("optimal_size", 0))) or None
+        return cost_curve(curve, alone=alone, optimum=optimum,
+                          estimate="Modellrechnung für gleich große Mitglieder; Kostenansätze sind Annahmen")
+
+    def blocks(self, results: pd.DataFrame) -> list[Block]:
+        from .. import charts
+
+        model = C.assumption_note(C.topic_keys(("coop.",)))
+        data = C.data_notes(self.ags, ["population_2019"])
+        df = self.partners()
+        note = df.attrs.get("note_de")
+        sc = self.scenarios.get(self.focus)
+        focus_title = f"{self.focus} {getattr(sc, 'title_de', '')}".strip()
+        members = ", ".join(n for a, n in zip(df["ags"], df["name"]) if a != self.ags) or "keine"
+        return [
+            Block("partners", f"Vorgeschlagene Partner ({focus_title})", help=PARTNER_HELP,
+                  chart=self.partner_map(),
+                  html=f"<p>Partner: {members} · Einsparung des Verbunds: "
+                       f"{fmt_eur(float(df['saving_eur'].sum()))} im Jahr</p>",
+                  notes=[model, *data]),
+            Block("cost", TC.COST_TITLE, help=TC.COST_HELP, chart=self.cost_chart(), notes=[model, *data]),
+            Block("split", TC.SPLIT_TITLE, help=SPLIT_HELP_APP, table=self.split_table(),
+                  html=f"<p style='color:#b00020'>{note}</p>" if note else "", notes=[model, *data]),
+            Block("services", "Ersparnis je Verwaltungsdienst", help=SERVICE_HELP, table=self.services(),
+                  notes=[model]),
+            Block("saving", C.indicator_label("coop.saving_eur"), help=TC.BARS_HELP,
+                  chart=charts.scenario_bars_2030(results, ags=self.ags, indicator="coop.saving_eur"),
+                  table=C.figures_table(results, FIGURES, self.scenario_ids),
+                  notes=[model]),
+        ]

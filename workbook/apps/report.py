@@ -1,0 +1,109 @@
+"""bericht: the one-Kreis report of the batch (all topics, plain-German summary, estimates).
+
+Static by design (``interactive=False`` in the batch): a few inline SVG charts,
+plain HTML tables, no timestamps and no timings, so two runs with the same
+inputs give the same bytes. Interactive use (JupyterLab) shows the same
+blocks with a Kreis picker and every lever of the workbook.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from .. import report as RP
+from ..texts import charts as TC
+from ..texts import fmt_int
+from ..texts import report as R
+from . import common as C
+from .base import Block, TopicApp
+
+
+class ReportApp(TopicApp):
+    title = "Drehbuch Digitale Kommune: {name} ({ags})"
+    topics = "all"
+    param_prefixes = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._coop = None
+
+    # -- pieces --------------------------------------------------------------------------
+    def coop_app(self):
+        from .cooperation import CooperationApp
+
+        if self._coop is None:
+            self._coop = CooperationApp(ags=self.ags, scenario=",".join(self.scenario_ids), draws=0,
+                                        seed=self.p.seed, interactive=False)
+        self._coop.ags = self.ags
+        self._coop.overrides = dict(self.overrides)
+        self._coop.focus = "S4" if "S4" in self.scenario_ids else self.scenario_ids[0]
+        return self._coop
+
+    def header_html(self) -> str:
+        row = C.kreis_row(self.ags)
+        fmt = R.REPORT_SUBTITLE if self.p.draws else R.REPORT_SUBTITLE_NO_DRAWS
+        text = fmt.format(kreis_type=row["kreis_type"], land=row["land_name"],
+                          population=fmt_int(float(row["population_2019"])),
+                          scenarios=", ".join(self.scenario_ids), draws=fmt_int(self.p.draws), seed=self.p.seed)
+        return f"<p class='wb-subtitle'>{html.escape(text, quote=False)}</p>"
+
+    def summary(self, results: pd.DataFrame) -> list[str]:
+        coop = self.coop_app().summary()
+        estimates = RP.estimated_inputs(self.ags)
+        n_data = int((estimates[R.COL_STATUS].isin(list(R.DATA_STATUS.values()))).sum())
+        n_params = int((estimates[R.COL_STATUS] == R.PARAM_STATUS["assumption"]).sum())
+        titles = {sid: getattr(sc, "title_de", sid) for sid, sc in self.scenarios.items()}
+        return RP.summary_de(results, self.kreis_name, titles, coop=coop, n_data_estimates=n_data,
+                             n_assumptions=n_params)
+
+    def method_html(self, results: pd.DataFrame) -> str:
+        import workbook
+
+        attrs = results.attrs
+        text = R.METHOD_TEXT.format(version=workbook.__version__, param_hash=str(attrs.get("param_hash", ""))[:12],
+                                    data_hash=str(attrs.get("data_hash", ""))[:12], seed=attrs.get("seed", ""))
+        return f"<p><small>{html.escape(text, quote=False)}</small></p>"
+
+    # -- blocks ---------------------------------------------------------------------------
+    def blocks(self, results: pd.DataFrame) -> list[Block]:
+        from .. import charts
+
+        all_keys = list(self.parameters)
+        model = C.assumption_note(all_keys)
+        static = not self.p.interactive
+        coop = self.coop_app()
+        partners = coop.partners()
+        members = ", ".join(n for a, n in zip(partners["ags"], partners["name"]) if a != self.ags) or "keine"
+        summary = "".join(f"<p>{html.escape(p, quote=False)}</p>" for p in self.summary(results))
+        key_table = RP.key_figures(results, self.scenario_ids)
+        note = R.KEY_FIGURES_NOTE if C.has_bands(results) else R.KEY_FIGURES_NOTE_DEFAULT
+        return [
+            Block("summary", R.SECTION_SUMMARY, html=summary, notes=[model]),
+            Block("figures", R.SECTION_KEY_FIGURES, table=key_table, help=note, notes=[model]),
+            Block("ddi", R.SECTION_SCENARIOS, help=TC.FAN_HELP,
+                  chart=charts.fan_chart(results, ags=self.ags, indicator="ddi.index", percent=True,
+                                         selectable=not static),
+                  notes=[model, *C.data_notes(self.ags, ["gigabit_share", "offline_share"])]),
+            Block("divide", R.SECTION_DIVIDE + ": " + C.indicator_label("divide.online_share_65plus"),
+                  help=TC.FAN_HELP,
+                  chart=charts.fan_chart(results, ags=self.ags, indicator="divide.online_share_65plus",
+                                         percent=True, selectable=not static),
+                  notes=[model, *C.data_notes(self.ags, ["offline_share", "share_65plus"])]),
+            Block("tele", R.SECTION_TELE + ": " + C.indicator_label("tele.trips_avoided"), help=TC.BARS_HELP,
+                  chart=charts.scenario_bars_2030(results, ags=self.ags, indicator="tele.trips_avoided"),
+                  notes=[model, *C.data_notes(self.ags, ["gp_per_10k", "settlement_type"])]),
+            Block("resilience", R.SECTION_RESILIENCE + ": " + C.indicator_label("resilience.lockdown_continuity"),
+                  help=TC.FAN_HELP,
+                  chart=charts.fan_chart(results, ags=self.ags, indicator="resilience.lockdown_continuity",
+                                         percent=True, selectable=not static),
+                  notes=[model]),
+            Block("coop", R.SECTION_COOP, help=TC.SPLIT_HELP,
+                  chart=coop.partner_map(),
+                  html=f"<p>Vorgeschlagene Partner: {html.escape(members, quote=False)}</p>",
+                  table=coop.split_table(), notes=[model, *C.data_notes(self.ags, ["population_2019"])]),
+            Block("estimates", R.SECTION_ESTIMATES, help=R.ESTIMATES_INTRO,
+                  table=RP.estimated_inputs(self.ags), html=""),
+            Block("method", R.SECTION_METHOD, html=self.method_html(results)),
+        ]
