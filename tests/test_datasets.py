@@ -116,6 +116,13 @@ def test_find_kreis_errors(query, message):
         datasets.find_kreis(query)
 
 
+def test_find_kreis_exact_refuses_fragments():
+    assert datasets.find_kreis("Städteregion", exact=False) == "05334"
+    with pytest.raises(SelectionError, match="kein Kreis"):
+        datasets.find_kreis("Städteregion", exact=True)
+    assert datasets.find_kreis("Köln", exact=True) == "05315"
+
+
 def test_boundaries_laender_and_neighbours():
     geo = datasets.load_boundaries()
     assert geo["type"] == "FeatureCollection" and len(geo["features"]) == 401

@@ -89,6 +89,14 @@ def test_xlsx_first_sheet_and_named_sheet():
         read_import(GOOD / "kreise.xlsx", sheet="Tabelle1")
 
 
+def test_file_without_ags_is_matched_by_whole_names():
+    result = read_import(GOOD / "by_name.csv")
+    assert result.by_name and result.key == "Name"
+    v = _values(result)
+    assert v == {("05315", "population_2019"): 1_087_863, ("03159", "population_2019"): 328_074,
+                 ("06611", "population_2019"): 201_048}
+
+
 def test_map_option():
     with pytest.raises(InputFileError, match="keine bekannte Datenspalte"):
         read_import(GOOD / "needs_map.csv")
@@ -160,6 +168,8 @@ BAD_CASES = [
     ("share_above_100.csv", 3, "Anteil Einwohner ab 65 Jahren (%)", "Anteil über 100 %: '118,9'"),
     ("share_without_percent.csv", 2, "share_65plus", "Anteil über 100 %: '18,2'"),
     ("missing_key.csv", 1, None, "keine Schlüsselspalte"),
+    ("name_ambiguous.csv", 3, "Name", "Kreis 'Kassel' ohne Kreisschlüssel nicht eindeutig zuzuordnen: mehrdeutig"),
+    ("name_unknown.csv", 2, "Kreis", "Kreis 'Gotham City' ohne Kreisschlüssel nicht eindeutig zuzuordnen"),
     ("no_known_column.csv", 1, None, "keine bekannte Datenspalte"),
     ("empty.csv", None, None, "Datei ist leer"),
     ("header_only.csv", 1, None, "keine Datenzeilen"),

@@ -358,8 +358,12 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def find_kreis(query) -> str:
-    """The AGS of a Kreis from an AGS (leading zero restored) or a (part of a) name."""
+def find_kreis(query, *, exact: bool = False) -> str:
+    """The AGS of a Kreis from an AGS (leading zero restored) or a (part of a) name.
+
+    ``exact=True`` accepts only a whole name (with or without the part after the
+    comma, e.g. "Köln" for "Köln, Stadt"), never a fragment: for matching files.
+    """
     from .texts import data as T
 
     df = _base_kreise()
@@ -393,7 +397,7 @@ def find_kreis(query) -> str:
         return "stadt" if t in ("Kreisfreie Stadt", "Stadtkreis") else "land"
 
     hits = [i for i in range(len(codes)) if q in (base[i], full[i])]
-    if not hits:
+    if not hits and not exact:
         hits = [i for i in range(len(codes)) if q in full[i]]
     if want_type and len(hits) > 1:
         hits = [i for i in hits if kind(types[i]) == want_type] or hits

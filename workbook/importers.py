@@ -116,6 +116,8 @@ class ImportResult:
     unused: list[str]
     informational: list[str]
     skipped_empty: int
+    key: str = ""                     # header of the key column
+    by_name: bool = False             # Kreise matched by whole names (no AGS column)
     replaced: int = 0
     written: Path | None = None
     dry_run: bool = False
@@ -135,7 +137,8 @@ class ImportResult:
             self.delimiter or "", "")
         lines = [T.IMP_REPORT_TITLE.format(file=self.file, fmt=self.format,
                                            encoding=f", {self.encoding}" if self.encoding else "", delim=delim),
-                 T.IMP_REPORT_ROWS.format(rows=self.rows, kreise=len(self.kreise))]
+                 T.IMP_REPORT_ROWS.format(rows=self.rows, kreise=len(self.kreise)),
+                 (T.IMP_REPORT_BY_NAME if self.by_name else T.IMP_REPORT_KEY).format(header=self.key)]
         for m in self.mapped:
             lines.append(T.IMP_REPORT_MAPPED.format(header="' + '".join(m.headers), column=m.column,
                                                     conversion=m.conversion, n=len(m.values)))
@@ -495,6 +498,26 @@ def _parse_key(cell, row_cells, known: set[str], shown: str, row: int, header: s
     return ags
 
 
+def _key_from_name(cell, row_cells, shown: str, row: int, header: str) -> str:
+    """AGS of a Kreis given by its whole name (files without a key column)."""
+    from .datasets import find_kreis
+    from .errors import SelectionError
+
+    T = _t()
+    if _is_blank(cell):
+        total = _is_total_row(row_cells)
+        raise InputFileError(T.IMP_TOTAL_ROW.format(value=total) if total else T.IMP_AGS_EMPTY, file=shown,
+                             row=row, column=header)
+    text = str(cell).strip()
+    if _is_total_row([text]):
+        raise InputFileError(T.IMP_TOTAL_ROW.format(value=text[:60]), file=shown, row=row, column=header)
+    try:
+        return find_kreis(text, exact=True)
+    except SelectionError as exc:
+        raise InputFileError(T.IMP_NAME_UNKNOWN.format(value=text[:60], detail=exc.detail), file=shown, row=row,
+                             column=header) from None
+
+
 def _name_tokens(text: str) -> set[str]:
     stop = {"stadt", "landkreis", "kreis", "kreisfreie", "landeshauptstadt", "hansestadt", "universitatsstadt",
             "freie", "und", "der", "die", "des", "region", "regionalverband", "stadtekreis", "stadteregion",
@@ -561,7 +584,8 @@ def read_import(path, *, mapping: dict[str, str] | None = None, sheet: str | Non
             years = data[0][1]
             data = data[1:]
     key_index, sources, info, unused = _map_headers(headers, years, mapping, shown, header_row, inkar)
-    if key_index is None:
+    name_index = next((i for i, h in enumerate(heads_norm) if h in NAME_HEADERS and i != key_index), None)
+    if key_index is None and name_index is None:
         raise InputFileError(T.IMP_NO_KEY.format(headers=", ".join(str(h) for h in headers if not _is_blank(h))),
                              file=shown, row=header_row)
     if not sources:
@@ -582,8 +606,7 @@ def read_import(path, *, mapping: dict[str, str] | None = None, sheet: str | Non
                                  key="share_65plus")
     base = load_kreise(local=False).set_index(KEY)
     known = set(base.index)
-    key_header = str(headers[key_index])
-    name_index = next((i for i, h in enumerate(heads_norm) if h in NAME_HEADERS and i != key_index), None)
+    key_header = str(headers[key_index] if key_index is not None else headers[name_index])
     aggregat_index = 2 if inkar else None
     seen_rows: dict[str, int] = {}
     results: dict[str, MappedColumn] = {}
@@ -593,7 +616,10 @@ def read_import(path, *, mapping: dict[str, str] | None = None, sheet: str | Non
         return cells[i] if i < len(cells) else None
 
     for row, cells in data:
-        ags = _parse_key(cell_at(cells, key_index), cells, known, shown, row, key_header)
+        if key_index is not None:
+            ags = _parse_key(cell_at(cells, key_index), cells, known, shown, row, key_header)
+        else:
+            ags = _key_from_name(cell_at(cells, name_index), cells, shown, row, key_header)
         if ags in seen_rows:
             raise InputFileError(T.IMP_AGS_DUPLICATE.format(ags=ags, other=seen_rows[ags]), file=shown, row=row,
                                  column=key_header)
@@ -603,7 +629,7 @@ def read_import(path, *, mapping: dict[str, str] | None = None, sheet: str | Non
             if agg.startswith("gem") or agg.startswith("gemeinde"):
                 raise InputFileError(T.IMP_INKAR_GEMEINDEN.format(value=cell_at(cells, aggregat_index)),
                                      file=shown, row=row, column=str(headers[aggregat_index]))
-        if name_index is not None:
+        if name_index is not None and key_index is not None:
             given = cell_at(cells, name_index)
             if isinstance(given, str) and given.strip():
                 official = base.loc[ags, "name"]
@@ -661,7 +687,9 @@ def read_import(path, *, mapping: dict[str, str] | None = None, sheet: str | Non
     if not mapped:
         raise InputFileError(T.IMP_NO_VALUES, file=shown)
     return ImportResult(file=shown, format=fmt, encoding=table.encoding, delimiter=table.delimiter,
-                        rows=len(data), mapped=mapped, unused=unused, informational=info, skipped_empty=skipped)
+                        rows=len(data), mapped=mapped, unused=unused,
+                        informational=[h for h in info if not (key_index is None and h == key_header)],
+                        skipped_empty=skipped, key=key_header, by_name=key_index is None)
 
 
 def _format_value(column: str, value) -> str:

@@ -84,8 +84,8 @@ IMP_MERGED_HEADER = ("verbundene Zellen {ranges} im Kopfbereich / merged header 
                      "aufheben, eine Überschrift je Spalte")
 IMP_EMPTY_HEADER = "leere Spaltenüberschrift / empty header"
 IMP_DUP_HEADER = "Spaltenüberschrift doppelt (auch Spalte {other}) / duplicate header"
-IMP_NO_KEY = ("keine Schlüsselspalte: erwartet 'ags' (oder AGS, Kennziffer, Kreisschlüssel, Regionalschlüssel); "
-              "gefunden: {headers} / missing key column")
+IMP_NO_KEY = ("keine Schlüsselspalte: erwartet 'ags' (oder AGS, Kennziffer, Kreisschlüssel, Regionalschlüssel) "
+              "oder eine Namensspalte 'Name'; gefunden: {headers} / missing key column")
 IMP_NO_COLUMNS = ("keine bekannte Datenspalte; erwartet Spaltennamen oder deutsche Bezeichnungen der Registry "
                   "({known}) oder --map 'Überschrift=spalte' / no known data column")
 IMP_MAP_SYNTAX = "--map erwartet 'Überschrift=spalte', gefunden '{value}' / expected HEADER=column"
@@ -112,10 +112,15 @@ IMP_PERCENT_IN_NONSHARE = "Prozentangabe '{value}' in einer Spalte ohne Anteilsw
 IMP_INKAR_YEARS = ("die Altersgruppen für share_65plus haben verschiedene Jahre ({years}) / age groups of "
                    "different years")
 IMP_INKAR_GEMEINDEN = "INKAR-Export auf Gemeindeebene ('{value}'); erwartet Kreise / municipality level"
+IMP_NAME_UNKNOWN = ("Kreis '{value}' ohne Kreisschlüssel nicht eindeutig zuzuordnen: {detail}; bitte eine Spalte "
+                    "'ags' ergänzen / name matches no single Kreis")
 IMP_NAME_MISMATCH = "Name '{given}' passt nicht zu {ags} ({official}) / name does not match the AGS"
 
 IMP_REPORT_TITLE = "Import {file} ({fmt}{encoding}{delim})"
 IMP_REPORT_ROWS = "  {rows} Datenzeilen, {kreise} Kreise / data rows"
+IMP_REPORT_KEY = "  Kreisschlüssel aus Spalte '{header}' / key column"
+IMP_REPORT_BY_NAME = ("  keine AGS-Spalte: Kreise über den vollständigen Namen in '{header}' zugeordnet "
+                      "/ matched by name")
 IMP_REPORT_MAPPED = "  übernommen / used: '{header}' -> {column}{conversion}: {n} Werte"
 IMP_REPORT_UNUSED = "  nicht verwendet / not used: {headers}"
 IMP_REPORT_INFO = "  Informationsspalten / informational: {headers}"
