@@ -262,3 +262,13 @@ def test_overlay_goes_to_workbook_local_dir(tmp_path, monkeypatch):
     import_file(GOOD / "english.csv")
     assert (elsewhere / "overlay.csv").exists()
     assert os.path.getsize(elsewhere / "overlay.csv") > 0
+
+
+def test_overlay_neutralises_formula_like_headers_and_file_names(tmp_path, local_dir):
+    path = tmp_path / "=HYPERLINK.csv"
+    path.write_text("ags;=cmd|' /C calc'!A0\n05315;1.087.863\n", encoding="utf-8")
+    import_file(path, mapping={"=cmd|' /C calc'!A0": "population_2019"})
+    overlay = datasets.load_overlay()
+    assert overlay.loc[0, "source_file"] == "'=HYPERLINK.csv"
+    assert overlay.loc[0, "source_column"].startswith("'=")
+    assert datasets.load_kreise().set_index("ags").loc["05315", "population_2019"] == 1_087_863

@@ -692,6 +692,12 @@ def read_import(path, *, mapping: dict[str, str] | None = None, sheet: str | Non
                         skipped_empty=skipped, key=key_header, by_name=key_index is None)
 
 
+def _safe_cell(text: str) -> str:
+    """A user-given text for a CSV cell: no control characters, no formula start (=, +, -, @)."""
+    text = "".join(ch if ch.isprintable() else " " for ch in str(text))[:200]
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
 def _format_value(column: str, value) -> str:
     col = COLUMNS[column]
     if col.dtype == "category":
@@ -723,8 +729,8 @@ def import_file(path, *, mapping: dict[str, str] | None = None, sheet: str | Non
     new_rows = pd.DataFrame({
         "ags": new["ags"], "column": new["column"],
         "value": [_format_value(c, v) for c, v in zip(new["column"], new["value"])],
-        "source_file": Path(result.file).name, "source_column": [
-            "+".join(next(m.headers for m in result.mapped if m.column == c)) for c in new["column"]],
+        "source_file": _safe_cell(Path(result.file).name), "source_column": [
+            _safe_cell("+".join(next(m.headers for m in result.mapped if m.column == c))) for c in new["column"]],
         "imported_at": stamp,
     }, columns=datasets.OVERLAY_COLUMNS)
     keys_new = set(zip(new_rows["ags"], new_rows["column"]))
