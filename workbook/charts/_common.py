@@ -1,0 +1,251 @@
+"""Shared helpers of the chart builders: selection, labels, number forms, notes."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from .. import texts
+from ..errors import SelectionError, WorkbookError
+from ..texts import charts as T
+from . import theme
+
+RESULT_COLUMNS = ("scenario", "ags", "indicator", "unit", "year", "value", "quantile")
+QUANTILES = ("p5", "p25", "p50", "p75", "p95")
+SHARE_UNITS = {"share", "Anteil", "%"}
+
+
+def require_columns(df, columns, what: str) -> None:
+    """Refuse a frame that is not a DataFrame or lacks a column, naming it."""
+    if not isinstance(df, pd.DataFrame):
+        raise WorkbookError(f"{what}: erwartet eine Tabelle (pandas.DataFrame), erhalten {type(df).__name__}")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise WorkbookError(
+            f"{what}: Spalte fehlt (erwartet: {', '.join(columns)}; vorhanden: {', '.join(map(str, df.columns))})",
+            column=missing[0],
+        )
+
+
+def scenario_order(ids) -> list[str]:
+    """S0..S5 first (in that order), then other ids in order of appearance."""
+    seen = list(dict.fromkeys(str(i) for i in ids))
+    fixed = [s for s in theme.SCENARIO_COLORS if s in seen]
+    return fixed + [s for s in seen if s not in theme.SCENARIO_COLORS]
+
+
+def scenario_labels(ids, labels: dict | None = None) -> dict[str, str]:
+    """Legend label per scenario id: given labels, else 'S1 <short_de>' from the scenario files."""
+    out = {}
+    known = {}
+    if labels is None:
+        try:  # the scenario files are the one source of titles
+            from ..params import load_scenarios
+
+            for sid, sc in load_scenarios().items():
+                short = getattr(sc, "short_de", None) or getattr(sc, "title_de", None)
+                if short:
+                    known[sid] = f"{sid} {short}" if not str(short).startswith(sid) else str(short)
+        except Exception:  # noqa: BLE001 - titles are decoration; ids still identify
+            known = {}
+    for sid in ids:
+        sid = str(sid)
+        if labels is not None and sid in labels:
+            out[sid] = str(labels[sid])
+        else:
+            out[sid] = known.get(sid, sid)
+    # two scenarios must never share a legend entry
+    if len(set(out.values())) < len(out):
+        out = {sid: (f"{sid}: {lab}" if not lab.startswith(sid) else lab) for sid, lab in out.items()}
+    return out
+
+
+def _indicator_registry() -> dict:
+    reg = {}
+    import importlib
+
+    for topic in ("divide", "digitalisation", "telemedicine", "resilience", "cooperation"):
+        try:
+            mod = importlib.import_module(f"workbook.models.{topic}")
+        except Exception:  # noqa: BLE001 - a missing topic only costs its labels
+            continue
+        for name, ind in getattr(mod, "INDICATORS", {}).items():
+            reg[name] = ind
+    return reg
+
+
+def indicator_label(name: str, labels: dict | None = None) -> str:
+    """German label of an indicator: given labels, else the model registry, else the name."""
+    if labels and name in labels:
+        return str(labels[name])
+    ind = _indicator_registry().get(name)
+    label = getattr(ind, "label_de", None) if ind is not None else None
+    return str(label) if label else str(name)
+
+
+def select_results(df, *, ags=None, indicator=None, scenarios=None, what: str) -> pd.DataFrame:
+    """Rows of a long result table for one Kreis and one indicator (and chosen scenarios).
+
+    ``ags`` / ``indicator`` may be None when the table holds only one of them.
+    """
+    require_columns(df, RESULT_COLUMNS, what)
+    out = df
+    for col, wanted in (("ags", ags), ("indicator", indicator)):
+        present = list(dict.fromkeys(out[col].astype(str)))
+        if wanted is None:
+            if len(present) != 1:
+                raise SelectionError(
+                    f"{what}: die Tabelle enthält {len(present)} Werte in '{col}' "
+                    f"({', '.join(present[:8])}{' …' if len(present) > 8 else ''}); bitte einen wählen",
+                    column=col)
+            continue
+        wanted = str(wanted)
+        if wanted not in present:
+            raise SelectionError(
+                f"{what}: '{wanted}' nicht in der Ergebnistabelle (vorhanden: "
+                f"{', '.join(present[:8])}{' …' if len(present) > 8 else ''})", column=col)
+        out = out[out[col].astype(str) == wanted]
+    present = list(dict.fromkeys(out["scenario"].astype(str)))
+    if scenarios is not None and scenarios != "all":
+        wanted_ids = [scenarios] if isinstance(scenarios, str) else [str(s) for s in scenarios]
+        for sid in wanted_ids:
+            if sid not in present:
+                raise SelectionError(
+                    f"{what}: Szenario '{sid}' nicht in der Ergebnistabelle (vorhanden: {', '.join(present)})",
+                    column="scenario")
+        out = out[out["scenario"].astype(str).isin(wanted_ids)]
+    if out.empty:
+        raise SelectionError(f"{what}: keine Werte für diese Auswahl", column="value")
+    return out
+
+
+def units_of(df: pd.DataFrame, what: str) -> str:
+    units = list(dict.fromkeys(df["unit"].astype(str)))
+    if len(units) != 1:
+        raise WorkbookError(f"{what}: gemischte Einheiten ({', '.join(units)}) in einem Diagramm",
+                            column="unit")
+    return units[0]
+
+
+@dataclass(frozen=True)
+class ValueForm:
+    """How the values of one chart are written: as percent or as number with unit."""
+
+    unit: str
+    percent: bool
+    decimals: int
+
+    @classmethod
+    def for_values(cls, unit, values, percent: bool | None = None) -> ValueForm:
+        unit = "" if unit is None else str(unit)
+        arr = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
+        arr = arr[np.isfinite(arr)]
+        if percent is None:
+            percent = unit in SHARE_UNITS or (
+                unit == "1" and arr.size > 0 and float(arr.min()) >= 0.0 and float(arr.max()) <= 1.0)
+        if percent:
+            return cls(unit, True, 1)
+        top = float(np.abs(arr).max()) if arr.size else 0.0
+        decimals = 0 if top >= 100 else (1 if top >= 1 else 2)
+        return cls(unit, False, decimals)
+
+    def text(self, value) -> str:
+        if self.percent:
+            return texts.fmt_percent(value, self.decimals)
+        return texts.fmt_unit(value, self.unit or None, self.decimals)
+
+    def range_text(self, low, high) -> str:
+        if low is None or high is None or pd.isna(low) or pd.isna(high):
+            return texts.MISSING
+        return f"{self.text(low)} bis {self.text(high)}"
+
+    @property
+    def suffix(self) -> str:
+        return "%" if self.percent else texts.unit_suffix(self.unit or None)
+
+    def axis_title(self, label: str) -> str:
+        suffix = "in %" if self.percent else (f"in {self.suffix}" if self.suffix else "")
+        return f"{label} ({suffix})" if suffix else label
+
+    def axis(self, label: str, **kwargs) -> alt.Axis:
+        if self.percent:
+            return alt.Axis(title=self.axis_title(label), format=",.0%",
+                            labelExpr="replace(datum.label, '%', ' %')", **kwargs)
+        return alt.Axis(title=self.axis_title(label), format=",.0f" if self.decimals == 0 else ",.1~f"
+                        if self.decimals == 1 else ",.2~f", **kwargs)
+
+    def round(self, series: pd.Series) -> pd.Series:
+        """Round for the spec: enough digits for the axes, no noise in the JSON."""
+        s = pd.to_numeric(series, errors="coerce").astype(float)
+        if self.percent:
+            return s.round(4)
+        return s.map(lambda v: _round_sig(v, 4))
+
+
+def _round_sig(value: float, digits: int) -> float:
+    if value is None or not math.isfinite(value) or value == 0:
+        return value
+    return round(value, digits - 1 - int(math.floor(math.log10(abs(value)))))
+
+
+def title(text: str, subtitle: str | None = None) -> alt.TitleParams:
+    if subtitle:
+        return alt.TitleParams(text=text, subtitle=subtitle)
+    return alt.TitleParams(text=text)
+
+
+def model_note(df: pd.DataFrame, bands: bool = True) -> str:
+    """The estimate note of a model result, from the table's attrs (draws, seed)."""
+    attrs = getattr(df, "attrs", {}) or {}
+    draws, seed = attrs.get("draws"), attrs.get("seed")
+    if bands and draws and seed is not None:
+        return T.NOTE_MODEL.format(draws=texts.fmt_int(draws), seed=seed)
+    return T.NOTE_MODEL_DEFAULT
+
+
+def footer_lines(source: str | None = None, estimate: str | None = None,
+                 extra: list[str] | None = None) -> list[str]:
+    lines = []
+    if estimate:
+        lines.append(estimate if estimate.startswith("Schätzung") or estimate.startswith("Modellrechnung")
+                     else T.NOTE_ESTIMATE.format(text=estimate))
+    if source:
+        lines.append(source if source.startswith("Quelle") else T.NOTE_SOURCE.format(source=source))
+    lines.extend(extra or [])
+    return lines
+
+
+def source_note(chart, source: str | None = None, estimate: str | None = None, *,
+                extra: list[str] | None = None, width: int | None = None):
+    """Attach a footnote under ``chart``: 'Schätzung: ...' (italic) and 'Quelle: ...'.
+
+    Returns a vertical concatenation; the footnote is a text mark, so it is part
+    of the SVG/PNG export and of the interactive chart alike.
+    """
+    lines = footer_lines(source, estimate, extra)
+    if not lines:
+        return chart
+    data = pd.DataFrame({
+        "zeile": list(range(len(lines))),
+        "text": lines,
+        "art": ["schaetzung" if ln.startswith(("Schätzung", "Modellrechnung")) else "quelle" for ln in lines],
+    })
+    base = alt.Chart(data).encode(
+        x=alt.value(0),
+        y=alt.Y("zeile:O", axis=None, scale=alt.Scale(domain=list(range(len(lines))))),
+        text="text:N",
+    )
+    limit = max(300, (width or 560) + 220)
+    foot = alt.layer(
+        base.transform_filter(alt.datum.art == "schaetzung").mark_text(
+            align="left", baseline="middle", fontSize=11, fontStyle="italic", color=theme.MUTED_COLOR,
+            limit=limit),
+        base.transform_filter(alt.datum.art == "quelle").mark_text(
+            align="left", baseline="middle", fontSize=11, color=theme.MUTED_COLOR, limit=limit),
+    ).properties(height=16 * len(lines), width=width or 560)
+    return alt.vconcat(chart, foot, spacing=6).resolve_scale(color="independent",
+                                                              strokeDash="independent")
