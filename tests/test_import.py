@@ -202,7 +202,7 @@ def test_each_bad_file_is_refused_with_its_message_and_changes_nothing(name, row
     assert err.value.column == column
     assert (local_dir / "overlay.csv").read_bytes() == before
     assert datasets.load_kreise().equals(table_before)
-    assert sorted(p.name for p in local_dir.iterdir()) == ["overlay.csv"]   # no temp file left
+    assert sorted(p.name for p in local_dir.iterdir() if p.name != ".overlay.lock") == ["overlay.csv"]
 
 
 @pytest.mark.parametrize("name", ["unknown_ags.csv", "empty.csv", "merged_header.xlsx"])
@@ -272,3 +272,54 @@ def test_overlay_neutralises_formula_like_headers_and_file_names(tmp_path, local
     assert overlay.loc[0, "source_file"] == "'=HYPERLINK.csv"
     assert overlay.loc[0, "source_column"].startswith("'=")
     assert datasets.load_kreise().set_index("ags").loc["05315", "population_2019"] == 1_087_863
+
+
+def test_full_disk_leaves_no_partial_file_and_keeps_the_old_overlay(local_dir, monkeypatch):
+    import_file(GOOD / "english.csv")
+    before = (local_dir / "overlay.csv").read_bytes()
+
+    def disk_full(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", disk_full)
+    from workbook.errors import DataError
+
+    with pytest.raises(DataError, match="nicht schreibbar.*No space left on device"):
+        import_file(GOOD / "excel_de_bom.csv")
+    monkeypatch.undo()
+    assert (local_dir / "overlay.csv").read_bytes() == before
+    assert sorted(p.name for p in local_dir.iterdir() if not p.name.startswith(".overlay.lock")) == ["overlay.csv"]
+
+
+def test_unwritable_local_dir_is_a_clear_error(tmp_path, monkeypatch):
+    blocker = tmp_path / "datei"
+    blocker.write_text("x")
+    monkeypatch.setenv("WORKBOOK_LOCAL_DIR", str(blocker / "local"))    # parent is a file
+    from workbook.errors import DataError
+
+    with pytest.raises(DataError, match="nicht schreibbar"):
+        import_file(GOOD / "english.csv")
+    assert main(["import", str(GOOD / "english.csv")]) == 2
+
+
+def test_concurrent_imports_keep_each_others_values(local_dir):
+    import threading
+
+    errors = []
+
+    def run(name):
+        try:
+            for _ in range(3):
+                import_file(GOOD / name)
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in ("english.csv", "latin1_umlauts.csv")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    overlay = datasets.load_overlay()
+    assert set(overlay["source_file"]) == {"english.csv", "latin1_umlauts.csv"}
+    assert len(overlay) == 8 + 9

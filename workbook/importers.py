@@ -718,54 +718,107 @@ def import_file(path, *, mapping: dict[str, str] | None = None, sheet: str | Non
 
     result = read_import(path, mapping=mapping, sheet=sheet)
     result.dry_run = dry_run
-    try:
-        current = datasets.load_overlay()
-    except DataError:
-        if not dry_run:
-            raise
-        current = pd.DataFrame(columns=datasets.OVERLAY_COLUMNS)
-    new = result.values()
-    stamp = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-    new_rows = pd.DataFrame({
-        "ags": new["ags"], "column": new["column"],
-        "value": [_format_value(c, v) for c, v in zip(new["column"], new["value"])],
-        "source_file": _safe_cell(Path(result.file).name), "source_column": [
-            _safe_cell("+".join(next(m.headers for m in result.mapped if m.column == c))) for c in new["column"]],
-        "imported_at": stamp,
-    }, columns=datasets.OVERLAY_COLUMNS)
-    keys_new = set(zip(new_rows["ags"], new_rows["column"]))
-    keep = [(a, c) not in keys_new for a, c in zip(current["ags"], current["column"])]
-    result.replaced = len(current) - sum(keep)
     if dry_run:
+        try:
+            current = datasets.load_overlay()
+        except DataError:
+            current = pd.DataFrame(columns=datasets.OVERLAY_COLUMNS)
+        result.replaced = len(_overlap(current, result.values()))
         return result
-    merged = pd.concat([current[keep], new_rows], ignore_index=True).sort_values(["ags", "column"], kind="stable")
     target = datasets.overlay_path()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    data = merged.to_csv(index=False, lineterminator="\n").encode("utf-8")
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".overlay.", suffix=".tmp")
+    with _overlay_lock(target):
+        datasets.clear_cache()
+        current = datasets.load_overlay()          # a corrupt overlay stops here (DataError)
+        new = result.values()
+        stamp = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+        headers = {m.column: _safe_cell("+".join(m.headers)) for m in result.mapped}
+        new_rows = pd.DataFrame({
+            "ags": new["ags"], "column": new["column"],
+            "value": [_format_value(c, v) for c, v in zip(new["column"], new["value"])],
+            "source_file": _safe_cell(Path(result.file).name),
+            "source_column": [headers[c] for c in new["column"]],
+            "imported_at": stamp,
+        }, columns=datasets.OVERLAY_COLUMNS)
+        overlap = _overlap(current, new)
+        result.replaced = len(overlap)
+        keep = [(a, c) not in overlap for a, c in zip(current["ags"], current["column"])]
+        merged = pd.concat([current[keep], new_rows], ignore_index=True).sort_values(["ags", "column"],
+                                                                                      kind="stable")
+        _write_atomic(target, merged.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    datasets.clear_cache()
+    result.written = target
+    return result
+
+
+def _overlap(current: pd.DataFrame, new: pd.DataFrame) -> set[tuple[str, str]]:
+    keys_new = set(zip(new["ags"], new["column"]))
+    return {(a, c) for a, c in zip(current["ags"], current["column"]) if (a, c) in keys_new}
+
+
+class _overlay_lock:
+    """An exclusive lock beside the overlay, so two imports never lose each other's values."""
+
+    def __init__(self, target: Path):
+        self.path = target.parent / ".overlay.lock"
+        self.fh = None
+
+    def __enter__(self):
+        T = _t()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.fh = open(self.path, "a+b")
+        except OSError as exc:
+            raise DataError(T.OVERLAY_WRITE.format(error=exc.strerror or exc), file=str(self.path.parent)) from None
+        try:
+            import fcntl
+
+            fcntl.flock(self.fh.fileno(), fcntl.LOCK_EX)
+        except ImportError:  # pragma: no cover - Windows: no advisory lock
+            pass
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            import fcntl
+
+            fcntl.flock(self.fh.fileno(), fcntl.LOCK_UN)
+        except ImportError:  # pragma: no cover
+            pass
+        self.fh.close()
+        return False
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    """Write via a temporary file and os.replace; on any failure remove the temporary file."""
+    T = _t()
+    tmp = None
     try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".overlay.", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
+        tmp = None
+    except OSError as exc:
+        raise DataError(T.OVERLAY_WRITE.format(error=exc.strerror or exc), file=str(target)) from None
+    finally:
+        if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
-        raise
-    datasets.clear_cache()
-    result.written = target
-    return result
 
 
 def reset_overlay() -> bool:
     """Remove the local overlay; True when there was one."""
     from . import datasets
 
+    T = _t()
     target = datasets.overlay_path()
     existed = target.exists()
     if existed:
-        os.remove(target)
+        try:
+            os.remove(target)
+        except OSError as exc:
+            raise DataError(T.OVERLAY_WRITE.format(error=exc.strerror or exc), file=str(target)) from None
     datasets.clear_cache()
     return existed
 

@@ -36,6 +36,8 @@ NEIGHBOURS_BAD = "erwartet Spalten ags_a, ags_b mit ags_a < ags_b / expected ags
 OVERLAY_CORRUPT = ("Datei mit eigenen Daten nicht lesbar / local overlay unreadable: {error}; "
                    "`workbook import --reset` entfernt sie")
 OVERLAY_COLUMNS = "Datei mit eigenen Daten: Spalten {expected} erwartet / local overlay: expected columns"
+OVERLAY_WRITE = ("Datei mit eigenen Daten nicht schreibbar / cannot write the local overlay: {error}; "
+                 "nichts geändert. Anderen Ordner mit WORKBOOK_LOCAL_DIR wählen")
 OVERLAY_BAD_COLUMN = "keine importierbare Spalte / not an importable column"
 UNKNOWN_AGS_SHORT = "unbekannter Kreisschlüssel / unknown AGS"
 
