@@ -217,17 +217,32 @@ def prepare(ags="all", scenarios="all", draws: int = 1000, seed: int = DEFAULT_S
     records, unit = _unit_sample(parameters, draws, seed)
     for module in modules.values():
         plan.indicators.update(getattr(module, "INDICATORS", {}))
+    coop = modules.get("cooperation")
+    coop_prepare = getattr(coop, "prepare", None) if coop is not None else None
+    all_hash = data_hash(all_kreise) if coop_prepare is not None else None
     for sc in scenario_list:
         values = parameters.resolve(sc, overrides)
         plan.values[sc.id] = values
         plan.runs[sc.id] = run_values(parameters, values, records, unit, dtype=plan.dtype)
         extra: dict = {"scenario": sc.id}
-        coop = modules.get("cooperation")
-        if coop is not None and hasattr(coop, "prepare"):
-            neighbours = _neighbours()
-            extra["cooperation"] = coop.prepare(all_kreise, neighbours, values)
+        if coop_prepare is not None:
+            extra["cooperation"] = _cooperation_plan(coop_prepare, all_kreise, all_hash, values)
         plan.extra[sc.id] = extra
     return plan
+
+
+_COOP_CACHE: dict[tuple, object] = {}
+
+
+def _cooperation_plan(prepare_fn, all_kreise: pd.DataFrame, all_hash: str, values: Mapping[str, float]):
+    """cooperation.prepare(), cached by the data and the ``coop.*`` values it reads (contract)."""
+    key = (getattr(prepare_fn, "__module__", ""), all_hash,
+           tuple(sorted((k, v) for k, v in values.items() if k.startswith("coop."))))
+    if key not in _COOP_CACHE:
+        if len(_COOP_CACHE) >= 32:
+            _COOP_CACHE.clear()
+        _COOP_CACHE[key] = prepare_fn(all_kreise, _neighbours(), values)
+    return _COOP_CACHE[key]
 
 
 def _neighbours():
@@ -280,33 +295,54 @@ def reduce_draws(arr: np.ndarray) -> np.ndarray:
     return out
 
 
-def _run_chunk(plan: Plan, scenario_id: str, start: int, size: int) -> dict[str, np.ndarray]:
+def _groups(plan: Plan) -> list[list[str]]:
+    """Scenarios that can share one model call: the same precomputed extras (cooperation plan)."""
+    groups: dict[int, list[str]] = {}
+    for sc in plan.scenarios:
+        groups.setdefault(id(plan.extra[sc.id].get("cooperation")), []).append(sc.id)
+    return list(groups.values())
+
+
+def _run_chunk(plan: Plan, ids: list[str], start: int, size: int) -> dict[str, dict[str, np.ndarray]]:
+    """One chunk of Kreise for a group of scenarios stacked along the run axis."""
     sub = plan.kreise.iloc[start:start + size].reset_index(drop=True)
-    arrays = run_models(sub, plan.runs[scenario_id], plan.topics, plan.extra[scenario_id])
-    return {name: reduce_draws(arr) for name, arr in arrays.items()}
+    if len(ids) == 1:
+        p = plan.runs[ids[0]]
+    else:
+        p = {key: np.concatenate([plan.runs[sid][key] for sid in ids]) for key in plan.runs[ids[0]]}
+    extra = dict(plan.extra[ids[0]], scenario=ids[0] if len(ids) == 1 else None, scenarios=list(ids))
+    arrays = run_models(sub, p, plan.topics, extra)
+    n = plan.draws + 1
+    return {sid: {name: reduce_draws(arr[i * n:(i + 1) * n]) for name, arr in arrays.items()}
+            for i, sid in enumerate(ids)}
 
 
 def simulate(plan: Plan, chunk: int | None = None, workers: int | None = None) -> dict[str, dict[str, np.ndarray]]:
     """{scenario: {indicator: (6, K, T)}} with rows default, p5 .. p95.
 
-    Chunks of Kreise run on ``workers`` threads (default: up to 2; numpy releases the
-    GIL inside its array operations). Results do not depend on chunking or threads.
+    Scenarios that share their precomputed extras run stacked in one model call;
+    chunks of Kreise run on ``workers`` threads (default: up to 2 when the run is big;
+    numpy releases the GIL inside its array operations). Results do not depend on
+    chunking, grouping or threads.
     """
-    n_runs = plan.draws + 1
     k_all = len(plan.kreise)
-    size = chunk or chunk_size(n_runs)
-    tasks = [(sc.id, start) for sc in plan.scenarios for start in range(0, k_all, size)]
+    groups = _groups(plan)
+    tasks = []
+    for ids in groups:
+        n_runs = (plan.draws + 1) * len(ids)
+        size = chunk or chunk_size(n_runs)
+        tasks += [(ids, start, size) for start in range(0, k_all, size)]
     if workers is None:
-        # threads pay off only for real work (numpy releases the GIL inside big array ops)
-        workers = min(2, os.cpu_count() or 1) if n_runs * k_all >= 20_000 else 1
+        work = (plan.draws + 1) * len(plan.scenarios) * k_all
+        workers = min(2, os.cpu_count() or 1) if work >= 20_000 else 1
     if workers > 1 and len(tasks) > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            done = list(pool.map(lambda task: _run_chunk(plan, task[0], task[1], size), tasks))
+            done = list(pool.map(lambda task: _run_chunk(plan, *task), tasks))
     else:
-        done = [_run_chunk(plan, sid, start, size) for sid, start in tasks]
+        done = [_run_chunk(plan, *task) for task in tasks]
     out: dict[str, dict[str, np.ndarray]] = {}
     for sc in plan.scenarios:
-        parts = [d for (sid, _), d in zip(tasks, done) if sid == sc.id]
+        parts = [d[sc.id] for d in done if sc.id in d]
         names = list(dict.fromkeys(n for d in parts for n in d))
         out[sc.id] = {name: np.concatenate([d[name] for d in parts], axis=1) for name in names}
     return out

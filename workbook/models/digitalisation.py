@@ -85,13 +85,13 @@ def cluster_size(ctx: ModelContext) -> np.ndarray | None:
 
     Reads ``ctx.extra["cooperation"]``: a DataFrame with ``ags`` and ``cluster_size``, a
     Series indexed by AGS, a dict ``{ags: size}``, or a dict/object holding one of these
-    under ``cluster_size`` / ``clusters``.
+    under ``cluster_size`` / ``clusters`` / ``table`` (cooperation's ``CoopPlan``).
     """
     plan = ctx.extra.get("cooperation")
     if plan is None or "ags" not in ctx.kreise.columns:
         return None
     if not isinstance(plan, (pd.DataFrame, pd.Series)):
-        for attr in ("cluster_size", "clusters"):
+        for attr in ("cluster_size", "clusters", "table"):
             inner = plan.get(attr) if isinstance(plan, dict) else getattr(plan, attr, None)
             if inner is not None and not callable(inner):
                 plan = inner
