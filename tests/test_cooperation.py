@@ -193,3 +193,24 @@ def test_plan_on_the_real_neighbour_graph():
     table = coop.suggest_partners("03159", kreise, neighbours, DEFAULTS)   # Göttingen
     assert "03159" in table["ags"].tolist()
     assert (table["pay_fair_eur"] <= table["cost_alone_eur"] + 1e-6).all()
+
+
+def test_engine_path_matches_the_split_rule():
+    """run() uses a shortcut of split(); both give the same payment for every member and draw."""
+    rng = np.random.default_rng(11)
+    pops = np.zeros((6, 4))
+    mask = np.zeros((6, 4), dtype=bool)
+    for i, size in enumerate([1, 2, 3, 4, 4, 2]):
+        pops[i, :size] = rng.lognormal(11.5, 1.0, size)
+        mask[i, :size] = True
+    pos = np.array([0, 1, 2, 3, 0, 0])
+    n = 20
+    values = {k: np.full((n, 1, 1), float(DEFAULTS[k])) for k in coop.COST_KEYS}
+    values["coop.efficiency_penalty"] = rng.uniform(0, 0.1, (n, 1, 1))
+    values["coop.fixed_cost_eur"] = rng.uniform(5e4, 3e5, (n, 1, 1))
+    costs = coop.Costs.from_values(values)
+    alone, paid = coop.own_share(costs, pops, mask, pos)
+    full = coop.split(costs, pops[None], mask[None])
+    index = np.broadcast_to(pos[None, :, None], (n, 6, 1))
+    np.testing.assert_allclose(paid, np.take_along_axis(full["adjusted"], index, axis=-1), rtol=1e-9)
+    np.testing.assert_allclose(alone, np.take_along_axis(full["alone"], index, axis=-1), rtol=1e-9)

@@ -191,3 +191,14 @@ def test_indicators_declared_and_returned():
         assert ind.name == name and ind.topic == "divide" and ind.label_de and ind.unit
         assert out[name].shape == (1, 1, 10)
         assert np.all(np.isfinite(out[name]))
+
+
+def test_scenario_factor_on_participation_speeds_up_own_uptake():
+    """S3 sets ddi.teilhabe.rate_factor = 1.3: own uptake x 1.3, so more people online."""
+    none = {"divide.training.participants": 0.0}
+    trend = divide.run(national(**none, **{"ddi.teilhabe.rate_factor": 1.0}))
+    s3 = divide.run(national(**none, **{"ddi.teilhabe.rate_factor": 1.3}))
+    assert np.all(s3["divide.online_share"] > trend["divide.online_share"])
+    by_hand = national(**none, **{"ddi.teilhabe.rate_factor": 1.0, "divide.uptake_under60": 0.13,
+                                  "divide.uptake_60plus": 0.065})
+    np.testing.assert_allclose(s3["divide.online_share"], divide.run(by_hand)["divide.online_share"])

@@ -246,37 +246,69 @@ class CoopPlan:
     table: pd.DataFrame          # ags, cluster, cluster_size, population
     max_size: int
 
-    def member_arrays(self, ags: Iterable[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """For each Kreis in ``ags``: its cluster's member populations (K, S) padded with 0,
-        the mask of real members, and the Kreis' own position in its row."""
-        ags = [str(a) for a in ags]
-        by_ags = self.table.set_index("ags")
-        missing = [a for a in ags if a not in by_ags.index]
-        if missing:
-            raise SelectionError("Kreis not in the cooperation plan; expected a Kreis of the base data",
-                                 key=missing[0])
-        groups = self.table.groupby("cluster")
-        width = max(1, int(self.table["cluster_size"].max()))
+    def __post_init__(self):
+        # member populations of every Kreis' cluster, padded: built once, looked up per chunk
+        ags = self.table["ags"].astype(str).tolist()
+        width = max(1, int(self.table["cluster_size"].max())) if len(ags) else 1
         pops = np.zeros((len(ags), width))
         mask = np.zeros((len(ags), width), dtype=bool)
         pos = np.zeros(len(ags), dtype=int)
-        cache: dict[str, tuple[list[str], np.ndarray]] = {}
-        for i, a in enumerate(ags):
-            cid = by_ags.at[a, "cluster"]
-            if cid not in cache:
-                g = groups.get_group(cid)
-                cache[cid] = (g["ags"].tolist(), g["population"].to_numpy(dtype=float))
-            names, values = cache[cid]
-            pops[i, : len(values)] = values
-            mask[i, : len(values)] = True
-            pos[i] = names.index(a)
-        return pops, mask, pos
+        for _, group in self.table.groupby("cluster", sort=False):
+            rows = group.index.to_numpy()
+            values = group["population"].to_numpy(dtype=float)
+            for j, row in enumerate(rows):
+                pops[row, : len(values)] = values
+                mask[row, : len(values)] = True
+                pos[row] = j
+        object.__setattr__(self, "_row", {a: i for i, a in enumerate(ags)})
+        object.__setattr__(self, "_arrays", (pops, mask, pos))
+
+    def member_arrays(self, ags: Iterable[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For each Kreis in ``ags``: its cluster's member populations (K, S) padded with 0,
+        the mask of real members, and the Kreis' own position in its row."""
+        rows = []
+        for a in ags:
+            row = self._row.get(str(a))
+            if row is None:
+                raise SelectionError("Kreis not in the cooperation plan; expected a Kreis of the base data",
+                                     key=str(a))
+            rows.append(row)
+        pops, mask, pos = self._arrays
+        return pops[rows], mask[rows], pos[rows]
 
 
 def prepare(kreise_all: pd.DataFrame, neighbours: pd.DataFrame, values: Mapping[str, float]) -> CoopPlan:
     """Engine hook: the cluster plan for all Kreise at the scenario's resolved values."""
     table = plan_clusters(kreise_all, neighbours, values)
     return CoopPlan(table=table, max_size=_max_size(_scalar_values(values)))
+
+
+def own_share(costs: Costs, pops: np.ndarray, mask: np.ndarray, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Stand-alone cost and adjusted-split payment of each Kreis in its cluster, (N, K, 1) each.
+
+    The same rule as ``split`` with fewer passes: the payment difference simple - alone of a
+    member is a + b * n with a = fixed / S - F and b = eta * v (S > 1)."""
+    pops = np.where(mask, pops, 0.0)                                  # (K, S)
+    size = mask.sum(axis=1).astype(float)[None, :, None]              # (1, K, 1)
+    total = pops.sum(axis=1)[None, :, None]
+    own = np.take_along_axis(pops, pos[:, None], axis=1)[None, :, :]  # (1, K, 1)
+    var_rate = (1.0 + costs.eta) * costs.v
+    shared = costs.shared(size, total)                                # (N, K, 1)
+    fixed = shared - var_rate * total
+    a = fixed / size - costs.F                                        # (N, K, 1)
+    b = costs.eta * costs.v                                           # (N, 1, 1)
+    diff = a + b * pops[None, :, :]                                   # (N, K, S)
+    excess = np.where(mask[None], np.maximum(diff, 0.0), 0.0).sum(axis=2, keepdims=True)
+    slack = np.where(mask[None], np.maximum(-diff, 0.0), 0.0).sum(axis=2, keepdims=True)
+    own_diff = a + b * own
+    alone = costs.alone(own)
+    simple = alone + own_diff
+    feasible = excess <= slack * (1.0 + 1e-12) + 1e-9
+    share = np.divide(np.maximum(-own_diff, 0.0), slack, out=np.zeros(np.broadcast_shapes(own_diff.shape, slack.shape)),
+                      where=slack > 0)
+    adjusted = np.where(feasible, np.minimum(simple, alone) + excess * share, simple)
+    single = size == 1
+    return np.broadcast_to(alone, adjusted.shape), np.where(single, alone, adjusted)
 
 
 def run(ctx: ModelContext) -> dict[str, np.ndarray]:
@@ -286,10 +318,7 @@ def run(ctx: ModelContext) -> dict[str, np.ndarray]:
                         "to run on all Kreise before the chunks", key="cooperation")
     pops, mask, pos = plan.member_arrays(ctx.kreise["ags"].astype(str))
     costs = Costs.from_values({k: ctx.param(k) for k in COST_KEYS})   # (N, 1, 1) each
-    res = split(costs, pops[None, :, :], mask[None, :, :])            # (N, K, S)
-    index = np.broadcast_to(pos[None, :, None], res["alone"].shape[:2] + (1,))
-    alone = np.take_along_axis(res["alone"], index, axis=-1)          # (N, K, 1)
-    paid = np.take_along_axis(res["adjusted"], index, axis=-1)
+    alone, paid = own_share(costs, pops, mask, pos)                   # (N, K, 1)
     saving = alone - paid
     size = mask.sum(axis=1).astype(float).reshape(1, -1, 1)
     shape = (alone.shape[0], ctx.n_kreise, len(ctx.years))

@@ -6,7 +6,8 @@ In short, per run n and year t (state in 2020 = D21-Digital-Index 2020/21):
 * national offline share by age group o[a] moves with the people (a tenth of
   a 10-year group, a fifth of a 5-year group moves up each year; the open 80+
   group is renewed at ``divide.turnover_80plus``), then each group's own
-  uptake h[a] (under 60 / 60+; in 2021 an extra Corona boost calibrated to
+  uptake h[a] (under 60 / 60+, times the scenario factor
+  ``ddi.teilhabe.rate_factor``; in 2021 an extra Corona boost calibrated to
   D21 2021/22) takes a share of its offliners online;
 * per Kreis: offline share = c[k] * sum_a w[k, a] o[a], with w the Kreis' age
   structure (workbook.models.demography) and c[k] the ratio of the Kreis'
@@ -101,6 +102,10 @@ def national_path(ctx: ModelContext, years: np.ndarray | None = None) -> np.ndar
     h_young = ctx.param("divide.uptake_under60").reshape(-1, 1)
     h_old = ctx.param("divide.uptake_60plus").reshape(-1, 1)
     boost = ctx.param("divide.uptake_boost_2021").reshape(-1, 1)
+    if "ddi.teilhabe.rate_factor" in ctx.p:
+        # scenario factor on the pace of online participation (S3: x1.3) speeds up own uptake
+        factor = ctx.param("ddi.teilhabe.rate_factor").reshape(-1, 1)
+        h_young, h_old = np.minimum(h_young * factor, 1.0), np.minimum(h_old * factor, 1.0)
     old = (demo.MIDPOINTS[demo.FIRST_14PLUS:] >= 60)[None, :]
     h = np.where(old, h_old, h_young)
     h = np.broadcast_to(h, o.shape)
@@ -199,8 +204,19 @@ def rural_weight(ctx: ModelContext) -> np.ndarray:
 # Engine entry point
 # ---------------------------------------------------------------------------
 
+def work_dtype(ctx: ModelContext):
+    """float32 when the engine hands over float32 runs (its default), else float64."""
+    kinds = {np.asarray(v).dtype for v in ctx.p.values()}
+    return np.float32 if kinds and kinds <= {np.dtype(np.float32)} else np.float64
+
+
+STATE_KEY = "divide.state"
+
+
 def compute(ctx: ModelContext) -> dict[str, np.ndarray]:
-    """All divide outputs plus intermediate arrays (per-capita, (N, K, T))."""
+    """All divide outputs, (N, K, T); the per-capita state is kept in ``ctx.extra`` for the
+    telemedicine model of the same chunk (key ``divide.state``)."""
+    dtype = work_dtype(ctx)
     years = np.asarray(ctx.years, dtype=int)
     pop = _population(ctx)                                         # (K,)
     w = _weights(ctx)                                              # (K, 10)
@@ -212,13 +228,19 @@ def compute(ctx: ModelContext) -> dict[str, np.ndarray]:
 
     path = national_path(ctx, years)                               # (N, T, 9)
     n, t_len, a_len = path.shape
+    k_len = len(pop)
     o0 = initial_offline(ctx)
     c = kreis_factor(ctx, w, o0)                                   # (N, K)
     flat = path.reshape(n * t_len, a_len)
-    off14 = (flat @ w14.T).reshape(n, t_len, -1).transpose(0, 2, 1) * c[:, :, None]
-    off65 = (flat @ w65.T).reshape(n, t_len, -1).transpose(0, 2, 1) * c[:, :, None]
+    # offline per inhabitant without a programme, by matrix products over the age groups; the
+    # working layout is (N, T, K) (contiguous per year), outputs are (N, K, T) views of it
+    flat = flat.astype(dtype)
+    off14 = (flat @ w14.T.astype(dtype)).reshape(n, t_len, k_len)
+    off14 *= c.astype(dtype)[:, None, :]
+    off65 = (flat @ w65.T.astype(dtype)).reshape(n, t_len, k_len)
+    off65 *= c.astype(dtype)[:, None, :]
 
-    # training programme (people 65+), one vector step per year
+    # training programme (people 65+), one vector step per year on (N, K)
     participants = ctx.param("divide.training.participants").reshape(-1, 1)   # per 10,000 aged 65+
     if (participants < 0).any():
         raise DataError("expected participants >= 0", key="divide.training.participants")
@@ -233,61 +255,84 @@ def compute(ctx: ModelContext) -> dict[str, np.ndarray]:
     decay = ((1.0 - ctx.param("divide.uptake_60plus")) * (1.0 - ctx.param("divide.mortality_65plus"))).reshape(-1, 1)
     reach_pc = participants * share65[None, :] / 10_000.0                             # per inhabitant
 
-    shape = (max(n, participants.shape[0]), len(pop))
-    gained = np.zeros(shape)        # additional onliners per inhabitant (programme effect)
-    failed = np.zeros(shape)        # trained, still offline, per inhabitant
-    gained_out = np.empty(shape + (t_len,))
-    cost_out = np.empty(shape + (t_len,))
-    cum_cost = np.zeros(shape)
-    cum_conv = np.zeros(shape)
-    cpn_out = np.empty(shape + (t_len,))
-    marginal = np.broadcast_to(unit_cost / np.maximum(e_eff, 1e-9), shape)
-    active = bool(np.any(participants > 0))
-    for i in range(t_len):
-        if i > 0:
-            steps = years[i] - years[i - 1]
-            gained *= decay ** steps
-            failed *= decay ** steps
-        if active:
-            remaining = off65[:, :, i] - gained
-            pool = np.maximum(motivated * remaining - failed, 0.0)
-            reached = np.minimum(reach_pc, pool)          # never more than the motivated offliners
+    n = max(n, participants.shape[0])
+    shape = (n, k_len)
+    marginal = (unit_cost / np.maximum(e_eff, 1e-9)).astype(dtype)                  # (N, K)
+    if np.any(participants > 0):
+        gained_t = np.empty((n, t_len, k_len), dtype=dtype)   # additional onliners per inhabitant
+        spent_t = np.empty((n, t_len, k_len), dtype=dtype)    # programme cost per inhabitant
+        cpn_t = np.empty((n, t_len, k_len), dtype=dtype)      # cumulative cost / cumulative converts
+        gained = np.zeros(shape)
+        failed = np.zeros(shape)              # trained, still offline, per inhabitant
+        cum_cost = np.zeros(shape)
+        cum_conv = np.zeros(shape)
+        for i in range(t_len):
+            if i > 0:
+                factor = decay ** (years[i] - years[i - 1])
+                gained *= factor
+                failed *= factor
+            pool = off65[:, i, :] - gained
+            pool *= motivated
+            pool -= failed
+            np.maximum(pool, 0.0, out=pool)
+            reached = np.minimum(reach_pc, pool)      # never more than the motivated offliners
             converted = e_eff * reached
             gained += converted
-            failed += reached - converted
-            spent = reached * unit_cost
+            failed += reached
+            failed -= converted
+            gained_t[:, i, :] = gained
+            spent = np.multiply(reached, unit_cost, out=reached)
+            spent_t[:, i, :] = spent
             cum_cost += spent
             cum_conv += converted
-            cost_out[:, :, i] = spent * pop
-            cpn_out[:, :, i] = np.where(cum_conv > 1e-15, cum_cost / np.maximum(cum_conv, 1e-15), marginal)
-        else:
-            cost_out[:, :, i] = 0.0
-            cpn_out[:, :, i] = marginal
-        gained_out[:, :, i] = gained
+            cpn_t[:, i, :] = np.where(cum_conv > 1e-15, cum_cost / np.maximum(cum_conv, 1e-15), marginal)
+        off14 -= gained_t
+        off65 -= gained_t
+    else:
+        gained_t = spent_t = np.broadcast_to(np.zeros((1, 1, 1), dtype=dtype), (n, t_len, k_len))
+        cpn_t = np.broadcast_to(marginal[:, None, :], (n, t_len, k_len))
+    popk = pop.astype(dtype)[None, None, :]
 
-    offline14 = np.clip(off14 - gained_out, 0.0, share14[None, :, None])
-    offline65 = np.clip(off65 - gained_out, 0.0, share65[None, :, None])
-    popk = pop[None, :, None]
+    offline14 = np.maximum(off14, 0.0, out=off14)
+    offline65 = np.maximum(off65, 0.0, out=off65)
+    online14 = offline14 * (-1.0 / share14).astype(dtype)[None, None, :]
+    online14 += 1.0
+    online65 = offline65 * (-1.0 / share65).astype(dtype)[None, None, :]
+    online65 += 1.0
+
+    def nkt(x):
+        return x.astype(dtype, copy=False).transpose(0, 2, 1)
 
     # pupils without an own device (scaled by the Kreis' share of young people)
     young = w[:, 0] + w[:, 1]
     young_nat = demo.national_shares()[:2].sum()
     pupils = ctx.param("divide.pupils.per_inhabitant") * (pop * young / young_nat)[None, :, None]
     need = ctx.param("divide.pupils.no_device_share") + ctx.param("divide.pupils.sharing_share")
-    devices = pupils * need
-    full = (shape[0], len(pop), t_len)
+    devices = (pupils * need).astype(dtype)
+    full = (n, k_len, t_len)
+    gained_out = nkt(gained_t)
+    ctx.extra[STATE_KEY] = {"kreise": ctx.kreise, "gained_pc": gained_out, "c": c, "path": path, "w": w}
     return {
-        "divide.online_share": 1.0 - offline14 / share14[None, :, None],
-        "divide.online_share_65plus": 1.0 - offline65 / share65[None, :, None],
-        "divide.offliners": offline14 * popk,
-        "divide.offliners_65plus": offline65 * popk,
-        "divide.new_onliners_training": gained_out * popk,
-        "divide.training_cost_eur": cost_out,
-        "divide.cost_per_new_onliner_eur": cpn_out,
+        "divide.online_share": nkt(online14),
+        "divide.online_share_65plus": nkt(online65),
+        "divide.offliners": nkt(offline14 * popk),
+        "divide.offliners_65plus": nkt(offline65 * popk),
+        "divide.new_onliners_training": nkt(gained_t * popk),
+        "divide.training_cost_eur": nkt(spent_t * popk),
+        "divide.cost_per_new_onliner_eur": nkt(cpn_t),
         "divide.pupil_devices_needed": np.broadcast_to(devices, full),
         "divide.pupil_devices_cost_eur": np.broadcast_to(
-            devices * ctx.param("divide.lending.device_cost_eur"), full),
+            devices * ctx.param("divide.lending.device_cost_eur").astype(dtype), full),
     }
+
+
+def state(ctx: ModelContext) -> dict:
+    """The per-capita state of the divide model for this chunk (computed if not cached)."""
+    cached = ctx.extra.get(STATE_KEY)
+    if cached is None or cached.get("kreise") is not ctx.kreise:
+        compute(ctx)
+        cached = ctx.extra[STATE_KEY]
+    return cached
 
 
 def run(ctx: ModelContext) -> dict[str, np.ndarray]:

@@ -87,24 +87,40 @@ def cyber(o, paper, bcm, outage_days, recovery_days) -> tuple[np.ndarray, np.nda
 
 
 def run(ctx: ModelContext) -> dict[str, np.ndarray]:
-    o = _share(ctx, ("ddi.verw",), lambda: ddi_fallback(ctx, "verw"))
-    w = _share(ctx, ("ddi.arbeit",), lambda: ddi_fallback(ctx, "arbeit"))
+    dtype = divide.work_dtype(ctx)
+    o = _share(ctx, ("ddi.verw",), lambda: ddi_fallback(ctx, "verw")).astype(dtype, copy=False)
+    w = _share(ctx, ("ddi.arbeit",), lambda: ddi_fallback(ctx, "arbeit")).astype(dtype, copy=False)
     u = _share(ctx, ("divide.online_share", "ddi.teilhabe"),
-               lambda: divide.compute(ctx)["divide.online_share"])
-    continuity = lockdown(o, u, w, ctx.param("resilience.fallback_in_person"),
-                          ctx.param("resilience.fallback_staff"), ctx.param("resilience.remote_productivity"))
+               lambda: divide.compute(ctx)["divide.online_share"]).astype(dtype, copy=False)
+    rho = ctx.param("resilience.fallback_in_person").astype(dtype)
+    # citizens' side f = rho + o u (1 - rho); back office b = rho_staff + w (pi - rho_staff)
+    continuity = o * u
+    continuity *= (1.0 - rho)
+    continuity += rho
+    staff = ctx.param("resilience.fallback_staff")
+    back = w * (ctx.param("resilience.remote_productivity") - staff).astype(dtype)
+    back += staff.astype(dtype)
+    np.minimum(continuity, back, out=continuity)
     cases = ctx.param("resilience.cases_per_inhabitant") * divide._population(ctx).reshape(1, -1, 1)
-    backlog = cases / 52.0 * (1.0 - continuity)
+    backlog = continuity * (-cases / 52.0).astype(dtype)
+    backlog += (cases / 52.0).astype(dtype)
+    # cyber: 1 - phi = 1 - paper + paper (1 - bcm) o; lost = (D + R / 2) (1 - phi)
+    paper = ctx.param("resilience.cyber.paper_fallback")
+    bcm = ctx.param("resilience.cyber.bcm_share")
     outage = ctx.param("resilience.cyber.outage_days")
     recovery = ctx.param("resilience.cyber.recovery_days")
-    lost, cyber_cont = cyber(o, ctx.param("resilience.cyber.paper_fallback"),
-                             ctx.param("resilience.cyber.bcm_share"), outage, recovery)
+    span = outage + recovery / 2.0
+    lost = o * (span * paper * (1.0 - bcm)).astype(dtype)
+    lost += (span * (1.0 - paper)).astype(dtype)
+    window = np.maximum(outage + recovery, 1e-9)
+    cyber_cont = lost * (-1.0 / window).astype(dtype)
+    cyber_cont += 1.0
     out = {
         "resilience.lockdown_continuity": continuity,
         "resilience.lockdown_backlog_weekly": backlog,
         "resilience.cyber_continuity": cyber_cont,
         "resilience.cyber_service_days_lost": lost,
-        "resilience.cyber_cases_lost": cases / 365.0 * lost,
+        "resilience.cyber_cases_lost": lost * (cases / 365.0).astype(dtype),
     }
     n = max(v.shape[0] for v in out.values())
     shape = (n, ctx.n_kreise, len(ctx.years))

@@ -106,33 +106,30 @@ def _blend(ctx: ModelContext, key: str, rw: np.ndarray) -> np.ndarray:
     return urban * (1.0 - rw) + rural * rw
 
 
-def patient_online_share(ctx: ModelContext, k: np.ndarray) -> np.ndarray:
-    """Contact-weighted online share U of the patients, (N, K, T), and the demand per capita."""
-    years = np.asarray(ctx.years, dtype=int)
-    share = ctx.column("share_65plus")
-    w = np.broadcast_to(demo.kreis_weights(None if share is None else share.reshape(-1)),
-                        (ctx.n_kreise, len(demo.GROUPS)))
-    path = divide.national_path(ctx, years)                        # (N, T, 9)
+def patient_online_share(ctx: ModelContext, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Contact-weighted online share U of the patients (N, K, T) and GP contacts per inhabitant
+    (N, K, 1), from the divide model's state of this chunk (computed if it has not run)."""
+    st = divide.state(ctx)
+    dtype = divide.work_dtype(ctx)
+    path, c, w, gained = st["path"], st["c"], st["w"], st["gained_pc"]
     n, t_len, _ = path.shape
+    k_len = w.shape[0]
     full = np.concatenate([path[:, :, 2:3], path], axis=2)        # children: like 30-39
-    c = divide.kreis_factor(ctx, w, divide.initial_offline(ctx))   # (N, K)
     nk = max(n, k.shape[0])
     k = np.broadcast_to(k, (nk, k.shape[1]))
-    full = np.broadcast_to(full, (nk, t_len, full.shape[2]))
-    weighted = (full * k[:, None, :])                               # (N, T, 10)
-    offline_contacts = np.einsum("nta,ka->nkt", weighted, w) * c[:, :, None]
+    weighted = np.broadcast_to(full, (nk, t_len, full.shape[2])) * k[:, None, :]   # (N, T, 10)
+    # offline contacts per inhabitant: sum_a w[k, a] k[a] o[a](t), one matrix product
+    offline = (weighted.reshape(nk * t_len, -1) @ w.T).reshape(nk, t_len, k_len).transpose(0, 2, 1)
+    offline = (offline * c[:, :, None]).astype(dtype)
     demand_pc = (k @ w.T)[:, :, None]                               # (N, K, 1)
-    # people 65+ brought online by the training programme (from the divide outputs)
+    # people 65+ brought online by the training programme count with the mean contacts of 65+
     w65 = w[:, demo.FIRST_65PLUS:]
-    online65 = ctx.outputs.get("divide.online_share_65plus")
-    if online65 is None:
-        online65 = divide.compute(ctx)["divide.online_share_65plus"]
-    off65_cf = np.einsum("nta,ka->nkt", path[:, :, demo.FIRST_65PLUS - 1:], w65) * c[:, :, None]
-    gained = np.maximum(np.asarray(online65) * w65.sum(axis=1)[None, :, None]
-                        - (w65.sum(axis=1)[None, :, None] - off65_cf), 0.0)
-    k65 = (k[:, demo.FIRST_65PLUS:] @ w65.T) / w65.sum(axis=1)[None, :]   # mean contacts 65+
-    online_contacts = demand_pc - offline_contacts + gained * k65[:, :, None]
-    return np.clip(online_contacts / demand_pc, 0.0, 1.0), demand_pc
+    k65 = (k[:, demo.FIRST_65PLUS:] @ w65.T) / w65.sum(axis=1)[None, :]
+    offline -= gained * k65[:, :, None].astype(dtype)
+    offline *= (-1.0 / demand_pc).astype(dtype)
+    offline += 1.0
+    np.clip(offline, 0.0, 1.0, out=offline)
+    return offline, demand_pc
 
 
 # ---------------------------------------------------------------------------
@@ -140,6 +137,7 @@ def patient_online_share(ctx: ModelContext, k: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------------------
 
 def run(ctx: ModelContext) -> dict[str, np.ndarray]:
+    dtype = divide.work_dtype(ctx)
     years = np.asarray(ctx.years, dtype=int)
     pop = divide._population(ctx).reshape(1, -1, 1)
     rw = divide.rural_weight(ctx).reshape(1, -1, 1)
@@ -149,14 +147,17 @@ def run(ctx: ModelContext) -> dict[str, np.ndarray]:
 
     cap = ctx.param("tele.video_cap")
     s = video_share_path(ctx.param("tele.video_share_2021"), ctx.param("tele.video_share_2030"),
-                         cap, years.reshape(1, 1, -1))
-    s_eff = np.minimum(s * online, cap)
-    video = demand * s_eff
-    effects = travel_effects(
-        video, ctx.param("tele.followup_share"), _blend(ctx, "tele.distance_km", rw),
-        ctx.param("tele.detour_factor"), _blend(ctx, "tele.car_share", rw),
-        ctx.param("tele.co2_kg_per_km"), _blend(ctx, "tele.speed_kmh", rw),
-        ctx.param("tele.waiting_min"))
+                         cap, years.reshape(1, 1, -1))               # (N, 1, T)
+    s_eff = online                                                   # reuse the buffer
+    s_eff *= s.astype(dtype)
+    np.minimum(s_eff, cap.astype(dtype), out=s_eff)
+    video = s_eff * demand.astype(dtype)
+    # effects of one avoided trip (N, K, 1), then one pass each over (N, K, T)
+    per_trip = travel_effects(1.0, 0.0, _blend(ctx, "tele.distance_km", rw), ctx.param("tele.detour_factor"),
+                              _blend(ctx, "tele.car_share", rw), ctx.param("tele.co2_kg_per_km"),
+                              _blend(ctx, "tele.speed_kmh", rw), ctx.param("tele.waiting_min"))
+    per_trip = {name: np.asarray(v).astype(dtype) for name, v in per_trip.items()}
+    trips = video * (1.0 - np.clip(ctx.param("tele.followup_share"), 0.0, 1.0)).astype(dtype)
 
     gp10k = ctx.column("gp_per_10k")
     if gp10k is None:
@@ -167,25 +168,29 @@ def run(ctx: ModelContext) -> dict[str, np.ndarray]:
         raise DataError("expected a GP density >= 0 per 10,000 inhabitants", row=row, column="gp_per_10k")
     horizon = ctx.param("tele.gp_decline_year")
     progress = np.clip((years.reshape(1, 1, -1) - VIDEO_BASE_YEAR) / np.maximum(horizon - VIDEO_BASE_YEAR, 1.0),
-                       0.0, 1.0)
-    gps = gp10k * pop / 10_000.0 * (1.0 - ctx.param("tele.gp_decline_2035") * progress)
-    capacity = gps * ctx.param("tele.contacts_per_gp")
+                       0.0, 1.0)                                     # (N, 1, T)
+    supply = 1.0 - ctx.param("tele.gp_decline_2035") * progress     # (N, 1, T)
     saved = ctx.param("tele.video_time_saved_share")
-    workload = demand - video * saved
-    gap = np.clip(1.0 - capacity / np.maximum(workload, 1e-9), 0.0, 1.0)
-    hours = video * saved * ctx.param("tele.consult_minutes") / 60.0
+    # gap = 1 - capacity / (demand - video * saved); capacity = GPs(2021) * contacts per GP * supply(t)
+    workload = video * (-saved).astype(dtype)
+    workload += demand.astype(dtype)
+    np.maximum(workload, 1e-9, out=workload)
+    gap = (gp10k * pop / 10_000.0 * ctx.param("tele.contacts_per_gp")).astype(dtype) * supply.astype(dtype)
+    gap = np.broadcast_to(gap, workload.shape) / workload
+    np.subtract(1.0, gap, out=gap)
+    np.clip(gap, 0.0, 1.0, out=gap)
+    hours = video * (saved * ctx.param("tele.consult_minutes") / 60.0).astype(dtype)
 
-    shape = np.broadcast_shapes(video.shape, effects["trips_avoided"].shape)
     out = {
-        "tele.gp_demand_contacts": demand,
+        "tele.gp_demand_contacts": demand.astype(dtype),
         "tele.video_share_effective": s_eff,
         "tele.video_consults": video,
-        "tele.trips_avoided": effects["trips_avoided"],
-        "tele.car_km_avoided": effects["car_km_avoided"],
-        "tele.co2_avoided_t": effects["co2_avoided_t"],
-        "tele.patient_hours_saved": effects["patient_hours_saved"],
+        "tele.trips_avoided": trips,
+        "tele.car_km_avoided": trips * per_trip["car_km_avoided"],
+        "tele.co2_avoided_t": trips * per_trip["co2_avoided_t"],
+        "tele.patient_hours_saved": trips * per_trip["patient_hours_saved"],
         "tele.gp_capacity_gap_share": gap,
         "tele.gp_hours_freed": hours,
     }
-    n = max(shape[0], gap.shape[0])
+    n = max(v.shape[0] for v in out.values())
     return {name: np.broadcast_to(v, (n, ctx.n_kreise, len(years))) for name, v in out.items()}
