@@ -507,7 +507,8 @@ def sources_yml(files: dict[str, bytes], meta: dict) -> bytes:
         pk = spec["packages"]
         doc["files"][fname] = {
             "description": spec["description"],
-            "packages": [f"{p} {PACKAGES[p]['version']}" for p in pk],
+            "packages": [{"name": p, "version": PACKAGES[p]["version"], "tarball_sha256": PACKAGES[p]["sha256"]}
+                         for p in pk],
             "inputs": spec["inputs"],
             "license": "; ".join(PACKAGES[p]["license"] for p in pk),
             "credit": "; ".join(PACKAGES[p]["credit"] for p in pk),

@@ -150,9 +150,12 @@ def test_hashes_match_sources_yml():
     for name, digest in hashes.items():
         assert hashlib.sha256((paths.DATA_DIR / name).read_bytes()).hexdigest() == digest
         assert sources["files"][name]["sha256"] == digest
-    for name in ("kreise.csv", "kreise.geojson"):
+    for name in ("kreise.csv", "kreise.geojson", "laender.geojson", "neighbours.csv"):
         entry = sources["files"][name]
         assert entry["license"] and entry["credit"] and entry["build_date"]
+        for pkg in entry["packages"]:
+            assert sources["packages"][pkg["name"]]["sha256"] == pkg["tarball_sha256"]
+            assert sources["packages"][pkg["name"]]["version"] == pkg["version"]
     for pkg in sources["packages"].values():
         assert len(pkg["sha256"]) == 64 and pkg["version"] and pkg["license"]
 
