@@ -1,0 +1,158 @@
+"""Exports: chart files, German CSV/XLSX round trips, formula injection, names, atomicity."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import altair as alt
+import openpyxl
+import pandas as pd
+import pytest
+
+from workbook import export
+from workbook.errors import InputFileError, SelectionError, WorkbookError
+
+
+@pytest.fixture(scope="module")
+def chart():
+    df = pd.DataFrame({"Jahr": [2021, 2022, 2023], "wert": [1234.5, 2345.25, 3456.0]})
+    return alt.Chart(df).mark_line().encode(x="Jahr:O", y=alt.Y("wert:Q", axis=alt.Axis(format=",.1f")))
+
+
+def results():
+    df = pd.DataFrame({
+        "scenario": ["S1", "S1", "=HYPERLINK(\"http://evil\")"],
+        "ags": ["05315", "05315", "05315"],
+        "indicator": ["ddi.index", "ddi.index", "@SUM(A1:A9)"],
+        "unit": ["1", "1", "+1"],
+        "year": [2021, 2030, 2030],
+        "value": [0.34, -0.5, 1234.5],
+        "quantile": ["p50", "p50", "-p5"],
+    })
+    df.attrs.update(seed=20211, draws=1000, param_hash="abc", data_hash="def", workbook_version="0.1.0")
+    return df
+
+
+@pytest.mark.parametrize("fmt, magic", [("png", b"\x89PNG\r\n\x1a\n"), ("svg", b"<svg"), ("pdf", b"%PDF")])
+def test_export_chart_formats(tmp_path, chart, fmt, magic):
+    path = export.export_chart(chart, tmp_path, "Digitalisierungsgrad Köln", fmt)
+    assert path == tmp_path / f"Digitalisierungsgrad Köln.{fmt}"
+    data = path.read_bytes()
+    assert data.lstrip()[: len(magic)] == magic or magic in data[:200]
+    assert os.listdir(tmp_path) == [path.name]  # no temp file left
+    if fmt == "svg":
+        text = data.decode("utf-8")
+        assert "1.234,5" in text or "2.000,0" in text  # de-DE axis labels
+        urls = [u for u in __import__("workbook.render", fromlist=["x"]).external_urls(text, allow_namespaces=True)]
+        assert urls == []
+
+
+def test_export_chart_bad_format_and_scale(tmp_path, chart):
+    with pytest.raises(SelectionError, match="Format 'gif'"):
+        export.export_chart(chart, tmp_path, "x", "gif")
+    with pytest.raises(SelectionError, match="Skalierung"):
+        export.export_chart(chart, tmp_path, "x", "png", scale=100)
+    assert os.listdir(tmp_path) == []
+
+
+def test_german_csv_round_trip_with_bom_and_injection_neutralised(tmp_path):
+    path = export.export_table(results(), tmp_path, "ergebnisse", "csv")
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
+    text = raw.decode("utf-8-sig")
+    assert text.splitlines()[0] == "scenario;ags;indicator;unit;year;value;quantile"
+    assert "05315;ddi.index;1;2021;0,34;p50" in text
+    assert ";-0,5;" in text  # a negative number stays a number
+    back = pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig", dtype={"ags": str})
+    assert back["ags"].tolist() == ["05315"] * 3
+    assert back["value"].tolist() == [0.34, -0.5, 1234.5]
+    assert back.loc[2, "scenario"] == "'=HYPERLINK(\"http://evil\")"
+    assert back.loc[2, "indicator"] == "'@SUM(A1:A9)"
+    assert back.loc[2, "unit"] == "'+1" and back.loc[2, "quantile"] == "'-p5"
+    meta = json.loads((tmp_path / "ergebnisse.csv.meta.json").read_text(encoding="utf-8"))
+    assert meta["seed"] == 20211 and meta["draws"] == 1000
+
+
+def test_machine_csv(tmp_path):
+    path = export.export_table(results(), tmp_path, "maschine", "csv", german=False, meta=False)
+    back = pd.read_csv(path, encoding="utf-8-sig", dtype={"ags": str})
+    assert back["value"].tolist() == [0.34, -0.5, 1234.5]
+    assert not (tmp_path / "maschine.csv.meta.json").exists()
+
+
+def test_xlsx_round_trip_keeps_numbers_and_never_writes_formulas(tmp_path):
+    df = results()
+    df.columns = [*df.columns[:-1], "=quantile"]  # even a header
+    path = export.export_table(df, tmp_path, "ergebnisse", "xlsx", sheet="Ergebnisse/2030")
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    assert ws.title == "Ergebnisse_2030"
+    assert ws["G1"].value == "'=quantile"
+    assert ws["F3"].value == -0.5 and ws["E2"].value == 2021
+    for row in ws.iter_rows():
+        for cell in row:
+            assert cell.data_type != "f", cell.coordinate
+    assert ws["A4"].value == "'=HYPERLINK(\"http://evil\")"
+    back = pd.read_excel(path, dtype={"ags": str})
+    assert back["ags"].tolist() == ["05315"] * 3
+
+
+def test_neutralise_leaves_numbers_and_input_alone():
+    df = pd.DataFrame({"a": ["=1", "ok", None], "b": [-1.0, 2.0, 3.0]})
+    out = export.neutralise(df)
+    assert out["a"].tolist()[:2] == ["'=1", "ok"] and pd.isna(out.loc[2, "a"])
+    assert out["b"].tolist() == [-1.0, 2.0, 3.0]
+    assert df.loc[0, "a"] == "=1"
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("../../etc/passwd", "etc_passwd"),
+    ("a/b\\c", "a_b_c"),
+    ("x\x00y", "x_y"),
+    ("CON", "CON_"),
+    ("nul.txt", "nul_.txt"),
+    ("", "export"),
+    ("...", "export"),
+    ("-rf", "rf"),
+    ("Bericht Köln (2030).png", "Bericht Köln (2030).png"),
+    ("a:b*c?d|e\"f<g>h", "a_b_c_d_e_f_g_h"),
+])
+def test_safe_filename(name, expected):
+    assert export.safe_filename(name) == expected
+
+
+def test_long_names_are_cut_by_bytes_keeping_the_extension():
+    name = export.safe_filename("ä" * 200 + ".csv")
+    assert name.endswith(".csv") and len(name.encode("utf-8")) <= 120
+    name.encode("utf-8").decode("utf-8")  # no broken umlaut
+
+
+def test_hostile_names_never_leave_the_folder(tmp_path):
+    inner = tmp_path / "out"
+    inner.mkdir()
+    for hostile in ("../escape", "/etc/passwd", "..\\..\\x", "\x00", "a/../../b"):
+        path = export.export_table(pd.DataFrame({"a": [1]}), inner, hostile, "csv")
+        assert path.parent == inner
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_missing_folder_and_infinite_values(tmp_path):
+    with pytest.raises(SelectionError, match="Exportordner existiert nicht"):
+        export.export_table(pd.DataFrame({"a": [1]}), tmp_path / "nope", "x", "csv")
+    with pytest.raises(InputFileError, match="row 1, column 'v'"):
+        export.export_table(pd.DataFrame({"v": [1.0, float("inf")]}), tmp_path, "x", "csv")
+    assert os.listdir(tmp_path) == []
+
+
+def test_failed_write_leaves_old_file_and_no_temp(tmp_path, monkeypatch):
+    path = export.export_table(pd.DataFrame({"a": [1]}), tmp_path, "stand", "csv", meta=False)
+    before = path.read_bytes()
+
+    def boom(src, dst):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(export.os, "replace", boom)
+    with pytest.raises(WorkbookError, match="No space left on device"):
+        export.export_table(pd.DataFrame({"a": [2, 3]}), tmp_path, "stand", "csv", meta=False)
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == ["stand.csv"]

@@ -1,0 +1,152 @@
+"""Offline rendering: static SVG/HTML and the offline JupyterChart, in-place updates."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from workbook import charts, render
+from workbook.errors import WorkbookError
+
+
+def table(scale: float = 1.0, scenarios=("S0", "S1")):
+    rows = []
+    for j, s in enumerate(scenarios):
+        for y in range(2021, 2031):
+            for q, d in {"p5": -0.05, "p25": -0.02, "p50": 0.0, "p75": 0.02, "p95": 0.05}.items():
+                rows.append((s, "05315", "ddi.index", "1", y, scale * (0.3 + 0.03 * (j + 1) * (y - 2021)) + d, q))
+    df = pd.DataFrame(rows, columns=["scenario", "ags", "indicator", "unit", "year", "value", "quantile"])
+    df.attrs.update(seed=1, draws=200)
+    return df
+
+
+LABELS = {"S0": "S0 Trend", "S1": "S1 Strategie", "S2": "S2 Arbeit"}
+
+
+def fan(df, scenarios=None):
+    return charts.fan_chart(df, labels=LABELS, scenarios=scenarios)
+
+
+@pytest.fixture(scope="module")
+def fan_html():
+    return render.static_html(fan(table()))
+
+
+def test_static_html_is_inline_svg_without_script_or_url(fan_html):
+    assert fan_html.startswith('<figure class="wb-chart"')
+    assert "<svg" in fan_html and "</svg>" in fan_html
+    assert "<script" not in fan_html.lower()
+    assert "http" not in fan_html  # not even the SVG namespace
+    assert "@import" not in fan_html and "@font-face" not in fan_html
+    # every url() points inside the page
+    assert all(u.startswith("url(#") for u in re.findall(r"url\([^)]*\)", fan_html))
+    # German number form on the axis
+    assert "70 %" in fan_html or "60 %" in fan_html
+    assert 'aria-label="ddi.index: Entwicklung 2021–2030"' in fan_html or "Entwicklung 2021–2030" in fan_html
+
+
+def test_static_output_is_deterministic():
+    a = render.static_html(fan(table()))
+    render._svg_cache.clear()
+    b = render.static_html(fan(table()))
+    assert a == b
+
+
+def test_ids_are_prefixed_per_chart():
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"><clipPath id="clip1"></clipPath><g clip-path="url(#clip1)"/></svg>'
+    out = render.svg_html(svg)
+    ident = re.search(r'id="([^"]+)"', out).group(1)
+    assert ident.endswith("-clip1") and ident != "clip1"
+    assert f"url(#{ident})" in out and "http" not in out
+    other = render.svg_html(svg.replace("<g ", "<g data-x='1' "))
+    assert re.search(r'id="([^"]+)"', other).group(1) != ident  # another chart, other prefix
+
+
+def test_static_refuses_external_urls():
+    with pytest.raises(WorkbookError, match="externe Adresse"):
+        render.svg_html('<svg><image href="https://cdn.example.org/x.png"/></svg>')
+    url_chart = alt.Chart(alt.UrlData("https://example.org/data.csv")).mark_point().encode(x="a:Q")
+    with pytest.raises(WorkbookError, match="nicht gezeichnet"):
+        render.to_svg(url_chart)
+
+
+def test_show_static_returns_html_display_object():
+    obj = render.show(fan(table()), interactive=False)
+    bundle = obj._repr_html_()
+    assert "<svg" in bundle and "<script" not in bundle
+    with pytest.raises(WorkbookError, match="interactive muss True oder False"):
+        render.show(fan(table()), interactive="ja")
+
+
+def test_spec_dict_gets_locale():
+    spec = {"mark": "point", "data": {"values": [{"a": 1234.5}]}, "encoding": {"x": {"field": "a", "type": "quantitative"}}}
+    out = render.chart_spec(spec)
+    assert out["config"]["locale"]["number"]["decimal"] == ","
+    assert "config" not in spec  # input untouched
+
+
+def test_jupyterchart_is_offline_and_loads_nothing_from_a_cdn():
+    widget = render.show(fan(table()), interactive=True)
+    assert isinstance(widget, alt.JupyterChart)
+    assert alt.JupyterChart._is_offline
+    esm = widget._esm if isinstance(widget._esm, str) else str(widget._esm)
+    assert len(esm) > 100_000  # the bundled vega, not the 8 KB CDN loader
+    assert not render._CDN_IMPORT_RE.search(esm)
+    assert "esm.sh" not in esm and "cdn.jsdelivr" not in esm and "unpkg.com" not in esm
+    assert widget.spec["config"]["locale"]["number"]["thousands"] == "."
+    spec_text = json.dumps({k: v for k, v in widget.spec.items() if k != "$schema"})
+    assert "http" not in spec_text
+
+
+def test_live_chart_sends_only_changed_data():
+    live = render.LiveChart(fan, table())
+    widget = live.widget
+    first_spec = widget.spec
+    assert live.update(table(scale=1.1)) == "data"
+    updates = widget._py_to_js_updates
+    assert len(updates) == 1 and updates[0]["namespace"] == "data" and updates[0]["scope"] == []
+    assert updates[0]["name"] in first_spec["datasets"]  # addressed by the name the view knows
+    medians = {r["Median"] for r in updates[0]["value"]}
+    assert "92,4 %" in medians  # S1 in 2030 at scale 1.1: 1.1 * (0.3 + 0.06 * 9) = 0.924
+    assert widget.spec == first_spec  # no re-embed
+    assert live.update(table(scale=1.1)) == "none"
+    # another scenario set changes the scales: the spec is replaced
+    assert live.update(table(scenarios=("S0", "S1", "S2"))) == "spec"
+    assert len(widget.spec["vconcat"][0]["layer"]) == 4
+    assert live.updates == 3
+
+
+def test_live_chart_refresh_after_data_updates():
+    live = render.LiveChart(fan, table())
+    widget = live.widget
+    live.update(table(scale=0.9))
+    assert live._stale
+    live.refresh()
+    assert not live._stale
+    assert widget.spec["datasets"] == live.spec["datasets"]
+
+
+def test_live_chart_static_mode_and_errors():
+    live = render.LiveChart(fan, table(), interactive=False)
+    assert live.update(table(scale=1.2)) == "static"
+    assert "<svg" in live.static()._repr_html_()
+    with pytest.raises(WorkbookError, match="kein Widget"):
+        _ = live.widget
+    with pytest.raises(WorkbookError, match="Funktion"):
+        render.LiveChart("fan")
+    # a factory error leaves the chart as it was
+    live = render.LiveChart(fan, table())
+    before = live.spec
+    with pytest.raises(Exception):
+        live.update(table().drop(columns=["value"]))
+    assert live.spec == before
+
+
+def test_external_urls_helper():
+    assert render.external_urls('<a href="https://x.org/a">') == ["https://x.org/a"]
+    assert render.external_urls('<svg xmlns="http://www.w3.org/2000/svg">', allow_namespaces=True) == []
+    assert render.external_urls("//cdn.example.com/vega.js") == ["//cdn.example.com/vega.js"]

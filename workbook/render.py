@@ -1,0 +1,392 @@
+"""Showing charts without the internet: offline JupyterChart or inline SVG.
+
+Altair's default renderer loads Vega from a CDN (blank on a council intranet)
+and its ``mimetype`` output is rejected by nbformat under Papermill; neither
+is used here.
+
+- ``show(chart, interactive=True)``: an ``alt.JupyterChart`` widget in offline
+  mode (anywidget; the Vega bundle comes from vl-convert, no CDN import).
+- ``show(chart, interactive=False)``: an ``IPython.display.HTML`` object with
+  the chart as inline SVG rendered by vl-convert: no script, no external URL,
+  element ids prefixed per chart so several charts can share one page, and the
+  same chart always gives the same bytes.
+- ``LiveChart(factory)``: a chart handle that widgets redraw in place with
+  ``.update(data)``. When only the data change, only the changed datasets are
+  sent to the open view (no re-embed, no flicker); otherwise the spec is
+  replaced inside the same widget.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import hashlib
+import html
+import json
+import re
+import threading
+from collections import OrderedDict
+from typing import Any, Callable
+
+import altair as alt
+
+from .charts import theme as _theme
+from .errors import WorkbookError
+
+__all__ = [
+    "show", "display_chart", "chart_spec", "to_svg", "svg_html", "static_html", "interactive_widget",
+    "LiveChart", "external_urls", "enable_offline",
+]
+
+_SVG_CACHE_SIZE = 64
+_svg_cache: OrderedDict[str, str] = OrderedDict()
+_svg_lock = threading.Lock()
+
+
+# ---------------------------------------------------------------------------
+# specs
+# ---------------------------------------------------------------------------
+
+def chart_spec(chart) -> dict:
+    """The Vega-Lite spec of ``chart`` (a chart object or a spec dict) with the
+    workbook theme active (warm kernels may have switched it off)."""
+    _theme.ensure_theme()
+    if isinstance(chart, dict):
+        spec = copy.deepcopy(chart)
+        cfg = spec.setdefault("config", {})
+        cfg.setdefault("locale", _theme.locale())
+        return spec
+    if not hasattr(chart, "to_dict"):
+        raise WorkbookError(f"kein Diagramm: {type(chart).__name__} (erwartet ein Altair-Diagramm)")
+    return chart.to_dict()
+
+
+def _spec_json(spec: dict) -> str:
+    return json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+_URL_RE = re.compile(r"""(?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}[^\s"'<>)]*""")
+#: identifiers that are names, never fetched: SVG/XLink namespaces and the
+#: Vega-Lite schema id in "$schema"
+_NAMESPACE_URLS = ("http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink",
+                   "http://www.w3.org/XML/1998/namespace")
+
+
+def external_urls(text: str, *, allow_namespaces: bool = False) -> list[str]:
+    """Every http(s) or protocol-relative URL in ``text`` (for offline checks).
+
+    ``allow_namespaces`` ignores the SVG/XLink namespace identifiers, which
+    browsers never fetch.
+    """
+    found = _URL_RE.findall(text)
+    if allow_namespaces:
+        found = [u for u in found if not any(u.startswith(ns) for ns in _NAMESPACE_URLS)]
+    return found
+
+
+# ---------------------------------------------------------------------------
+# static: inline SVG
+# ---------------------------------------------------------------------------
+
+def _convert_svg(spec_json: str) -> str:
+    import vl_convert as vlc
+
+    try:
+        return vlc.vegalite_to_svg(json.loads(spec_json), allowed_base_urls=[])
+    except Exception as exc:  # noqa: BLE001 - vl-convert raises plain ValueError/Exception
+        raise WorkbookError(f"Diagramm konnte nicht gezeichnet werden: {str(exc).splitlines()[0]}") from None
+
+
+def to_svg(chart) -> str:
+    """The chart as a standalone SVG document (vl-convert, no data from URLs).
+
+    Results are cached by spec, so a re-run cell costs nothing.
+    """
+    spec_json = _spec_json(chart_spec(chart))
+    key = hashlib.sha256(spec_json.encode("utf-8")).hexdigest()
+    with _svg_lock:
+        if key in _svg_cache:
+            _svg_cache.move_to_end(key)
+            return _svg_cache[key]
+    svg = _convert_svg(spec_json)
+    with _svg_lock:
+        _svg_cache[key] = svg
+        while len(_svg_cache) > _SVG_CACHE_SIZE:
+            _svg_cache.popitem(last=False)
+    return svg
+
+
+_ID_RE = re.compile(r'\bid="([^"]+)"')
+
+
+def svg_html(svg: str) -> str:
+    """Make a standalone SVG safe to inline in HTML.
+
+    Drops the XML prolog and the namespace declarations (HTML parsers need
+    neither), and prefixes every element id (clip paths, gradients) with a
+    hash of the SVG, so two charts on one page never share an id.
+    """
+    out = re.sub(r"^\s*<\?xml[^>]*>\s*", "", svg)
+    out = out.replace(' xmlns="http://www.w3.org/2000/svg"', "")
+    out = out.replace(' xmlns:xlink="http://www.w3.org/1999/xlink"', "")
+    ids = _ID_RE.findall(out)
+    if ids:
+        prefix = "c" + hashlib.sha1(svg.encode("utf-8")).hexdigest()[:8] + "-"
+        for ident in sorted(set(ids), key=len, reverse=True):
+            esc = re.escape(ident)
+            out = re.sub(rf'\bid="{esc}"', f'id="{prefix}{ident}"', out)
+            out = re.sub(rf"url\(#{esc}\)", f"url(#{prefix}{ident})", out)
+            out = re.sub(rf'href="#{esc}"', f'href="#{prefix}{ident}"', out)
+    leftover = external_urls(out)
+    if leftover:  # a chart must never point outside the page
+        raise WorkbookError(f"Diagramm enthält eine externe Adresse ({leftover[0]}); statische Ausgabe verweigert")
+    return out
+
+
+def _chart_title(spec: dict) -> str:
+    t = spec.get("title")
+    if t is None:
+        for key in ("layer", "vconcat", "hconcat", "concat"):
+            for sub in spec.get(key, []) or []:
+                if isinstance(sub, dict) and sub.get("title") is not None:
+                    t = sub["title"]
+                    break
+            if t is not None:
+                break
+    if isinstance(t, dict):
+        t = t.get("text")
+    if isinstance(t, list):
+        t = " ".join(map(str, t))
+    return str(t) if t else "Diagramm"
+
+
+def static_html(chart) -> str:
+    """A ``<figure>`` with the chart as inline SVG: no script, no external URL."""
+    spec = chart_spec(chart)
+    svg = to_svg(spec)
+    label = html.escape(_chart_title(spec), quote=True)
+    return f'<figure class="wb-chart" role="group" aria-label="{label}" style="margin:0">{svg_html(svg)}</figure>'
+
+
+# ---------------------------------------------------------------------------
+# interactive: offline JupyterChart
+# ---------------------------------------------------------------------------
+
+_offline_lock = threading.Lock()
+
+
+def enable_offline() -> None:
+    """Switch ``alt.JupyterChart`` to its offline bundle (vl-convert), once per process."""
+    with _offline_lock:
+        if not getattr(alt.JupyterChart, "_is_offline", False):
+            alt.JupyterChart.enable_offline()
+        esm = getattr(alt.JupyterChart, "_esm", "") or ""
+        if _CDN_IMPORT_RE.search(esm):
+            raise WorkbookError("JupyterChart lädt weiterhin Skripte aus dem Internet; Offline-Modus fehlgeschlagen")
+
+
+#: what a CDN load looks like in an ES module: an import of an absolute URL
+_CDN_IMPORT_RE = re.compile(r"""(?:import\s*\(?\s*|from\s*)["'](?:https?:)?//""")
+
+
+def interactive_widget(chart) -> alt.JupyterChart:
+    """An offline ``alt.JupyterChart`` for the chart."""
+    enable_offline()
+    _theme.ensure_theme()
+    return alt.JupyterChart(chart)
+
+
+def show(chart, interactive: bool = True):
+    """The display object for ``chart``: an offline JupyterChart widget
+    (``interactive=True``) or an inline-SVG HTML object (``interactive=False``).
+
+    Return it as the last expression of a cell, or put the widget in a layout.
+    """
+    if not isinstance(interactive, bool):
+        raise WorkbookError(f"interactive muss True oder False sein, nicht {interactive!r}", key="interactive")
+    if interactive:
+        return interactive_widget(chart)
+    from IPython.display import HTML
+
+    return HTML(static_html(chart))
+
+
+def display_chart(chart, interactive: bool = True):
+    """Display the chart now (see ``show``) and return the display handle."""
+    from IPython.display import display
+
+    return display(show(chart, interactive), display_id=True)
+
+
+# ---------------------------------------------------------------------------
+# in-place updates
+# ---------------------------------------------------------------------------
+
+def _dataset_names_in_order(spec: dict) -> list[str]:
+    return list((spec.get("datasets") or {}).keys())
+
+
+def _replace_names(node, mapping: dict[str, str]):
+    if isinstance(node, dict):
+        return {k: _replace_names(v, mapping) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_replace_names(v, mapping) for v in node]
+    if isinstance(node, str) and node in mapping:
+        return mapping[node]
+    return node
+
+
+def _skeleton(spec: dict) -> tuple[str, list[str]]:
+    """(spec without data, dataset names by position): equal skeletons mean
+    only the data differ."""
+    names = _dataset_names_in_order(spec)
+    mapping = {n: f"__data_{i}__" for i, n in enumerate(names)}
+    body = {k: v for k, v in spec.items() if k != "datasets"}
+    text = _spec_json(_replace_names(body, mapping))
+    # Altair names views with a per-process counter/hash: not a difference
+    views = list(dict.fromkeys(_VIEW_RE.findall(text)))
+    for i, v in enumerate(views):
+        text = re.sub(rf'"{re.escape(v)}"', f'"__view_{i}__"', text)
+    return text, names
+
+
+_VIEW_RE = re.compile(r'"(view_[0-9a-f]+_\d+|view_\d+)"')
+
+
+@functools.lru_cache(maxsize=128)
+def _vega_root_data(skeleton_json: str, names: tuple[str, ...]) -> frozenset[str]:
+    """Names of the root-level Vega datasets the skeleton compiles to."""
+    import vl_convert as vlc
+
+    spec = json.loads(skeleton_json)
+    spec = _replace_names(spec, {f"__data_{i}__": n for i, n in enumerate(names)})
+    spec = json.loads(re.sub(r'"__view_(\d+)__"', r'"view_\1"', json.dumps(spec)))
+    spec["datasets"] = {n: [] for n in names}
+    vg = vlc.vegalite_to_vega(spec)
+    if isinstance(vg, str):
+        vg = json.loads(vg)
+    return frozenset(d.get("name") for d in vg.get("data", []))
+
+
+class LiveChart:
+    """A chart that widgets redraw in place.
+
+    ``factory(*args, **kwargs) -> chart`` builds the chart (usually a builder
+    from ``workbook.charts`` with its options bound). ``update(...)`` calls it
+    again and brings the visible chart up to date:
+
+    - interactive: if only the data changed, the changed datasets are pushed
+      into the open Vega view (``"data"``); otherwise the widget gets the new
+      spec (``"spec"``); ``"none"`` if nothing changed;
+    - static (Papermill, ``interactive=False``): the inline SVG output is
+      replaced through its display handle (``"static"``).
+    """
+
+    def __init__(self, factory: Callable[..., Any], *args, interactive: bool = True, **kwargs):
+        if not callable(factory):
+            raise WorkbookError("LiveChart braucht eine Funktion, die ein Diagramm baut", key="factory")
+        if not isinstance(interactive, bool):
+            raise WorkbookError(f"interactive muss True oder False sein, nicht {interactive!r}", key="interactive")
+        self._factory = factory
+        self.interactive = interactive
+        self._widget: alt.JupyterChart | None = None
+        self._handle = None
+        self._shown_names: list[str] = []
+        self._skel: str | None = None
+        self._datasets: dict[str, Any] = {}
+        self._stale = False
+        self.chart = factory(*args, **kwargs)
+        self.spec = chart_spec(self.chart)
+        self.updates = 0
+
+    # -- display --------------------------------------------------------
+    @property
+    def widget(self) -> alt.JupyterChart:
+        """The JupyterChart behind an interactive LiveChart (created on first use)."""
+        if not self.interactive:
+            raise WorkbookError("statisches Diagramm (interactive=False) hat kein Widget", key="interactive")
+        if self._widget is None:
+            self._widget = interactive_widget(self.chart)
+            self._remember_shown(self.spec)
+            self._stale = False
+        return self._widget
+
+    def refresh(self) -> None:
+        """Give the widget the full current spec (after data-only updates its
+        own copy is behind; a newly opened view would show the old data)."""
+        if self._widget is not None and self._stale:
+            self._widget.chart = self.chart
+            self._remember_shown(self.spec)
+            self._stale = False
+
+    def _remember_shown(self, spec: dict) -> None:
+        self._skel, self._shown_names = _skeleton(spec)
+        self._datasets = dict(spec.get("datasets") or {})
+
+    def static(self):
+        from IPython.display import HTML
+
+        return HTML(static_html(self.spec))
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        if self.interactive:
+            self.refresh()
+            display(self.widget)
+        else:
+            self._handle = display(self.static(), display_id=True)
+
+    # -- update ---------------------------------------------------------
+    def update(self, *args, **kwargs) -> str:
+        """Rebuild with the factory and update the view; returns how ("data",
+        "spec", "static", "none"). A factory error leaves the chart unchanged."""
+        chart = self._factory(*args, **kwargs)
+        spec = chart_spec(chart)
+        self.updates += 1
+        if not self.interactive:
+            self.chart, self.spec = chart, spec
+            if self._handle is not None:
+                self._handle.update(self.static())
+            return "static"
+        if self._widget is None:  # not shown yet: just keep the newest chart
+            self.chart, self.spec = chart, spec
+            return "spec"
+        skel, names = _skeleton(spec)
+        new_sets = spec.get("datasets") or {}
+        if skel == self._skel and len(names) == len(self._shown_names):
+            changes = []
+            for old_name, new_name in zip(self._shown_names, names):
+                old_val, new_val = self._datasets.get(old_name), new_sets[new_name]
+                if old_val != new_val:
+                    if not isinstance(new_val, list):  # string/object datasets: no row updates
+                        changes = None
+                        break
+                    changes.append((old_name, new_val))
+            if changes is not None:
+                if changes and not self._names_addressable(skel):
+                    changes = None
+            if changes is not None:
+                self.chart, self.spec = chart, spec
+                if not changes:
+                    return "none"
+                self._widget._py_to_js_updates = [
+                    {"namespace": "data", "name": name, "scope": [], "value": value} for name, value in changes]
+                for name, value in changes:
+                    self._datasets[name] = value
+                # the widget's own spec still holds the old data: refresh it the
+                # next time the chart is displayed again
+                self._stale = True
+                return "data"
+        self.chart, self.spec = chart, spec
+        self._widget.chart = chart
+        self._remember_shown(spec)
+        self._stale = False
+        return "spec"
+
+    def _names_addressable(self, skel: str) -> bool:
+        try:
+            root = _vega_root_data(skel, tuple(self._shown_names))
+        except Exception:  # noqa: BLE001 - unknown compile result: fall back to a full redraw
+            return False
+        return all(n in root for n in self._shown_names)
