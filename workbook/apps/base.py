@@ -46,18 +46,11 @@ class Block:
 
 # -- rendering helpers ------------------------------------------------------------------
 
-def chart_svg(chart: Any) -> str:
-    """Inline SVG markup of an Altair chart (static, no script, no URL)."""
-    try:
-        from .. import render
-    except ImportError:  # rendering layer not installed yet: vl-convert directly
-        render = None
-    func = getattr(render, "to_svg", None) or getattr(render, "svg", None)
-    if func is not None:
-        return func(chart)
-    import vl_convert as vlc
+def chart_html(chart: Any) -> str:
+    """A ``<figure>`` with the chart as inline SVG (static, no script, no URL)."""
+    from ..render import static_html
 
-    return vlc.vegalite_to_svg(chart.to_dict())
+    return static_html(chart)
 
 
 def table_html(df: pd.DataFrame, css_class: str = "wb-table") -> str:
@@ -79,7 +72,7 @@ def block_static_html(block: Block) -> str:
     parts = [f"<section class='wb-block' id='wb-{html.escape(block.key)}'>",
              f"<h3>{html.escape(block.title, quote=False)}</h3>"]
     if block.chart is not None:
-        parts.append(f"<figure class='wb-chart'>{chart_svg(block.chart)}</figure>")
+        parts.append(chart_html(block.chart))
     if block.html:
         parts.append(block.html)
     if block.table is not None:
@@ -282,7 +275,7 @@ def neutralise_cells(df: pd.DataFrame) -> pd.DataFrame:
     """Text cells a spreadsheet would read as a formula (= + - @) get a leading apostrophe."""
     out = df.copy()
     for col in out.columns:
-        if out[col].dtype == object:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             text = out[col].astype(str)
             risky = text.str.startswith(("=", "+", "-", "@", "\t", "\r"))
             if risky.any():

@@ -21,50 +21,22 @@ from ..widgets import KreisPicker, ParameterPanel, ScenarioPicker
 from .base import Block, TopicApp, download_link, notes_html, table_html
 
 
+def _same(chart: Any) -> Any:
+    return chart
+
+
 def _live_chart(chart: Any):
-    """A widget showing ``chart`` that can be updated in place (offline JupyterChart)."""
-    try:
-        from .. import render
-    except ImportError:  # rendering layer not there: an offline JupyterChart directly
-        render = None
-    if render is not None and hasattr(render, "LiveChart"):
-        return render.LiveChart(chart)
-    return _JupyterChartAdapter(chart)
+    """A chart widget that later specs update in place (data-only changes go straight to the view)."""
+    from ..render import LiveChart
 
-
-class _JupyterChartAdapter:
-    """``.widget`` is an offline ``alt.JupyterChart``; ``.update(chart)`` swaps its spec in place."""
-
-    _offline = False
-
-    def __init__(self, chart: Any):
-        import altair as alt
-
-        if not _JupyterChartAdapter._offline:
-            alt.JupyterChart.enable_offline()
-            _JupyterChartAdapter._offline = True
-        self.widget = alt.JupyterChart(chart)
-
-    def update(self, chart: Any) -> None:
-        # the spec of a builder's chart is valid by construction: skip the costly re-validation
-        self.widget.spec = chart.to_dict(validate=False)
+    return LiveChart(_same, chart, interactive=True)
 
 
 def chart_bytes(chart: Any, kind: str) -> bytes:
-    """PNG or SVG bytes of a chart (workbook.export when it offers them, else vl-convert)."""
-    try:
-        from .. import export
-    except ImportError:
-        export = None
-    func = getattr(export, "chart_bytes", None)
-    if func is not None:
-        return func(chart, kind)
-    import vl_convert as vlc
+    """PNG, SVG or PDF bytes of a chart (vl-convert, offline)."""
+    from ..export import chart_bytes as export_bytes
 
-    spec = chart.to_dict()
-    if kind == "svg":
-        return vlc.vegalite_to_svg(spec).encode("utf-8")
-    return vlc.vegalite_to_png(spec, scale=2)
+    return export_bytes(chart, kind)
 
 
 class BlockView:
@@ -208,7 +180,7 @@ class LiveView:
     def _export_box(self) -> W.Widget:
         self.chart_choice = W.Dropdown(options=[], description=T.EXPORT_CHART, layout=W.Layout(width="420px"))
         buttons = []
-        for label, kind in ((T.EXPORT_PNG, "png"), (T.EXPORT_SVG, "svg"), (T.EXPORT_CSV, "csv"),
+        for label, kind in ((T.EXPORT_PNG, "png"), (T.EXPORT_SVG, "svg"), (T.EXPORT_PDF, "pdf"), (T.EXPORT_CSV, "csv"),
                             (T.EXPORT_XLSX, "xlsx"), (T.EXPORT_YAML, "yaml")):
             b = W.Button(description=label, layout=W.Layout(width="auto"))
             b.on_click(lambda _b, k=kind: self.export_file(k))
@@ -220,14 +192,15 @@ class LiveView:
     def export_file(self, kind: str) -> tuple[str, bytes]:
         """Build one export and offer it as a download link; returns (filename, bytes)."""
         stem = f"{self.app.ags}_{type(self.app).__name__.lower()}"
-        if kind in ("png", "svg"):
+        if kind in ("png", "svg", "pdf"):
             index = self.chart_choice.value
             blocks = getattr(self, "_blocks", [])
             if not isinstance(index, int) or not 0 <= index < len(blocks) or blocks[index].chart is None:
                 index = next(i for i, b in enumerate(blocks) if b.chart is not None)
             chart = blocks[index].chart
             data = chart_bytes(chart, kind)
-            name, mime = f"{stem}_{blocks[index].key}.{kind}", ("image/png" if kind == "png" else "image/svg+xml")
+            name = f"{stem}_{blocks[index].key}.{kind}"
+            mime = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}[kind]
         elif kind == "csv":
             data, name, mime = self.app.results_csv(), f"{stem}_ergebnisse.csv", "text/csv"
         elif kind == "xlsx":

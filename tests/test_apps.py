@@ -1,0 +1,180 @@
+"""Topic apps: static rendering, live widgets wired to the model, exports."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+import yaml
+
+from workbook.apps.base import Block, block_static_html, download_link, neutralise_cells
+from workbook.errors import WorkbookError
+
+DRAWS = 50
+
+
+# -- pieces ---------------------------------------------------------------------------
+
+def test_block_static_html_escapes_and_orders_parts():
+    block = Block("x", "Titel <b>", help="Hilfe & mehr", html="<p>frei</p>",
+                  table=pd.DataFrame({"Kennzahl": ["<script>"], "Wert": ["1,5 %"]}), notes=["Quelle: A · Schätzung"])
+    out = block_static_html(block)
+    assert "id='wb-x'" in out and "<h3>Titel &lt;b&gt;</h3>" in out
+    assert "&lt;script&gt;" in out and "<script>" not in out
+    assert out.index("<p>frei</p>") < out.index("<table") < out.index("Hilfe &amp; mehr") < out.index("Quelle: A")
+
+
+def test_download_link_is_a_data_uri():
+    link = download_link(b"a;b\n1;2\n", "x.csv", "text/csv", "x.csv")
+    assert link.startswith("<a download='x.csv' href='data:text/csv;base64,YTtiCjE7Mgo='")
+
+
+def test_neutralise_cells_defuses_formulas():
+    df = pd.DataFrame({"Name": ["=HYPERLINK(1)", "Köln", "@x", "-1+2"], "n": [1, 2, 3, 4]})
+    out = neutralise_cells(df)
+    assert list(out["Name"]) == ["'=HYPERLINK(1)", "Köln", "'@x", "'-1+2"]
+    assert list(out["n"]) == [1, 2, 3, 4]
+
+
+# -- static rendering -------------------------------------------------------------------
+
+def test_scenario_app_static_is_svg_only_and_deterministic():
+    from workbook.apps.scenarios import ScenarioApp
+
+    first = ScenarioApp("16069", draws=DRAWS, interactive=False).render_static()
+    second = ScenarioApp("16069", draws=DRAWS, interactive=False).render_static()
+    assert first == second
+    assert first.count("<svg") >= 4
+    assert "<script" not in first and "cdn." not in first
+    assert "Hildburghausen" in first
+    assert "Quelle:" in first and "Schätzung" in first            # notes under the numbers
+
+
+def test_overview_static_tables_name_sources():
+    from workbook.apps.overview import OverviewApp
+
+    app = OverviewApp("05315", interactive=False, indicator="gigabit_share")
+    figures = app.figures()
+    row = figures[figures["Kennzahl"] == "Einwohner 2019"].iloc[0]
+    from workbook.datasets import load_kreise
+
+    k = load_kreise()
+    expected = int(k.loc[k["ags"] == "05315", "population_2019"].iloc[0])
+    assert row["Wert"] == f"{expected:,}".replace(",", ".")
+    assert row["Status"] == "amtliche Zahl" and "RKI" in row["Quelle"]
+    est = figures[figures["Kennzahl"] == "Haushalte mit Gigabit-Anschluss"].iloc[0]
+    assert est["Status"] == "Schätzung" and est["Wert"].endswith(" %")
+    comp = app.comparison()
+    assert any(c.startswith("Median Nordrhein-Westfalen (") for c in comp.columns)
+    html = app.render_static()
+    assert "Haushalte mit Gigabit-Anschluss nach Kreisen" in html
+
+
+def test_cooperation_split_has_everyone_and_no_member_above_alone():
+    from workbook.apps.cooperation import CooperationApp
+
+    app = CooperationApp("16069", draws=0, interactive=False)
+    partners = app.partners()
+    assert "16069" in set(partners["ags"])
+    assert (partners["pay_fair_eur"] <= partners["cost_alone_eur"] + 1e-6).all()
+    table = app.split_table()
+    assert len(table) == len(partners)
+    assert set(table["zahlt ohne Ausgleich mehr als allein"]) <= {"ja", "nein"}
+    assert app.summary()["partners"] == [n for a, n in zip(partners["ags"], partners["name"]) if a != "16069"]
+
+
+# -- live widgets -----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def live():
+    from workbook.apps.scenarios import ScenarioApp
+
+    app = ScenarioApp("16069", draws=DRAWS, interactive=True)
+    app.widget()
+    view = app._widget
+    view.panel._debouncer.delay = 0         # synchronous in tests
+    return app, view
+
+
+def test_moving_a_lever_changes_the_model_input_and_the_chart(live):
+    app, view = live
+    slider = view.panel.sliders["ddi.verw.rate"]
+    live_chart = view.views[0].chart
+    widget, before, updates = live_chart.widget, live_chart.spec, live_chart.updates
+    slider.value = slider.max
+    assert app.overrides == {"ddi.verw.rate": slider.max}
+    assert app.results().attrs["draws"] == DRAWS
+    assert view.views[0].chart is live_chart and live_chart.widget is widget   # updated in place
+    assert live_chart.updates == updates + 1 and live_chart.spec != before
+    assert "Geänderte Annahmen: Wachstumsrate" in view.changed.value or "Geänderte Annahmen" in view.changed.value
+    view.panel.reset()
+    assert app.overrides == {}
+
+
+def test_hostile_slider_values_are_clamped_before_the_model(live):
+    app, view = live
+    slider = view.panel.sliders["ddi.verw.rate"]
+    rec = app.parameters["ddi.verw.rate"]
+    slider.set_state({"max": 1e12, "value": 1e12})
+    assert app.overrides["ddi.verw.rate"] == rec.max
+    slider.set_state({"value": float("nan")})
+    assert "ddi.verw.rate" not in app.overrides            # NaN -> the default, which is no override
+    view.panel.reset()
+
+
+def test_changing_the_kreis_recomputes(live):
+    app, view = live
+    view.kreis.combo.value = "Köln, Stadt (05315)"
+    assert app.ags == "05315"
+    assert set(app.results()["ags"]) == {"05315"}
+    assert "Köln" in view.title.value
+    view.kreis.combo.value = "nirgendwo"
+    assert app.ags == "05315"
+
+
+def test_focus_scenario_picker_drives_the_tornado(live):
+    app, view = live
+    view.focus.dropdown.value = "S5"
+    assert app.focus == "S5"
+    assert "S5" in view.views[3].title.value
+
+
+def test_exports(live):
+    from workbook.params import load_parameters
+
+    app, view = live
+    name, data = view.export_file("csv")
+    assert name.endswith(".csv")
+    table = pd.read_csv(io.BytesIO(data), dtype={"ags": str})
+    assert list(table.columns) == ["scenario", "ags", "indicator", "unit", "year", "value", "quantile"]
+    name, data = view.export_file("xlsx")
+    assert data[:2] == b"PK"
+    name, data = view.export_file("svg")
+    assert data.lstrip().startswith(b"<svg")
+    name, data = view.export_file("png")
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    name, data = view.export_file("pdf")
+    assert data[:5] == b"%PDF-"
+    view.panel.sliders["ddi.strat.rate"].value = view.panel.sliders["ddi.strat.rate"].max
+    name, data = view.export_file("yaml")
+    doc = yaml.safe_load(data.decode("utf-8"))
+    params = load_parameters()
+    assert doc["changes"]["ddi.strat.rate"] == params["ddi.strat.rate"].max
+    assert doc["based_on"] == app.focus
+    assert "data:application/x-yaml;base64," in view.links.value
+    view.panel.reset()
+
+
+def test_overview_dropdown_refuses_values_not_offered():
+    from workbook.apps.overview import OverviewApp
+
+    app = OverviewApp("05315", interactive=True)
+    app.widget()
+    view = app._widget
+    dd = view.dropdowns["indicator"]
+    dd.value = "gp_per_10k"
+    assert app.extra["indicator"] == "gp_per_10k"
+    with pytest.raises(WorkbookError, match="'population_2018' ist nicht erlaubt"):
+        app.set_choice("indicator", "population_2018")
+    assert app.extra["indicator"] == "gp_per_10k"
