@@ -184,3 +184,14 @@ def test_real_data_all_topics_for_one_kreis():
     t = engine.project(ags=["05315"], scenarios="all", draws=20, topics="all", kreise=kreise)
     assert "ddi.index" in set(t["indicator"])
     assert t["value"].notna().all()
+
+
+def test_reduce_draws_matches_numpy_quantiles():
+    rng = np.random.default_rng(3)
+    arr = rng.random((101, 4, 10)).astype(np.float32)
+    red = engine.reduce_draws(arr)
+    assert red[0] == pytest.approx(arr[0])
+    expected = np.quantile(arr[1:].astype(np.float64), [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+    assert red[1:] == pytest.approx(expected, abs=1e-6)
+    const = np.broadcast_to(np.full((1, 4, 10), 0.3, dtype=np.float32), (101, 4, 10))
+    assert engine.reduce_draws(const)[1:] == pytest.approx(np.full((5, 4, 10), 0.3))

@@ -174,6 +174,7 @@ class Plan:
     extra: dict[str, dict] = field(default_factory=dict)
     indicators: dict[str, Indicator] = field(default_factory=dict)
     dtype: type = np.float32
+    stacked: dict[tuple, dict[str, np.ndarray]] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=8)
@@ -188,14 +189,40 @@ def _unit_sample(parameters: ParameterSet, draws: int, seed: int):
     return records, _cached_unit(draws, len(records), seed)
 
 
+_PPF_CACHE: dict[tuple, np.ndarray] = {}
+
+
+def _draws_for(rec, mode: float, unit_column: np.ndarray, cache_key: tuple) -> np.ndarray:
+    key = (rec.key, rec.distribution, rec.min, rec.max, float(mode), *cache_key)
+    hit = _PPF_CACHE.get(key)
+    if hit is None:
+        if len(_PPF_CACHE) >= 4096:
+            _PPF_CACHE.clear()
+        hit = ppf(unit_column, rec.distribution, rec.min, mode, rec.max)
+        hit.setflags(write=False)
+        _PPF_CACHE[key] = hit
+    return hit
+
+
 def run_values(parameters: ParameterSet, values: Mapping[str, float], records, unit: np.ndarray,
-               dtype=np.float64) -> dict[str, np.ndarray]:
-    """(N,1,1) arrays: row 0 the resolved values, rows 1.. the Latin-hypercube draws."""
+               dtype=np.float64, cache_key: tuple | None = None) -> dict[str, np.ndarray]:
+    """(N,1,1) arrays: row 0 the resolved values, rows 1.. the Latin-hypercube draws.
+
+    All arrays are rows of one contiguous (keys, N) block; the inverse-CDF draws are
+    cached per (parameter, mode, sample) when ``cache_key`` identifies the unit sample.
+    """
     n = 1 + unit.shape[0]
-    out = {key: np.full((n, 1, 1), value, dtype=dtype) for key, value in values.items()}
+    keys = list(values)
+    block = np.empty((len(keys), n), dtype=dtype)
+    block[:] = np.fromiter((values[k] for k in keys), dtype=np.float64, count=len(keys))[:, None]
+    index = {k: i for i, k in enumerate(keys)}
     for i, rec in enumerate(records):
-        out[rec.key][1:, 0, 0] = ppf(unit[:, i], rec.distribution, rec.min, values[rec.key], rec.max)
-    return out
+        if cache_key is None:
+            draws = ppf(unit[:, i], rec.distribution, rec.min, values[rec.key], rec.max)
+        else:
+            draws = _draws_for(rec, values[rec.key], unit[:, i], (i, *cache_key))
+        block[index[rec.key], 1:] = draws
+    return {k: block[i].reshape(n, 1, 1) for k, i in index.items()}
 
 
 def prepare(ags="all", scenarios="all", draws: int = 1000, seed: int = DEFAULT_SEED, topics="all",
@@ -223,7 +250,8 @@ def prepare(ags="all", scenarios="all", draws: int = 1000, seed: int = DEFAULT_S
     for sc in scenario_list:
         values = parameters.resolve(sc, overrides)
         plan.values[sc.id] = values
-        plan.runs[sc.id] = run_values(parameters, values, records, unit, dtype=plan.dtype)
+        plan.runs[sc.id] = run_values(parameters, values, records, unit, dtype=plan.dtype,
+                                      cache_key=(draws, len(records), seed))
         extra: dict = {"scenario": sc.id}
         if coop_prepare is not None:
             extra["cooperation"] = _cooperation_plan(coop_prepare, all_kreise, all_hash, values)
@@ -286,6 +314,9 @@ def reduce_draws(arr: np.ndarray) -> np.ndarray:
     if draws <= 0:
         out[1:] = np.nan
         return out
+    if arr.strides[0] == 0:          # broadcast over runs: every draw equals the default
+        out[1:] = arr[0]
+        return out
     ordered = np.sort(arr[1:], axis=0)
     pos = _Q_PROBS * (draws - 1)
     lo = np.floor(pos).astype(int)
@@ -303,13 +334,24 @@ def _groups(plan: Plan) -> list[list[str]]:
     return list(groups.values())
 
 
+def _stacked_runs(plan: Plan, ids: list[str]) -> dict[str, np.ndarray]:
+    """The runs of several scenarios stacked along the run axis (built once per group)."""
+    if len(ids) == 1:
+        return plan.runs[ids[0]]
+    key = tuple(ids)
+    stacked = plan.stacked.get(key)
+    if stacked is None:
+        names = list(plan.runs[ids[0]])
+        block = np.concatenate([np.stack([plan.runs[sid][k].reshape(-1) for k in names]) for sid in ids], axis=1)
+        stacked = {k: block[i].reshape(-1, 1, 1) for i, k in enumerate(names)}
+        plan.stacked[key] = stacked
+    return stacked
+
+
 def _run_chunk(plan: Plan, ids: list[str], start: int, size: int) -> dict[str, dict[str, np.ndarray]]:
     """One chunk of Kreise for a group of scenarios stacked along the run axis."""
     sub = plan.kreise.iloc[start:start + size].reset_index(drop=True)
-    if len(ids) == 1:
-        p = plan.runs[ids[0]]
-    else:
-        p = {key: np.concatenate([plan.runs[sid][key] for sid in ids]) for key in plan.runs[ids[0]]}
+    p = _stacked_runs(plan, ids)
     extra = dict(plan.extra[ids[0]], scenario=ids[0] if len(ids) == 1 else None, scenarios=list(ids))
     arrays = run_models(sub, p, plan.topics, extra)
     n = plan.draws + 1

@@ -476,9 +476,13 @@ class ParameterSet(Mapping):
 
     def hash(self) -> str:
         """Stable sha256 of all records (independent of file order and formatting)."""
+        cached = getattr(self, "_hash", None)
+        if cached is not None:
+            return cached
         payload = {k: self._records[k].to_dict() for k in sorted(self._records)}
         text = json.dumps(payload, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        self._hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return self._hash
 
 
 _CACHE: dict[tuple, ParameterSet] = {}
