@@ -195,3 +195,13 @@ def test_reduce_draws_matches_numpy_quantiles():
     assert red[1:] == pytest.approx(expected, abs=1e-6)
     const = np.broadcast_to(np.full((1, 4, 10), 0.3, dtype=np.float32), (101, 4, 10))
     assert engine.reduce_draws(const)[1:] == pytest.approx(np.full((5, 4, 10), 0.3))
+
+
+def test_neutralise_fixes_categorical_and_text_columns():
+    t = pd.DataFrame({"scenario": pd.Categorical(["@SUM(A1)", "S0"]), "ags": ["-1", "05315"],
+                      "indicator": ["x", "y"], "unit": ["1", "1"], "year": [2021, 2021],
+                      "value": [1.0, 2.0], "quantile": ["p5", "+p"]})
+    safe = results.neutralise(t)
+    assert list(safe["scenario"].astype(str)) == ["'@SUM(A1)", "S0"]
+    assert list(safe["ags"]) == ["'-1", "05315"] and list(safe["quantile"]) == ["p5", "'+p"]
+    assert list(t["ags"]) == ["-1", "05315"]   # the input stays unchanged

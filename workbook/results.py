@@ -85,16 +85,31 @@ def metadata(table: pd.DataFrame) -> dict:
     return meta
 
 
+def _risky(text: pd.Series) -> pd.Series:
+    return text.str.startswith(_FORMULA_START)
+
+
 def neutralise(table: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells that a spreadsheet would read as a formula (= + - @) with an apostrophe."""
-    out = table.copy()
+    """Prefix text cells that a spreadsheet would read as a formula (= + - @) with an apostrophe.
+
+    Categorical columns are fixed through their categories (no per-row strings).
+    """
+    out = table.copy(deep=False)
     for column in TEXT_COLUMNS:
         if column not in out.columns:
             continue
-        text = out[column].astype(str)
-        risky = text.str.startswith(_FORMULA_START)
-        if risky.any():
-            out[column] = text.where(~risky, "'" + text)
+        col = out[column]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            cats = pd.Series(col.cat.categories.astype(str))
+            bad = _risky(cats)
+            if bad.any():
+                fixed = cats.where(~bad, "'" + cats)
+                out[column] = col.cat.rename_categories(list(fixed))
+            continue
+        text = col.astype(str)
+        bad = _risky(text)
+        if bad.any():
+            out[column] = text.where(~bad, "'" + text)
     out.attrs = dict(table.attrs)
     return out
 
@@ -136,7 +151,8 @@ def write(table: pd.DataFrame, path: Path | str) -> Path:
     meta = metadata(table)
     safe = neutralise(table)
     if suffix == ".csv":
-        _atomic(path, lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n"))
+        _atomic(path, lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n",
+                                                float_format="%.7g"))
     elif suffix == ".xlsx":
         if len(safe) > 1_048_000:
             raise SelectionError(f"{len(safe):,} rows do not fit into one Excel sheet (max 1,048,576); "
