@@ -94,3 +94,32 @@ def test_missing_ddi_parameter_named_in_standalone_mode():
     with pytest.raises(WorkbookError) as err:
         res.run(ctx)
     assert "ddi.arbeit.start" in str(err.value)
+
+
+def test_all_four_topic_models_at_the_corners_of_every_range():
+    """Every topic parameter at its minimum, then at its maximum, then random in range:
+    all outputs finite, shares within [0, 1], counts and costs >= 0 (except savings)."""
+    from workbook.models import cooperation as coop, telemedicine as tele
+
+    params = load_parameters()
+    mine = [r for r in params.values() if r.topic in ("divide", "tele", "resilience", "coop", "ddi")]
+    rng = np.random.default_rng(5)
+    n = 3
+    values = {k: np.full(n, v) for k, v in DEFAULTS.items()}
+    for r in mine:
+        values[r.key] = np.array([r.min, r.max, rng.uniform(r.min, r.max)])
+    kreise = KREISE.assign(gp_per_10k=[5.0, 7.0], settlement_type=["duenn_besiedelt", "kreisfreie_grossstadt"],
+                           land_ags=["01", "01"], offline_share=[0.15, 0.10])
+    p = {k: np.asarray(v, dtype=float).reshape(n, 1, 1) for k, v in values.items()}
+    ctx = ModelContext(kreise, np.arange(2021, 2031), p)
+    plan = coop.prepare(kreise, pd.DataFrame({"ags_a": ["01001"], "ags_b": ["03001"]}), DEFAULTS)
+    ctx.extra["cooperation"] = plan
+    for module in (divide, tele, res, coop):
+        ctx.outputs.update(module.run(ctx))
+    for name, arr in ctx.outputs.items():
+        assert arr.shape == (n, 2, 10), name
+        assert np.all(np.isfinite(arr)), name
+        if name.endswith(("share", "share_65plus", "continuity", "share_effective")) and name != "coop.saving_share":
+            assert np.all((arr >= 0) & (arr <= 1)), name
+        elif not name.startswith("coop.saving"):
+            assert np.all(arr >= 0), name
