@@ -97,6 +97,14 @@ def test_file_without_ags_is_matched_by_whole_names():
                  ("06611", "population_2019"): 201_048}
 
 
+@pytest.mark.parametrize("name, title_rows", [("title_rows.xlsx", [1, 2]), ("genesis_title_rows.csv", [1, 2])])
+def test_title_rows_above_the_header_are_skipped(name, title_rows):
+    result = read_import(GOOD / name)
+    assert result.title_rows == title_rows
+    assert result.delimiter in (None, ";")
+    assert _values(result) == {("05315", "population_2019"): 1_087_863, ("05314", "population_2019"): 327_258}
+
+
 def test_map_option():
     with pytest.raises(InputFileError, match="keine bekannte Datenspalte"):
         read_import(GOOD / "needs_map.csv")
@@ -183,7 +191,7 @@ BAD_CASES = [
     ("name_mismatch.csv", 2, "Name", "Name 'Bonn, Stadt' passt nicht zu 05315 (Köln, Stadt)"),
     ("inkar_mixed_years.csv", 1, None, "verschiedene Jahre"),
     ("inkar_gemeinden.csv", 3, "Aggregat", "Gemeindeebene"),
-    ("merged_header.xlsx", 1, None, "verbundene Zellen A1:C1"),
+    ("merged_header.xlsx", 1, None, "verbundene Zellen B1:C1"),
     ("old_excel.xls", None, None, "altes Excel-Format (.xls)"),
     ("not_really.xlsx", None, None, "keine Excel-Datei"),
 ]

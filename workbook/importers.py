@@ -31,6 +31,9 @@ from .schema import COLUMNS, IMPORTABLE, KEY, SETTLEMENT_TYPES
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 MAX_XLSX_UNPACKED = 400 * 1024 * 1024
+MAX_XLSX_ROWS = 100_000
+MAX_XLSX_COLUMNS = 2_000
+MAX_TITLE_ROWS = 30
 
 KEY_HEADERS = {"ags", "kennziffer", "kreisschlussel", "kreisschluessel", "kreisschlussel ags",
                "regionalschlussel", "regionalschluessel", "rs", "schlussel", "kreis ags", "ags kreis",
@@ -116,6 +119,7 @@ class ImportResult:
     unused: list[str]
     informational: list[str]
     skipped_empty: int
+    title_rows: list[int] = field(default_factory=list)   # rows above the header that were skipped
     key: str = ""                     # header of the key column
     by_name: bool = False             # Kreise matched by whole names (no AGS column)
     replaced: int = 0
@@ -142,6 +146,8 @@ class ImportResult:
         for m in self.mapped:
             lines.append(T.IMP_REPORT_MAPPED.format(header="' + '".join(m.headers), column=m.column,
                                                     conversion=m.conversion, n=len(m.values)))
+        if self.title_rows:
+            lines.append(T.IMP_REPORT_TITLE_ROWS.format(rows=", ".join(map(str, self.title_rows))))
         if self.informational:
             lines.append(T.IMP_REPORT_INFO.format(headers=", ".join(self.informational)))
         if self.unused:
@@ -166,6 +172,7 @@ class _Table:
     encoding: str | None
     delimiter: str | None
     german: bool                     # German number convention for text cells
+    merged: list = field(default_factory=list)   # Excel: (min_row, max_row, "A1:C1")
 
 
 def _read_table(path: Path, shown: str, sheet: str | None) -> _Table:
@@ -225,20 +232,28 @@ def _decode(raw: bytes, shown: str) -> tuple[str, str]:
 
 
 def _sniff_delimiter(text: str) -> str:
-    for line in text.splitlines():
-        if line.strip(" ;,\t\"'"):
-            counts = {}
-            for d in (";", "\t", ","):
-                in_quote, n = False, 0
-                for ch in line:
-                    if ch == '"':
-                        in_quote = not in_quote
-                    elif ch == d and not in_quote:
-                        n += 1
-                counts[d] = n
-            best = max(counts, key=lambda d: (counts[d], d == ";"))
-            return best if counts[best] else ";"
-    return ";"
+    """The delimiter that splits the most of the first lines into the same number of fields
+    (title lines above the table are outvoted); ties prefer ';', then tab, then ','."""
+    lines = [line for line in text.splitlines() if line.strip(" ;,\t\"'")][:MAX_TITLE_ROWS]
+    best, best_score = ";", (0, 0)
+    for d in (";", "\t", ","):
+        counts = []
+        for line in lines:
+            in_quote, n = False, 0
+            for ch in line:
+                if ch == '"':
+                    in_quote = not in_quote
+                elif ch == d and not in_quote:
+                    n += 1
+            counts.append(n)
+        nonzero = [c for c in counts if c]
+        if not nonzero:
+            continue
+        mode = max(set(nonzero), key=lambda c: (nonzero.count(c), c))
+        score = (counts.count(mode), mode)
+        if score > best_score:
+            best, best_score = d, score
+    return best
 
 
 def _read_csv(raw: bytes, shown: str) -> _Table:
@@ -283,19 +298,20 @@ def _read_xlsx(raw: bytes, shown: str, sheet: str | None) -> _Table:
         else:
             raise InputFileError(T.IMP_SHEET_UNKNOWN.format(sheets=", ".join(wb.sheetnames)), file=shown,
                                  key=sheet)
+        if not hasattr(ws, "iter_rows"):
+            raise InputFileError(T.IMP_SHEET_NOT_TABLE, file=shown, key=ws.title)
+        if ws.max_row > MAX_XLSX_ROWS or ws.max_column > MAX_XLSX_COLUMNS:
+            raise InputFileError(T.IMP_XLSX_DIMENSIONS.format(rows=ws.max_row, columns=ws.max_column,
+                                                              max_rows=MAX_XLSX_ROWS, max_columns=MAX_XLSX_COLUMNS),
+                                 file=shown, key=ws.title)
         rows = []
         for r, cells in enumerate(ws.iter_rows(values_only=True), start=1):
             rows.append((r, [c.strip() if isinstance(c, str) else c for c in cells]))
-        header_row = next((r for r, cells in rows if any(c not in (None, "") for c in cells)), None)
-        if header_row is not None:
-            merged = [str(m) for m in ws.merged_cells.ranges if m.min_row <= header_row + 1]
-            if merged:
-                raise InputFileError(T.IMP_MERGED_HEADER.format(ranges=", ".join(sorted(merged))),
-                                     file=shown, row=header_row)
+        merged = [(m.min_row, m.max_row, str(m)) for m in ws.merged_cells.ranges]
     finally:
         wb.close()
     name = f"XLSX, Blatt „{ws.title}“"
-    return _Table(rows, name, None, None, german=True)
+    return _Table(rows, name, None, None, german=True, merged=merged)
 
 
 # -- cells ---------------------------------------------------------------------------
@@ -469,6 +485,21 @@ def _is_total_row(cells) -> str | None:
     return None
 
 
+def _find_header(rows, mapping: dict[str, str]) -> int:
+    """Index of the header row: the first of the leading rows that names a key column
+    (title lines above it, as in GENESIS or Landesamt exports, are skipped); else 0."""
+    forced_keys = {_norm(h) for h, c in mapping.items() if c == KEY}
+    for i, (_, cells) in enumerate(rows[:MAX_TITLE_ROWS]):
+        norms = {_norm(_PERCENT_SUFFIX.sub("", c)) for c in cells if isinstance(c, str) and c.strip()}
+        if norms & (KEY_HEADERS | forced_keys) or {"kennziffer", "raumeinheit"} <= norms:
+            return i
+    for i, (_, cells) in enumerate(rows[:MAX_TITLE_ROWS]):
+        norms = {_norm(c) for c in cells if isinstance(c, str) and c.strip()}
+        if norms & NAME_HEADERS and (norms - NAME_HEADERS) & (set(LABELS) | {_norm(h) for h in mapping}):
+            return i
+    return 0
+
+
 def _parse_key(cell, row_cells, known: set[str], shown: str, row: int, header: str) -> str:
     T = _t()
     if _is_blank(cell):
@@ -572,7 +603,14 @@ def read_import(path, *, mapping: dict[str, str] | None = None, sheet: str | Non
     rows = [(r, cells) for r, cells in table.rows if not all(_is_blank(c) for c in cells)]
     if not rows:
         raise InputFileError(T.IMP_EMPTY, file=shown)
+    start = _find_header(rows, mapping)
+    skipped_title = [r for r, _ in rows[:start]]
+    rows = rows[start:]
     header_row, headers = rows[0]
+    merged = [text for lo, hi, text in table.merged if lo <= header_row + 1 and hi >= header_row]
+    if merged:
+        raise InputFileError(T.IMP_MERGED_HEADER.format(ranges=", ".join(sorted(merged))), file=shown,
+                             row=header_row)
     heads_norm = [_norm(h) if h is not None else "" for h in headers]
     inkar = heads_norm[:3] == ["kennziffer", "raumeinheit", "aggregat"]
     years = None
@@ -689,7 +727,8 @@ def read_import(path, *, mapping: dict[str, str] | None = None, sheet: str | Non
     return ImportResult(file=shown, format=fmt, encoding=table.encoding, delimiter=table.delimiter,
                         rows=len(data), mapped=mapped, unused=unused,
                         informational=[h for h in info if not (key_index is None and h == key_header)],
-                        skipped_empty=skipped, key=key_header, by_name=key_index is None)
+                        skipped_empty=skipped, key=key_header, by_name=key_index is None,
+                        title_rows=skipped_title)
 
 
 def _safe_cell(text: str) -> str:

@@ -82,6 +82,9 @@ IMP_ENCODING = ("Zeichenkodierung nicht erkannt: Byte 0x{byte:02X} ist weder UTF
                 "/ unknown encoding; bitte als UTF-8 (CSV UTF-8) speichern")
 IMP_UTF16 = "UTF-16-Datei (Unicode-Text) / UTF-16 file: bitte als „CSV UTF-8“ speichern"
 IMP_SHEET_UNKNOWN = "Tabellenblatt nicht gefunden; vorhanden: {sheets} / sheet not found"
+IMP_SHEET_NOT_TABLE = "Blatt ist kein Tabellenblatt (Diagramm) / sheet is not a worksheet"
+IMP_XLSX_DIMENSIONS = ("Tabellenblatt mit {rows} Zeilen × {columns} Spalten; höchstens {max_rows} × {max_columns} "
+                       "/ sheet too large")
 IMP_MERGED_HEADER = ("verbundene Zellen {ranges} im Kopfbereich / merged header cells: bitte den Zellverbund "
                      "aufheben, eine Überschrift je Spalte")
 IMP_EMPTY_HEADER = "leere Spaltenüberschrift / empty header"
@@ -125,6 +128,7 @@ IMP_REPORT_BY_NAME = ("  keine AGS-Spalte: Kreise über den vollständigen Namen
                       "/ matched by name")
 IMP_REPORT_MAPPED = "  übernommen / used: '{header}' -> {column}{conversion}: {n} Werte"
 IMP_REPORT_UNUSED = "  nicht verwendet / not used: {headers}"
+IMP_REPORT_TITLE_ROWS = "  Titelzeilen über der Kopfzeile übersprungen / title rows skipped: {rows}"
 IMP_REPORT_INFO = "  Informationsspalten / informational: {headers}"
 IMP_REPORT_SKIPPED = "  leere Zellen übersprungen / empty cells skipped: {n}"
 IMP_REPORT_REPLACED = "  ersetzt frühere eigene Werte / replaces earlier local values: {n}"
