@@ -136,3 +136,16 @@ def test_missing_gp_density_is_refused_with_column():
     with pytest.raises(WorkbookError) as err:
         tele.run(make_ctx(RURAL_15K.drop(columns="gp_per_10k")))
     assert "gp_per_10k" in str(err.value)
+
+
+def test_scenario_factor_on_telehealth_steepens_the_curve_below_the_cap():
+    years = np.arange(2021, 2031)
+    trend = tele.video_share_path(0.006, 0.10, 0.30, years)
+    s4 = tele.video_share_path(0.006, 0.10, 0.30, years, rate_factor=1.3)
+    assert s4[0] == pytest.approx(0.006) and np.all(s4[1:] > trend[1:]) and np.all(s4 < 0.30)
+    # hand-computed: rate = ln((0.3/0.006 - 1) / (0.3/0.1 - 1)) / 9 = ln(24.5) / 9
+    rate = np.log(24.5) / 9 * 1.3
+    assert s4[-1] == pytest.approx(0.30 / (1 + 49 * np.exp(-rate * 9)))
+    ctx = make_ctx(RURAL_15K, n=2, **{"ddi.gesund.rate_factor": [1.0, 1.3]})
+    out = tele.run(ctx)["tele.video_share_effective"]
+    assert np.all(out[1, :, 1:] > out[0, :, 1:])

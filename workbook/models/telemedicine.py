@@ -6,7 +6,8 @@ Formulas and their justification: docs/models.md, section "Telemedizin".
   group a: k ∝ 1 + gradient * max(0, (mid_a - 40) / 10), scaled so that the
   national mean is ``tele.contacts_per_person``.
 * Video share among online patients s(t): logistic from the 2021 level to the
-  2030 parameter, never above the billing cap (30 %).
+  2030 parameter (the trend), its rate multiplied by the scenario factor
+  ``ddi.gesund.rate_factor``; never above the billing cap (30 %).
 * Effective share s_eff = s(t) * U, U = sum_a w k on_a / sum_a w k: the
   contact-weighted online share of the patients, on_a from the divide model
   (children count with their parents' group 30-39).
@@ -56,11 +57,13 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
 # Building blocks
 # ---------------------------------------------------------------------------
 
-def video_share_path(s2021, s2030, cap, years) -> np.ndarray:
+def video_share_path(s2021, s2030, cap, years, rate_factor=1.0) -> np.ndarray:
     """Logistic video share through s(2021) = s2021 and s(2030) = s2030 with ceiling ``cap``.
 
     Shapes broadcast; s2030 at or above the cap is clamped just below it (the cap is a legal
-    limit, the curve approaches it), s2021 must be positive.
+    limit, the curve approaches it), s2021 must be positive. ``rate_factor`` (a scenario's
+    factor on the telehealth rate) multiplies the growth rate of the trend curve, so the
+    curve no longer ends at s2030 but stays below the cap.
     """
     s0 = np.asarray(s2021, dtype=float)
     if np.any(s0 <= 0):
@@ -69,6 +72,7 @@ def video_share_path(s2021, s2030, cap, years) -> np.ndarray:
     s0 = np.minimum(s0, 0.999 * cap)
     s30 = np.clip(np.asarray(s2030, dtype=float), 1e-9, 0.999 * cap)
     rate = np.log((cap / s0 - 1.0) / (cap / s30 - 1.0)) / (2030 - VIDEO_BASE_YEAR)
+    rate = rate * np.maximum(np.asarray(rate_factor, dtype=float), 0.0)
     t = np.asarray(years, dtype=float) - VIDEO_BASE_YEAR
     return cap / (1.0 + (cap / s0 - 1.0) * np.exp(-rate * t))
 
@@ -146,8 +150,10 @@ def run(ctx: ModelContext) -> dict[str, np.ndarray]:
     demand = demand_pc * pop                                         # (N, K, 1)
 
     cap = ctx.param("tele.video_cap")
+    # a scenario's factor on the telehealth sub-index (S1 x1.2, S3 x1.2, S4 x1.3) steepens the curve
+    factor = ctx.param("ddi.gesund.rate_factor") if "ddi.gesund.rate_factor" in ctx.p else 1.0
     s = video_share_path(ctx.param("tele.video_share_2021"), ctx.param("tele.video_share_2030"),
-                         cap, years.reshape(1, 1, -1))               # (N, 1, T)
+                         cap, years.reshape(1, 1, -1), factor)       # (N, 1, T)
     s_eff = online                                                   # reuse the buffer
     s_eff *= s.astype(dtype)
     np.minimum(s_eff, cap.astype(dtype), out=s_eff)
