@@ -1,0 +1,263 @@
+"""Executors: where ``render_report`` runs.
+
+* ``LocalExecutor``: ``--workers`` processes on this machine (spawned, each in
+  its own session so that Ctrl-C reaches only the coordinator, which then
+  stops them in order). Each worker starts one kernel before its first task.
+  A worker that dies is replaced, and its report retried once.
+* ``DaskExecutor``: the same task on a Dask distributed cluster
+  (``--scheduler tcp://HOST:PORT``); each Dask worker thread keeps one kernel,
+  and a worker plugin shuts the kernels down when the worker closes.
+
+Both call ``on_result(result)`` in the coordinating process, which alone
+writes files. ``stop()`` (from a signal handler or a full disk) makes ``run``
+return early; ``close()`` leaves no worker and no kernel running.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import queue
+import signal
+import threading
+import time
+
+from ..errors import BatchError
+from . import render
+
+
+def _failed(task: dict, error: str, attempts: int = 1) -> dict:
+    return {"ags": task["ags"], "stem": task["stem"], "status": "failed", "error": error,
+            "html": None, "ipynb": None, "pdf": None, "figures": {}, "figures_error": None,
+            "attempts": attempts, "seconds": 0.0, "worker": None}
+
+
+# -- local processes ----------------------------------------------------------
+def _worker_main(worker_id: int, tasks, results, parent_pid: int, tmp_dir: str, cwd: str,
+                 recycle_after: int) -> None:  # pragma: no cover - runs in a child process
+    os.setsid()  # Ctrl-C in the terminal goes to the coordinator only
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def on_term(signum, frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, on_term)
+    os.environ["WORKBOOK_BATCH_TMP"] = tmp_dir
+
+    def watch_parent():
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent_pid:
+                render.shutdown_kernels()
+                os._exit(3)
+
+    threading.Thread(target=watch_parent, daemon=True).start()
+    try:
+        kernel = render.get_kernel(render.KernelConfig(cwd=cwd, recycle_after=recycle_after))
+        try:
+            kernel.ensure()
+            results.put(("ready", worker_id, os.getpid(), kernel.pid))
+        except Exception as exc:  # reported; tasks then fail with the kernel's error
+            results.put(("ready", worker_id, os.getpid(), None))
+            results.put(("log", worker_id, f"Kernel startet nicht / kernel failed to start: {exc}"))
+        while True:
+            task = tasks.get()
+            if task is None:
+                break
+            results.put(("begin", worker_id, task["ags"]))
+            try:
+                res = render.render_report(task)
+            except Exception as exc:  # a bug in the batch itself, not in the report
+                res = _failed(task, f"interner Fehler / internal error: {type(exc).__name__}: {exc}")
+            results.put(("done", worker_id, res))
+            results.put(("kernel", worker_id, kernel.pid))
+    finally:
+        render.shutdown_kernels()
+
+
+class LocalExecutor:
+    name = "lokal"
+
+    def __init__(self, workers: int, tmp_dir: str, cwd: str, recycle_after: int = 100):
+        self.workers = max(1, int(workers))
+        self.tmp_dir = tmp_dir
+        self.cwd = cwd
+        self.recycle_after = recycle_after
+        self._ctx = mp.get_context("spawn")
+        self._procs: dict[int, mp.Process] = {}
+        self._kernel_pids: dict[int, int] = {}
+        self._stop = threading.Event()
+        self._tasks = None
+        self._results = None
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _spawn(self, worker_id: int) -> None:
+        proc = self._ctx.Process(
+            target=_worker_main, name=f"workbook-batch-{worker_id}", daemon=True,
+            args=(worker_id, self._tasks, self._results, os.getpid(), self.tmp_dir, self.cwd,
+                  self.recycle_after))
+        proc.start()
+        self._procs[worker_id] = proc
+
+    def run(self, tasks: list[dict], on_result) -> None:
+        self._tasks = self._ctx.Queue()
+        self._results = self._ctx.Queue()
+        by_ags = {t["ags"]: t for t in tasks}
+        for task in tasks:
+            self._tasks.put(task)
+        n = min(self.workers, len(tasks))
+        for worker_id in range(n):
+            self._spawn(worker_id)
+        current: dict[int, str | None] = {}
+        retried: set[str] = set()
+        pending = set(by_ags)
+        next_id = n
+        while pending and not self._stop.is_set():
+            try:
+                msg = self._results.get(timeout=0.25)
+            except queue.Empty:
+                msg = None
+            if msg is not None:
+                kind, worker_id = msg[0], msg[1]
+                if kind == "ready":
+                    if msg[3]:
+                        self._kernel_pids[worker_id] = msg[3]
+                elif kind == "kernel":
+                    if msg[2]:
+                        self._kernel_pids[worker_id] = msg[2]
+                elif kind == "begin":
+                    current[worker_id] = msg[2]
+                elif kind == "done":
+                    current[worker_id] = None
+                    res = msg[2]
+                    if res["ags"] in pending:
+                        pending.discard(res["ags"])
+                        on_result(res)
+                continue
+            # nothing arrived: did a worker die?
+            for worker_id, proc in list(self._procs.items()):
+                if proc.is_alive() or proc.exitcode is None:
+                    continue
+                del self._procs[worker_id]
+                render._kill_pid(self._kernel_pids.pop(worker_id, None))
+                ags = current.pop(worker_id, None)
+                if ags is not None and ags in pending:
+                    if ags not in retried:
+                        retried.add(ags)
+                        self._tasks.put(by_ags[ags])
+                    else:
+                        pending.discard(ags)
+                        on_result(_failed(by_ags[ags], f"Arbeitsprozess beendet (Status {proc.exitcode}) / "
+                                                      f"worker process died", attempts=2))
+                if pending:
+                    self._spawn(next_id)
+                    next_id += 1
+            if pending and not self._procs:
+                raise BatchError("alle Arbeitsprozesse sind beendet / all worker processes died")
+
+    def close(self) -> None:
+        """Stop workers (they shut their kernels down), then kill what is left."""
+        if not self._stop.is_set() and self._tasks is not None:
+            for _ in self._procs:
+                self._tasks.put(None)  # idle workers finish on their own
+            deadline = time.monotonic() + 10
+            for proc in self._procs.values():
+                proc.join(max(0.1, deadline - time.monotonic()))
+        for proc in self._procs.values():
+            if proc.is_alive():
+                try:
+                    os.kill(proc.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+        deadline = time.monotonic() + 10
+        for proc in self._procs.values():
+            proc.join(max(0.1, deadline - time.monotonic()))
+            if proc.is_alive():
+                proc.kill()
+                proc.join(2)
+        for pid in self._kernel_pids.values():
+            render._kill_pid(pid)
+        self._procs.clear()
+        self._kernel_pids.clear()
+        for q in (self._tasks, self._results):
+            if q is not None:
+                q.cancel_join_thread()
+                q.close()
+
+
+# -- Dask -------------------------------------------------------------------------
+def dask_render(task: dict) -> dict:
+    """The Dask task: the same renderer, never raising for a report's failure."""
+    try:
+        return render.render_report(task)
+    except Exception as exc:  # pragma: no cover - a bug in the batch itself
+        return _failed(task, f"interner Fehler / internal error: {type(exc).__name__}: {exc}")
+
+
+def dask_shutdown_kernels() -> int:
+    return render.shutdown_kernels()
+
+
+class DaskExecutor:
+    name = "dask"
+
+    def __init__(self, scheduler, connect_timeout: float = 20.0):
+        self.scheduler = scheduler
+        self.connect_timeout = connect_timeout
+        self._stop = threading.Event()
+        self._client = None
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def run(self, tasks: list[dict], on_result) -> None:
+        from distributed import Client, as_completed
+
+        from .plugin import KernelCleanup
+
+        try:
+            if isinstance(self.scheduler, str):
+                self._client = Client(self.scheduler, timeout=self.connect_timeout)
+            else:
+                self._client = Client(self.scheduler)
+        except (OSError, TimeoutError) as exc:
+            raise BatchError(f"Dask-Scheduler nicht erreichbar / cannot reach the Dask scheduler: {exc}",
+                             key="--scheduler") from None
+        client = self._client
+        try:
+            client.register_plugin(KernelCleanup(), name="workbook-kernel-cleanup")
+        except Exception:
+            pass  # older schedulers: kernels are still shut down in close()
+        futures = {}
+        for task in tasks:
+            fut = client.submit(dask_render, task, pure=False, retries=1,
+                                key=f"workbook-report-{task['ags']}-{task['input_hash'][:12]}")
+            futures[fut.key] = (fut, task)
+        ac = as_completed([f for f, _ in futures.values()])
+        for fut in ac:
+            _, task = futures[fut.key]
+            try:
+                res = fut.result()
+            except Exception as exc:  # KilledWorker, lost scheduler ...
+                res = _failed(task, f"Dask: {type(exc).__name__}: {exc}", attempts=2)
+            on_result(res)
+            if self._stop.is_set():
+                for other, _ in futures.values():
+                    other.cancel()
+                break
+
+    def close(self) -> None:
+        client = self._client
+        self._client = None
+        if client is None:
+            return
+        try:
+            client.run(dask_shutdown_kernels)
+        except Exception:
+            pass
+        try:
+            client.close()
+        except Exception:
+            pass

@@ -1,0 +1,236 @@
+"""``index.html``: a static SVG map and a sortable table of the rendered
+reports, each linking its report, and the run summary.
+
+Self-contained like the reports: inline SVG and CSS, a few lines of inline
+JavaScript that sort the table when a header is clicked (without JavaScript the
+table stays sorted by AGS), no external reference.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+from ..texts import batch as T
+from ..texts import fmt_number, fmt_percent
+
+SORT_JS = """
+document.querySelectorAll('table.sortable th[data-col]').forEach(function (th) {
+  th.tabIndex = 0;
+  function sort() {
+    var table = th.closest('table'), body = table.tBodies[0], col = +th.dataset.col;
+    var asc = th.getAttribute('aria-sort') !== 'ascending';
+    table.querySelectorAll('th[aria-sort]').forEach(function (o) { o.removeAttribute('aria-sort'); });
+    th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = a.cells[col].dataset.v, y = b.cells[col].dataset.v, nx = parseFloat(x), ny = parseFloat(y);
+      var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : String(x).localeCompare(String(y), 'de');
+      if (x === '' && y !== '') return 1;
+      if (y === '' && x !== '') return -1;
+      return asc ? c : -c;
+    });
+    rows.forEach(function (r) { body.appendChild(r); });
+  }
+  th.addEventListener('click', sort);
+  th.addEventListener('keydown', function (e) { if (e.key === 'Enter') sort(); });
+});
+"""
+
+CSS = """
+:root{--ink:#1d2433;--muted:#5b6475;--line:#d5d9e0;--accent:#1f5fa8}
+*{box-sizing:border-box}
+body{margin:0;color:var(--ink);font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
+main{max-width:75rem;margin:0 auto;padding:1rem 1.25rem 3rem}
+h1{font-size:1.6rem;margin:.5rem 0}
+h2{font-size:1.25rem;margin:2rem 0 .5rem;border-bottom:1px solid var(--line)}
+.note{color:var(--muted);font-size:.85rem}
+.wrap{overflow-x:auto}
+table{border-collapse:collapse;font-size:.9rem;font-variant-numeric:tabular-nums}
+th,td{border-bottom:1px solid var(--line);padding:.25rem .5rem;text-align:left;white-space:nowrap}
+td.num{text-align:right}
+th[data-col]{cursor:pointer}
+th[aria-sort=ascending]::after{content:" ▲"}
+th[aria-sort=descending]::after{content:" ▼"}
+thead th{border-bottom:2px solid var(--ink);position:sticky;top:0;background:#fff}
+svg.map{max-width:34rem;width:100%;height:auto}
+svg.map path{stroke:#fff;stroke-width:.4}
+svg.map a:hover path,svg.map a:focus path{stroke:#000;stroke-width:1.2}
+.legend span{display:inline-block;width:1rem;height:.8rem;margin:0 .2rem 0 .6rem;vertical-align:middle}
+dl.run{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;font-size:.9rem}
+dl.run dt{color:var(--muted)}
+dl.run dd{margin:0;word-break:break-all}
+.failed{color:#9b1c1c}
+@media print{thead th{position:static}.wrap{overflow:visible}a{color:#000;text-decoration:none}}
+"""
+
+# five classes, light to dark, readable in greyscale (ColorBrewer-like blues)
+CLASS_COLOURS = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
+MISSING_COLOUR = "#e3e3e3"
+
+
+def _esc(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def format_value(indicator: str, value: float | None) -> str:
+    if value is None or not math.isfinite(value):
+        return T.NO_VALUE
+    spec = T.KEY_INDICATORS.get(indicator)
+    kind = spec[1] if spec else "number"
+    if kind == "percent":
+        return fmt_percent(value, 1)
+    if kind == "int":
+        return fmt_number(value, 0)
+    return fmt_number(value, 2)
+
+
+def _rings(geometry: dict):
+    if not geometry:
+        return []
+    if geometry.get("type") == "Polygon":
+        return list(geometry["coordinates"])
+    if geometry.get("type") == "MultiPolygon":
+        return [ring for poly in geometry["coordinates"] for ring in poly]
+    return []
+
+
+def map_svg(boundaries: dict, links: dict[str, str], values: dict[str, float], names: dict[str, str],
+            width: int = 480) -> tuple[str, list[tuple[str, str]]]:
+    """An SVG of all Kreise; rendered ones link to their report, coloured by
+    quintile of ``values``. Returns (svg, legend entries)."""
+    feats = [f for f in boundaries.get("features", []) if f.get("geometry")]
+    pts = [pt for f in feats for ring in _rings(f["geometry"]) for pt in ring]
+    if not pts:
+        return "", []
+    lons = [p[0] for p in pts]
+    lats = [p[1] for p in pts]
+    lon0, lon1, lat0, lat1 = min(lons), max(lons), min(lats), max(lats)
+    kx = math.cos(math.radians((lat0 + lat1) / 2))
+    scale = width / ((lon1 - lon0) * kx)
+    height = (lat1 - lat0) * scale
+
+    finite = sorted(v for v in values.values() if v is not None and math.isfinite(v))
+    cuts = [finite[min(len(finite) - 1, int(len(finite) * q / 5))] for q in range(1, 5)] if finite else []
+
+    def colour(v):
+        if v is None or not math.isfinite(v) or not cuts:
+            return MISSING_COLOUR
+        return CLASS_COLOURS[sum(v >= c for c in cuts)]
+
+    parts = [f'<svg class="map" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height:.0f}" '
+             f'role="img" aria-label="{_esc(T.MAP_TITLE)}">']
+    for f in sorted(feats, key=lambda f: str(f.get("properties", {}).get("ags", ""))):
+        ags = str(f.get("properties", {}).get("ags", ""))
+        d = []
+        for ring in _rings(f["geometry"]):
+            coords = [f"{(x - lon0) * kx * scale:.1f},{(lat1 - y) * scale:.1f}" for x, y, *_ in ring]
+            d.append("M" + "L".join(coords) + "Z")
+        if not d:
+            continue
+        label = names.get(ags, f.get("properties", {}).get("name", ags))
+        value = values.get(ags)
+        path = (f'<path d="{"".join(d)}" fill="{colour(value) if ags in links else MISSING_COLOUR}">'
+                f'<title>{_esc(ags)} {_esc(label)}</title></path>')
+        if ags in links:
+            parts.append(f'<a href="{_esc(links[ags])}">{path}</a>')
+        else:
+            parts.append(path)
+    parts.append("</svg>")
+    legend = []
+    if cuts:
+        bounds = [finite[0]] + cuts + [finite[-1]]
+        for i, col in enumerate(CLASS_COLOURS):
+            legend.append((col, f"{format_value('ddi.index', bounds[i])} – {format_value('ddi.index', bounds[i + 1])}"))
+    return "".join(parts), legend
+
+
+def build_index(records: list[dict], run: dict, boundaries: dict | None, kreise_info: dict[str, dict],
+                map_indicator: str = "ddi.index", map_scenario: str = "S0",
+                boundary_error: str | None = None) -> str:
+    """The whole index page as a string."""
+    ok = [r for r in records if r.get("status") in ("ok", "skipped")]
+    failed = [r for r in records if r.get("status") == "failed"]
+    scenarios: list[str] = []
+    indicators: list[str] = []
+    for r in ok:
+        vals = (r.get("figures") or {}).get("values", {})
+        for sc, per in vals.items():
+            if sc not in scenarios:
+                scenarios.append(sc)
+            for ind in per:
+                if ind not in indicators:
+                    indicators.append(ind)
+    scenarios.sort()
+    order = list(T.KEY_INDICATORS)
+    indicators = [i for i in order if i in indicators]
+    if map_scenario not in scenarios and scenarios:
+        map_scenario = scenarios[0]
+
+    links = {r["ags"]: r["html"] for r in ok}
+    names = {a: i.get("name", a) for a, i in kreise_info.items()}
+    values = {r["ags"]: (r.get("figures") or {}).get("values", {}).get(map_scenario, {}).get(map_indicator)
+              for r in ok}
+
+    out = ['<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">',
+           '<meta name="viewport" content="width=device-width, initial-scale=1">',
+           f"<title>{_esc(T.INDEX_TITLE)}</title><style>{CSS}</style></head><body><main>",
+           f"<h1>{_esc(T.INDEX_TITLE)}</h1><p>{_esc(T.INDEX_INTRO)}</p>"]
+
+    # map
+    out.append(f"<h2>{_esc(T.MAP_TITLE)}</h2>")
+    if boundaries:
+        svg, legend = map_svg(boundaries, links, values, names)
+        out.append(svg)
+        label = T.KEY_INDICATORS.get(map_indicator, (map_indicator,))[0]
+        out.append('<p class="note legend">' + _esc(T.MAP_NOTE.format(label=label, year=2030, scenario=map_scenario))
+                   + "<br>" + "".join(f'<span style="background:{c}"></span>{_esc(t)}' for c, t in legend) + "</p>")
+    else:
+        out.append(f'<p class="note">{_esc(T.MAP_MISSING.format(reason=boundary_error or "?"))}</p>')
+
+    # table
+    out.append(f"<h2>{_esc(T.TABLE_TITLE)}</h2><p class=\"note\">{_esc(T.TABLE_NOTE)}</p>")
+    out.append('<div class="wrap"><table class="sortable"><thead><tr>')
+    head = [T.COL_AGS, T.COL_NAME, T.COL_LAND, T.COL_REPORT]
+    cols = [(ind, sc) for ind in indicators for sc in scenarios]
+    out.append("".join(f'<th rowspan="2" data-col="{i}" scope="col">{_esc(h)}</th>' for i, h in enumerate(head)))
+    out.append("".join(f'<th colspan="{len(scenarios)}" scope="colgroup">{_esc(T.KEY_INDICATORS[ind][0])}</th>'
+                       for ind in indicators))
+    out.append("</tr><tr>")
+    out.append("".join(f'<th data-col="{len(head) + j}" scope="col">{_esc(sc)}</th>' for j, (_, sc) in enumerate(cols)))
+    out.append("</tr></thead><tbody>")
+    for r in sorted(ok, key=lambda r: r["ags"]):
+        info = kreise_info.get(r["ags"], {})
+        vals = (r.get("figures") or {}).get("values", {})
+        cells = [f'<td data-v="{_esc(r["ags"])}">{_esc(r["ags"])}</td>',
+                 f'<td data-v="{_esc(r["name"])}"><a href="{_esc(r["html"])}">{_esc(r["name"])}</a></td>',
+                 f'<td data-v="{_esc(info.get("land_name", ""))}">{_esc(info.get("land_name", ""))}</td>',
+                 f'<td data-v=""><a href="{_esc(r["html"])}">{_esc(T.LINK_REPORT)}</a></td>']
+        for ind, sc in cols:
+            v = vals.get(sc, {}).get(ind)
+            raw = "" if v is None else repr(float(v))
+            cells.append(f'<td class="num" data-v="{raw}">{_esc(format_value(ind, v))}</td>')
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table></div>")
+
+    # failures
+    out.append(f"<h2>{_esc(T.FAILED_TITLE)}</h2>")
+    if failed:
+        out.append('<ul class="failed">' + "".join(
+            f"<li>{_esc(r['ags'])} {_esc(r['name'])}: {_esc(r.get('error') or '')}</li>" for r in failed) + "</ul>")
+        out.append(f'<p class="note">{_esc(T.FAILED_HINT)}</p>')
+    else:
+        out.append(f"<p>{_esc(T.FAILED_NONE)}</p>")
+
+    # run summary
+    out.append(f"<h2>{_esc(T.SUMMARY_TITLE)}</h2><dl class=\"run\">")
+    for key, label in T.RUN_LABELS.items():
+        if key not in run:
+            continue
+        value = run[key]
+        if isinstance(value, dict):
+            value = ", ".join(f"{k} {v}" for k, v in value.items())
+        out.append(f"<dt>{_esc(label)}</dt><dd>{_esc(value)}</dd>")
+    out.append("</dl></main>")
+    out.append(f"<script>{SORT_JS}</script></body></html>")
+    return "".join(out)
