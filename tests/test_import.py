@@ -331,3 +331,12 @@ def test_concurrent_imports_keep_each_others_values(local_dir):
     overlay = datasets.load_overlay()
     assert set(overlay["source_file"]) == {"english.csv", "latin1_umlauts.csv"}
     assert len(overlay) == 8 + 9
+
+
+@pytest.mark.parametrize("footer", ["__________", "© Statistisches Bundesamt (Destatis), 2021", "----------"])
+def test_genesis_footer_lines_are_refused_as_footer_rows(tmp_path, footer):
+    path = tmp_path / "genesis.csv"
+    path.write_text(f"AGS;Einwohner 2019\n05315;1.087.863\n{footer}\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="Summen- oder Fußzeile") as err:
+        import_file(path)
+    assert err.value.row == 3

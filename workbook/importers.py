@@ -480,7 +480,8 @@ def _is_total_row(cells) -> str | None:
     for cell in cells:
         if isinstance(cell, str) and cell.strip():
             tokens = set(_norm(cell).replace(":", " ").replace(".", " ").split())
-            if tokens & set(TOTAL_WORDS) or cell.strip().startswith("*"):
+            if (tokens & set(TOTAL_WORDS) or cell.strip()[:1] in ("*", "©", "_")
+                    or re.fullmatch(r"[-_=—–]{3,}", cell.strip())):
                 return cell.strip()[:60]
     return None
 
