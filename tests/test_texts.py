@@ -90,6 +90,9 @@ def test_fmt_int_and_units():
     (0.35, "1/Jahr", "0,35 pro Jahr"),
     (12.0, "Ärzte je 100.000", "12,0 Ärzte je 100.000"),   # unknown unit shown as given
     (None, "km", MISSING),
+    (7200.4, "Kontakte/Jahr", "7.200,4 Kontakte pro Jahr"),
+    (15.0, "t CO2/Woche", "15,0 t CO₂ pro Woche"),
+    (40.0, "EUR/Einwohner", "40,0 € je Einwohner"),
 ])
 def test_fmt_unit(value, unit, expected):
     assert fmt_unit(value, unit) == expected

@@ -39,7 +39,7 @@ def scenario_order(ids) -> list[str]:
 
 
 def scenario_labels(ids, labels: dict | None = None) -> dict[str, str]:
-    """Legend label per scenario id: given labels, else 'S1 <short_de>' from the scenario files."""
+    """Legend label per scenario id: given labels, else 'S1 <title_de>' from the scenario files."""
     out = {}
     known = {}
     if labels is None:
@@ -47,7 +47,8 @@ def scenario_labels(ids, labels: dict | None = None) -> dict[str, str]:
             from ..params import load_scenarios
 
             for sid, sc in load_scenarios().items():
-                short = getattr(sc, "short_de", None) or getattr(sc, "title_de", None)
+                # the headline (title_de); short_de is a whole sentence
+                short = getattr(sc, "title_de", None) or getattr(sc, "short_de", None)
                 if short:
                     known[sid] = f"{sid} {short}" if not str(short).startswith(sid) else str(short)
         except Exception:  # noqa: BLE001 - titles are decoration; ids still identify

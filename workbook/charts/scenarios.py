@@ -56,9 +56,12 @@ def _scenario_scales(ids: list[str], labels: dict[str, str]):
 def fan_chart(results: pd.DataFrame, *, ags: str | None = None, indicator: str | None = None,
               scenarios=None, labels: dict | None = None, indicator_labels: dict | None = None,
               chart_title: str | None = None, percent: bool | None = None, bands: bool = True,
-              selectable: bool = True, source: str | None = None, note: bool = True,
+              selectable: bool = True, points: bool = True, source: str | None = None, note: bool = True,
               width: int = 560, height: int = 320):
     """Median line, 50 % and 90 % bands per scenario, all scenarios on one axis.
+
+    ``points=False`` drops the yearly markers that carry the tooltips (lighter
+    static reports, where tooltips do nothing).
 
     Clicking a legend entry highlights that scenario (others fade); in static
     output all scenarios are drawn alike. Without quantile rows (draws=0) the
@@ -96,7 +99,8 @@ def fan_chart(results: pd.DataFrame, *, ags: str | None = None, indicator: str |
               axis=alt.Axis(format="d", tickMinStep=1))
     y_axis = form.axis(label)
     color = alt.Color("Szenario:N", scale=color_scale, title=T.LEGEND_SCENARIO,
-                      legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=3, symbolSize=500, symbolOpacity=1))
+                      legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=3, symbolSize=500, symbolOpacity=1,
+                                        columns=1, labelLimit=480))
     pick = alt.selection_point(fields=["Szenario"], bind="legend", name="szenario_wahl") if selectable else None
 
     def faded(on: float, off: float):
@@ -124,8 +128,9 @@ def fan_chart(results: pd.DataFrame, *, ags: str | None = None, indicator: str |
     if pick is not None:
         line = line.add_params(pick)
     layers.append(line)
-    layers.append(base.mark_point(filled=True, size=36).encode(
-        y=alt.Y("mid:Q", axis=y_axis), opacity=faded(1.0, 0.15), tooltip=tooltip))
+    if points:
+        layers.append(base.mark_point(filled=True, size=36).encode(
+            y=alt.Y("mid:Q", axis=y_axis), opacity=faded(1.0, 0.15), tooltip=tooltip))
 
     subtitle = T.FAN_SUBTITLE if has_bands else T.FAN_SUBTITLE_NO_BANDS
     if selectable and len(ids) > 1:
@@ -141,12 +146,14 @@ def fan_chart(results: pd.DataFrame, *, ags: str | None = None, indicator: str |
 def subindex_chart(results: pd.DataFrame, *, ags: str | None = None, scenarios=None, kind: str = "multiples",
                    indicators=SUBINDICES, labels: dict | None = None, indicator_labels: dict | None = None,
                    chart_title: str | None = None, source: str | None = None, note: bool = True,
-                   columns: int = 4, width: int | None = None, height: int | None = None):
+                   points: bool = True, bands: bool = True, columns: int = 4, width: int | None = None,
+                   height: int | None = None):
     """The seven DDI sub-indices.
 
     ``kind="multiples"``: one small panel per sub-index, a line per scenario
     (median) with the 90 % band. ``kind="lines"``: one scenario, one line per
-    sub-index (colour and dash per sub-index).
+    sub-index (colour and dash per sub-index). ``points=False`` / ``bands=False``
+    make a lighter static chart (no tooltip markers / no bands).
     """
     what = "Teilindizes"
     if kind not in ("multiples", "lines"):
@@ -167,6 +174,7 @@ def subindex_chart(results: pd.DataFrame, *, ags: str | None = None, scenarios=N
                                 key="scenarios")
     unit = units_of(sel, what)
     wide, has_bands = _wide_quantiles(sel, ["scenario", "indicator", "year"])
+    has_bands = has_bands and bands
     form = ValueForm.for_values(unit, wide["mid"], None if unit != "1" else True)
     ind_labels = {i: indicator_label(i, indicator_labels) for i in inds}
     ids = scenario_order(wide["scenario"])
@@ -194,7 +202,8 @@ def subindex_chart(results: pd.DataFrame, *, ags: str | None = None, scenarios=N
         color_scale, dash_scale = _scenario_scales(ids, labs)
         base = alt.Chart().encode(x=x, color=alt.Color(
             "Szenario:N", scale=color_scale, title=T.LEGEND_SCENARIO,
-            legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=3, symbolSize=500, symbolOpacity=1)))
+            legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=3, symbolSize=500, symbolOpacity=1,
+                              columns=1, labelLimit=480)))
         layers = []
         if has_bands:
             layers.append(base.mark_area(opacity=0.15).encode(y=alt.Y("p5:Q", axis=form.axis("Anteil" if
@@ -203,7 +212,8 @@ def subindex_chart(results: pd.DataFrame, *, ags: str | None = None, scenarios=N
         layers.append(base.mark_line().encode(
             y=alt.Y("mid:Q", axis=form.axis("Anteil" if form.percent else "Wert")),
             strokeDash=alt.StrokeDash("Szenario:N", scale=dash_scale, title=T.LEGEND_SCENARIO)))
-        layers.append(base.mark_point(size=20, filled=True).encode(y="mid:Q", tooltip=tooltip))
+        if points:
+            layers.append(base.mark_point(size=20, filled=True).encode(y="mid:Q", tooltip=tooltip))
         chart = alt.layer(*layers, data=data).properties(
             width=width or 170, height=height or 130).facet(
             facet=alt.Facet("Teilindex:N", sort=order, title=None,
@@ -217,12 +227,12 @@ def subindex_chart(results: pd.DataFrame, *, ags: str | None = None, scenarios=N
         base = alt.Chart(data).encode(x=x, color=alt.Color(
             "Teilindex:N", scale=color_scale, title=T.LEGEND_SUBINDEX,
             legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=3, symbolSize=500, symbolOpacity=1)))
-        chart = alt.layer(
-            base.mark_line().encode(y=alt.Y("mid:Q", axis=form.axis("Anteil" if form.percent else "Wert")),
-                                    strokeDash=alt.StrokeDash("Teilindex:N", scale=dash_scale,
-                                                              title=T.LEGEND_SUBINDEX)),
-            base.mark_point(size=30, filled=True).encode(y="mid:Q", tooltip=tooltip),
-        ).properties(width=width or 560, height=height or 320,
+        layers = [base.mark_line().encode(y=alt.Y("mid:Q", axis=form.axis("Anteil" if form.percent else "Wert")),
+                                          strokeDash=alt.StrokeDash("Teilindex:N", scale=dash_scale,
+                                                                    title=T.LEGEND_SUBINDEX))]
+        if points:
+            layers.append(base.mark_point(size=30, filled=True).encode(y="mid:Q", tooltip=tooltip))
+        chart = alt.layer(*layers).properties(width=width or 560, height=height or 320,
                      title=title(chart_title or T.SUBINDEX_TITLE_ONE.format(scenario=data["Szenario"].iloc[0])))
     if note or source:
         chart = source_note(chart, source=source, estimate=model_note(results, has_bands) if note else None,

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import numbers
+import re
 
 __all__ = [
     "MISSING", "MINUS", "D3_INT", "D3_NUMBER", "D3_PERCENT",
@@ -190,13 +191,21 @@ _UNIT_FORMS: dict[str, tuple[str, int, str]] = {
 
 
 def unit_suffix(unit: str | None) -> str:
-    """The German suffix shown after a number of this unit ('' for none)."""
+    """The German suffix shown after a number of this unit ('' for none).
+
+    Known units have a fixed form; others are shown as given, with 'EUR' as
+    '€' and '/Jahr', '/Woche', '/Person' written out ('pro Jahr', ...).
+    """
     if unit is None:
         return ""
     form = _UNIT_FORMS.get(str(unit))
     if form is not None:
         return form[0]
-    return str(unit)
+    text = str(unit)
+    text = re.sub(r"\bEUR\b", "€", text)
+    text = re.sub(r"\s*/\s*(Jahr|Woche|Monat|Tag)$", r" pro \1", text)
+    text = re.sub(r"\s*/\s*(Person|Einwohner|Kopf)$", r" je \1", text)
+    return text.replace("CO2", "CO₂")
 
 
 def fmt_unit(value, unit: str | None, decimals: int | None = None, *, percent: bool | None = None) -> str:
@@ -206,7 +215,7 @@ def fmt_unit(value, unit: str | None, decimals: int | None = None, *, percent: b
     by default only the share units ('share', 'Anteil', '%') do.
     """
     unit_s = None if unit is None else str(unit)
-    suffix, default_dec, kind = _UNIT_FORMS.get(unit_s or "", (unit_s or "", 1, "number"))
+    suffix, default_dec, kind = _UNIT_FORMS.get(unit_s or "", (unit_suffix(unit_s), 1, "number"))
     if percent is True or (percent is None and kind == "percent"):
         return fmt_percent(value, 1 if decimals is None else decimals)
     text = fmt_number(value, default_dec if decimals is None else decimals)
