@@ -1,0 +1,439 @@
+"""The Voila dashboard server: configuration, start page, lock-down, session cap.
+
+The server tests run one server (module scope) on the fixture dashboards in
+tests/fixtures/dashboard/ and talk to it over HTTP and the kernel websocket,
+the way a browser (or a hostile client) would.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from workbook import dashboard as D
+from workbook.errors import WorkbookError
+from workbook.texts import dashboard as T
+
+from dashboard_helpers import (
+    FIXTURE_DIR,
+    FIXTURE_TEXTS,
+    ROOT,
+    DashboardServer,
+    KernelChannel,
+    fixture_config,
+    open_session,
+    shutdown_kernel,
+)
+
+EXTERNAL_URL = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//(?!127\.0\.0\.1)""", re.I)
+
+
+# ---------------------------------------------------------------------------
+# Configuration (no server)
+# ---------------------------------------------------------------------------
+
+def test_committed_voila_json_is_the_generated_default():
+    committed = json.loads((ROOT / "voila.json").read_text(encoding="utf-8"))
+    assert committed == D.default_config(), "regenerate: python -m workbook.dashboard write-config"
+
+
+def test_default_config_locks_voila_down():
+    cfg = D.default_config()
+    vc = cfg["VoilaConfiguration"]
+    assert vc["strip_sources"] is True
+    assert vc["show_tracebacks"] is False
+    assert vc["allow_template_override"] == "NO"
+    assert vc["allow_theme_override"] == "NO"
+    assert vc["theme"] == "light"
+    assert vc["preheat_kernel"] is True
+    pools = cfg["VoilaKernelManager"]["kernel_pools_config"]
+    assert pools == {
+        "00_uebersicht.ipynb": {"pool_size": 1},
+        "01_szenarien.ipynb": {"pool_size": 1},
+        "02_digitale_kluft.ipynb": {"pool_size": 1},
+        "03_regionale_kooperation.ipynb": {"pool_size": 1},
+        "04_telemedizin.ipynb": {"pool_size": 1},
+        "default": {"pool_size": 0},   # bericht.ipynb (the batch report) gets no kernels
+    }
+    mkm = cfg["MappingKernelManager"]
+    assert (mkm["cull_idle_timeout"], mkm["cull_interval"], mkm["cull_connected"]) == (1200, 60, True)
+    assert cfg["Voila"]["ip"] == "127.0.0.1"
+    assert cfg["DashboardApp"]["max_sessions"] == 20
+    assert cfg["VoilaExecutor"]["cell_error_instruction"] == T.CELL_ERROR
+    csp = cfg["Voila"]["tornado_settings"]["headers"]["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "connect-src 'self'" in csp
+
+
+@pytest.mark.parametrize("path, allowed", [
+    ("karte.png", True),
+    ("bilder/logo.svg", True),
+    ("Foto.JPG", True),
+    ("01_szenarien.ipynb", False),
+    ("fixture_app.py", False),
+    ("voila.json", False),
+    ("daten/kreise.csv", False),
+    ("../secret.png", False),
+    ("bilder/../../x.png", False),
+    (".hidden/x.png", False),
+    ("/etc/x.png", False),
+    ("scenario.yml", False),
+])
+def test_file_allowlist(path, allowed):
+    assert D.file_allowed(path) is allowed
+
+
+def test_default_config_refuses_bad_settings():
+    with pytest.raises(WorkbookError, match="max_sessions"):
+        D.default_config(max_sessions=0)
+    with pytest.raises(WorkbookError, match="dashboards"):
+        D.default_config(["../etc/passwd"])
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("bad_trailing_comma.json", r"bad_trailing_comma\.json, row 4: invalid JSON at line 4, column 3"),
+    ("bad_not_object.json", r"bad_not_object\.json: expected a JSON object of configuration sections"),
+    ("bad_max_sessions.json", r"key 'DashboardApp\.max_sessions': expected a whole number >= 1, got 0"),
+    ("bad_dashboards.json", r"key 'DashboardApp\.dashboards': expected a list of notebook names"),
+    ("bad_section.json", r"bad_section\.json, key 'Voila': expected an object of settings"),
+])
+def test_load_config_names_file_and_problem(name, expected):
+    with pytest.raises(WorkbookError, match=expected):
+        D.load_config(FIXTURE_DIR / name)
+
+
+def test_load_config_missing_file(tmp_path):
+    with pytest.raises(WorkbookError, match=r"nope\.json: file not found"):
+        D.load_config(tmp_path / "nope.json")
+
+
+def test_write_config_is_atomic_and_round_trips(tmp_path):
+    path = D.write_config(tmp_path / "voila.json", D.default_config(["a_b"], max_sessions=3))
+    assert D.load_config(path)["DashboardApp"] == {"max_sessions": 3, "dashboards": ["a_b"]}
+    assert [p.name for p in tmp_path.iterdir()] == ["voila.json"]   # no temp file left
+
+
+@pytest.mark.parametrize("ip, expected", [
+    ("127.0.0.1", True), ("::1", True), ("localhost", True), ("127.3.4.5", True),
+    ("0.0.0.0", False), ("", False), ("192.168.1.10", False), ("::", False), ("example.org", False),
+])
+def test_is_loopback(ip, expected):
+    assert D.is_loopback(ip) is expected
+
+
+def test_cli_binds_loopback_unless_told():
+    from workbook.cli import _build_parser
+
+    args = _build_parser().parse_args(["dashboard"])
+    assert (args.ip, args.port, args.handler) == ("127.0.0.1", 8866, "workbook.dashboard:cli_dashboard")
+
+
+def test_make_app_names_a_missing_folder(tmp_path):
+    with pytest.raises(WorkbookError, match=r"nicht_da: folder not found"):
+        D.make_app(tmp_path / "nicht_da")
+
+
+def test_every_dashboard_has_a_notebook_and_german_texts():
+    for stem, (title, sentence) in T.DASHBOARDS.items():
+        assert (ROOT / "notebooks" / f"{stem}.ipynb").is_file(), stem
+        assert title and sentence.endswith("."), stem
+    assert "bericht" not in T.DASHBOARDS   # the batch report is not a dashboard
+
+
+# ---------------------------------------------------------------------------
+# A running server (fixture dashboards, session cap 3)
+# ---------------------------------------------------------------------------
+
+CAP = 2
+
+
+@pytest.fixture(scope="module")
+def server():
+    srv = DashboardServer(FIXTURE_DIR, fixture_config(max_sessions=CAP), name="dashboard-http")
+    srv.start()
+    srv.wait_pools(2)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def visitor(server):
+    """Open the fixture dashboard like a visitor; shut its kernel down afterwards."""
+    opened = []
+
+    def _open(notebook="fixture_dashboard", query="?ags=09162"):
+        s, html, kid = open_session(server, notebook, query)
+        opened.append((s, kid))
+        return s, html, kid
+
+    yield _open
+    for s, kid in opened:
+        shutdown_kernel(server, s, kid)
+
+
+def _get(server, path, **kw):
+    import requests
+
+    return requests.get(server.url(path), timeout=60, allow_redirects=False, **kw)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("dashboard")
+def test_start_page_lists_dashboards_in_german(server):
+    r = _get(server, "")
+    assert r.status_code == 200
+    html = r.text
+    assert '<html lang="de">' in html
+    assert T.SITE_TITLE in html and T.START_INTRO in html
+    for stem, (title, sentence) in FIXTURE_TEXTS.items():
+        assert title in html and sentence in html
+        assert f'href="/voila/render/{stem}.ipynb"' in html
+    assert not EXTERNAL_URL.search(html)
+    assert "Content-Security-Policy" in r.headers and "default-src 'self'" in r.headers["Content-Security-Policy"]
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("dashboard")
+def test_start_page_kreis_picker_puts_ags_into_the_links(server):
+    kreise = D.kreis_choices()
+    r = _get(server, "?ags=09162")
+    html = r.text
+    if kreise is None:   # data layer unavailable: the page says so and still links
+        assert T.PICKER_UNAVAILABLE in html
+    else:
+        assert len(kreise) == 401
+        assert html.count("<option value=\"") == 401
+        muenchen = next(k for k in kreise if k["ags"] == "09162")
+        assert T.PICKER_CURRENT.format(name=muenchen["name"], ags="09162") in html
+    assert r.status_code == 200
+    assert 'href="/voila/render/fixture_dashboard.ipynb?ags=09162"' in html
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("dashboard")
+@pytest.mark.parametrize("query", ["?ags=123", "?ags=%3Cscript%3E", "?ags=99999"])
+def test_start_page_refuses_an_unknown_ags_in_german(server, query):
+    r = _get(server, query)
+    if query == "?ags=99999" and D.kreis_choices() is None:
+        pytest.skip("without the Kreis list a well-formed AGS cannot be checked")
+    assert r.status_code == 400
+    assert "ist unbekannt. Bitte wählen Sie einen Kreis aus der Liste." in r.text
+    assert "<script>" not in r.text.split("<main>")[1]   # escaped, not injected
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("dashboard")
+@pytest.mark.parametrize("path", [
+    "voila/files/fixture_app.py",
+    "voila/files/fixture_dashboard.ipynb",
+    "voila/files/bad_max_sessions.json",
+    "voila/files/../fixture_app.py",
+    "voila/files/%2e%2e/%2e%2e/pyproject.toml",
+    "voila/files/../../../../etc/passwd",
+    "voila/files/..%2f..%2fpyproject.toml",
+    "voila/render/fixture_app.py",
+    "voila/render/../../pyproject.toml",
+    "voila/render/%2e%2e/%2e%2e/README.md",
+    "voila/static/../../../../../etc/passwd",
+    "voila/templates/lab/static/../../../../../../etc/passwd",
+    "voila/api/contents",
+    "voila/api/contents/fixture_dashboard.ipynb",
+    "voila/tree/",
+    "api/kernels",
+    "api/sessions",
+    "api/contents/fixture_app.py",
+    "notebooks/01_szenarien.ipynb",
+])
+def test_sources_and_traversal_are_refused(server, path):
+    import requests
+
+    r = requests.get(server.url(path), timeout=30, allow_redirects=False)
+    body = r.text
+    assert r.status_code in (302, 400, 403, 404, 405), (path, r.status_code)
+    if r.status_code == 302:
+        assert r.headers["Location"] == "/"
+    assert "import altair" not in body and "FixtureApp" not in body and "root:x:0" not in body
+    assert "[build-system]" not in body and '"cells"' not in body
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("dashboard")
+def test_unknown_page_gives_a_german_404_without_cdn(server):
+    r = _get(server, "gibt/es/nicht")
+    assert r.status_code == 404
+    assert T.ERROR_TEXTS[404] in r.text and '<html lang="de">' in r.text
+    assert not EXTERNAL_URL.search(r.text)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("dashboard")
+def test_bad_ags_on_a_dashboard_is_refused_before_a_kernel_starts(server):
+    r = _get(server, "voila/render/fixture_dashboard.ipynb?ags=../../x")
+    assert r.status_code == 400
+    assert T.ERROR_TEXTS[400] in r.text
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("dashboard")
+def test_dashboard_page_is_german_offline_and_sourceless(server, visitor):
+    _s, html, _kid = visitor()
+    assert '<html lang="de">' in html
+    assert T.NAV_HOME in html and T.NAV_PRINT in html and T.LOADING in html
+    assert not EXTERNAL_URL.search(html), EXTERNAL_URL.search(html)
+    assert "cdn.jsdelivr" not in html and "fontawesome" not in html.lower()
+    assert "FixtureApp().show()" not in html      # sources stripped
+    assert "application/vnd.jupyter.widget-view+json" in html
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("dashboard")
+def test_cell_error_shows_german_message_and_logs_details(server, visitor):
+    _s, html, _kid = visitor("fixture_broken", "")
+    assert T.CELL_ERROR in html
+    assert "geheimes Detail" not in html and "Traceback" not in html and "RuntimeError" not in html
+    time.sleep(0.5)
+    assert "geheimes Detail nur fuer das Server-Protokoll" in server.log_text()
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("dashboard")
+def test_execute_request_over_the_websocket_is_ignored(server, visitor, tmp_path):
+    s, _html, kid = visitor()
+    target = tmp_path / "pwned.txt"
+    ch = KernelChannel(server, kid, cookies=s.cookies.get_dict())
+    try:
+        msg_id = ch.send("execute_request", {
+            "code": f"open({str(target)!r}, 'w').write('x')", "silent": False, "store_history": False,
+            "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
+        replies = ch.receive(4.0)
+        # the kernel still answers allowed messages on the same connection
+        info = ch.send("kernel_info_request", {})
+        assert ch.wait_for(lambda m: m.get("parent_header", {}).get("msg_id") == info, 20) is not None
+    finally:
+        ch.close()
+    assert not target.exists()
+    assert not [m for m in replies if m.get("parent_header", {}).get("msg_id") == msg_id]
+
+
+def expected_curve(rate: float, ags: str) -> list[float]:
+    import sys
+
+    sys.path.insert(0, str(FIXTURE_DIR))
+    try:
+        from fixture_app import KREISE, curve
+    finally:
+        sys.path.remove(str(FIXTURE_DIR))
+    return curve(rate, KREISE[ags][1])["Anteil"].tolist()
+
+
+def _find_slider(states: dict[str, dict]) -> str:
+    for comm_id, st in states.items():
+        if st.get("_model_name") == "FloatSliderModel" and "wb-param" in st.get("_dom_classes", []):
+            return comm_id
+    raise AssertionError(f"no parameter slider among {[s.get('_model_name') for s in states.values()]}")
+
+
+def _chart_values(msgs: list[dict]) -> list[list[float]]:
+    """'Anteil' values of every JupyterChart spec update among ``msgs``."""
+    out = []
+    for m in msgs:
+        if m["header"]["msg_type"] != "comm_msg":
+            continue
+        state = m["content"].get("data", {}).get("state", {})
+        spec = state.get("spec")
+        if isinstance(spec, dict):
+            datasets = spec.get("datasets", {})
+            values = [row["Anteil"] for rows in datasets.values() for row in rows if "Anteil" in row]
+            if not values and "data" in spec:
+                values = [row["Anteil"] for row in spec["data"].get("values", []) if "Anteil" in row]
+            out.append(values)
+    return out
+
+
+def _slider_echo(msgs: list[dict], comm_id: str) -> dict:
+    state = {}
+    for m in msgs:
+        if m["header"]["msg_type"] == "comm_msg" and m["content"]["comm_id"] == comm_id:
+            state.update(m["content"].get("data", {}).get("state", {}))
+    return state
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("dashboard")
+def test_hostile_widget_values_are_clamped_in_python(server, visitor):
+    s, _html, kid = visitor()
+    ch = KernelChannel(server, kid, cookies=s.cookies.get_dict())
+    try:
+        slider = _find_slider(ch.widget_states())
+        # 1. far out of range, with the slider's max raised too
+        ch.update(slider, {"max": 1e9, "value": 1e9})
+        msgs = ch.collect_until(lambda got: _chart_values(got), 20)
+        echo = _slider_echo(msgs, slider)
+        assert echo.get("max") == 0.6 and echo.get("value") == 0.6, echo
+        charts = _chart_values(msgs)
+        assert charts, "the chart was not redrawn"
+        assert charts[-1] == pytest.approx(expected_curve(0.6, "09162"))
+        # 2. wrong type: refused by the trait, the model keeps the last good value
+        ch.update(slider, {"value": "1e9; import os"})
+        msgs = ch.receive(2.0)
+        assert all(v == pytest.approx(expected_curve(0.6, "09162")) for v in _chart_values(msgs))
+        # 3. below range and NaN
+        ch.update(slider, {"min": -1e9, "value": -5.0})
+        msgs = ch.collect_until(lambda got: _chart_values(got), 20)
+        echo = _slider_echo(msgs, slider)
+        assert echo.get("value") == 0.15 and echo.get("min") == 0.15, echo
+        assert _chart_values(msgs)[-1] == pytest.approx(expected_curve(0.15, "09162"))
+        ch.ws.send(json.dumps({"header": {"msg_id": "nan1", "msg_type": "comm_msg", "username": "t",
+                                          "session": ch.session, "date": "2024-01-01T00:00:00Z",
+                                          "version": "5.3"},
+                               "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+                               "content": {"comm_id": slider, "data": {"method": "update",
+                                           "state": {"value": float("nan")}, "buffer_paths": []}}}))
+        msgs = ch.collect_until(lambda got: _chart_values(got), 3)
+        for values in _chart_values(msgs):
+            assert all(math.isfinite(v) and 0.0 <= v <= 1.0 for v in values)
+    finally:
+        ch.close()
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("dashboard")
+def test_session_cap_gives_a_german_busy_page_then_recovers(server):
+    import requests
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    opened = []
+    try:
+        with ThreadPoolExecutor(CAP) as pool:   # visitors arriving together
+            opened = list(pool.map(lambda _i: open_session(server, "fixture_dashboard", "?ags=05315"),
+                                   range(CAP)))
+        r = requests.get(server.url("voila/render/fixture_dashboard.ipynb"), timeout=30)
+        assert r.status_code == 503
+        assert r.headers["Retry-After"] == str(D.BUSY_RETRY_AFTER)
+        assert T.BUSY_TITLE in r.text
+        assert T.BUSY_TEXT.format(active=CAP, limit=CAP) in r.text
+        assert not EXTERNAL_URL.search(r.text)
+        # another dashboard is refused as well: the cap counts all visitors
+        assert requests.get(server.url("voila/render/fixture_broken.ipynb"), timeout=30).status_code == 503
+    finally:
+        for s, _html, kid in opened:
+            assert shutdown_kernel(server, s, kid) in (200, 204)
+    time.sleep(0.5)
+    s, _html, kid = open_session(server, "fixture_dashboard", "")
+    shutdown_kernel(server, s, kid)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("dashboard")
+def test_server_listens_on_loopback_only(server):
+    import psutil
+
+    listening = [c.laddr for c in psutil.Process(server.proc.pid).net_connections(kind="inet")
+                 if c.status == psutil.CONN_LISTEN]
+    assert listening and all(addr.ip == "127.0.0.1" for addr in listening), listening
+    assert f"http://127.0.0.1:{server.port}/" in server.log_text()

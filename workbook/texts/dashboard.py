@@ -1,0 +1,115 @@
+"""German texts of the Voila dashboards: start page, busy page, error pages.
+
+Kept apart from the server code (``workbook.dashboard``) so that an English
+variant, or a municipality's own wording, is a change of this file only.
+"""
+
+from __future__ import annotations
+
+# One entry per dashboard, in the order of the start page: notebook stem ->
+# (title, one sentence saying what a council member finds there).
+DASHBOARDS: dict[str, tuple[str, str]] = {
+    "00_uebersicht": (
+        "Überblick",
+        "Ihr Kreis auf der Deutschlandkarte: Kennzahlen mit Quellen und der Vergleich "
+        "mit Kreisen gleichen Typs und im selben Land.",
+    ),
+    "01_szenarien": (
+        "Szenarien 2030",
+        "Fünf Zukunftsbilder nach Corona im Vergleich: wie digital Ihr Kreis 2030 sein "
+        "kann, mit Unsicherheitsbändern und den wichtigsten Stellschrauben.",
+    ),
+    "02_digitale_kluft": (
+        "Digitale Kluft",
+        "Wer in Ihrem Kreis noch offline ist, nach Alter und Jahr, und was Kurse und "
+        "Geräte pro erreichter Person kosten.",
+    ),
+    "03_regionale_kooperation": (
+        "Regionale Kooperation",
+        "Mögliche Partner für gemeinsame Verwaltungsdienste, die Kosten je Mitglied und "
+        "eine faire Aufteilung.",
+    ),
+    "04_telemedizin": (
+        "Telemedizin und Krisenfestigkeit",
+        "Videosprechstunden, vermiedene Wege, Kilometer und CO₂, die Lücke bei "
+        "Hausärzten sowie Stresstests für Lockdown und Cyberangriff.",
+    ),
+}
+
+SITE_TITLE = "Drehbuch Digitale Kommune"
+SITE_SUBTITLE = "Dashboards für Rat und Verwaltung"
+
+START_INTRO = (
+    "Wählen Sie Ihren Kreis oder Ihre kreisfreie Stadt und öffnen Sie ein Dashboard. "
+    "Mit den Reglern verändern Sie die Annahmen; die Grafiken rechnen sofort neu. "
+    "Jede Zahl nennt ihre Quelle oder ist als Annahme gekennzeichnet."
+)
+PICKER_LABEL = "Kreis oder kreisfreie Stadt"
+PICKER_BUTTON = "Übernehmen"
+PICKER_CURRENT = "Gewählt: {name} ({ags})"
+PICKER_DEFAULT_NOTE = "Ohne Auswahl öffnen die Dashboards mit {name} ({ags})."
+PICKER_UNAVAILABLE = (
+    "Die Kreisliste ist gerade nicht verfügbar; die Dashboards öffnen mit ihrem "
+    "voreingestellten Kreis, die Auswahl ist dort möglich."
+)
+PICKER_UNKNOWN = "Der Kreisschlüssel „{ags}“ ist unbekannt. Bitte wählen Sie einen Kreis aus der Liste."
+OPEN_LINK = "Dashboard öffnen"
+NO_DASHBOARDS = "Es sind noch keine Dashboards eingerichtet."
+START_FOOTER = (
+    "Die Dashboards rechnen auf diesem Server; es werden keine Daten an Dritte "
+    "übertragen. Zum Drucken öffnen Sie ein Dashboard und wählen „Drucken“."
+)
+
+# Top bar of every dashboard page.
+NAV_HOME = "Zur Übersicht"
+NAV_PRINT = "Drucken"
+LOADING = "Das Dashboard wird vorbereitet …"
+LOADING_STEP = "Schritt {i} von {n} …"
+PRINT_NOTE = "Ausdruck aus dem Drehbuch Digitale Kommune, Stand: {date}"
+DISCONNECTED = (
+    "Die Verbindung zum Server ist beendet (zum Beispiel nach längerer Pause). "
+    "Laden Sie die Seite neu, um weiterzuarbeiten."
+)
+RELOAD = "Neu laden"
+
+# The kernel cap is reached: shown with HTTP 503 and Retry-After.
+BUSY_TITLE = "Bitte versuchen Sie es später erneut"
+BUSY_TEXT = (
+    "Gerade nutzen sehr viele Personen die Dashboards ({active} von {limit} möglichen "
+    "Sitzungen). Bitte versuchen Sie es in ein bis zwei Minuten erneut; die Seite "
+    "lädt dann von selbst neu."
+)
+
+# Error pages (details go to the server log only).
+ERROR_TITLE = "Das hat leider nicht geklappt"
+ERROR_TEXTS: dict[int, str] = {
+    400: "Die Adresse enthält einen ungültigen Wert.",
+    403: "Diese Datei wird nicht bereitgestellt.",
+    404: "Diese Seite gibt es hier nicht.",
+    405: "Diese Aktion ist hier nicht erlaubt.",
+    503: "Der Dienst ist gerade ausgelastet. Bitte versuchen Sie es später erneut.",
+}
+ERROR_DEFAULT = (
+    "Auf dem Server ist ein Fehler aufgetreten. Die Einzelheiten stehen im "
+    "Server-Protokoll; bitte wenden Sie sich an die Betreuung der Dashboards."
+)
+ERROR_BACK = "Zur Übersicht"
+
+# A notebook cell failed while the dashboard was built (tracebacks hidden).
+CELL_ERROR = (
+    "Dieser Teil des Dashboards konnte nicht berechnet werden. Die Einzelheiten "
+    "stehen im Server-Protokoll. Bitte laden Sie die Seite neu oder wählen Sie "
+    "andere Werte."
+)
+CELL_TIMEOUT = (
+    "Die Berechnung hat zu lange gedauert und wurde abgebrochen. Bitte laden Sie "
+    "die Seite später neu."
+)
+SERVER_EXCEPTION = "Auf dem Server ist ein Fehler aufgetreten (Einzelheiten im Server-Protokoll)."
+
+# Console messages of ``workbook dashboard``.
+CLI_SERVING = "Dashboards: {url}  (Beenden mit Strg+C)"
+CLI_NOT_LOOPBACK = (
+    "Achtung: Der Server lauscht auf {ip}, also nicht nur auf diesem Rechner. "
+    "Betreiben Sie ihn so nur hinter einem Reverse Proxy mit Anmeldung (siehe docs/dashboard.md)."
+)
