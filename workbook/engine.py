@@ -371,6 +371,7 @@ def simulate(plan: Plan, chunk: int | None = None, workers: int | None = None) -
     groups = _groups(plan)
     tasks = []
     for ids in groups:
+        _stacked_runs(plan, ids)          # build shared inputs before any thread starts
         n_runs = (plan.draws + 1) * len(ids)
         size = chunk or chunk_size(n_runs)
         tasks += [(ids, start, size) for start in range(0, k_all, size)]
