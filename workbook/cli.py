@@ -115,6 +115,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Abgebrochen / interrupted.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `workbook ... | head` closed the pipe: not an error of the user's.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     return int(result or 0)
 
 
