@@ -180,3 +180,12 @@ def test_cli_list_show_validate(capsys):
     assert main(["scenarios", "validate", str(FIX.parents[2] / "scenarios" / "parameters" / "ddi.yml")]) == 0
     assert main(["scenarios", "show", "S9"]) == 2
     assert "unknown scenario 'S9'" in capsys.readouterr().err
+
+
+def test_numpy_numbers_are_accepted_as_values(params):
+    import numpy as np
+
+    values = params.resolve(None, {"ddi.verw.rate": np.float32(0.4), "ddi.alpha": np.int64(1)})
+    assert values["ddi.verw.rate"] == pytest.approx(0.4) and values["ddi.alpha"] == 1.0
+    with pytest.raises(ParameterError, match="expected a number"):
+        params.resolve(None, {"ddi.alpha": np.bool_(True)})

@@ -17,6 +17,7 @@ import difflib
 import hashlib
 import json
 import math
+import numbers
 import os
 import re
 import tempfile
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
 from . import paths
@@ -186,12 +188,12 @@ class Parameter:
         """Return ``value`` as float or raise ``error`` naming source, line and key."""
         where = f"line {line}: " if line else ""
         rng = f"[{_num(self.min)}, {_num(self.max)}]" + ("" if self.unit == "1" else f" {self.unit}")
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
             try:
                 value = float(value) if isinstance(value, str) else value
             except ValueError:
                 pass
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
                 raise error(f"{where}expected a number in {rng}, found {value!r}", file=source, key=self.key)
         value = float(value)
         if not math.isfinite(value):
