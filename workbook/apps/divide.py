@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..notebook import check_choice
+from ..texts import apps as T
 from ..texts import charts as TC
 from . import common as C
 from .base import Block, TopicApp
@@ -14,11 +15,6 @@ FIGURES = ("divide.online_share", "divide.online_share_65plus", "divide.offliner
            "divide.new_onliners_training", "divide.training_cost_eur", "divide.cost_per_new_onliner_eur",
            "divide.pupil_devices_needed", "divide.pupil_devices_cost_eur")
 
-AGE_HELP = (
-    "Wie lese ich das? Die Fläche zeigt, wie viele Menschen ab 14 Jahren im gewählten Szenario "
-    "offline sind, getrennt nach unter und ab 65 Jahren (Median der Rechnungen). Jahrgänge altern "
-    "mit: Jüngere, meist schon digitale Menschen rücken nach, Schulungen holen Ältere ins Netz."
-)
 
 
 class DivideApp(TopicApp):
@@ -47,26 +43,19 @@ class DivideApp(TopicApp):
             old = C.pick(results, "divide.offliners_65plus", self.focus, int(year))
             if total is None or old is None:
                 continue
-            rows.append({"Jahr": int(year), "Gruppe": "14 bis 64 Jahre", "Personen": max(total - old, 0.0)})
-            rows.append({"Jahr": int(year), "Gruppe": "65 Jahre und älter", "Personen": old})
+            rows.append({"Jahr": int(year), "Gruppe": T.AGE_GROUPS[0], "Personen": max(total - old, 0.0)})
+            rows.append({"Jahr": int(year), "Gruppe": T.AGE_GROUPS[1], "Personen": old})
         return pd.DataFrame(rows)
 
     def age_chart(self, results: pd.DataFrame):
-        import altair as alt
+        from ..charts import stacked_area
 
-        from ..texts import fmt_int
-
-        data = self.age_table(results)
-        data["Wert"] = data["Personen"].map(lambda v: fmt_int(v))
         sc = self.scenarios.get(self.focus)
-        return alt.Chart(data).mark_area().encode(
-            x=alt.X("Jahr:O", title="Jahr"),
-            y=alt.Y("Personen:Q", stack="zero", title="Offliner (Personen)"),
-            color=alt.Color("Gruppe:N", title="Altersgruppe",
-                            scale=alt.Scale(range=["#0072B2", "#E69F00"])),
-            tooltip=[alt.Tooltip("Jahr:O"), alt.Tooltip("Gruppe:N"), alt.Tooltip("Wert:N", title="Personen")],
-        ).properties(width=520, height=260, title=f"Offliner nach Alter: {self.focus} "
-                                                  f"{getattr(sc, 'title_de', '')}")
+        return stacked_area(self.age_table(results), x="Jahr", y="Personen", group="Gruppe",
+                            label=T.AGE_AXIS, unit="Personen", order=list(T.AGE_GROUPS),
+                            group_title=T.AGE_LEGEND,
+                            chart_title=T.AGE_TITLE.format(scenario=f"{self.focus} {getattr(sc, 'title_de', '')}"),
+                            estimate=T.AGE_ESTIMATE)
 
     def blocks(self, results: pd.DataFrame) -> list[Block]:
         from .. import charts
@@ -88,7 +77,7 @@ class DivideApp(TopicApp):
                   chart=charts.fan_chart(results, ags=self.ags, indicator="divide.online_share_65plus",
                                          percent=True),
                   notes=[model, *data]),
-            Block("age", "Offliner nach Alter und Jahr", help=AGE_HELP, chart=self.age_chart(results),
+            Block("age", T.AGE_BLOCK, help=T.AGE_HELP, chart=self.age_chart(results),
                   table=pivot, notes=[model, *data]),
             Block("online", C.indicator_label("divide.online_share"), help=TC.FAN_HELP,
                   chart=charts.fan_chart(results, ags=self.ags, indicator="divide.online_share", percent=True),

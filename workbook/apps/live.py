@@ -151,7 +151,7 @@ class LiveView:
         try:
             self.app.set_overrides(self.panel.overrides() if self.panel is not None else {})
             results = self.app.results()
-            blocks = self.app.blocks(results)
+            blocks = self.app.build_blocks(results)
         except WorkbookError as exc:
             self.app.overrides = previous
             self.error.value = ("<p style='color:#b00020'>" + html.escape(

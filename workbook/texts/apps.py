@@ -116,3 +116,16 @@ NOTE_SEP = " · "
 HOW_TO_READ = "Wie lese ich das?"
 ASSUMPTIONS_CHANGED = "Geänderte Annahmen: {items}"
 ASSUMPTIONS_DEFAULT = "Alle Annahmen auf Standardwerten."
+
+# -- topic apps ----------------------------------------------------------------------------
+AGE_BLOCK = "Offliner nach Alter und Jahr"
+AGE_TITLE = "Offliner nach Alter: {scenario}"
+AGE_AXIS = "Offliner"
+AGE_LEGEND = "Altersgruppe"
+AGE_GROUPS = ("14 bis 64 Jahre", "65 Jahre und älter")
+AGE_ESTIMATE = "Modellrechnung (Median); Startwerte je Kreis geschätzt aus D21-Digital-Index und Altersstruktur"
+AGE_HELP = (
+    "Wie lese ich das? Die Fläche zeigt, wie viele Menschen ab 14 Jahren im gewählten Szenario "
+    "offline sind, getrennt nach unter und ab 65 Jahren (Median der Rechnungen). Jahrgänge altern "
+    "mit: Jüngere, meist schon digitale Menschen rücken nach, Schulungen holen Ältere ins Netz."
+)
