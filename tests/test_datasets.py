@@ -146,7 +146,8 @@ def test_data_size_budget():
 def test_hashes_match_sources_yml():
     sources = datasets.load_sources()
     hashes = datasets.verify_hashes()
-    assert set(hashes) == {"kreise.csv", "kreise.geojson", "laender.geojson", "neighbours.csv", "estimation.yml"}
+    assert set(hashes) == {"kreise.csv", "kreise.geojson", "laender.geojson", "neighbours.csv", "estimation.yml",
+                           "national_age_structure.csv"}
     for name, digest in hashes.items():
         assert hashlib.sha256((paths.DATA_DIR / name).read_bytes()).hexdigest() == digest
         assert sources["files"][name]["sha256"] == digest
