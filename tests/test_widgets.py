@@ -209,7 +209,7 @@ def test_kreis_picker_keeps_the_last_valid_kreis_on_bad_input():
 def test_kreis_picker_lists_all_401_kreise():
     picker = KreisPicker("05315")
     assert len(picker.combo.options) == 401
-    assert "Köln (05315)" in picker.combo.options
+    assert "Köln, Stadt (05315)" in picker.combo.options
 
 
 class _Sc:
