@@ -178,3 +178,11 @@ def test_overview_dropdown_refuses_values_not_offered():
     with pytest.raises(WorkbookError, match="'population_2018' ist nicht erlaubt"):
         app.set_choice("indicator", "population_2018")
     assert app.extra["indicator"] == "gp_per_10k"
+
+
+def test_panel_offers_the_levers_but_not_what_defines_a_scenario(live):
+    app, view = live
+    keys = set(view.panel.sliders)
+    assert "ddi.verw.rate" in keys and "ddi.strat.start" in keys
+    assert "ddi.verw.rate_factor" not in keys and "ddi.alpha" not in keys     # set by S1..S5
+    assert all(k.startswith("ddi.") for k in keys)

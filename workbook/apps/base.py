@@ -132,6 +132,20 @@ class TopicApp:
     def header_html(self) -> str:
         return ""
 
+    def panel_keys(self) -> list[str]:
+        """Parameters with a slider: the app's prefixes, without the keys the scenarios set.
+
+        A scenario is defined by the keys it changes (rate factors, ceiling shifts);
+        overriding one of them would apply to every scenario alike and erase the
+        difference between them, so those stay with the scenario files.
+        """
+        scenario_keys = set()
+        for sc in self.scenarios.values():
+            scenario_keys |= set(sc.changes)
+        return [k for k in self.parameters
+                if (self.param_prefixes is None or k.startswith(tuple(self.param_prefixes)))
+                and k not in scenario_keys]
+
     def build_blocks(self, results: pd.DataFrame) -> list[Block]:
         """:meth:`blocks` without Altair's validation at construction time.
 

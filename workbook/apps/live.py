@@ -96,8 +96,7 @@ class LiveView:
             self.dropdowns[name] = dd
             controls.append(dd)
         params = app.parameters
-        keys = [k for k in params if app.param_prefixes is None
-                or any(k.startswith(p) for p in app.param_prefixes)]
+        keys = app.panel_keys()
         self.panel = ParameterPanel(params, keys=keys) if keys else None
         self.error = W.HTML()
         self.status = W.HTML()

@@ -71,7 +71,8 @@ RESET_ALL = "Alle Annahmen zurücksetzen"
 PANEL_TITLE = "Annahmen und Hebel"
 PANEL_HINT = (
     "Jeder Regler ist eine Annahme mit Einheit, Spanne und Quelle. "
-    "Geänderte Werte gelten für alle Szenarien dieser Ansicht."
+    "Geänderte Werte gelten für alle Szenarien dieser Ansicht; was die Szenarien selbst "
+    "festlegen (Faktoren und Verschiebungen), steht in ihren Szenario-Dateien."
 )
 RANGE_NOTE = "Spanne {lo} bis {hi} {unit} · Standard {default}"
 SOURCE_LINE = "Quelle: {source}"
