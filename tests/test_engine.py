@@ -195,6 +195,10 @@ def test_reduce_draws_matches_numpy_quantiles():
     assert red[1:] == pytest.approx(expected, abs=1e-6)
     const = np.broadcast_to(np.full((1, 4, 10), 0.3, dtype=np.float32), (101, 4, 10))
     assert engine.reduce_draws(const)[1:] == pytest.approx(np.full((5, 4, 10), 0.3))
+    per_year_constant = np.broadcast_to(arr[:, :, :1], arr.shape)        # stride 0 over years
+    red = engine.reduce_draws(per_year_constant)
+    expected = np.quantile(arr[1:, :, :1].astype(np.float64), [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+    assert red[1:] == pytest.approx(np.broadcast_to(expected, (5, 4, 10)), abs=1e-6)
 
 
 def test_neutralise_fixes_categorical_and_text_columns():

@@ -317,7 +317,10 @@ def reduce_draws(arr: np.ndarray) -> np.ndarray:
     if arr.strides[0] == 0:          # broadcast over runs: every draw equals the default
         out[1:] = arr[0]
         return out
-    ordered = np.sort(arr[1:], axis=0)
+    # sort only the distinct slices of axes the model broadcast (e.g. constant over years)
+    k_slice = slice(0, 1) if arr.strides[1] == 0 else slice(None)
+    t_slice = slice(0, 1) if arr.strides[2] == 0 else slice(None)
+    ordered = np.sort(arr[1:, k_slice, t_slice], axis=0)
     pos = _Q_PROBS * (draws - 1)
     lo = np.floor(pos).astype(int)
     hi = np.minimum(lo + 1, draws - 1)
