@@ -10,7 +10,7 @@ import pytest
 from workbook.cli import main
 from workbook.errors import ParameterError, ScenarioError
 from workbook.params import (
-    LEVERS, STATUSES, ParameterSet, load_parameters, load_scenario, load_scenarios,
+    LEVERS, STATUSES, ParameterSet, load_parameters, load_scenario,
     parse_parameter_file, parse_scenario, save_scenario,
 )
 
