@@ -157,6 +157,12 @@ class LocalExecutor:
             if pending and not self._procs:
                 raise BatchError("alle Arbeitsprozesse sind beendet / all worker processes died")
 
+    def _worker_id(self, proc) -> int | None:
+        for worker_id, p in self._procs.items():
+            if p is proc:
+                return worker_id
+        return None
+
     def close(self) -> None:
         """Stop workers (they shut their kernels down), then kill what is left."""
         if not self._stop.is_set() and self._tasks is not None:
@@ -171,10 +177,11 @@ class LocalExecutor:
                     os.kill(proc.pid, signal.SIGTERM)
                 except ProcessLookupError:
                     pass
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 5
         for proc in self._procs.values():
             proc.join(max(0.1, deadline - time.monotonic()))
-            if proc.is_alive():
+            if proc.is_alive():  # busy in a cell: its kernel goes first, then the worker
+                render._kill_pid(self._kernel_pids.get(self._worker_id(proc)))
                 proc.kill()
                 proc.join(2)
         for pid in self._kernel_pids.values():

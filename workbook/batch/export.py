@@ -25,7 +25,8 @@ def make_exporter():
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         anchor_link_text="",
-        embed_images=True,
+        embed_images=False,
+        skip_svg_encoding=True,  # SVG stays inline markup, not a base64 <img> (smaller, selectable text)
         language_code="de",
         # no CDN URLs even in resources nobody should use
         require_js_url="", jquery_url="", mathjax_url="", mermaid_js_url="",

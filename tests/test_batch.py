@@ -1,0 +1,293 @@
+"""Batch: file names, selection, external references, outputs, index page (fast unit tests)."""
+
+from __future__ import annotations
+
+import errno
+import io
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from workbook.batch import index as IX
+from workbook.batch import outputs as O
+from workbook.batch.export import external_references
+from workbook.batch.naming import inside, report_stem, safe_slug
+from workbook.batch.progress import Progress
+from workbook.batch.selection import read_ags_file, select_kreise
+from workbook.errors import BatchError, SelectionError
+from workbook.texts import batch as T
+
+KREISE = pd.DataFrame({
+    "ags": ["01001", "01002", "05315", "09162", "16069"],
+    "name": ["Flensburg, Stadt", "Kiel, Landeshauptstadt", "Köln, Stadt", "München, Landeshauptstadt",
+             "Hildburghausen"],
+    "land_ags": ["01", "01", "05", "09", "16"],
+    "land_name": ["Schleswig-Holstein", "Schleswig-Holstein", "Nordrhein-Westfalen", "Bayern", "Thüringen"],
+    "kreis_type": ["Kreisfreie Stadt", "Kreisfreie Stadt", "Kreisfreie Stadt", "Kreisfreie Stadt", "Landkreis"],
+    "settlement_type": ["staedtischer_kreis", "kreisfreie_grossstadt", "kreisfreie_grossstadt",
+                        "kreisfreie_grossstadt", "duenn_besiedelt"],
+})
+
+
+# -- names ----------------------------------------------------------------------
+@pytest.mark.parametrize("name, slug", [
+    ("Köln, Stadt", "koeln-stadt"),
+    ("Göttingen", "goettingen"),
+    ("Straßburg  a.d. Weiß", "strassburg-a-d-weiss"),
+    ("../../etc/passwd", "etc-passwd"),
+    ("a/b\\c", "a-b-c"),
+    ("x\x00y", "x-y"),
+    ("..", "kreis"),
+    ("", "kreis"),
+    ("🙂🙂", "kreis"),
+    ("Ærø Łódź", "aero-lodz"),
+])
+def test_safe_slug(name, slug):
+    assert safe_slug(name) == slug
+
+
+def test_slug_is_capped_and_never_a_path():
+    slug = safe_slug("Ä" * 500 + "/../x")
+    assert len(slug) <= 60
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug)
+
+
+def test_report_stem_refuses_a_bad_ags():
+    assert report_stem("05315", "Köln, Stadt") == "05315_koeln-stadt"
+    with pytest.raises(BatchError, match=r"'\.\./1' is not a 5-digit Kreis key"):
+        report_stem("../1", "x")
+
+
+def test_inside_refuses_escapes(tmp_path):
+    assert inside(tmp_path, "a.html") == tmp_path.resolve() / "a.html"
+    for bad in ("..", "../x", "a/b", "x\x00", ""):
+        with pytest.raises(BatchError, match="unsafe file name"):
+            inside(tmp_path, bad)
+
+
+# -- selection ------------------------------------------------------------------
+def test_select_all_by_default():
+    assert list(select_kreise(KREISE)["ags"]) == list(KREISE["ags"])
+
+
+def test_select_ags_list_restores_leading_zero():
+    assert list(select_kreise(KREISE, ags="5315, 16069")["ags"]) == ["05315", "16069"]
+
+
+def test_unknown_ags_named():
+    with pytest.raises(SelectionError, match=r"key '--ags': unknown AGS / unbekannte Kreisschlüssel: 05999, 99999"):
+        select_kreise(KREISE, ags="05315,99999,05999")
+
+
+def test_not_an_ags():
+    with pytest.raises(SelectionError, match=r"not an AGS / kein Kreisschlüssel: Köln"):
+        select_kreise(KREISE, ags="Köln")
+
+
+def test_select_land_by_code_and_name():
+    assert list(select_kreise(KREISE, land="1")["ags"]) == ["01001", "01002"]
+    assert list(select_kreise(KREISE, land="thüringen")["ags"]) == ["16069"]
+    assert list(select_kreise(KREISE, land="05,Bayern")["ags"]) == ["05315", "09162"]
+
+
+def test_unknown_land_suggests():
+    with pytest.raises(SelectionError, match=r"unbekanntes Land: Bayren \(meinten Sie / did you mean: Bayern\?\)"):
+        select_kreise(KREISE, land="Bayren")
+
+
+def test_select_kreis_type_and_settlement_type():
+    assert list(select_kreise(KREISE, kreis_type="landkreis")["ags"]) == ["16069"]
+    assert list(select_kreise(KREISE, kreis_type="kreisfreie_grossstadt", land="01")["ags"]) == ["01002"]
+    with pytest.raises(SelectionError, match=r"unbekannter Kreistyp: Gemeinde \(allowed / erlaubt: "):
+        select_kreise(KREISE, kreis_type="Gemeinde")
+
+
+def test_empty_selection_refused():
+    with pytest.raises(SelectionError, match="die Auswahl trifft keinen Kreis"):
+        select_kreise(KREISE, ags="16069", land="05")
+
+
+def test_ags_file(tmp_path):
+    f = tmp_path / "liste.csv"
+    f.write_text("ags;name\n05315;Köln\n# Kommentar\n\n9162;München\n", encoding="utf-8-sig")
+    assert read_ags_file(f) == ["05315", "09162"]
+    assert list(select_kreise(KREISE, ags_file=f, ags="16069")["ags"]) == ["05315", "09162", "16069"]
+
+
+def test_ags_file_bad_row_named(tmp_path):
+    f = tmp_path / "liste.txt"
+    f.write_text("05315\nKöln\n")
+    with pytest.raises(SelectionError, match=r"liste.txt, row 2: 'Köln' is not an AGS"):
+        read_ags_file(f)
+
+
+def test_ags_file_unknown_ags_named(tmp_path):
+    f = tmp_path / "liste.txt"
+    f.write_text("05315\n05999\n")
+    with pytest.raises(SelectionError, match=r"key '--ags-file': unknown AGS / unbekannte Kreisschlüssel: 05999"):
+        select_kreise(KREISE, ags_file=f)
+
+
+def test_ags_file_missing_or_binary(tmp_path):
+    with pytest.raises(SelectionError, match=r"fehlt.txt: cannot read the AGS file"):
+        read_ags_file(tmp_path / "fehlt.txt")
+    b = tmp_path / "bin.txt"
+    b.write_bytes(b"\x00\x01\x02")
+    with pytest.raises(SelectionError, match=r"bin.txt: not a text file"):
+        read_ags_file(b)
+
+
+# -- external references -----------------------------------------------------------
+def test_external_references_found():
+    html = ('<script src="https://cdn.jsdelivr.net/npm/vega@6"></script>'
+            '<link rel="stylesheet" href="//fonts.example/x.css">'
+            '<style>@import "http://x/y.css"; body{background:url(https://x/b.png)}</style>'
+            '<img src="data:image/png;base64,AAAA"><svg xmlns="http://www.w3.org/2000/svg">'
+            '<image xlink:href="https://x/i.png"/></svg><a href="https://www.destatis.de">Quelle</a>')
+    found = external_references(html)
+    assert found == ["<script src=https://cdn.jsdelivr.net/npm/vega@6>", "<link href=//fonts.example/x.css>",
+                     "<image xlink:href=https://x/i.png>", "css http://x/y.css", "css https://x/b.png"]
+    assert "<a href=https://www.destatis.de>" in external_references(html, allow_links=False)
+
+
+def test_clean_page_has_none():
+    assert external_references('<svg xmlns="http://www.w3.org/2000/svg"><path d="M0"/></svg>'
+                               '<a href="05315_koeln.html">x</a>', allow_links=False) == []
+
+
+# -- outputs ----------------------------------------------------------------------
+def test_write_atomic_leaves_no_partial_file(tmp_path, monkeypatch):
+    target = tmp_path / "r.html"
+    target.write_bytes(b"old")
+
+    def full_disk(src, dst):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(O.os, "replace", full_disk)
+    with pytest.raises(O.OutputError) as info:
+        O.write_atomic(target, b"new")
+    assert info.value.errno == errno.ENOSPC
+    assert "r.html: No space left on device" in str(info.value)
+    assert target.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html"]
+
+
+def test_leftovers_removed(tmp_path):
+    folder = O.OutputFolder(tmp_path)
+    folder.prepare()
+    (tmp_path / ".a.html.tmp-1-ab").write_text("half")
+    (tmp_path / "notebooks" / ".a.ipynb.tmp-1-ab").write_text("half")
+    (tmp_path / "keep.html").write_text("x")
+    assert folder.remove_leftovers() == 2
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["keep.html"]
+
+
+def _task(stem="05315_koeln-stadt"):
+    return {"ags": "05315", "name": "Köln, Stadt", "stem": stem, "input_hash": "h1"}
+
+
+def test_up_to_date_needs_matching_hash_and_intact_html(tmp_path):
+    folder = O.OutputFolder(tmp_path)
+    folder.prepare()
+    task = _task()
+    folder.write_success(task, {"html": b"<html>1</html>", "ipynb": b"{}", "figures": {"a": 1}})
+    assert folder.up_to_date(task["stem"], "h1", pdf=False)["figures"] == {"a": 1}
+    assert folder.up_to_date(task["stem"], "h2", pdf=False) is None
+    assert folder.up_to_date(task["stem"], "h1", pdf=True) is None  # no PDF yet
+    (tmp_path / "05315_koeln-stadt.html").write_bytes(b"<html>1</ht")  # truncated by hand
+    assert folder.up_to_date(task["stem"], "h1", pdf=False) is None
+
+
+def test_failure_drops_the_old_report_and_keeps_the_partial_notebook(tmp_path):
+    folder = O.OutputFolder(tmp_path)
+    folder.prepare()
+    task = _task()
+    folder.write_success(task, {"html": b"<html>1</html>", "ipynb": b"{}", "figures": {}})
+    rec = folder.write_failure(task, {"error": "ValueError: kaputt", "ipynb": b'{"partial": 1}'})
+    assert rec["status"] == "failed" and rec["error"] == "ValueError: kaputt"
+    assert not (tmp_path / "05315_koeln-stadt.html").exists()
+    assert not (tmp_path / "meta" / "05315_koeln-stadt.json").exists()
+    assert (tmp_path / "notebooks" / "05315_koeln-stadt.failed.ipynb").read_bytes() == b'{"partial": 1}'
+
+
+def test_not_enough_space_refused(tmp_path, monkeypatch):
+    import shutil
+    from collections import namedtuple
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda p: usage(10**9, 10**9 - 2_000_000, 2_000_000))
+    with pytest.raises(BatchError, match=r"sind nur 1,9 MB frei, gebraucht werden etwa 8,2 MB"):
+        O.OutputFolder(tmp_path).check_space(3)
+
+
+def test_tree_hash_changes_with_content(tmp_path):
+    (tmp_path / "a.csv").write_text("1")
+    h1 = O.tree_hash(tmp_path, ("*",))
+    (tmp_path / "a.csv").write_text("2")
+    assert O.tree_hash(tmp_path, ("*",)) != h1
+
+
+# -- index page -------------------------------------------------------------------------
+BOUNDARIES = {"type": "FeatureCollection", "features": [
+    {"type": "Feature", "properties": {"ags": a, "name": n},
+     "geometry": {"type": "Polygon", "coordinates": [[[6 + i, 50], [7 + i, 50], [7 + i, 51], [6 + i, 51], [6 + i, 50]]]}}
+    for i, (a, n) in enumerate(zip(KREISE["ags"], KREISE["name"]))]}
+
+
+def test_index_page():
+    recs = [
+        {"ags": "05315", "name": "Köln, Stadt", "status": "ok", "html": "05315_koeln-stadt.html",
+         "figures": {"values": {"S0": {"ddi.index": 0.691, "divide.online_share": 0.976},
+                                "S1": {"ddi.index": 0.761, "divide.online_share": 0.976}}}},
+        {"ags": "16069", "name": "Hildburghausen", "status": "skipped", "html": "16069_hildburghausen.html",
+         "figures": {"values": {"S0": {"ddi.index": 0.648}}}},
+        {"ags": "01001", "name": "Flensburg, Stadt", "status": "failed", "error": "ValueError: kaputt"},
+    ]
+    info = {r.ags: {"name": r.name, "land_name": r.land_name} for r in KREISE.itertuples()}
+    page = IX.build_index(recs, {"seed": 20211, "draws": 1000, "versions": {"python": "3.11"}},
+                          BOUNDARIES, info)
+    assert external_references(page, allow_links=False) == []
+    assert page.count('<a href="05315_koeln-stadt.html">') == 3  # map, name, "öffnen"
+    assert "01001_" not in page.split("Fehlgeschlagene")[0]  # a failed Kreis is not linked
+    assert "<li>01001 Flensburg, Stadt: ValueError: kaputt</li>" in page
+    assert '<td class="num" data-v="0.691">0,69</td>' in page
+    assert '<td class="num" data-v="0.976">97,6 %</td>' in page
+    assert '<td class="num" data-v="">–</td>' in page       # Hildburghausen has no S1 figure
+    assert "<dt>Zufallsstartwert (seed)</dt><dd>20211</dd>" in page
+    assert 'class="sortable"' in page and "<script>" in page
+
+
+def test_index_without_boundaries_says_why():
+    page = IX.build_index([], {}, None, {}, boundary_error="kreise.geojson fehlt")
+    assert "Keine Karte: Kreisgrenzen nicht verfügbar (kreise.geojson fehlt)." in page
+
+
+# -- progress and texts --------------------------------------------------------------------
+def test_progress_line_is_german():
+    p = Progress(400, stream=io.StringIO())
+    p.start -= 10.0
+    line = p.line(100, 2)
+    assert re.fullmatch(r"Berichte 100/400 \(25 %\) · 10,\d\d je s · noch 3\d,\d s · Fehler 2", line), line
+
+
+def test_progress_log_lines_every_tenth():
+    out = io.StringIO()
+    p = Progress(20, stream=out)
+    for i in range(1, 21):
+        p.update(i, 0)
+    assert len(out.getvalue().splitlines()) == 11  # first report, then each tenth
+
+
+@pytest.mark.parametrize("seconds, text", [(8.25, "8,2 s"), (72.4, "1:12 min"), (3725, "1:02:05 h")])
+def test_fmt_duration(seconds, text):
+    assert T.fmt_duration(seconds) == text
+
+
+def test_manifest_json_is_plain(tmp_path):
+    folder = O.OutputFolder(tmp_path)
+    folder.prepare()
+    folder.write_json("manifest.json", {"b": 1, "a": "ä"})
+    assert json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8")) == {"a": "ä", "b": 1}
