@@ -85,3 +85,13 @@ def test_bass_stays_below_ceiling_and_more_imitation_never_lowers(x0, k, p, q1, 
     b = bass_from(x0, k, p, hi, t)
     assert np.all(a >= x0 - 1e-9) and np.all(a <= k + 1e-9)
     assert np.all(b >= a - 1e-9)
+
+
+def test_bass_with_tiny_imitation_stays_near_the_start():
+    # found by hypothesis: q = 5e-324 underflowed to a jump to the ceiling
+    t = np.arange(10.0)
+    y = bass_from(0.5, 0.75, 0.0, 5e-324, t)
+    assert y == pytest.approx(np.full(10, 0.5))
+    # pure innovation (q = 0): y = 1 - (1 - y0) e^{-p t}
+    y = bass_from(0.3, 1.0, 0.2, 0.0, t)
+    assert y == pytest.approx(1 - 0.7 * np.exp(-0.2 * t))

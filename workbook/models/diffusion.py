@@ -16,6 +16,7 @@ Bass (share of the ceiling, y = x / K)::
     dy/dt = (p + q y)(1 - y)
     y(t) = (1 - A E) / (1 + B E),  E = exp(-(p + q) tau),
     A = p (1 - y0) / (p + q y0),  B = q (1 - y0) / (p + q y0)
+    (computed through w = q / (p + q), which stays finite for tiny p or q)
 
 For y0 = 0 this is the standard F(t) = (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t});
 for p = 0 it is the logistic curve with rate q. ``tau`` is intrinsic time:
@@ -111,10 +112,14 @@ def bass_from(x0, ceiling, p, q, tau) -> np.ndarray:
     p = _arr(p)
     q = _arr(q)
     y0 = np.clip(_arr(x0) / np.maximum(ceiling, _EPS), _EPS, 1.0)
-    den = p + q * y0
-    safe = np.where(den > 0, den, 1.0)
-    a = np.where(den > 0, p * (1.0 - y0) / safe, 0.0)
-    b = np.where(den > 0, q * (1.0 - y0) / safe, 0.0)
+    # With w = q / (p + q): A = (1-w)(1-y0) / ((1-w) + w y0), B = w (1-y0) / ((1-w) + w y0).
+    # This form has no overflow or underflow for tiny p or q; for p + q = 0 the curve
+    # stays at y0 whatever w is (E = 1), so w = 1 there.
+    total = p + q
+    w = np.where(total > 0, q / np.where(total > 0, total, 1.0), 1.0)
+    den = (1.0 - w) + w * y0
+    a = (1.0 - w) * (1.0 - y0) / den
+    b = w * (1.0 - y0) / den
     tau = _arr(tau)
     shape = np.broadcast_shapes(y0.shape, p.shape, q.shape, tau.shape)
     out = np.empty(shape, dtype=np.result_type(y0, p, q, tau, ceiling))
@@ -124,8 +129,5 @@ def bass_from(x0, ceiling, p, q, tau) -> np.ndarray:
     out *= b
     out += 1.0
     np.divide(numerator, out, out=out)
-    # p = q = 0: no movement
-    if np.any(den <= 0):
-        out = np.where(den > 0, out, y0)
     out *= ceiling
     return out
