@@ -20,6 +20,7 @@ from typing import Any
 
 import ipywidgets as W
 import traitlets
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from .texts import apps as T
 
@@ -217,15 +218,16 @@ class ParameterPanel:
         step = float(step)
         unit = str(_get(rec, "unit", "") or "")
         unit_txt = "" if unit == "1" else unit
+        shared = self._shared()
         slider = W.FloatSlider(value=default, min=lo, max=hi, step=step, readout=False,
-                               continuous_update=False, description="",
-                               layout=W.Layout(width="220px"),
-                               tooltip=str(_get(rec, "label_de", key)))
+                               continuous_update=False, description="", layout=shared["slider"],
+                               style=shared["slider_style"], tooltip=str(_get(rec, "label_de", key)))
         slider.add_class("wb-param")
         slider.add_class("wb-param-" + re.sub(r"[^a-z0-9]+", "-", key.lower()))
-        readout = W.HTML(self._readout(default, step, unit_txt, default))
+        readout = W.HTML(self._readout(default, step, unit_txt, default), layout=shared["plain"],
+                         style=shared["html_style"])
         reset = W.Button(description=T.RESET_ONE, tooltip=T.RESET_ONE_TOOLTIP.format(default=_fmt(default, step)),
-                         layout=W.Layout(width="auto"))
+                         layout=shared["button"], style=shared["button_style"])
         reset.on_click(lambda _b, k=key: self.reset([k]))
         slider.observe(lambda ch, k=key: self._on_value(k, ch), names="value")
         slider.observe(lambda ch, k=key: self._guard(k), names=["min", "max", "step"])
@@ -235,13 +237,24 @@ class ParameterPanel:
         explain = html.escape(str(_get(rec, "explain_de", "") or ""))
         range_note = T.RANGE_NOTE.format(lo=_fmt(lo, step), hi=_fmt(hi, step), unit=unit_txt,
                                          default=_fmt(default, step)).replace("  ", " ")
-        help_html = (f"<small>{explain}<br><i>{html.escape(range_note)}</i><br>"
-                     f"{html.escape(T.SOURCE_LINE.format(source=reference_text(rec)))}</small>")
-        return W.VBox([
-            W.HTML(f"<b>{label}</b>{badge_html(str(_get(rec, 'status', '')))}"),
-            W.HBox([slider, readout, reset]),
-            W.HTML(help_html),
-        ], layout=W.Layout(margin="0 0 8px 0"))
+        head = (f"<b>{label}</b>{badge_html(str(_get(rec, 'status', '')))}"
+                f"<details><summary><small>{html.escape(T.LEVER_HELP)}</small></summary>"
+                f"<small>{explain}<br><i>{html.escape(range_note)}</i><br>"
+                f"{html.escape(T.SOURCE_LINE.format(source=reference_text(rec)))}</small></details>")
+        # five widgets per lever, sharing their layout and style models (a dashboard
+        # with 50 levers stays light to load)
+        return W.VBox([W.HTML(head, layout=shared["plain"], style=shared["html_style"]),
+                       W.HBox([slider, readout, reset], layout=shared["plain"])],
+                      layout=shared["row"])
+
+    def _shared(self) -> dict[str, W.Widget]:
+        if not hasattr(self, "_shared_models"):
+            self._shared_models = {
+                "slider": W.Layout(width="220px"), "plain": W.Layout(), "button": W.Layout(width="auto"),
+                "row": W.Layout(margin="0 0 8px 0"), "slider_style": W.SliderStyle(),
+                "html_style": HTMLStyle(), "button_style": W.ButtonStyle(),
+            }
+        return self._shared_models
 
     def _readout(self, value: float, step: float, unit: str, default: float) -> str:
         mark = "" if value == default else " ●"

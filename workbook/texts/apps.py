@@ -65,6 +65,7 @@ STATUS_BADGES = {
     "derived": ("abgeleitet", "aus veröffentlichten Zahlen berechnet"),
     "assumption": ("Annahme", "Modellannahme: bitte prüfen und anpassen"),
 }
+LEVER_HELP = "Was bewirkt dieser Hebel? Quelle und Spanne"
 RESET_ONE = "Standard"
 RESET_ONE_TOOLTIP = "auf den Standardwert {default} zurücksetzen"
 RESET_ALL = "Alle Annahmen zurücksetzen"
