@@ -84,7 +84,8 @@ def test_summary_without_draws_has_no_band(results):
 
 
 def test_coop_sentence():
-    s = RP._coop_sentence({"partners": ["Suhl", "Sonneberg"], "saving_eur": 438_774.5, "pays_more": []}, "X")
+    s = RP._coop_sentence({"partners": ["Suhl", "Sonneberg"], "saving_eur": 438_774.5, "pays_more": [],
+                           "scenario_title": "Kooperation der Regionen"}, "X")
     assert s == ("Ein gemeinsamer IT-Dienst mit Suhl, Sonneberg spart im Szenario „Kooperation der Regionen“ "
                  "allen Mitgliedern zusammen rund 438.800 € im Jahr; kein Mitglied zahlt dabei mehr als allein.")
     s = RP._coop_sentence({"partners": ["A"], "saving_eur": 10.0, "pays_more": ["A"]}, "X")
@@ -117,3 +118,9 @@ def test_estimated_inputs_lists_data_estimates_and_assumptions():
     assert not (table["Status"] == "Fakt").any()        # facts are not estimates
     row = table[table["Status"] == "Annahme"].iloc[0]
     assert " bis " in row["Spanne"] and row["Quelle / Methode"]
+
+
+def test_summary_without_s0_names_the_scenario(results):
+    s1 = results[results["scenario"] == "S1"]
+    text = RP.summary_de(s1, "X", TITLES)[0]
+    assert text.startswith("Im Szenario „Strukturiert zur Smart City“ (S1) erreicht X im Jahr 2030")

@@ -71,11 +71,16 @@ def summary_de(results: pd.DataFrame, name: str, scenario_titles: dict[str, str]
     present = set(results["indicator"])
     scenarios = list(dict.fromkeys(results["scenario"]))
     trend = "S0" if "S0" in scenarios else scenarios[0]
+    if trend == "S0":
+        where, where_start = R.WHERE_TREND, R.WHERE_TREND_START
+    else:
+        where = R.WHERE_SCENARIO.format(title=titles.get(trend, trend), sid=trend)
+        where_start = R.WHERE_SCENARIO_START.format(title=titles.get(trend, trend), sid=trend)
 
     if "ddi.index" in present:
         now = _pick(results, "ddi.index", trend, START)
         end = _pick(results, "ddi.index", trend, YEAR)
-        text = R.SUM_DDI_TREND.format(s0=trend, name=name, year=YEAR, value=_share(end), start=_share(now))
+        text = R.SUM_DDI_TREND.format(Where=where_start, name=name, year=YEAR, value=_share(end), start=_share(now))
         lo, hi = _pick(results, "ddi.index", trend, YEAR, "p5"), _pick(results, "ddi.index", trend, YEAR, "p95")
         band = None
         if lo is not None and hi is not None and (results["quantile"] == "p5").any():
@@ -105,7 +110,7 @@ def summary_de(results: pd.DataFrame, name: str, scenario_titles: dict[str, str]
                                                    value=_share(subs[weakest])))
 
     if "divide.online_share_65plus" in present:
-        text = R.SUM_DIVIDE.format(year=YEAR, value=_share(_pick(results, "divide.online_share_65plus", trend)),
+        text = R.SUM_DIVIDE.format(where=where, year=YEAR, value=_share(_pick(results, "divide.online_share_65plus", trend)),
                                    start=_share(_pick(results, "divide.online_share_65plus", trend, START)))
         cost = _pick(results, "divide.cost_per_new_onliner_eur", trend)
         if cost is not None and cost > 0:
@@ -116,14 +121,14 @@ def summary_de(results: pd.DataFrame, name: str, scenario_titles: dict[str, str]
         trips = _pick(results, "tele.trips_avoided", trend)
         km = _pick(results, "tele.car_km_avoided", trend)
         if trips is not None and km is not None:
-            text = R.SUM_TELE.format(year=YEAR, trips=fmt_int(round(trips, -2)), km=fmt_int(round(km, -3)))
+            text = R.SUM_TELE.format(where=where, year=YEAR, trips=fmt_int(round(trips, -2)), km=fmt_int(round(km, -3)))
             gap = _pick(results, "tele.gp_capacity_gap_share", trend)
             if gap is not None:
                 text += R.SUM_TELE_GAP.format(year=YEAR, value=_share(gap))
             paragraphs.append(text)
 
     if "resilience.lockdown_continuity" in present:
-        paragraphs.append(R.SUM_RES.format(year=YEAR, value=_share(
+        paragraphs.append(R.SUM_RES.format(where=where, year=YEAR, value=_share(
             _pick(results, "resilience.lockdown_continuity", trend))))
 
     if coop:
@@ -140,7 +145,7 @@ def _coop_sentence(coop: dict, name: str) -> str:
         return R.SUM_COOP_NO_PARTNER.format(name=name)
     losers = coop.get("pays_more") or []
     tail = (R.SUM_COOP_SOME_WORSE.format(names=", ".join(losers)) if losers else R.SUM_COOP_NONE_WORSE)
-    return R.SUM_COOP.format(partners=", ".join(partners), saving=fmt_eur(round(float(coop.get("saving_eur", 0.0)), -2)),
+    return R.SUM_COOP.format(partners=", ".join(partners), scenario=coop.get("scenario_title", ""), saving=fmt_eur(round(float(coop.get("saving_eur", 0.0)), -2)),
                              losers=tail)
 
 

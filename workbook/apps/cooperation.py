@@ -90,7 +90,9 @@ class CooperationApp(TopicApp):
     def summary(self) -> dict:
         """Partners (names, without the chosen Kreis), cluster saving and who pays more (for the report)."""
         df = self.partners()
+        sc = self.scenarios.get(self.focus)
         return {
+            "scenario_title": getattr(sc, "title_de", self.focus),
             "partners": [n for a, n in zip(df["ags"], df["name"]) if a != self.ags],
             "saving_eur": float(df["saving_eur"].sum()),
             "pays_more": [n for n, more in zip(df["name"], df["pays_more"]) if more],

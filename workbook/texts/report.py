@@ -43,9 +43,13 @@ KEY_FIGURES_NOTE_DEFAULT = (
 
 # -- plain-German summary ------------------------------------------------------------
 SUM_DDI_TREND = (
-    "Im Trend-Szenario ({s0}) erreicht {name} im Jahr {year} einen Digitalisierungsgrad von "
+    "{Where} erreicht {name} im Jahr {year} einen Digitalisierungsgrad von "
     "{value} (2021: {start})."
 )
+WHERE_TREND = "im Trend"
+WHERE_TREND_START = "Im Trend-Szenario (S0)"
+WHERE_SCENARIO = "im Szenario „{title}“ ({sid})"
+WHERE_SCENARIO_START = "Im Szenario „{title}“ ({sid})"
 SUM_DDI_TREND_BAND = " Die Unsicherheit der Annahmen allein ergibt eine Spanne von {lo} bis {hi}."
 SUM_DDI_RANGE = (
     "Am weitesten kommt der Kreis im Szenario „{best_title}“ ({best}), am wenigsten weit in "
@@ -63,19 +67,19 @@ SUM_WEAKEST = (
     "Der schwächste Baustein im Jahr {year} ist „{label}“ mit {value}: Dort wirkt ein Hebel am meisten."
 )
 SUM_DIVIDE = (
-    "Von den Menschen ab 65 Jahren sind im Trend {year} {value} online (2021: {start})."
+    "Von den Menschen ab 65 Jahren sind {where} {year} {value} online (2021: {start})."
 )
 SUM_DIVIDE_COST = " Jede zusätzlich gewonnene Person kostet durch Schulungen rund {value}."
 SUM_TELE = (
-    "Videosprechstunden ersparen im Trend {year} rund {trips} Wege zur Hausarztpraxis und "
+    "Videosprechstunden ersparen {where} {year} rund {trips} Wege zur Hausarztpraxis und "
     "{km} Autokilometer im Jahr."
 )
 SUM_TELE_GAP = " Die Lücke in der hausärztlichen Versorgung liegt {year} bei {value}."
 SUM_RES = (
-    "Im Lockdown-Stresstest laufen {year} im Trend {value} der Verwaltungsleistungen weiter."
+    "Im Lockdown-Stresstest laufen {year} {where} {value} der Verwaltungsleistungen weiter."
 )
 SUM_COOP = (
-    "Ein gemeinsamer IT-Dienst mit {partners} spart im Szenario „Kooperation der Regionen“ "
+    "Ein gemeinsamer IT-Dienst mit {partners} spart im Szenario „{scenario}“ "
     "allen Mitgliedern zusammen rund {saving} im Jahr; {losers}"
 )
 SUM_COOP_NONE_WORSE = "kein Mitglied zahlt dabei mehr als allein."
