@@ -32,6 +32,7 @@ from ..texts import topics as texts
 from .base import Indicator, ModelContext
 
 TOPIC = "coop"
+MAX_CURVE_MEMBERS = 401          # a cost curve never needs more members than there are Kreise
 SERVICES = ("registry_office", "it", "procurement", "hr", "finance")
 COST_KEYS = ("coop.fixed_cost_eur", "coop.cost_per_inhabitant_eur", "coop.shared_premium",
              "coop.coordination_eur", "coop.efficiency_penalty", "coop.migration_eur",
@@ -78,6 +79,8 @@ class Costs:
             raise ParameterError("expected at least one year to spread the migration cost over",
                                  key="coop.migration_years")
         for key in COST_KEYS:
+            if not np.all(np.isfinite(get[key])):
+                raise ParameterError("expected a finite number, found NaN or infinity", key=key)
             if np.any(get[key] < 0):
                 raise ParameterError("expected a value >= 0", key=key)
         return cls(get["coop.fixed_cost_eur"], get["coop.cost_per_inhabitant_eur"], get["coop.shared_premium"],
@@ -161,7 +164,12 @@ def _max_size(values: Mapping[str, float]) -> int:
 def _scalar_values(values: Mapping[str, object]) -> dict[str, float]:
     out = {}
     for key, value in values.items():
-        arr = np.asarray(value, dtype=float).reshape(-1)
+        try:
+            arr = np.asarray(value, dtype=float).reshape(-1)
+        except (TypeError, ValueError, OverflowError):
+            raise ParameterError(f"expected a number, found {str(value)[:40]!r}", key=str(key)) from None
+        if arr.size == 0 or not np.isfinite(arr[0]):
+            raise ParameterError(f"expected a finite number, found {str(value)[:40]!r}", key=str(key))
         out[key] = float(arr[0])
     return out
 
@@ -428,10 +436,13 @@ def cost_curve(population: float, values: Mapping[str, float] | None = None,
 
     Columns: ``texts.COOP_CURVE_COLUMNS``; ``attrs['optimal_size']`` = N*."""
     values = _defaults(values)
-    if not np.isfinite(population) or population <= 0:
-        raise SelectionError(f"expected a positive population, found {population!r}", key="population")
-    if int(max_members) < 1:
-        raise SelectionError(f"expected max_members >= 1, found {max_members!r}", key="max_members")
+    if (isinstance(population, (bool, np.bool_)) or not isinstance(population, (int, float, np.number))
+            or not np.isfinite(population) or population <= 0):
+        raise SelectionError(f"expected a positive population, found {str(population)[:40]!r}", key="population")
+    if (isinstance(max_members, (bool, np.bool_)) or not isinstance(max_members, (int, np.integer))
+            or not 1 <= max_members <= MAX_CURVE_MEMBERS):
+        raise SelectionError(f"expected a whole number of members in [1, {MAX_CURVE_MEMBERS}], "
+                             f"found {str(max_members)[:40]!r}", key="max_members")
     costs = Costs.from_values(values)
     n = np.arange(1, int(max_members) + 1, dtype=float)
     alone = n * costs.alone(population)
@@ -446,6 +457,10 @@ def service_table(cluster_saving_eur: float, values: Mapping[str, float] | None 
     """Expected saving per service: the cluster saving of one service weighted by the published
     share of municipalities that consider the service shareable (an estimate)."""
     values = _defaults(values)
+    if (isinstance(cluster_saving_eur, (bool, np.bool_))
+            or not isinstance(cluster_saving_eur, (int, float, np.number)) or not np.isfinite(cluster_saving_eur)):
+        raise SelectionError(f"expected a finite saving in EUR, found {str(cluster_saving_eur)[:40]!r}",
+                             key="cluster_saving_eur")
     rows = []
     for service in SERVICES:
         key = f"coop.shareable.{service}"

@@ -66,7 +66,7 @@ def video_share_path(s2021, s2030, cap, years, rate_factor=1.0) -> np.ndarray:
     curve no longer ends at s2030 but stays below the cap.
     """
     s0 = np.asarray(s2021, dtype=float)
-    if np.any(s0 <= 0):
+    if not np.all(s0 > 0):                                # also refuses NaN
         raise DataError("expected a positive video share in 2021", key="tele.video_share_2021")
     cap = np.asarray(cap, dtype=float)
     s0 = np.minimum(s0, 0.999 * cap)
@@ -80,9 +80,9 @@ def video_share_path(s2021, s2030, cap, years, rate_factor=1.0) -> np.ndarray:
 def travel_effects(video_consults, followup, distance_km, detour, car_share, co2_kg_per_km,
                    speed_kmh, waiting_min) -> dict[str, np.ndarray]:
     """Trips, car-km, CO2 (t) and patient hours avoided by ``video_consults`` (all broadcast)."""
-    if np.any(np.asarray(distance_km) < 0):
+    if not np.all(np.asarray(distance_km) >= 0):          # also refuses NaN
         raise DataError("expected a distance >= 0 km", key="tele.distance_km")
-    if np.any(np.asarray(speed_kmh) <= 0):
+    if not np.all(np.asarray(speed_kmh) > 0):
         raise DataError("expected a travel speed > 0 km/h", key="tele.speed_kmh")
     trips = np.asarray(video_consults, dtype=float) * (1.0 - np.clip(followup, 0.0, 1.0))
     road_km = 2.0 * np.asarray(distance_km) * detour          # there and back

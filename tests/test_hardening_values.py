@@ -1,0 +1,240 @@
+"""Hardening (issue 8): values that reach formulas are checked in Python.
+
+NaN, infinities, text, huge and out-of-range numbers in parameter overrides, in
+the Kreis table handed to the engine, in the topic models' helper functions and
+in notebook parameters are refused with a WorkbookError naming the key, or
+replaced by a documented fallback; the result table never holds a silent NaN.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from workbook import datasets, engine, notebook, params
+from workbook.errors import DataError, ParameterError, SelectionError, WorkbookError
+from workbook.models import cooperation, demography, telemedicine
+
+RATE = "ddi.verw.rate"          # [0.15, 0.6] 1/Jahr
+
+
+@pytest.fixture(scope="module")
+def P():
+    return params.load_parameters()
+
+
+# ---------------------------------------------------------------------------
+# Parameter overrides: ParameterSet.resolve and engine.project
+# ---------------------------------------------------------------------------
+
+HOSTILE_OVERRIDES = [
+    (float("nan"), "expected a finite number in [0.15, 0.6] 1/Jahr, found nan"),
+    (float("inf"), "expected a finite number in [0.15, 0.6] 1/Jahr, found inf"),
+    (-float("inf"), "expected a finite number in [0.15, 0.6] 1/Jahr, found -inf"),
+    (np.float32("nan"), "expected a finite number"),
+    ("nan", "expected a finite number"),
+    ("abc", "expected a number in [0.15, 0.6] 1/Jahr, found 'abc'"),
+    ("0,3", "expected a number in [0.15, 0.6] 1/Jahr, found '0,3'"),
+    (1e308, "value 1e+308 is outside the range [0.15, 0.6] 1/Jahr"),
+    (-1e308, "value -1e+308 is outside the range"),
+    (10**300, "is outside the range"),
+    (None, "expected a number in [0.15, 0.6] 1/Jahr, found None"),
+    ([0.3], "found [0.3]"),
+    ({"a": 1}, "found {'a': 1}"),
+    (complex(0.3, 0), "found (0.3+0j)"),
+    (b"0.3", "found b'0.3'"),
+    (True, "found True"),
+    (np.bool_(True), "expected a number"),
+]
+
+
+@pytest.mark.parametrize("value, message", HOSTILE_OVERRIDES, ids=[repr(v)[:20] for v, _ in HOSTILE_OVERRIDES])
+def test_resolve_refuses_hostile_override_naming_the_key(P, value, message):
+    with pytest.raises(ParameterError) as err:
+        P.resolve(None, {RATE: value})
+    assert err.value.key == RATE and message in str(err.value)
+    assert P.resolve() == P.defaults()                       # nothing remembered from the refused call
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(value=st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**300, 10**300)))
+def test_resolve_accepts_exactly_the_range_and_never_clamps(value):
+    P = params.load_parameters()
+    rec = P[RATE]
+    if isinstance(value, float) and not math.isfinite(value) or not rec.min <= value <= rec.max:
+        with pytest.raises(ParameterError, match=RATE):
+            P.resolve(None, {RATE: value})
+    else:
+        assert P.resolve(None, {RATE: value})[RATE] == float(value)
+
+
+@pytest.mark.parametrize("value, message", [
+    (float("nan"), "finite"), (float("inf"), "finite"), (-float("inf"), "finite"), ("schnell", "expected a number"),
+    (1e308, "outside the range"), (None, "expected a number"),
+])
+def test_project_refuses_hostile_overrides(value, message):
+    with pytest.raises(ParameterError, match=f"{RATE}.*{message}"):
+        engine.project(ags="05315", scenarios="S0", draws=0, overrides={RATE: value})
+
+
+def test_project_refuses_unknown_and_non_text_override_keys():
+    for key in ("ddi.verw.rtae", 1, None, "../x"):
+        with pytest.raises(ParameterError, match="override of an unknown parameter"):
+            engine.project(ags="05315", scenarios="S0", draws=0, overrides={key: 0.3})
+
+
+@pytest.mark.xfail(strict=True, reason="Parameter.check_value calls float() on an int beyond the float range: "
+                   "OverflowError instead of ParameterError (owner: params.py)")
+def test_resolve_refuses_an_integer_beyond_the_float_range(P):
+    with pytest.raises(ParameterError, match=RATE):
+        P.resolve(None, {RATE: 10**400})
+
+
+@pytest.mark.xfail(strict=True, reason="engine.prepare does dict(overrides) without checking the type: "
+                   "overrides='abc' raises ValueError instead of ParameterError (owner: engine.py)")
+def test_project_refuses_overrides_that_are_not_a_mapping():
+    with pytest.raises(ParameterError, match="overrides"):
+        engine.project(ags="05315", scenarios="S0", draws=0, overrides="abc")
+
+
+# ---------------------------------------------------------------------------
+# The Kreis table reaching the models: NaN, infinities, negative values
+# ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def kreise():
+    return datasets.load_kreise(local=False)
+
+
+NUMERIC = ["area_km2", "population_2018", "population_male_2018", "population_female_2018", "population_2019",
+           "density_per_km2", "lon", "lat", "share_65plus", "offline_share", "gigabit_share", "gp_per_10k"]
+# columns whose bad values the models refuse (the others are not read by a formula, or fall back)
+REFUSED = {"population_2019": "expected a positive population", "share_65plus": "expected a share between 0 and 1",
+           "offline_share": "expected a share between 0 and 1", "gp_per_10k": "expected a GP density >= 0"}
+
+
+@pytest.mark.parametrize("column", NUMERIC)
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -1.0], ids=["nan", "inf", "negative"])
+def test_bad_kreis_values_never_reach_the_result_table_as_nan(kreise, column, bad):
+    df = kreise.copy()
+    df[column] = df[column].astype(float)
+    df.loc[df["ags"] == "05315", column] = bad
+    try:
+        table = engine.project(ags="05315", scenarios="S0", draws=0, kreise=df)
+    except WorkbookError as exc:
+        assert column in REFUSED, f"unexpected refusal for {column}: {exc}"
+        assert REFUSED[column] in str(exc) and exc.column == column
+        return
+    assert column not in REFUSED, f"{column}={bad} was accepted"
+    values = table["value"].to_numpy()
+    assert np.isfinite(values).all(), f"{column}={bad} put NaN/inf into the result table"
+    share_rows = table["unit"].astype(str) == "1"
+    assert (values[share_rows] >= 0).all() and (values[share_rows] <= 1 + 1e-9).all()
+
+
+@pytest.mark.xfail(strict=True, reason="engine.project(kreise=...) does not validate the table against the schema "
+                   "(schema.validate_frame): gigabit_share = -1 is accepted and silently lowers ddi.infra 2030 for "
+                   "Köln from 0.98 to 0.02 (owner: engine.py)")
+def test_out_of_range_kreis_value_is_refused_not_silently_used(kreise):
+    df = kreise.copy()
+    df.loc[df["ags"] == "05315", "gigabit_share"] = -1.0
+    with pytest.raises(WorkbookError, match="gigabit_share"):
+        engine.project(ags="05315", scenarios="S0", draws=0, kreise=df)
+
+
+def test_overlay_with_nan_or_infinite_values_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKBOOK_LOCAL_DIR", str(tmp_path))
+    try:
+        for text in ("nan", "NaN", "inf", "-inf", "1e400"):
+            (tmp_path / "overlay.csv").write_text("ags,column,value,source_file,source_column,imported_at\n"
+                                                  f"05315,share_65plus,{text},x.csv,x,2021\n", encoding="utf-8")
+            datasets.clear_cache()
+            with pytest.raises(DataError) as err:
+                datasets.load_kreise()
+            assert "expected a finite number" in str(err.value) and err.value.row == 2
+            assert err.value.column == "share_65plus"
+    finally:
+        datasets.clear_cache()
+
+
+# ---------------------------------------------------------------------------
+# Topic model helpers called by the apps with user values
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("key", list(cooperation.COST_KEYS))
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), "viel"], ids=["nan", "inf", "text"])
+def test_cooperation_helpers_refuse_non_finite_cost_values(P, key, bad):
+    values = {**P.defaults(), key: bad}
+    for call in (lambda: cooperation.cost_curve(100_000.0, values),
+                 lambda: cooperation.fair_split(["05315", "05316"], values=values),
+                 lambda: cooperation.suggest_partners("05315", values=values)):
+        with pytest.raises(ParameterError) as err:
+            call()
+        assert err.value.key == key
+
+
+@pytest.mark.parametrize("kwargs, key", [
+    ({"population": float("nan")}, "population"), ({"population": -5.0}, "population"),
+    ({"population": "viele"}, "population"), ({"population": True}, "population"),
+    ({"max_members": float("nan")}, "max_members"), ({"max_members": 0}, "max_members"),
+    ({"max_members": 10**9}, "max_members"),          # would allocate gigabytes: refused instead
+    ({"max_members": 2.5}, "max_members"),
+])
+def test_cost_curve_refuses_hostile_arguments(P, kwargs, key):
+    args = {"population": 100_000.0, "max_members": 24, **kwargs}
+    with pytest.raises(SelectionError) as err:
+        cooperation.cost_curve(args["population"], P.defaults(), max_members=args["max_members"])
+    assert err.value.key == key
+
+
+def test_cost_curve_accepts_the_app_range(P):
+    curve = cooperation.cost_curve(100_000.0, P.defaults(), max_members=cooperation.MAX_CURVE_MEMBERS)
+    assert len(curve) == 401 and np.isfinite(curve.select_dtypes("number").to_numpy()).all()
+
+
+@pytest.mark.parametrize("saving", [float("nan"), float("inf"), "1000", None])
+def test_service_table_refuses_non_finite_saving(P, saving):
+    with pytest.raises(SelectionError, match="cluster_saving_eur"):
+        cooperation.service_table(saving, P.defaults())
+    table = cooperation.service_table(1000.0, P.defaults())
+    assert np.isfinite(table["expected_saving_eur"]).all()
+
+
+def test_telemedicine_building_blocks_refuse_nan():
+    years = np.arange(2021, 2031)
+    with pytest.raises(DataError, match="tele.video_share_2021"):
+        telemedicine.video_share_path(float("nan"), 0.1, 0.3, years)
+    with pytest.raises(DataError, match="tele.distance_km"):
+        telemedicine.travel_effects(100.0, 0.1, float("nan"), 1.2, 0.7, 0.2, 50.0, 20.0)
+    with pytest.raises(DataError, match="tele.speed_kmh"):
+        telemedicine.travel_effects(100.0, 0.1, 10.0, 1.2, 0.7, 0.2, float("nan"), 20.0)
+    path = telemedicine.video_share_path(0.02, 0.1, 0.3, years)
+    assert np.isfinite(path).all() and path[0] == pytest.approx(0.02) and path[-1] == pytest.approx(0.1)
+
+
+def test_demography_refuses_nan_share():
+    with pytest.raises(DataError) as err:
+        demography.kreis_weights(np.array([0.2, float("nan")]))
+    assert err.value.row == 1 and err.value.column == "share_65plus"
+
+
+# ---------------------------------------------------------------------------
+# Notebook parameters (Papermill injects anything; Voila passes ?ags=)
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kwargs, key", [
+    ({"ags": "../../etc"}, "ags"), ({"ags": "05315\x00"}, "ags"), ({"ags": None}, "ags"), ({"ags": "x" * 10_000}, "ags"),
+    ({"draws": float("nan")}, "draws"), ({"draws": 12.5}, "draws"), ({"draws": 10**12}, "draws"), ({"draws": True}, "draws"),
+    ({"seed": -1}, "seed"), ({"seed": float("inf")}, "seed"),
+    ({"scenario": "../../x.yml"}, "scenario"), ({"scenario": "=cmd"}, "scenario"), ({"interactive": "yes"}, "interactive"),
+])
+def test_notebook_parameters_refuse_hostile_values(kwargs, key):
+    with pytest.raises(WorkbookError) as err:
+        notebook.validate_parameters(**kwargs, use_query=False)
+    assert err.value.key == key
+    assert "\x00" not in str(err.value)
