@@ -148,13 +148,14 @@ SPEC = [
     {
         "file": "bericht.ipynb",
         "module": "report", "cls": "ReportApp",
-        "title": "Bericht für einen Kreis",
+        "title": "Bericht: Drehbuch Digitale Kommune",
         "intro": (
-            "Der Bericht fasst alle Themen für einen Kreis zusammen: Digitalisierungsgrad in den "
+            "Dieser Bericht fasst alle Themen für einen Kreis zusammen: Digitalisierungsgrad in den "
             "Szenarien, digitale Kluft, Telemedizin, Krisenfestigkeit und regionale Kooperation, mit "
             "einer Zusammenfassung in einfachem Deutsch und der Liste der Eingaben, die Schätzungen "
-            "oder Annahmen sind. Er wird für alle 401 Kreise mit `workbook batch` erzeugt."
+            "oder Annahmen sind. Alle Zahlen sind Modellrechnungen, keine Vorhersagen."
         ),
+        "how_to": False,
         "charts": [],
         "extra": [],
     },
@@ -181,7 +182,8 @@ def build(entry: dict) -> nbformat.NotebookNode:
     if entry["charts"]:
         md += ["", "**Was die Diagramme zeigen**", ""]
         md += [f"- **{name}:** {text}" for name, text in entry["charts"]]
-    md += ["", HOW_TO_RUN.format(name=f"notebooks/{entry['file']}")]
+    if entry.get("how_to", True):
+        md += ["", HOW_TO_RUN.format(name=f"notebooks/{entry['file']}")]
     extras = ", ".join(f"{n}={n}" for n, *_ in entry.get("extra", []))
     call = (f"{entry['cls']}(ags=ags, scenario=scenario, draws=draws, seed=seed, interactive=interactive"
             + (f", {extras}" if extras else "") + ").show()")

@@ -100,7 +100,8 @@ def test_key_figures_table_is_formatted_german(results):
     assert first["Kennzahl"] == "Digitalisierungsgrad-Index (arithmetisches Mittel)"
     assert first["S0"] == "65,0 % (58,0 bis 72,0 %)"
     trips = table[table["Kennzahl"].str.startswith("Vermiedene Wege")].iloc[0]
-    assert trips["S0"] == "29.509 Wege pro Jahr (12.000 bis 52.000 Wege pro Jahr)"
+    assert trips["Kennzahl"] == "Vermiedene Wege zur Hausarztpraxis im Jahr (Wege pro Jahr)"   # unit once
+    assert trips["S0"] == "29.509 (12.000 bis 52.000)"
     assert trips["S1"] == "–"                      # no S1 row for this indicator: a dash, not a number
 
 

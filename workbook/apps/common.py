@@ -53,12 +53,9 @@ def assumption_note(keys: Iterable[str]) -> str:
 
     params = load_parameters()
     keys = [k for k in keys if k in params]
-    counts: dict[str, int] = {}
-    for k in keys:
-        counts[params[k].status] = counts.get(params[k].status, 0) + 1
-    parts = [f"{n} {status_text(s)}" for s, n in sorted(counts.items())]
-    return (f"{T.MODEL_RESULT}{T.NOTE_SEP}{T.STATUS_ESTIMATE}: {len(keys)} Parameter "
-            f"({', '.join(parts)}), jeder mit Quelle im Regler-Bereich")
+    counts = {status: sum(1 for k in keys if params[k].status == status) for status in ("assumption", "derived", "fact")}
+    return T.MODEL_NOTE.format(n=len(keys), assumption=counts["assumption"], derived=counts["derived"],
+                               fact=counts["fact"])
 
 
 def topic_keys(prefixes: Iterable[str]) -> list[str]:
@@ -118,9 +115,16 @@ def fmt(value: float | None, unit: str, percent: bool | None = None, decimals: i
     return fmt_unit(value, unit, decimals, percent=percent)
 
 
+def _strip(text: str, suffix: str) -> str:
+    return text[: -len(suffix) - 1] if suffix and text.endswith(" " + suffix) else text
+
+
 def banded(results: pd.DataFrame, indicator: str, scenario: str, year: int = 2030,
-           percent: bool | None = None) -> str:
-    """'63,0 % (57,1 % bis 68,9 %)' or, without draws, the default value."""
+           percent: bool | None = None, unit_text: bool = True) -> str:
+    """'63,0 % (57,1 bis 68,9 %)' (median, 90 % band) or, without draws, the default value.
+
+    ``unit_text=False`` leaves the unit out of non-percent values (a table names it in the row label).
+    """
     from ..texts import report as R
 
     unit = unit_of(results, indicator)
@@ -128,15 +132,26 @@ def banded(results: pd.DataFrame, indicator: str, scenario: str, year: int = 203
     lo = pick(results, indicator, scenario, year, "p5") if has_bands(results) else None
     hi = pick(results, indicator, scenario, year, "p95") if has_bands(results) else None
     decimals = 0 if unit.split("/")[0] in COUNT_UNITS else None
+    mid_text = fmt(mid, unit, percent, decimals)
+    suffix = unit_suffix_of(unit, percent)
+    if not unit_text and suffix != "%":
+        mid_text = _strip(mid_text, suffix)
     if lo is None or hi is None or not has_bands(results) or abs(hi - lo) <= 1e-9 * max(1.0, abs(hi)):
-        return fmt(mid, unit, percent, decimals)
-    lo_text, hi_text = fmt(lo, unit, percent, decimals), fmt(hi, unit, percent, decimals)
-    suffix = hi_text.split(" ", 1)[1] if " " in hi_text else ""
-    if suffix and lo_text.endswith(" " + suffix):
-        lo_text = lo_text[: -len(suffix) - 1]         # '95,9 bis 97,9 %': the unit once
-    if lo_text == hi_text:
-        return fmt(mid, unit, percent, decimals)
-    return R.BAND.format(mid=fmt(mid, unit, percent, decimals), lo=lo_text, hi=hi_text)
+        return mid_text
+    lo_text = _strip(fmt(lo, unit, percent, decimals), suffix)     # the unit once: '95,9 bis 97,9 %'
+    hi_text = fmt(hi, unit, percent, decimals)
+    if not unit_text and suffix != "%":
+        hi_text = _strip(hi_text, suffix)
+    return R.BAND.format(mid=mid_text, lo=lo_text, hi=hi_text)
+
+
+def unit_suffix_of(unit: str, percent: bool | None = None) -> str:
+    """What follows the number for this unit: '%' for shares, else the German unit text."""
+    from ..texts import unit_suffix
+
+    if (unit == "1" and percent is not False) or percent:
+        return "%"
+    return unit_suffix(unit)
 
 
 def indicator_label(name: str) -> str:
@@ -147,7 +162,7 @@ def indicator_label(name: str) -> str:
 
 def figures_table(results: pd.DataFrame, indicators: Iterable[str], scenarios: Iterable[str],
                   year: int = 2030, labels: dict[str, str] | None = None) -> pd.DataFrame:
-    """Formatted table: one row per indicator, one column per scenario (median and 90 % band)."""
+    """Formatted table: one row per indicator ('label (unit)'), one column per scenario (median and band)."""
     from ..texts import report as R
 
     scenarios = list(scenarios)
@@ -156,8 +171,12 @@ def figures_table(results: pd.DataFrame, indicators: Iterable[str], scenarios: I
     for ind in indicators:
         if ind not in present:
             continue
-        row = {R.COL_FIGURE: (labels or {}).get(ind) or indicator_label(ind)}
+        label = (labels or {}).get(ind) or indicator_label(ind)
+        suffix = unit_suffix_of(unit_of(results, ind))
+        if suffix and suffix != "%" and suffix not in label and not label.endswith(")"):
+            label = f"{label} ({suffix})"
+        row = {R.COL_FIGURE: label}
         for sid in scenarios:
-            row[sid] = banded(results, ind, sid, year)
+            row[sid] = banded(results, ind, sid, year, unit_text=False)
         rows.append(row)
     return pd.DataFrame(rows, columns=[R.COL_FIGURE, *scenarios])

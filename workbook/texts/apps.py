@@ -114,6 +114,10 @@ STATUS_LOCAL = "eigene Daten der Kommune"
 STATUS_ASSUMPTION = "Annahme"
 STATUS_DERIVED = "abgeleitet"
 MODEL_RESULT = "Modellrechnung"
+MODEL_NOTE = (
+    "Modellrechnung (Schätzung) aus {n} Parametern: {assumption} Annahmen, {derived} abgeleitet, "
+    "{fact} veröffentlichte Zahlen; jeder mit Einheit, Spanne und Quelle (Regler bzw. Liste der Annahmen)"
+)
 NOTE_SEP = " · "
 HOW_TO_READ = "Wie lese ich das?"
 ASSUMPTIONS_CHANGED = "Geänderte Annahmen: {items}"
