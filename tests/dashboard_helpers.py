@@ -355,7 +355,7 @@ def chart_state(page) -> list[dict]:
     return states
 
 
-def wait_for_chart(page, timeout_ms: int = 60000) -> list[dict]:
+def wait_for_chart(page, timeout_ms: int = 120000) -> list[dict]:
     page.wait_for_function(
         "() => Array.from(document.querySelectorAll('.vega-embed')).some("
         "e => e.querySelector('svg .mark-line, svg .mark-area, svg .mark-rect, svg .mark-symbol, "
@@ -364,7 +364,7 @@ def wait_for_chart(page, timeout_ms: int = 60000) -> list[dict]:
     return chart_state(page)
 
 
-def wait_for_chart_change(page, before: list[dict], timeout_ms: int = 30000) -> list[dict]:
+def wait_for_chart_change(page, before: list[dict], timeout_ms: int = 60000) -> list[dict]:
     sigs = [s["sig"] for s in before]
     deadline = time.monotonic() + timeout_ms / 1000
     while time.monotonic() < deadline:
