@@ -451,3 +451,22 @@ def test_source_note_is_a_footnote_text_mark():
 def test_builders_refuse_non_tables():
     with pytest.raises(WorkbookError, match="pandas.DataFrame"):
         charts.fan_chart([1, 2, 3])
+
+
+def test_lean_fan_still_says_medians_of_draws():
+    d = charts.fan_chart(long_table(), labels=LABELS, bands=False, points=False, selectable=False).to_dict()
+    top = d["vconcat"][0]
+    assert [mark_type(layer) for layer in all_layers(top)] == ["line"]
+    assert top["title"]["subtitle"] == "Linien: Median je Szenario aus der Monte-Carlo-Rechnung"
+    foot = json.dumps(d["datasets"][d["vconcat"][1]["data"]["name"]], ensure_ascii=False)
+    assert "1.000 Ziehungen" in foot
+
+
+def test_theme_sets_no_pixel_label_limits():
+    # Vega's pixel truncation re-measures text (3x slower SVG); builders clip in Python
+    cfg = theme.theme_config()["config"]
+    assert cfg["axis"]["labelLimit"] == 0 and cfg["legend"]["labelLimit"] == 0
+    assert charts.ValueForm.for_values("1", [0.2]).percent
+    from workbook.charts._common import clip
+    assert clip("Relevanz und Handlungsgrenzen", 10) == "Relevanz…"
+    assert clip("kurz", 10) == "kurz"

@@ -187,6 +187,18 @@ class ValueForm:
         return s.map(lambda v: _round_sig(v, 4))
 
 
+def clip(text, max_chars: int) -> str:
+    """Shorten a label to ``max_chars`` characters with an ellipsis.
+
+    Done in Python because Vega's pixel limits measure the text repeatedly
+    (slow in vl-convert); the theme sets no pixel limits.
+    """
+    text = str(text)
+    if len(text) <= max_chars:
+        return text
+    return text[: max(1, max_chars - 1)].rstrip() + "…"
+
+
 def _round_sig(value: float, digits: int) -> float:
     if value is None or not math.isfinite(value) or value == 0:
         return value
@@ -230,6 +242,7 @@ def source_note(chart, source: str | None = None, estimate: str | None = None, *
     lines = footer_lines(source, estimate, extra)
     if not lines:
         return chart
+    lines = [clip(ln, int(((width or 560) + 200) / 6.2)) for ln in lines]
     data = pd.DataFrame({
         "zeile": list(range(len(lines))),
         "text": lines,
@@ -240,13 +253,11 @@ def source_note(chart, source: str | None = None, estimate: str | None = None, *
         y=alt.Y("zeile:O", axis=None, scale=alt.Scale(domain=list(range(len(lines))))),
         text="text:N",
     )
-    limit = max(300, (width or 560) + 220)
     foot = alt.layer(
         base.transform_filter(alt.datum.art == "schaetzung").mark_text(
-            align="left", baseline="middle", fontSize=11, fontStyle="italic", color=theme.MUTED_COLOR,
-            limit=limit),
+            align="left", baseline="middle", fontSize=11, fontStyle="italic", color=theme.MUTED_COLOR),
         base.transform_filter(alt.datum.art == "quelle").mark_text(
-            align="left", baseline="middle", fontSize=11, color=theme.MUTED_COLOR, limit=limit),
+            align="left", baseline="middle", fontSize=11, color=theme.MUTED_COLOR),
     ).properties(height=16 * len(lines), width=width or 560)
     return alt.vconcat(chart, foot, spacing=6).resolve_scale(color="independent",
                                                               strokeDash="independent")

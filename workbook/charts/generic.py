@@ -9,7 +9,7 @@ import pandas as pd
 from ..errors import WorkbookError
 from ..texts import charts as T
 from . import theme
-from ._common import ValueForm, require_columns, source_note, title
+from ._common import ValueForm, clip, require_columns, source_note, title
 
 
 def _group_scales(order: list[str]):
@@ -185,20 +185,20 @@ def split_table_chart(df: pd.DataFrame, *, member: str = "name", columns: dict |
         if flag:
             row_cells.append(("", T.SPLIT_MORE_THAN_ALONE if flags[i] else T.SPLIT_OK))
         for head, txt in row_cells:
-            cells.append({"Zeile": i, "Spalte": head, "text": txt, "markiert": flags[i],
+            cells.append({"Zeile": i, "Spalte": head, "text": clip(txt, int(col_width / 7)), "markiert": flags[i],
                           "links": head == headers[0] or head == ""})
     data = pd.DataFrame(cells)
     x = alt.X("Spalte:N", sort=headers, title=None,
               axis=alt.Axis(orient="top", ticks=False, domain=False, labelAngle=0, labelFontWeight="bold",
-                            labelLimit=col_width + 40, labelPadding=8))
+                            labelPadding=8))
     y = alt.Y("Zeile:O", title=None, axis=None)
     band = alt.Chart(pd.DataFrame({"Zeile": [i for i, f in enumerate(flags) if f]})).mark_rect(
         color="#D55E00", opacity=0.12).encode(y=y)
     cells_chart = alt.Chart(data).encode(x=x, y=y, text="text:N")
     plain = cells_chart.transform_filter("!datum.markiert").mark_text(
-        fontSize=12, limit=col_width + 30, color=theme.TEXT_COLOR)
+        fontSize=12, color=theme.TEXT_COLOR)
     marked = cells_chart.transform_filter("datum.markiert").mark_text(
-        fontSize=12, limit=col_width + 30, color="#A63C00", fontWeight="bold")
+        fontSize=12, color="#A63C00", fontWeight="bold")
     layers = ([band] if any(flags) else []) + [plain] + ([marked] if any(flags) else [])
     chart = alt.layer(*layers).properties(
         width=col_width * len(headers), height=row_height * len(members),

@@ -13,7 +13,7 @@ import pandas as pd
 from ..errors import SelectionError, WorkbookError
 from ..texts import charts as T
 from . import theme
-from ._common import ValueForm, require_columns, source_note, title
+from ._common import ValueForm, clip, require_columns, source_note, title
 
 
 def _douglas_peucker(arr: np.ndarray, tol: float) -> np.ndarray:
@@ -269,6 +269,7 @@ def compare_chart(kreise: pd.DataFrame, ags: str, column: str, *, label: str | N
     summary, ticks = [], []
     for g, part in groups:
         q10, q50, q90 = np.percentile(part["wert"].to_numpy(), [10, 50, 90])
+        g = clip(g, 52)
         summary.append({"Gruppe": f"{g} ({len(part)})", "p10": float(form.round(pd.Series([q10]))[0]),
                         "p50": float(form.round(pd.Series([q50]))[0]),
                         "p90": float(form.round(pd.Series([q90]))[0]),
@@ -280,7 +281,7 @@ def compare_chart(kreise: pd.DataFrame, ags: str, column: str, *, label: str | N
     order = [s["Gruppe"] for s in summary]
     mine = pd.DataFrame([{"Gruppe": s["Gruppe"], "wert": float(form.round(pd.Series([me[column]]))[0]),
                           "Kreis": str(me["name"]), "Wert": form.text(me[column])} for s in summary])
-    y = alt.Y("Gruppe:N", sort=order, title=None, axis=alt.Axis(labelLimit=340))
+    y = alt.Y("Gruppe:N", sort=order, title=None)
     x_axis = form.axis(label or column)
     layers = []
     sum_df = pd.DataFrame(summary)

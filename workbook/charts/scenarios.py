@@ -17,7 +17,7 @@ from ..errors import WorkbookError
 from ..texts import charts as T
 from . import theme
 from ._common import (
-    QUANTILES, ValueForm, indicator_label, model_note, require_columns, scenario_labels,
+    QUANTILES, ValueForm, clip, indicator_label, model_note, require_columns, scenario_labels,
     scenario_order, select_results, source_note, title, units_of,
 )
 
@@ -72,8 +72,8 @@ def fan_chart(results: pd.DataFrame, *, ags: str | None = None, indicator: str |
     unit = units_of(sel, what)
     name = str(sel["indicator"].iloc[0])
     label = indicator_label(name, indicator_labels)
-    wide, has_bands = _wide_quantiles(sel, ["scenario", "year"])
-    has_bands = has_bands and bands
+    wide, has_quantiles = _wide_quantiles(sel, ["scenario", "year"])
+    has_bands = has_quantiles and bands
     ids = scenario_order(wide["scenario"])
     labs = scenario_labels(ids, labels)
     vals = wide[[c for c in QUANTILES + ("mid",) if c in wide.columns]].to_numpy().ravel()
@@ -100,7 +100,7 @@ def fan_chart(results: pd.DataFrame, *, ags: str | None = None, indicator: str |
     y_axis = form.axis(label)
     color = alt.Color("Szenario:N", scale=color_scale, title=T.LEGEND_SCENARIO,
                       legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=3, symbolSize=500, symbolOpacity=1,
-                                        columns=1, labelLimit=480))
+                                        columns=1))
     pick = alt.selection_point(fields=["Szenario"], bind="legend", name="szenario_wahl") if selectable else None
 
     def faded(on: float, off: float):
@@ -132,13 +132,14 @@ def fan_chart(results: pd.DataFrame, *, ags: str | None = None, indicator: str |
         layers.append(base.mark_point(filled=True, size=36).encode(
             y=alt.Y("mid:Q", axis=y_axis), opacity=faded(1.0, 0.15), tooltip=tooltip))
 
-    subtitle = T.FAN_SUBTITLE if has_bands else T.FAN_SUBTITLE_NO_BANDS
+    subtitle = (T.FAN_SUBTITLE if has_bands else T.FAN_SUBTITLE_MEDIAN_ONLY if has_quantiles
+                else T.FAN_SUBTITLE_NO_BANDS)
     if selectable and len(ids) > 1:
         subtitle = [subtitle, T.FAN_SELECT_HINT]
     head = chart_title or T.FAN_TITLE.format(label=label, start=int(years.min()), end=int(years.max()))
     chart = alt.layer(*layers).properties(width=width, height=height, title=title(head, subtitle))
     if note or source:
-        chart = source_note(chart, source=source, estimate=model_note(results, has_bands) if note else None,
+        chart = source_note(chart, source=source, estimate=model_note(results, has_quantiles) if note else None,
                             width=width)
     return chart
 
@@ -173,10 +174,12 @@ def subindex_chart(results: pd.DataFrame, *, ags: str | None = None, scenarios=N
             raise WorkbookError(f"{what}: kind='lines' zeigt genau ein Szenario, gewählt: {', '.join(sids)}",
                                 key="scenarios")
     unit = units_of(sel, what)
-    wide, has_bands = _wide_quantiles(sel, ["scenario", "indicator", "year"])
-    has_bands = has_bands and bands
+    wide, has_quantiles = _wide_quantiles(sel, ["scenario", "indicator", "year"])
+    has_bands = has_quantiles and bands
     form = ValueForm.for_values(unit, wide["mid"], None if unit != "1" else True)
     ind_labels = {i: indicator_label(i, indicator_labels) for i in inds}
+    if kind == "multiples":  # panel headers: the name, not its definition in brackets
+        ind_labels = {i: clip(lab.split(" (")[0], int((width or 170) / 6.5)) for i, lab in ind_labels.items()}
     ids = scenario_order(wide["scenario"])
     labs = scenario_labels(ids, labels)
     data = pd.DataFrame({
@@ -203,7 +206,7 @@ def subindex_chart(results: pd.DataFrame, *, ags: str | None = None, scenarios=N
         base = alt.Chart().encode(x=x, color=alt.Color(
             "Szenario:N", scale=color_scale, title=T.LEGEND_SCENARIO,
             legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=3, symbolSize=500, symbolOpacity=1,
-                              columns=1, labelLimit=480)))
+                              columns=1)))
         layers = []
         if has_bands:
             layers.append(base.mark_area(opacity=0.15).encode(y=alt.Y("p5:Q", axis=form.axis("Anteil" if
@@ -217,7 +220,7 @@ def subindex_chart(results: pd.DataFrame, *, ags: str | None = None, scenarios=N
         chart = alt.layer(*layers, data=data).properties(
             width=width or 170, height=height or 130).facet(
             facet=alt.Facet("Teilindex:N", sort=order, title=None,
-                            header=alt.Header(labelLimit=(width or 170) + 30, labelFontSize=12,
+                            header=alt.Header(labelFontSize=12,
                                               labelAnchor="start", labelAlign="left")),
             columns=columns)
         chart = chart.properties(title=title(chart_title or T.SUBINDEX_TITLE))
@@ -235,7 +238,7 @@ def subindex_chart(results: pd.DataFrame, *, ags: str | None = None, scenarios=N
         chart = alt.layer(*layers).properties(width=width or 560, height=height or 320,
                      title=title(chart_title or T.SUBINDEX_TITLE_ONE.format(scenario=data["Szenario"].iloc[0])))
     if note or source:
-        chart = source_note(chart, source=source, estimate=model_note(results, has_bands) if note else None,
+        chart = source_note(chart, source=source, estimate=model_note(results, has_quantiles) if note else None,
                             width=(width or 170) * (columns if kind == "multiples" else 1))
     return chart
 
@@ -244,7 +247,7 @@ def scenario_bars_2030(results: pd.DataFrame, *, ags: str | None = None, indicat
                        year: int = 2030, scenarios=None, labels: dict | None = None,
                        indicator_labels: dict | None = None, chart_title: str | None = None,
                        percent: bool | None = None, source: str | None = None, note: bool = True,
-                       width: int = 520, height: int | None = None):
+                       width: int = 440, height: int | None = None):
     """Value per scenario in one year (median bar), with p5–p95 whiskers."""
     what = "Szenario-Balken"
     sel = select_results(results, ags=ags, indicator=indicator, scenarios=scenarios, what=what)
@@ -258,7 +261,7 @@ def scenario_bars_2030(results: pd.DataFrame, *, ags: str | None = None, indicat
     label = indicator_label(name, indicator_labels)
     wide, has_bands = _wide_quantiles(sel, ["scenario"])
     ids = scenario_order(wide["scenario"])
-    labs = scenario_labels(ids, labels)
+    labs = {sid: clip(lab, 46) for sid, lab in scenario_labels(ids, labels).items()}
     vals = wide[[c for c in QUANTILES + ("mid",) if c in wide.columns]].to_numpy().ravel()
     form = ValueForm.for_values(unit, vals, percent)
     data = pd.DataFrame({
@@ -271,7 +274,7 @@ def scenario_bars_2030(results: pd.DataFrame, *, ags: str | None = None, indicat
         data["p95"] = form.round(wide["p95"])
         data["b90"] = [form.range_text(a, b) for a, b in zip(wide["p5"], wide["p95"])]
     domain = [labs[s] for s in ids]
-    y = alt.Y("Szenario:N", sort=domain, title=None, axis=alt.Axis(labelLimit=300))
+    y = alt.Y("Szenario:N", sort=domain, title=None)
     tooltip = [alt.Tooltip("Szenario:N"), alt.Tooltip("Median:N", title=T.TOOLTIP_MEDIAN)]
     if has_bands:
         tooltip.append(alt.Tooltip("b90:N", title=T.TOOLTIP_BAND90))
@@ -349,7 +352,8 @@ def tornado_chart(sensitivity: pd.DataFrame, *, base: float | None = None, label
     own_shares = ((df.groupby("lever")["swing"].sum() / total_swing).to_dict() if total_swing > 0 else None)
     df = df.sort_values("swing", ascending=False).head(int(top)).reset_index(drop=True)
     form = ValueForm.for_values(unit, pd.concat([df["low"], df["high"], pd.Series([base])]), percent)
-    order = list(df["label"].astype(str))
+    df["label"] = [clip(lab, 56) for lab in df["label"].astype(str)]
+    order = list(dict.fromkeys(df["label"]))
     lever_names = [T.LEVER_LABELS[k] for k in theme.LEVER_COLORS]
     rows = []
     for _, r in df.iterrows():
@@ -365,7 +369,7 @@ def tornado_chart(sensitivity: pd.DataFrame, *, base: float | None = None, label
                 else texts.fmt_points(abs(r["high"] - r["low"])),
             })
     data = pd.DataFrame(rows)
-    y = alt.Y("Annahme:N", sort=order, title=None, axis=alt.Axis(labelLimit=320))
+    y = alt.Y("Annahme:N", sort=order, title=None)
     tooltip = [alt.Tooltip("Annahme:N", title=T.TOOLTIP_PARAMETER), alt.Tooltip("Hebel:N"),
                alt.Tooltip("Seite:N"), alt.Tooltip("Parameterwert:N"),
                alt.Tooltip("Ergebnis:N", title=T.TORNADO_AXIS.format(label=label, year=year)),

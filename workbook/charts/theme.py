@@ -114,7 +114,9 @@ def theme_config() -> dict:
         "labelFontSize": 13, "titleFontSize": 14, "titleFontWeight": "normal",
         "labelColor": TEXT_COLOR, "titleColor": TEXT_COLOR,
         "gridColor": GRID_COLOR, "domainColor": MUTED_COLOR, "tickColor": MUTED_COLOR,
-        "labelLimit": 260,
+        # no pixel limits on labels: Vega truncates by measuring the text again and
+        # again, which made vl-convert 3x slower; builders shorten long labels instead
+        "labelLimit": 0,
     }
     return {
         "config": {
@@ -130,12 +132,12 @@ def theme_config() -> dict:
             },
             "axis": axis,
             "axisX": {"labelAngle": 0},
-            "header": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 13,
+            "header": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 13, "labelLimit": 0,
                        "titleFontSize": 14, "labelColor": TEXT_COLOR},
             "legend": {
                 "labelFont": FONT, "titleFont": FONT, "labelFontSize": 13, "titleFontSize": 13,
                 "labelColor": TEXT_COLOR, "titleColor": TEXT_COLOR, "symbolStrokeWidth": 3,
-                "symbolSize": 220, "labelLimit": 320, "orient": "bottom", "direction": "vertical",
+                "symbolSize": 220, "labelLimit": 0, "orient": "bottom", "direction": "vertical",
                 "columns": 2,
             },
             "line": {"strokeWidth": 2.5},

@@ -38,6 +38,7 @@ LEVER_LABELS = {
 # -- fan chart -----------------------------------------------------------------
 FAN_TITLE = "{label}: Entwicklung {start}–{end}"
 FAN_SUBTITLE = "Linien: Median je Szenario · Flächen: 50-%- und 90-%-Band der Monte-Carlo-Rechnung"
+FAN_SUBTITLE_MEDIAN_ONLY = "Linien: Median je Szenario aus der Monte-Carlo-Rechnung"
 FAN_SUBTITLE_NO_BANDS = "Linien: Rechnung mit den Standardwerten (ohne Unsicherheitsband)"
 FAN_HELP = (
     "Wie lese ich das? Jede Linie ist ein Szenario (Median aus vielen Rechnungen mit "
