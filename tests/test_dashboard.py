@@ -132,6 +132,17 @@ def test_cli_binds_loopback_unless_told():
     assert (args.ip, args.port, args.handler) == ("127.0.0.1", 8866, "workbook.dashboard:cli_dashboard")
 
 
+def test_serve_refuses_a_busy_port_in_german():
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(WorkbookError, match=rf"key '--port': Port {port} auf 127\.0\.0\.1 ist nicht verfügbar"):
+            D.serve(FIXTURE_DIR, port=port)
+
+
 def test_make_app_names_a_missing_folder(tmp_path):
     with pytest.raises(WorkbookError, match=r"nicht_da: folder not found"):
         D.make_app(tmp_path / "nicht_da")

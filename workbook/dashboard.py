@@ -535,11 +535,26 @@ def make_app(notebooks_dir: str | os.PathLike = NOTEBOOKS_DIR, *,
     return app
 
 
+def check_port_free(ip: str, port: int) -> None:
+    """Raise a WorkbookError naming the port when it cannot be bound."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in ip else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((ip, port))
+        except OSError as exc:
+            raise WorkbookError(f"Port {port} auf {ip} ist nicht verfügbar ({exc.strerror}); "
+                                "wählen Sie einen anderen mit --port", key="--port") from None
+
+
 def serve(notebooks_dir: str | os.PathLike = NOTEBOOKS_DIR, *, config_file: str | os.PathLike | None = None,
           port: int | None = None, ip: str | None = None, open_browser: bool = False) -> int:
     """Run the dashboard server in the foreground until Ctrl+C."""
     config = load_config(config_file if config_file is not None else CONFIG_FILE) \
         if (config_file is not None or CONFIG_FILE.exists()) else default_config()
+    voila = config.get("Voila", {})
+    check_port_free(ip or voila.get("ip", DEFAULT_IP), int(port or voila.get("port", DEFAULT_PORT)))
     app = make_app(notebooks_dir, config=config, port=port, ip=ip, open_browser=open_browser)
     if not is_loopback(app.ip):
         print(T.CLI_NOT_LOOPBACK.format(ip=app.ip), file=sys.stderr)

@@ -1,0 +1,213 @@
+"""Benchmark of the Voila dashboards, measured in Debian's chromium (Playwright).
+
+Figures (all timings indicative: the machine has 2 shared cores):
+
+- ``visible_s``: per topic dashboard, seconds from navigation until a chart
+  with marks and the first lever slider are visible, with the preheated pool
+  (the pool is filled and idle before each load); ``visible_median_s``.
+- ``slider_ms``: on ``SLIDER_DASHBOARD`` (real model, the notebook's 1,000
+  draws), 20 moves of the first lever slider (one keyboard step each); time
+  from the key press until the chart shows the new result; p50 and p95.
+- ``kernel_rss_mb``: resident memory of each kernel process after the loads
+  (pooled and visitor kernels), mean and max.
+- ``concurrency``: 20 visitors at once on a server capped at ``CAP`` sessions
+  (fixture dashboard, so the figure is about the server, not the model):
+  how many got the page, how many the busy page (503), the number of kernels
+  and their total RSS afterwards, against the bound (cap + pools) x max RSS.
+
+Run standalone: ``.venv/bin/python benchmarks/bench_dashboard.py`` (prints JSON).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from dashboard_helpers import (  # noqa: E402
+    FIXTURE_DIR,
+    DashboardServer,
+    PageWatch,
+    chart_state,
+    fixture_config,
+    launch_browser,
+    shutdown_kernel,
+)
+
+SLIDER_DASHBOARD = "01_szenarien"
+SLIDER_MOVES = 20
+CAP = 6
+VISITORS = 20
+AGS = "16069"
+VISIBLE_JS = """
+() => {
+  const chart = Array.from(document.querySelectorAll('.vega-embed')).some(
+      e => e.querySelector('svg .mark-line, svg .mark-area, svg .mark-rect, svg .mark-symbol, svg .mark-shape, canvas'));
+  const slider = document.querySelector('.wb-param .noUi-handle, .widget-slider .noUi-handle');
+  return chart && !!slider && slider.getBoundingClientRect().width > 0;
+}
+"""
+
+
+def _rss_mb(pids: list[int]) -> list[float]:
+    import psutil
+
+    out = []
+    for pid in pids:
+        try:
+            out.append(psutil.Process(pid).memory_info().rss / 2**20)
+        except psutil.Error:
+            pass
+    return out
+
+
+def _idle_pools(server: DashboardServer, seconds: float = 20.0) -> None:
+    """Give refilled pool kernels time to finish executing their notebook."""
+    time.sleep(seconds)
+
+
+def _time_to_visible(browser, server: DashboardServer, stem: str) -> tuple[float, PageWatch, object]:
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="de-DE")
+    page = context.new_page()
+    watch = PageWatch(page)
+    t0 = time.perf_counter()
+    page.goto(server.url(f"voila/render/{stem}.ipynb?ags={AGS}"), wait_until="commit", timeout=300000)
+    page.wait_for_function(VISIBLE_JS, timeout=300000, polling=20)
+    return time.perf_counter() - t0, watch, context
+
+
+def _slider_moves(page, n: int) -> list[float]:
+    handle = page.locator(".wb-param .noUi-handle").first
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    times = []
+    for i in range(n):
+        before = [s["sig"] for s in chart_state(page)]
+        key = "ArrowRight" if (i // 5) % 2 == 0 else "ArrowLeft"   # stay inside the range
+        t0 = time.perf_counter()
+        handle.press(key)
+        deadline = t0 + 60
+        while time.perf_counter() < deadline:
+            now = [s["sig"] for s in chart_state(page)]
+            if now != before:
+                break
+            page.wait_for_timeout(5)
+        times.append((time.perf_counter() - t0) * 1000)
+        page.wait_for_timeout(300)   # let trailing updates of this move land
+    return times
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(q * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def bench_topics() -> dict:
+    from playwright.sync_api import sync_playwright
+
+    from workbook.dashboard import default_config
+    from workbook.texts.dashboard import DASHBOARDS
+
+    figures: dict = {"ags": AGS, "visible_s": {}, "external_requests": 0, "console_errors": 0}
+    server = DashboardServer(ROOT / "notebooks", default_config(max_sessions=8), name="bench-dashboard")
+    server.start()
+    try:
+        server.wait_pools(len(DASHBOARDS))
+        _idle_pools(server, 30)
+        with sync_playwright() as p:
+            browser = launch_browser(p)
+            slider_page = None
+            for stem in DASHBOARDS:
+                try:
+                    seconds, watch, context = _time_to_visible(browser, server, stem)
+                    figures["visible_s"][stem] = round(seconds, 2)
+                    figures["external_requests"] += len(watch.external)
+                    figures["console_errors"] += len(watch.console_errors) + len(watch.page_errors)
+                    if stem == SLIDER_DASHBOARD:
+                        slider_page = (context.pages[0], context)
+                    else:
+                        context.close()
+                except Exception as exc:  # a dashboard that does not render is a finding, not a crash
+                    figures["visible_s"][stem] = f"failed: {type(exc).__name__}"
+            ok = [v for v in figures["visible_s"].values() if isinstance(v, float)]
+            figures["visible_median_s"] = round(statistics.median(ok), 2) if ok else None
+            figures["kernel_rss_mb"] = _rss_summary(server)
+            if slider_page is not None:
+                page, context = slider_page
+                times = _slider_moves(page, SLIDER_MOVES)
+                figures["slider_dashboard"] = SLIDER_DASHBOARD
+                figures["slider_ms"] = {"p50": round(_percentile(times, 0.5)),
+                                        "p95": round(_percentile(times, 0.95)),
+                                        "max": round(max(times)), "n": len(times)}
+                context.close()
+            browser.close()
+    finally:
+        server.stop()
+    return figures
+
+
+def _rss_summary(server: DashboardServer) -> dict:
+    rss = _rss_mb(server.kernel_pids())
+    if not rss:
+        return {"kernels": 0}
+    return {"kernels": len(rss), "mean": round(statistics.mean(rss)), "max": round(max(rss))}
+
+
+def bench_concurrency() -> dict:
+    server = DashboardServer(FIXTURE_DIR, fixture_config(max_sessions=CAP), name="bench-dashboard-cap")
+    server.start()
+    try:
+        server.wait_pools(2)
+        _idle_pools(server, 10)
+        import requests
+
+        def visit(_i):
+            s = requests.Session()
+            r = s.get(server.url("voila/render/fixture_dashboard.ipynb"), timeout=600)
+            return s, r
+
+        t0 = time.perf_counter()
+        with ThreadPoolExecutor(VISITORS) as pool:
+            results = list(pool.map(visit, range(VISITORS)))
+        elapsed = time.perf_counter() - t0
+        served = [(s, r) for s, r in results if r.status_code == 200]
+        busy = [r for _s, r in results if r.status_code == 503]
+        time.sleep(3)
+        rss = _rss_mb(server.kernel_pids())
+        pools = 2
+        figures = {
+            "visitors": VISITORS, "cap": CAP, "served": len(served), "busy_503": len(busy),
+            "other_status": sorted({r.status_code for _s, r in results} - {200, 503}),
+            "seconds_for_all": round(elapsed, 1),
+            "kernels_after": len(rss),
+            "kernel_rss_total_mb": round(sum(rss)),
+            "bound_mb": round((CAP + pools + 1) * max(rss)) if rss else None,
+        }
+        from dashboard_helpers import page_kernel_id
+
+        for s, r in served:
+            shutdown_kernel(server, s, page_kernel_id(r.content.decode("utf-8")))
+    finally:
+        server.stop()
+    return figures
+
+
+def run() -> dict:
+    return {
+        "note": "timings indicative (2 shared cores); load average at start: "
+                + ", ".join(f"{x:.1f}" for x in os.getloadavg()),
+        "topics": bench_topics(),
+        "concurrency": bench_concurrency(),
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(), indent=2, ensure_ascii=False))
