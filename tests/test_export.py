@@ -156,3 +156,26 @@ def test_failed_write_leaves_old_file_and_no_temp(tmp_path, monkeypatch):
         export.export_table(pd.DataFrame({"a": [2, 3]}), tmp_path, "stand", "csv", meta=False)
     assert path.read_bytes() == before
     assert os.listdir(tmp_path) == ["stand.csv"]
+
+
+def test_categorical_columns_are_neutralised_too(tmp_path):
+    df = pd.DataFrame({"scenario": pd.Categorical(["S1", "=cmd|' /C calc'!A0"]), "value": [1.0, 2.0]})
+    out = export.neutralise(df)
+    assert out["scenario"].tolist() == ["S1", "'=cmd|' /C calc'!A0"]
+    path = export.export_table(df, tmp_path, "kat", "xlsx")
+    ws = openpyxl.load_workbook(path).active
+    assert ws["A3"].value == "'=cmd|' /C calc'!A0" and ws["A3"].data_type == "s"
+
+
+def test_real_engine_table_exports(tmp_path):
+    engine = pytest.importorskip("workbook.engine")
+    try:
+        res = engine.project(ags=["05315"], scenarios=["S0"], draws=20, seed=1, topics=["divide"])
+    except WorkbookError as exc:  # the data layer is not there: nothing to export
+        pytest.skip(str(exc))
+    path = export.export_table(res, tmp_path, "köln", "csv")
+    back = pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig", dtype={"ags": str})
+    assert len(back) == len(res) and back["ags"].unique().tolist() == ["05315"]
+    assert back["value"].to_numpy() == pytest.approx(res["value"].to_numpy())
+    meta = json.loads((tmp_path / "köln.csv.meta.json").read_text(encoding="utf-8"))
+    assert meta["seed"] == 1 and meta["draws"] == 20

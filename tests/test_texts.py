@@ -126,3 +126,28 @@ def test_year_range_and_exports():
     assert fmt_year_range(2021, 2030) == "2021–2030"
     for name in texts.__all__:
         assert hasattr(texts, name), name
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+
+def _parse_de(text: str) -> float:
+    return float(text.replace(".", "").replace(",", ".").replace("\u2212", "-").replace("+", ""))
+
+
+@given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False, allow_infinity=False),
+       st.integers(min_value=0, max_value=4))
+def test_fmt_number_reads_back(value, decimals):
+    text = fmt_number(value, decimals)
+    assert _parse_de(text) == pytest.approx(round(value, decimals), abs=10 ** -decimals)
+    assert " " not in text and "e" not in text.lower()
+    int_part = text.lstrip("\u2212").split(",")[0]
+    groups = int_part.split(".")
+    assert all(len(g) == 3 for g in groups[1:]) and 1 <= len(groups[0]) <= 3
+
+
+@given(st.floats(min_value=-10, max_value=10, allow_nan=False))
+def test_fmt_percent_reads_back(share):
+    text = fmt_percent(share)
+    assert text.endswith(" %")
+    assert _parse_de(text[:-2]) == pytest.approx(share * 100, abs=0.051)

@@ -193,6 +193,8 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
     out.columns = [_neutral_text(str(c)) for c in out.columns]
     for col in out.columns:
         s = out[col]
+        if isinstance(s.dtype, pd.CategoricalDtype):  # engine tables keep text columns as categories
+            s = s.astype(object)
         if pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s):
             out[col] = s.map(_neutral_text).astype(object)
     out.attrs = dict(df.attrs)
