@@ -187,8 +187,7 @@ class ParameterPanel:
         rows_by_group: dict[str, list[W.Widget]] = {}
         for key, rec in self.records.items():
             rows_by_group.setdefault(self._group(rec), []).append(self._row(key, rec))
-        self.reset_button = W.Button(description=T.RESET_ALL, icon="undo",
-                                     layout=W.Layout(width="auto"))
+        self.reset_button = W.Button(description=T.RESET_ALL, layout=W.Layout(width="auto"))
         self.reset_button.on_click(lambda _: self.reset())
         groups = [g for g in (*LEVER_ORDER, "other") if g in rows_by_group]
         self.accordion = W.Accordion(children=[W.VBox(rows_by_group[g]) for g in groups])
@@ -226,7 +225,7 @@ class ParameterPanel:
         slider.add_class("wb-param-" + re.sub(r"[^a-z0-9]+", "-", key.lower()))
         readout = W.HTML(self._readout(default, step, unit_txt, default), layout=shared["plain"],
                          style=shared["html_style"])
-        reset = W.Button(description=T.RESET_ONE, tooltip=T.RESET_ONE_TOOLTIP.format(default=_fmt(default, step)),
+        reset = W.Button(description=T.RESET_ONE_SYMBOL, tooltip=T.RESET_ONE_TOOLTIP.format(default=_fmt(default, step)),
                          layout=shared["button"], style=shared["button_style"])
         reset.on_click(lambda _b, k=key: self.reset([k]))
         slider.observe(lambda ch, k=key: self._on_value(k, ch), names="value")
@@ -250,7 +249,7 @@ class ParameterPanel:
     def _shared(self) -> dict[str, W.Widget]:
         if not hasattr(self, "_shared_models"):
             self._shared_models = {
-                "slider": W.Layout(width="220px"), "plain": W.Layout(), "button": W.Layout(width="auto"),
+                "slider": W.Layout(width="200px"), "plain": W.Layout(), "button": W.Layout(width="34px"),
                 "row": W.Layout(margin="0 0 8px 0"), "slider_style": W.SliderStyle(),
                 "html_style": HTMLStyle(), "button_style": W.ButtonStyle(),
             }

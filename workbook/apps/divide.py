@@ -66,6 +66,7 @@ class DivideApp(TopicApp):
         age_rows = self.age_table(results)
         pivot = age_rows.pivot(index="Jahr", columns="Gruppe", values="Personen").reset_index() \
             if not age_rows.empty else age_rows
+        pivot.columns.name = None
         from ..texts import fmt_int
 
         for col in pivot.columns[1:]:

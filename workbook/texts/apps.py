@@ -67,6 +67,7 @@ STATUS_BADGES = {
 }
 LEVER_HELP = "Was bewirkt dieser Hebel? Quelle und Spanne"
 RESET_ONE = "Standard"
+RESET_ONE_SYMBOL = "↺"
 RESET_ONE_TOOLTIP = "auf den Standardwert {default} zurücksetzen"
 RESET_ALL = "Alle Annahmen zurücksetzen"
 PANEL_TITLE = "Annahmen und Hebel"
