@@ -470,3 +470,9 @@ def test_theme_sets_no_pixel_label_limits():
     from workbook.charts._common import clip
     assert clip("Relevanz und Handlungsgrenzen", 10) == "Relevanz…"
     assert clip("kurz", 10) == "kurz"
+
+
+def test_too_many_rows_refused_with_a_message():
+    df = pd.DataFrame({"year": range(6000), "group": "a", "value": 1.0})
+    with pytest.raises(WorkbookError, match="6000 Zeilen sind zu viele"):
+        charts.line_by_group(df)

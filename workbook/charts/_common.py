@@ -31,6 +31,16 @@ def require_columns(df, columns, what: str) -> None:
         )
 
 
+MAX_ROWS = 5000  # Altair's own limit for inline data; aggregate before charting
+
+
+def check_rows(df: pd.DataFrame, what: str, limit: int = MAX_ROWS) -> None:
+    """Refuse a table too large to draw (and to embed in a report)."""
+    if len(df) > limit:
+        raise WorkbookError(f"{what}: {len(df)} Zeilen sind zu viele für ein Diagramm (höchstens {limit}); "
+                            "bitte vorher zusammenfassen")
+
+
 def scenario_order(ids) -> list[str]:
     """S0..S5 first (in that order), then other ids in order of appearance."""
     seen = list(dict.fromkeys(str(i) for i in ids))

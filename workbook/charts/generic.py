@@ -9,7 +9,7 @@ import pandas as pd
 from ..errors import WorkbookError
 from ..texts import charts as T
 from . import theme
-from ._common import ValueForm, clip, require_columns, source_note, title
+from ._common import ValueForm, check_rows, clip, require_columns, source_note, title
 
 
 def _group_scales(order: list[str]):
@@ -39,6 +39,8 @@ def line_by_group(df: pd.DataFrame, *, x: str = "year", y: str = "value", group:
     Colour and dash pattern both separate the groups (greyscale print).
     """
     what = "Liniendiagramm"
+    if isinstance(df, pd.DataFrame):
+        check_rows(df, what, 500 if what == "Aufteilungstabelle" else 5000)
     require_columns(df, (x, y, group), what)
     data = df[[x, y, group]].copy()
     data[y] = pd.to_numeric(data[y], errors="coerce")
@@ -73,6 +75,8 @@ def stacked_area(df: pd.DataFrame, *, x: str = "year", y: str = "value", group: 
                  estimate: str | None = None, source: str | None = None, width: int = 560, height: int = 300):
     """Stacked areas per group (``normalize=True``: shares of the total)."""
     what = "Flächendiagramm"
+    if isinstance(df, pd.DataFrame):
+        check_rows(df, what, 500 if what == "Aufteilungstabelle" else 5000)
     require_columns(df, (x, y, group), what)
     data = df[[x, y, group]].copy()
     data[y] = pd.to_numeric(data[y], errors="coerce")
@@ -115,6 +119,8 @@ def cost_curve(df: pd.DataFrame, *, x: str = "members", y: str = "cost_per_membe
     member count with the lowest cost (vertical rule, labelled).
     """
     what = "Kostenkurve"
+    if isinstance(df, pd.DataFrame):
+        check_rows(df, what, 500 if what == "Aufteilungstabelle" else 5000)
     cols = (x, y) + ((group,) if group else ())
     require_columns(df, cols, what)
     data = df[list(cols)].copy()
@@ -170,6 +176,8 @@ def split_table_chart(df: pd.DataFrame, *, member: str = "name", columns: dict |
     from .. import texts
 
     what = "Aufteilungstabelle"
+    if isinstance(df, pd.DataFrame):
+        check_rows(df, what, 500 if what == "Aufteilungstabelle" else 5000)
     if not columns:
         raise WorkbookError(f"{what}: keine Spalten gewählt", key="columns")
     need = (member,) + tuple(columns) + ((flag,) if flag else ())
