@@ -186,3 +186,20 @@ def test_panel_offers_the_levers_but_not_what_defines_a_scenario(live):
     assert "ddi.verw.rate" in keys and "ddi.strat.start" in keys
     assert "ddi.verw.rate_factor" not in keys and "ddi.alpha" not in keys     # set by S1..S5
     assert all(k.startswith("ddi.") for k in keys)
+
+
+def test_a_lever_redraws_only_the_charts_it_changes():
+    from workbook.apps.telemedicine import TelemedicineApp
+
+    app = TelemedicineApp("16069", draws=DRAWS, interactive=True)
+    app.widget()
+    view = app._widget
+    view.panel._debouncer.delay = 0
+    charts = {v.key: v.chart for v in view.views if v.chart is not None}
+    before = {k: c.updates for k, c in charts.items()}
+    key = next(k for k in view.panel.sliders if k.startswith("resilience."))
+    slider = view.panel.sliders[key]
+    slider.value = slider.max if slider.value != slider.max else slider.min
+    after = {k: c.updates for k, c in charts.items()}
+    assert after["video"] == before["video"] and after["gap"] == before["gap"]   # telemedicine untouched
+    assert after["lockdown"] + after["cyber"] > before["lockdown"] + before["cyber"]

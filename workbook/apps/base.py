@@ -146,6 +146,38 @@ class TopicApp:
                 if (self.param_prefixes is None or k.startswith(tuple(self.param_prefixes)))
                 and k not in scenario_keys]
 
+    def chart_for(self, results: pd.DataFrame, indicators, build: Callable[[], Any], *key: Any):
+        """``build()`` once per content: the chart is reused while the rows of ``indicators``
+        (and ``key``) are unchanged, so a lever that does not touch a chart costs nothing there."""
+        import hashlib
+
+        sel = results[results["indicator"].isin(list(indicators))]
+        digest = hashlib.sha1(pd.util.hash_pandas_object(sel, index=False).to_numpy().tobytes()).hexdigest()
+        sig = (tuple(indicators), digest, key)
+        charts = self.__dict__.setdefault("_charts", {})
+        if sig not in charts:
+            if len(charts) > 64:
+                charts.clear()
+            charts[sig] = build()
+        return charts[sig]
+
+    def fan(self, results: pd.DataFrame, indicator: str, **kwargs):
+        """``charts.fan_chart`` for the current Kreis, reused while its rows are unchanged."""
+        from .. import charts
+
+        return self.chart_for(results, [indicator],
+                              lambda: charts.fan_chart(results, ags=self.ags, indicator=indicator, **kwargs),
+                              "fan", self.ags, tuple(sorted(kwargs.items())))
+
+    def bars(self, results: pd.DataFrame, indicator: str, **kwargs):
+        """``charts.scenario_bars_2030`` for the current Kreis, reused while its rows are unchanged."""
+        from .. import charts
+
+        return self.chart_for(results, [indicator],
+                              lambda: charts.scenario_bars_2030(results, ags=self.ags, indicator=indicator,
+                                                                **kwargs),
+                              "bars", self.ags, tuple(sorted(kwargs.items())))
+
     def build_blocks(self, results: pd.DataFrame) -> list[Block]:
         """:meth:`blocks` without Altair's validation at construction time.
 

@@ -136,17 +136,20 @@ class CooperationApp(TopicApp):
         members = ", ".join(n for a, n in zip(df["ags"], df["name"]) if a != self.ags) or "keine"
         return [
             Block("partners", f"Vorgeschlagene Partner ({focus_title})", help=PARTNER_HELP,
-                  chart=self.partner_map(),
+                  chart=self.chart_for(results, [], self.partner_map, "map", self.ags, self.focus,
+                                       tuple(sorted(self.overrides.items()))),
                   html=f"<p>Partner: {members} · Einsparung des Verbunds: "
                        f"{fmt_eur(float(df['saving_eur'].sum()))} im Jahr</p>",
                   notes=[model, *data]),
-            Block("cost", TC.COST_TITLE, help=TC.COST_HELP, chart=self.cost_chart(), notes=[model, *data]),
+            Block("cost", TC.COST_TITLE, help=TC.COST_HELP, chart=self.chart_for(
+                results, [], self.cost_chart, "cost", self.ags, self.focus, tuple(sorted(self.overrides.items()))),
+                  notes=[model, *data]),
             Block("split", TC.SPLIT_TITLE, help=SPLIT_HELP_APP, table=self.split_table(),
                   html=f"<p style='color:#b00020'>{note}</p>" if note else "", notes=[model, *data]),
             Block("services", "Ersparnis je Verwaltungsdienst", help=SERVICE_HELP, table=self.services(),
                   notes=[model]),
             Block("saving", C.indicator_label("coop.saving_eur"), help=TC.BARS_HELP,
-                  chart=charts.scenario_bars_2030(results, ags=self.ags, indicator="coop.saving_eur"),
+                  chart=self.bars(results, "coop.saving_eur"),
                   table=C.figures_table(results, FIGURES, self.scenario_ids),
                   notes=[model]),
         ]

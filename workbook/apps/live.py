@@ -65,8 +65,9 @@ class BlockView:
 
     def update(self, block: Block, first: bool = False) -> None:
         self.title.value = f"<h3 style='margin:4px 0'>{html.escape(block.title, quote=False)}</h3>"
-        if self.chart is not None and not first:
-            self.chart.update(block.chart)
+        if self.chart is not None and not first and block.chart is not self._shown:
+            self.chart.update(block.chart)          # an unchanged chart object is not sent again
+        self._shown = block.chart
         self.extra.value = block.html or ""
         self.table.value = table_html(block.table) if block.table is not None else ""
         self.help.value = (f"<details><summary><small>{html.escape(T.HOW_TO_READ)}</small></summary>"

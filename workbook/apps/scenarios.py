@@ -66,15 +66,16 @@ class ScenarioApp(TopicApp):
         data = C.data_notes(self.ags, SUBINDEX_DATA)
         out = [
             Block("fan", C.indicator_label(INDEX),
-                  help=TC.FAN_HELP, chart=charts.fan_chart(results, ags=self.ags, indicator=INDEX, percent=True),
+                  help=TC.FAN_HELP, chart=self.fan(results, INDEX, percent=True),
                   notes=[model, *data]),
             Block("bars", TC.BARS_TITLE.format(label=C.indicator_label(INDEX), year=2030),
                   help=TC.BARS_HELP,
-                  chart=charts.scenario_bars_2030(results, ags=self.ags, indicator=INDEX, percent=True),
+                  chart=self.bars(results, INDEX, percent=True),
                   table=C.figures_table(results, [INDEX, "ddi.index_geo"], self.scenario_ids),
                   notes=[model]),
             Block("subindex", TC.SUBINDEX_TITLE, help=TC.SUBINDEX_HELP,
-                  chart=charts.subindex_chart(results, ags=self.ags),
+                  chart=self.chart_for(results, charts.SUBINDICES,
+                                       lambda: charts.subindex_chart(results, ags=self.ags), "sub", self.ags),
                   notes=[model, *data]),
         ]
         sens = self.tornado_table()
@@ -87,7 +88,9 @@ class ScenarioApp(TopicApp):
             "tornado", TC.TORNADO_TITLE.format(label=C.indicator_label(INDEX), year=2030)
             + f" ({self.focus} {getattr(sc, 'title_de', '')})",
             help=TC.TORNADO_HELP,
-            chart=charts.tornado_chart(sens, base=base, label=C.indicator_label(INDEX), unit="1", percent=True),
+            chart=self.chart_for(results, [INDEX], lambda: charts.tornado_chart(
+                sens, base=base, label=C.indicator_label(INDEX), unit="1", percent=True),
+                "tornado", self.ags, self.focus, tuple(sorted(self.overrides.items()))),
             html=(f"<p><b>Anteil an der Spannweite nach Hebel:</b> {html.escape(share_txt)}</p>"
                   if share_txt else ""),
             notes=[model]))
