@@ -203,3 +203,18 @@ def test_a_lever_redraws_only_the_charts_it_changes():
     after = {k: c.updates for k, c in charts.items()}
     assert after["video"] == before["video"] and after["gap"] == before["gap"]   # telemedicine untouched
     assert after["lockdown"] + after["cyber"] > before["lockdown"] + before["cyber"]
+
+
+def test_voila_query_switches_the_kreis_after_the_app_is_built(monkeypatch):
+    from workbook.apps.overview import OverviewApp
+
+    monkeypatch.setenv("VOILA_PREHEAT", "False")
+    monkeypatch.setenv("QUERY_STRING", "ags=16069")
+    app = OverviewApp("05315", interactive=True)
+    assert app.ags == "05315"                       # built for the notebook's default first
+    app.widget()
+    assert app.apply_query() == "16069"
+    assert app.ags == "16069" and "Hildburghausen" in app._widget.title.value
+    monkeypatch.setenv("QUERY_STRING", "ags=<script>")
+    assert app.apply_query() == "16069"
+    assert "unbekannt" in app._widget.warnings.value and "<script>" not in app._widget.warnings.value

@@ -109,8 +109,11 @@ class TopicApp:
 
     def __init__(self, ags: Any = "05315", scenario: Any = "all", draws: Any = 1000,
                  seed: Any = 20211, interactive: Any = True, **extra: Any):
+        # Voila's ?ags= is read after the app is built and shown (see show()): a preheated
+        # kernel then has done all the work for the default Kreis before a visitor arrives
         self.p: NotebookParameters = validate_parameters(
-            ags, scenario, draws, seed, interactive, extra=extra, extra_checks=self.extra_checks())
+            ags, scenario, draws, seed, interactive, extra=extra, extra_checks=self.extra_checks(),
+            use_query=False)
         self.extra = {**self.extra_defaults, **self.p.extra}
         self.ags = self.p.ags
         self.overrides: dict[str, float] = {}
@@ -269,9 +272,33 @@ class TopicApp:
 
         if self.p.interactive:
             display(self.widget())
+            self.apply_query()
         else:
             display(HTML(self.render_static()))
         return None
+
+    def apply_query(self) -> str | None:
+        """Under Voila, switch to the Kreis of ``?ags=`` (waits for the visitor in a preheated
+        kernel). An unknown AGS keeps the current Kreis and shows a German note. Returns the AGS used."""
+        from ..notebook import check_ags, query_parameters, running_under_voila
+
+        if not running_under_voila():
+            return None
+        wanted = query_parameters().get("ags")
+        if not wanted:
+            return self.ags
+        try:
+            ags, _name = check_ags(wanted)
+        except WorkbookError:
+            note = T.QUERY_AGS_INVALID.format(value=str(wanted)[:20], name=self.kreis_name, ags=self.ags)
+            if self._widget is not None:
+                self._widget.warn(note)
+            return self.ags
+        if self._widget is not None:
+            self._widget.kreis.ags = ags          # recomputes and updates the charts in place
+        else:
+            self.ags = ags
+        return ags
 
     # -- interactive ------------------------------------------------------------------
     def widget(self):

@@ -108,6 +108,7 @@ class LiveView:
         self.title = title
         self.header = W.HTML()
         warnings = W.HTML("".join(f"<p style='color:#8a4b00'>{html.escape(n)}</p>" for n in app.p.notes))
+        self.warnings = warnings
         self.export = self._export_box()
         side = W.VBox([self.panel.widget] if self.panel else [],
                       layout=W.Layout(flex="1 1 0%", min_width="340px" if self.panel else "0"))
@@ -123,6 +124,10 @@ class LiveView:
         if self.panel is not None:
             self.panel.observe(self._on_panel)
         self.refresh()
+
+    def warn(self, text: str) -> None:
+        """Show a German note above the controls."""
+        self.warnings.value += f"<p style='color:#8a4b00'>{html.escape(text, quote=False)}</p>"
 
     # -- events ---------------------------------------------------------------------
     def _on_kreis(self, change: Any) -> None:
