@@ -253,9 +253,9 @@ def test_index_page():
     assert page.count('<a href="05315_koeln-stadt.html">') == 3  # map, name, "öffnen"
     assert "01001_" not in page.split("Fehlgeschlagene")[0]  # a failed Kreis is not linked
     assert "<li>01001 Flensburg, Stadt: ValueError: kaputt</li>" in page
-    assert '<td class="num" data-v="0.691">0,69</td>' in page
-    assert '<td class="num" data-v="0.976">97,6 %</td>' in page
-    assert '<td class="num" data-v="">–</td>' in page       # Hildburghausen has no S1 figure
+    assert '<td data-v="0.691">0,69</td>' in page
+    assert '<td data-v="0.976">97,6 %</td>' in page
+    assert '<td data-v="">–</td>' in page       # Hildburghausen has no S1 figure
     assert "<dt>Zufallsstartwert (seed)</dt><dd>20211</dd>" in page
     assert 'class="sortable"' in page and "<script>" in page
 
@@ -291,3 +291,37 @@ def test_manifest_json_is_plain(tmp_path):
     folder.prepare()
     folder.write_json("manifest.json", {"b": 1, "a": "ä"})
     assert json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8")) == {"a": "ä", "b": 1}
+
+
+# -- HTML export (no kernel needed) ---------------------------------------------------------
+def _executed_notebook():
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    nb = new_notebook()
+    help_cell = new_markdown_cell("Verschieben Sie die Regler.", id="help")
+    help_cell.metadata["tags"] = ["remove-in-report"]
+    code = new_code_cell("print('geheim')", id="code")
+    code.outputs = [
+        new_output("display_data", data={"image/svg+xml": '<svg xmlns="http://www.w3.org/2000/svg"><rect/></svg>',
+                                         "text/plain": "<SVG>"}),
+        new_output("display_data", data={"text/html": "<table><tr><td>1,5 %</td></tr></table>"}),
+        new_output("stream", name="stderr", text="eine Warnung\n"),
+    ]
+    nb.cells = [new_markdown_cell("# Bericht Köln", id="title"), help_cell, code]
+    return nbformat.from_dict(nb)
+
+
+def test_export_is_lean_inline_and_offline():
+    from workbook.batch.render import export_html
+
+    page = export_html(_executed_notebook(), "Bericht <Köln>").decode("utf-8")
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="de">' in page
+    assert "<title>Bericht &lt;Köln&gt;</title>" in page
+    assert "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect></rect></svg>" in page   # inline, not base64
+    assert "<td>1,5 %</td>" in page
+    assert "Regler" not in page                  # tagged remove-in-report
+    assert "geheim" not in page and "eine Warnung" not in page   # no code, no stderr
+    assert "<script" not in page and "@media print" in page
+    assert external_references(page, allow_links=False) == []
+    assert len(page) < 20_000

@@ -95,7 +95,7 @@ def test_index_links_resolve(first_run):
     assert links == {f"{STEMS[a]}.html" for a in ("01001", "05315", "16069")}
     for link in links:
         assert (out / link).is_file()
-    assert '<td class="num" data-v="' in page     # key figures from each report
+    assert '<td data-v="0.' in page     # key figures from each report
     assert "S0" in page and "S1" in page
 
 
@@ -266,3 +266,25 @@ def test_cli_refuses_unknown_selection():
     assert r.returncode == 2
     assert "unknown AGS / unbekannte Kreisschlüssel: 99999" in r.stderr
     assert not Path("/tmp/x-never").exists()
+
+
+def test_real_bericht_for_two_kreise(tmp_path):
+    """The project's report notebook through the CLI: a kreisfreie Stadt and a rural Landkreis."""
+    out = tmp_path / "reports"
+    r = subprocess.run([sys.executable, "-m", "workbook.cli", "batch", "--out", str(out), "--ags", "05315,16069",
+                        "--draws", "100", "--workers", "2", "--no-progress"],
+                       cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert [k["status"] for k in man["kreise"].values()] == ["ok", "ok"]
+    for rec in man["kreise"].values():
+        page = (out / rec["html"]).read_text(encoding="utf-8")
+        assert external_references(page, allow_links=False) == []
+        assert "<svg" in page and "<script" not in page
+        assert len(page.encode()) < 500_000
+        values = rec["figures"]["values"]
+        assert sorted(values) == ["S0", "S1", "S2", "S3", "S4", "S5"]
+        assert 0 < values["S0"]["ddi.index"] < 1
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert '<a href="05315_koeln-stadt.html">' in index and '<a href="16069_hildburghausen.html">' in index
+    assert external_references(index, allow_links=False) == []

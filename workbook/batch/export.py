@@ -14,9 +14,15 @@ from ..paths import TEMPLATES_DIR
 
 TEMPLATE_NAME = "bericht"
 
+#: cells with one of these tags are left out of the batch report (e.g. help text
+#: that only makes sense in JupyterLab or Voila: "move the sliders ...")
+REMOVE_TAGS = ("remove-in-report", "remove_cell")
+
 
 def make_exporter():
     from nbconvert import HTMLExporter
+
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
     exporter = HTMLExporter(
         template_name=TEMPLATE_NAME,
@@ -32,6 +38,7 @@ def make_exporter():
         require_js_url="", jquery_url="", mathjax_url="", mermaid_js_url="",
         jupyter_widgets_base_url="", widget_renderer_url="",
     )
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=set(REMOVE_TAGS)), enabled=True)
     return exporter
 
 

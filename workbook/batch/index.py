@@ -24,7 +24,9 @@ document.querySelectorAll('table.sortable th[data-col]').forEach(function (th) {
     th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
     var rows = Array.prototype.slice.call(body.rows);
     rows.sort(function (a, b) {
-      var x = a.cells[col].dataset.v, y = b.cells[col].dataset.v, nx = parseFloat(x), ny = parseFloat(y);
+      var ca = a.cells[col], cb = b.cells[col];
+      var x = 'v' in ca.dataset ? ca.dataset.v : ca.textContent, y = 'v' in cb.dataset ? cb.dataset.v : cb.textContent;
+      var nx = parseFloat(x), ny = parseFloat(y);
       var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : String(x).localeCompare(String(y), 'de');
       if (x === '' && y !== '') return 1;
       if (y === '' && x !== '') return -1;
@@ -48,7 +50,7 @@ h2{font-size:1.25rem;margin:2rem 0 .5rem;border-bottom:1px solid var(--line)}
 .wrap{overflow-x:auto}
 table{border-collapse:collapse;font-size:.9rem;font-variant-numeric:tabular-nums}
 th,td{border-bottom:1px solid var(--line);padding:.25rem .5rem;text-align:left;white-space:nowrap}
-td.num{text-align:right}
+td[data-v]{text-align:right}
 th[data-col]{cursor:pointer}
 th[aria-sort=ascending]::after{content:" ▲"}
 th[aria-sort=descending]::after{content:" ▼"}
@@ -96,7 +98,7 @@ def _rings(geometry: dict):
 
 
 def map_svg(boundaries: dict, links: dict[str, str], values: dict[str, float], names: dict[str, str],
-            width: int = 480) -> tuple[str, list[tuple[str, str]]]:
+            width: int = 600) -> tuple[str, list[tuple[str, str]]]:
     """An SVG of all Kreise; rendered ones link to their report, coloured by
     quintile of ``values``. Returns (svg, legend entries)."""
     feats = [f for f in boundaries.get("features", []) if f.get("geometry")]
@@ -124,8 +126,17 @@ def map_svg(boundaries: dict, links: dict[str, str], values: dict[str, float], n
         ags = str(f.get("properties", {}).get("ags", ""))
         d = []
         for ring in _rings(f["geometry"]):
-            coords = [f"{(x - lon0) * kx * scale:.1f},{(lat1 - y) * scale:.1f}" for x, y, *_ in ring]
-            d.append("M" + "L".join(coords) + "Z")
+            # whole units of a 600-unit-wide picture, relative moves; points closer
+            # than 1.5 units to the last kept one are dropped (below a pixel on a phone)
+            pts = [(round((x - lon0) * kx * scale), round((lat1 - y) * scale)) for x, y, *_ in ring]
+            kept = [pts[0]]
+            for pt in pts[1:-1]:
+                if abs(pt[0] - kept[-1][0]) + abs(pt[1] - kept[-1][1]) >= 2:
+                    kept.append(pt)
+            if len(kept) < 3:
+                continue
+            moves = [f"{b[0] - a[0]} {b[1] - a[1]}" for a, b in zip(kept, kept[1:])]
+            d.append(f"M{kept[0][0]} {kept[0][1]}l" + " ".join(moves) + "z")
         if not d:
             continue
         label = names.get(ags, f.get("properties", {}).get("name", ags))
@@ -202,14 +213,14 @@ def build_index(records: list[dict], run: dict, boundaries: dict | None, kreise_
     for r in sorted(ok, key=lambda r: r["ags"]):
         info = kreise_info.get(r["ags"], {})
         vals = (r.get("figures") or {}).get("values", {})
-        cells = [f'<td data-v="{_esc(r["ags"])}">{_esc(r["ags"])}</td>',
-                 f'<td data-v="{_esc(r["name"])}"><a href="{_esc(r["html"])}">{_esc(r["name"])}</a></td>',
-                 f'<td data-v="{_esc(info.get("land_name", ""))}">{_esc(info.get("land_name", ""))}</td>',
-                 f'<td data-v=""><a href="{_esc(r["html"])}">{_esc(T.LINK_REPORT)}</a></td>']
+        cells = [f'<td>{_esc(r["ags"])}</td>',
+                 f'<td><a href="{_esc(r["html"])}">{_esc(r["name"])}</a></td>',
+                 f'<td>{_esc(info.get("land_name", ""))}</td>',
+                 f'<td><a href="{_esc(r["html"])}">{_esc(T.LINK_REPORT)}</a></td>']
         for ind, sc in cols:
             v = vals.get(sc, {}).get(ind)
-            raw = "" if v is None else repr(float(v))
-            cells.append(f'<td class="num" data-v="{raw}">{_esc(format_value(ind, v))}</td>')
+            raw = "" if v is None else f"{float(v):.6g}"
+            cells.append(f'<td data-v="{raw}">{_esc(format_value(ind, v))}</td>')
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table></div>")
 
