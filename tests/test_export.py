@@ -179,3 +179,13 @@ def test_real_engine_table_exports(tmp_path):
     assert back["value"].to_numpy() == pytest.approx(res["value"].to_numpy())
     meta = json.loads((tmp_path / "köln.csv.meta.json").read_text(encoding="utf-8"))
     assert meta["seed"] == 1 and meta["draws"] == 20
+
+
+def test_xlsx_control_characters_become_visible_replacements(tmp_path):
+    df = pd.DataFrame({"Kreis\x01": ["Köln\x00", "=\x1f", "ok\ttab"]})
+    path = export.export_table(df, tmp_path, "k", "xlsx", meta=False)
+    ws = openpyxl.load_workbook(path).active
+    assert [c.value for c in ws["A"]] == ["Kreis\ufffd", "Köln\ufffd", "'=\ufffd", "ok\ttab"]
+    csv = export.export_table(df, tmp_path, "k", "csv", meta=False)
+    text = csv.read_text(encoding="utf-8-sig")
+    assert "Köln\ufffd" in text and "\x00" not in text and "ok\ttab" in text

@@ -5,7 +5,8 @@
 - ``export_table(df, directory, name, fmt)``: CSV (UTF-8 with BOM; German
   Excel form with ``;`` and decimal comma by default) or XLSX (openpyxl).
   Text cells (and headers) that a spreadsheet would run as a formula (starting
-  with = + - @, tab or carriage return) get a leading apostrophe. A result
+  with = + - @, tab or carriage return) get a leading apostrophe; control
+  characters (NUL ...) become U+FFFD. A result
   table's attrs (seed, draws, hashes) go into a ``<file>.meta.json`` sidecar.
 
 Every file is written to a temporary file in the target folder and moved into
@@ -201,6 +202,23 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _clean_controls(df: pd.DataFrame) -> pd.DataFrame:
+    """Control characters (other than tab and line breaks) shown as U+FFFD:
+    XLSX cannot hold them, and in a CSV a NUL cuts the cell in many tools."""
+    def clean(v):
+        return _CONTROL_RE.sub("\ufffd", v) if isinstance(v, str) else v
+    out = df.copy()
+    out.columns = [clean(str(c)) for c in out.columns]
+    for col in out.columns:
+        if pd.api.types.is_object_dtype(out[col]):
+            out[col] = out[col].map(clean)
+    out.attrs = dict(df.attrs)
+    return out
+
+
 def _meta(df: pd.DataFrame) -> dict:
     try:
         from .results import metadata
@@ -244,7 +262,7 @@ def export_table(df: pd.DataFrame, directory, name: str, fmt: str = "csv", *, ge
     if not isinstance(german, bool):
         raise SelectionError(f"german muss True oder False sein, nicht {german!r}", key="german")
     path = target_path(directory, name, fmt)
-    safe = neutralise(df)
+    safe = _clean_controls(neutralise(df))
     _check_finite(safe)
     if fmt == "csv":
         sep, dec = (";", ",") if german else (",", ".")
@@ -267,12 +285,16 @@ def export_table(df: pd.DataFrame, directory, name: str, fmt: str = "csv", *, ge
 
 def _write_xlsx(df: pd.DataFrame, tmp: str, sheet_name: str) -> None:
     from openpyxl import Workbook
-    from openpyxl.cell.cell import TYPE_STRING
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING
+
+    def clean(v):
+        # XML (and so XLSX) cannot hold control characters: show them as U+FFFD
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v
 
     wb = Workbook(write_only=False)
     ws = wb.active
     ws.title = sheet_name
-    ws.append([str(c) for c in df.columns])
+    ws.append([clean(str(c)) for c in df.columns])
     for cell in ws[1]:
         cell.data_type = TYPE_STRING
     for row in df.itertuples(index=False, name=None):
@@ -281,9 +303,9 @@ def _write_xlsx(df: pd.DataFrame, tmp: str, sheet_name: str) -> None:
             if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v is pd.NaT:
                 values.append(None)
             elif isinstance(v, np.generic):
-                values.append(v.item())
+                values.append(clean(v.item()))
             else:
-                values.append(v)
+                values.append(clean(v))
         ws.append(values)
     # openpyxl reads any string starting with "=" as a formula: force text type
     for row in ws.iter_rows(min_row=2):
