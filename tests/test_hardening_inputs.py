@@ -219,3 +219,19 @@ def test_200_mb_ags_file_is_refused_without_reading_it(tmp_path):
     exc, peak = _peak(lambda: read_ags_file(big))
     assert isinstance(exc, SelectionError)
     assert peak < 20 * 1024 * 1024
+
+
+# ---------------------------------------------------------------------------
+# CLI output into a closed pipe (`workbook scenarios list | head -1`)
+# ---------------------------------------------------------------------------
+
+def test_cli_output_into_a_closed_pipe_ends_quietly():
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "workbook.cli", "data", "dictionary"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()                                  # the reader is gone before the first line
+    err = proc.stderr.read().decode("utf-8", "replace")
+    assert proc.wait(timeout=120) == 0, err
+    assert "Traceback" not in err and "BrokenPipeError" not in err
