@@ -288,3 +288,16 @@ def test_real_bericht_for_two_kreise(tmp_path):
     index = (out / "index.html").read_text(encoding="utf-8")
     assert '<a href="05315_koeln-stadt.html">' in index and '<a href="16069_hildburghausen.html">' in index
     assert external_references(index, allow_links=False) == []
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian chromium")
+def test_pdf(tmp_path):
+    result = run(tmp_path / "out", ags="05315", pdf=True, workers=1)
+    assert result.ok == 1, result.records
+    pdf = tmp_path / "out" / f"{STEMS['05315']}.pdf"
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    assert result.records["05315"]["pdf"] == pdf.name
+    # resume wants the PDF too
+    pdf.unlink()
+    again = run(tmp_path / "out", ags="05315", pdf=True, workers=1, resume=True)
+    assert (again.ok, again.skipped) == (1, 0) and pdf.is_file()

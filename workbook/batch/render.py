@@ -48,7 +48,7 @@ _sys.modules.setdefault("rfc3987_syntax", None)
 import importlib as _il
 for _m in ("numpy", "pandas", "altair", "vl_convert", "workbook", "workbook.texts",
            "workbook.datasets", "workbook.params", "workbook.engine", "workbook.charts",
-           "workbook.notebook"):
+           "workbook.notebook", "workbook.apps.report", "workbook.batch.summary"):
     try:
         _il.import_module(_m)
     except Exception:
@@ -387,8 +387,8 @@ def render_report(task: dict) -> dict:
                 result["error"] = (f"Zeitlimit von {float(task['timeout']):g} s überschritten / "
                                    f"timeout after {float(task['timeout']):g} s")
                 break
-            kernel.shutdown()
             died = isinstance(exc, DeadKernelError) or not kernel.alive
+            kernel.shutdown()
             result["error"] = (("Kernel abgestürzt / kernel died: " if died else "") + _error_text(exc))
             if attempt == 2:
                 break
