@@ -476,3 +476,15 @@ def test_too_many_rows_refused_with_a_message():
     df = pd.DataFrame({"year": range(6000), "group": "a", "value": 1.0})
     with pytest.raises(WorkbookError, match="6000 Zeilen sind zu viele"):
         charts.line_by_group(df)
+
+
+def test_share_columns_print_as_percent_and_legends_match_decimals():
+    k = KREISE.assign(share_65plus=[0.21, 0.25, 0.19, 0.3], density=[1500.5, 80.25, 900.0, 60.0],
+                      small=[0.012, 0.2, 1.5, 0.3])
+    d = charts.kreis_map(k, "share_65plus", boundaries=geojson()).to_dict()
+    legend = d["layer"][0]["encoding"]["color"]["condition"]["legend"]
+    assert legend["format"] == ",.0%" and legend["title"] == "share_65plus (in %)"
+    d = charts.kreis_map(k, "density", boundaries=geojson(), unit="Einwohner je km²").to_dict()
+    assert d["layer"][0]["encoding"]["color"]["condition"]["legend"]["format"] == ",.0f"
+    d = charts.kreis_map(k, "small", boundaries=geojson()).to_dict()  # 0.012 .. 1.5: one decimal
+    assert d["layer"][0]["encoding"]["color"]["condition"]["legend"]["format"] == ",.1~f"

@@ -182,12 +182,14 @@ class ValueForm:
         suffix = "in %" if self.percent else (f"in {self.suffix}" if self.suffix else "")
         return f"{label} ({suffix})" if suffix else label
 
-    def axis(self, label: str, **kwargs) -> alt.Axis:
+    def label_format(self) -> dict:
+        """d3 format (and label expression) for axis and legend labels, de-DE via the theme."""
         if self.percent:
-            return alt.Axis(title=self.axis_title(label), format=",.0%",
-                            labelExpr="replace(datum.label, '%', ' %')", **kwargs)
-        return alt.Axis(title=self.axis_title(label), format=",.0f" if self.decimals == 0 else ",.1~f"
-                        if self.decimals == 1 else ",.2~f", **kwargs)
+            return {"format": ",.0%", "labelExpr": "replace(datum.label, '%', ' %')"}
+        return {"format": {0: ",.0f", 1: ",.1~f"}.get(self.decimals, ",.2~f")}
+
+    def axis(self, label: str, **kwargs) -> alt.Axis:
+        return alt.Axis(title=self.axis_title(label), **self.label_format(), **kwargs)
 
     def round(self, series: pd.Series) -> pd.Series:
         """Round for the spec: enough digits for the axes, no noise in the JSON."""
@@ -207,6 +209,15 @@ def clip(text, max_chars: int) -> str:
     if len(text) <= max_chars:
         return text
     return text[: max(1, max_chars - 1)].rstrip() + "…"
+
+
+def share_column(column: str, unit, values) -> bool | None:
+    """True for a column named like a share (``*_share``, ``share_*``) without
+    a unit whose values lie in 0..1; otherwise None (let the unit decide)."""
+    if unit is not None or "share" not in str(column).split("_"):
+        return None
+    arr = pd.to_numeric(pd.Series(values), errors="coerce").dropna()
+    return True if len(arr) and arr.min() >= 0 and arr.max() <= 1 else None
 
 
 def _round_sig(value: float, digits: int) -> float:

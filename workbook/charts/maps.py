@@ -13,7 +13,7 @@ import pandas as pd
 from ..errors import SelectionError, WorkbookError
 from ..texts import charts as T
 from . import theme
-from ._common import ValueForm, clip, require_columns, source_note, title
+from ._common import ValueForm, clip, require_columns, share_column, source_note, title
 
 
 def _douglas_peucker(arr: np.ndarray, tol: float) -> np.ndarray:
@@ -179,8 +179,8 @@ def kreis_map(values: pd.DataFrame, column: str, *, boundaries: dict | None = No
     present_ags = set(names)
     vals = values.assign(ags=values["ags"].astype(str).str.zfill(5)).drop_duplicates("ags").set_index("ags")
     nums = pd.to_numeric(vals[column], errors="coerce")
-    if percent is None and unit is None and column.endswith("_share"):
-        percent = True
+    if percent is None:
+        percent = share_column(column, unit, nums)
     form = ValueForm.for_values(unit, nums[nums.index.isin(present_ags)], percent)
     if highlight is not None:
         highlight = str(highlight).zfill(5)
@@ -197,8 +197,7 @@ def kreis_map(values: pd.DataFrame, column: str, *, boundaries: dict | None = No
     tooltip = [alt.Tooltip("properties.name:N", title=T.TOOLTIP_KREIS),
                alt.Tooltip("properties.ags:N", title=T.TOOLTIP_AGS),
                alt.Tooltip("text:N", title=label)]
-    legend_fmt = {"format": ",.0%", "labelExpr": "replace(datum.label, '%', ' %')"} if form.percent else \
-        {"format": ",.0f" if form.decimals == 0 else ",.1~f"}
+    legend_fmt = form.label_format()
     color = alt.condition(
         "isValid(datum.wert)",
         alt.Color("wert:Q", scale=alt.Scale(scheme=theme.SEQUENTIAL_SCHEME),
@@ -254,8 +253,8 @@ def compare_chart(kreise: pd.DataFrame, ags: str, column: str, *, label: str | N
     df = df.assign(wert=pd.to_numeric(df[column], errors="coerce")).dropna(subset=["wert"])
     if pd.isna(pd.to_numeric(pd.Series([me[column]]), errors="coerce")[0]):
         raise WorkbookError(f"{what}: kein Wert für {me['name']} ({ags})", row=None, column=column)
-    if percent is None and unit is None and column.endswith("_share"):
-        percent = True
+    if percent is None:
+        percent = share_column(column, unit, df["wert"])
     form = ValueForm.for_values(unit, df["wert"], percent)
     land_name = str(me["land_name"]) if "land_name" in df.columns else str(me["land_ags"])
     kt = str(me[type_column])
