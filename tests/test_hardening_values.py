@@ -88,8 +88,6 @@ def test_project_refuses_unknown_and_non_text_override_keys():
             engine.project(ags="05315", scenarios="S0", draws=0, overrides={key: 0.3})
 
 
-@pytest.mark.xfail(strict=True, reason="Parameter.check_value calls float() on an int beyond the float range: "
-                   "OverflowError instead of ParameterError (owner: params.py)")
 def test_resolve_refuses_an_integer_beyond_the_float_range(P):
     with pytest.raises(ParameterError, match=RATE):
         P.resolve(None, {RATE: 10**400})

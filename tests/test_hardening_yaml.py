@@ -227,8 +227,6 @@ def test_cli_validate_reports_bad_scenarios_without_traceback(name, capsys):
     assert err.startswith("Fehler / error: ") and name in err and "Traceback" not in err
 
 
-@pytest.mark.xfail(strict=True, reason="params.cli_validate treats every file without 'changes' as a parameter "
-                   "file: an empty scenario file is reported as 'gültige Parameterdatei mit 0 Datensätzen', exit 0")
 def test_cli_validate_refuses_an_empty_file(capsys):
     assert main(["scenarios", "validate", str(BAD / "scenario_empty.yml")]) == 2
 
@@ -276,25 +274,19 @@ def test_empty_parameter_file_adds_nothing_and_the_others_still_load(tmp_path):
 
 
 # ---------------------------------------------------------------------------
-# Open defects in workbook/params.py (owner: scenario engine); strict xfails
+# Formerly open defects in workbook/params.py, fixed; kept as regression tests
 # ---------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="params.read_yaml builds the YAML reader outside its try block: a control "
-                   "character escapes as yaml.reader.ReaderError instead of ScenarioError")
 def test_control_character_in_yaml_is_a_scenario_error(P):
     with pytest.raises(ScenarioError, match="scenario_control_char.yml"):
         params.load_scenario(BAD / "scenario_control_char.yml", P)
 
 
-@pytest.mark.xfail(strict=True, reason="Parameter.check_value calls float() on a 400-digit YAML integer: "
-                   "OverflowError instead of ScenarioError")
 def test_huge_integer_in_scenario_is_a_scenario_error(P):
     with pytest.raises(ScenarioError, match=r"scenario_huge_integer.yml.*'ddi.verw.rate'"):
         params.load_scenario(BAD / "scenario_huge_integer.yml", P)
 
 
-@pytest.mark.xfail(strict=True, reason="_parse_record calls math.isfinite() on a 400-digit YAML integer: "
-                   "OverflowError instead of ParameterError")
 def test_huge_integer_in_parameter_record_is_a_parameter_error(tmp_path):
     path = tmp_path / "gross.yml"
     path.write_text("test.value:\n  label_de: x\n  unit: '1'\n  status: fact\n  reference: {title: t, publisher: p, "
@@ -303,8 +295,6 @@ def test_huge_integer_in_parameter_record_is_a_parameter_error(tmp_path):
         params.parse_parameter_file(path)
 
 
-@pytest.mark.xfail(strict=True, reason="read_yaml has no nesting limit: 5,000 nested '[' end in RecursionError "
-                   "(after ~6 s) instead of ScenarioError")
 def test_deeply_nested_yaml_is_a_scenario_error(tmp_path, P):
     path = tmp_path / "tief.yml"
     path.write_text("id: U1\ntitle_de: x\nchanges: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
@@ -312,16 +302,12 @@ def test_deeply_nested_yaml_is_a_scenario_error(tmp_path, P):
         params.load_scenario(path, P)
 
 
-@pytest.mark.xfail(strict=True, reason="check_value puts repr(value) into the message: YAML aliases expand a "
-                   "320-byte file into a 5.8 MB message (10^9 elements at 9 levels: memory exhaustion)")
 def test_alias_bomb_gives_a_short_message(P):
     with pytest.raises(ScenarioError) as err:
         params.load_scenario(BAD / "scenario_alias_bomb.yml", P)
     assert len(str(err.value)) < 2000
 
 
-@pytest.mark.xfail(strict=True, reason="_scenario_from_mapping checks title_de only against None and '': "
-                   "a blank title '   ' is accepted and becomes an empty legend entry")
 def test_blank_scenario_title_is_refused(tmp_path, P):
     path = tmp_path / "blank.yml"
     path.write_text("id: U1\ntitle_de: '   '\nchanges: {ddi.verw.rate: 0.4}\n", encoding="utf-8")
@@ -329,8 +315,6 @@ def test_blank_scenario_title_is_refused(tmp_path, P):
         params.load_scenario(path, P)
 
 
-@pytest.mark.xfail(strict=True, reason="read_yaml reads the whole file (read_text) before any size check: "
-                   "a 200 MB scenario file is read into memory (peak > 200 MB) and then fails in the YAML reader")
 def test_200_mb_scenario_file_is_refused_without_reading_it(tmp_path, P):
     path = tmp_path / "riesig.yml"
     with open(path, "wb") as fh:                       # sparse: 200 MB apparent size, no disk use

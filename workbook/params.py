@@ -18,6 +18,7 @@ import hashlib
 import json
 import math
 import numbers
+import reprlib
 import os
 import re
 import tempfile
@@ -108,11 +109,40 @@ def _display(path: Path | str) -> str:
         return str(path)
 
 
+MAX_YAML_BYTES = 5_000_000
+MAX_YAML_NESTING = 50
+
+
+def _max_nesting(text: str) -> int:
+    """Upper bound of the flow-collection nesting ('[' / '{' outside quotes and comments)."""
+    deepest = depth = 0
+    for line in text.splitlines():
+        quote = None
+        for ch in line:
+            if quote:
+                if ch == quote:
+                    quote = None
+            elif ch in "'\"":
+                quote = ch
+            elif ch == "#":
+                break
+            elif ch in "[{":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif ch in "]}":
+                depth = max(0, depth - 1)
+    return deepest
+
+
 def read_yaml(path: Path | str, *, error: type[ParameterError] = ParameterError):
     """Parse one YAML file strictly; every problem is an ``error`` naming file and line."""
     path = Path(path)
     name = _display(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise error(f"file is {size / 1e6:.1f} MB; a parameter or scenario file is at most "
+                        f"{MAX_YAML_BYTES // 1_000_000} MB of YAML text", file=name)
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise error("file not found; expected a YAML file", file=name) from None
@@ -124,7 +154,13 @@ def read_yaml(path: Path | str, *, error: type[ParameterError] = ParameterError)
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent:
             raise error(f"line {number}: tab character in the indentation; YAML expects spaces", file=name)
-    loader = _StrictLoader(text)
+    depth = _max_nesting(text)
+    if depth > MAX_YAML_NESTING:
+        raise error(f"nested {depth} levels deep; expected at most {MAX_YAML_NESTING}", file=name)
+    try:
+        loader = _StrictLoader(text)
+    except yaml.YAMLError as exc:  # the reader rejects control characters before parsing
+        raise error(f"YAML syntax error ({exc})", file=name) from None
     loader.source_name = name
     try:
         return loader.get_single_data()
@@ -194,8 +230,13 @@ class Parameter:
             except ValueError:
                 pass
             if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-                raise error(f"{where}expected a number in {rng}, found {value!r}", file=source, key=self.key)
-        value = float(value)
+                raise error(f"{where}expected a number in {rng}, found {_short(value)}",
+                            file=source, key=self.key)
+        try:
+            value = float(value)
+        except OverflowError:
+            raise error(f"{where}expected a number in {rng}, found a number too large to use",
+                        file=source, key=self.key) from None
         if not math.isfinite(value):
             raise error(f"{where}expected a finite number in {rng}, found {value}", file=source, key=self.key)
         if value < self.min or value > self.max:
@@ -215,6 +256,18 @@ class Parameter:
         if self.explain_de:
             out["explain_de"] = self.explain_de
         return out
+
+
+_SHORT_REPR = reprlib.Repr()  # Python 3.11 takes no keyword arguments here
+for _attr, _limit in {"maxlevel": 2, "maxlist": 4, "maxtuple": 4, "maxdict": 4, "maxset": 4,
+                      "maxstring": 60, "maxother": 60, "maxlong": 40}.items():
+    setattr(_SHORT_REPR, _attr, _limit)
+
+
+def _short(value, limit: int = 80) -> str:
+    """repr() for messages, cut so that a hostile value cannot blow up a message."""
+    text = _SHORT_REPR.repr(value)  # bounded in depth and length, also for nested YAML aliases
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _num(value: float) -> str:
@@ -250,10 +303,10 @@ def _parse_record(key, raw, *, file: str, line: int | None) -> Parameter:
         if not isinstance(raw[name], str):
             raise ParameterError(f"{at(name)}field '{name}' must be text", file=file, key=key)
     if raw["status"] not in STATUSES:
-        raise ParameterError(f"{at('status')}unknown status {raw['status']!r}; expected one of "
+        raise ParameterError(f"{at('status')}unknown status {_short(raw['status'])}; expected one of "
                              f"{', '.join(STATUSES)}", file=file, key=key)
     if raw["lever"] not in LEVERS:
-        raise ParameterError(f"{at('lever')}unknown lever {raw['lever']!r}; expected one of "
+        raise ParameterError(f"{at('lever')}unknown lever {_short(raw['lever'])}; expected one of "
                              f"{', '.join(LEVERS)}", file=file, key=key)
     ref = raw["reference"]
     if not isinstance(ref, Mapping):
@@ -269,7 +322,7 @@ def _parse_record(key, raw, *, file: str, line: int | None) -> Parameter:
                                  "title, publisher and year", file=file, key=key)
     if isinstance(ref["year"], bool) or not isinstance(ref["year"], int) or not 1900 <= ref["year"] <= 2100:
         raise ParameterError(f"{at('reference')}'reference.year' must be a year like 2021, "
-                             f"found {ref['year']!r}", file=file, key=key)
+                             f"found {_short(ref['year'])}", file=file, key=key)
     url = ref.get("url")
     if url is not None and not isinstance(url, str):
         raise ParameterError(f"{at('reference')}'reference.url' must be text or null", file=file, key=key)
@@ -278,8 +331,13 @@ def _parse_record(key, raw, *, file: str, line: int | None) -> Parameter:
         if name not in raw or (name == "step" and raw[name] is None):
             continue
         value = raw[name]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise ParameterError(f"{at(name)}field '{name}' must be a finite number, found {value!r}",
+        try:
+            finite = (not isinstance(value, bool) and isinstance(value, (int, float))
+                      and math.isfinite(float(value)))
+        except OverflowError:
+            finite = False
+        if not finite:
+            raise ParameterError(f"{at(name)}field '{name}' must be a finite number, found {_short(value)}",
                                  file=file, key=key)
         numbers[name] = float(value)
     lo, hi, default = numbers["min"], numbers["max"], numbers["default"]
@@ -305,7 +363,7 @@ def _parse_record(key, raw, *, file: str, line: int | None) -> Parameter:
                                  "allowed: type (the mode is the default value)", file=file, key=key)
         dist_type = dist.get("type")
         if dist_type not in DISTRIBUTIONS:
-            raise ParameterError(f"{at('distribution')}unknown distribution {dist_type!r}; expected one of "
+            raise ParameterError(f"{at('distribution')}unknown distribution {_short(dist_type)}; expected one of "
                                  f"{', '.join(DISTRIBUTIONS)}", file=file, key=key)
         if not lo < hi:
             raise ParameterError(f"{at('distribution')}a sampled parameter needs min < max, found "
@@ -378,12 +436,13 @@ def _scenario_from_mapping(data, name: str, parameters: ParameterSet) -> Scenari
         raise ScenarioError(f"line {lines.get(bad, '?')}: unknown field '{bad}'; allowed: "
                             f"{', '.join(sorted(SCENARIO_FIELDS))}", file=name, key=bad)
     for req in REQUIRED_SCENARIO_FIELDS:
-        if req not in data or data[req] in (None, ""):
+        value = data.get(req)
+        if value is None or (isinstance(value, str) and not value.strip()):
             raise ScenarioError(f"missing field '{req}'; a scenario needs id, title_de and changes",
                                 file=name, key=req)
     sid = data["id"]
     if not isinstance(sid, str) or not SCENARIO_ID_RE.match(sid):
-        raise ScenarioError(f"line {lines.get('id', '?')}: invalid id {sid!r}; expected letters, digits, "
+        raise ScenarioError(f"line {lines.get('id', '?')}: invalid id {_short(sid)}; expected letters, digits, "
                             "'_' or '-' starting with a letter (at most 40)", file=name, key="id")
     for text_field in ("title_de", "short_de", "narrative_de", "source_de", "based_on"):
         if text_field in data and data[text_field] is not None and not isinstance(data[text_field], str):
@@ -565,7 +624,7 @@ def load_scenario(id_or_path: str | Path, parameters: ParameterSet | None = None
     key = text.strip().upper()
     if key in scenarios:
         return scenarios[key]
-    raise ScenarioError(f"unknown scenario {text!r}; expected one of {', '.join(scenarios)} or a YAML file",
+    raise ScenarioError(f"unknown scenario {_short(text)}; expected one of {', '.join(scenarios)} or a YAML file",
                         key="scenario")
 
 
@@ -586,9 +645,9 @@ def save_scenario(path: Path | str, values: Mapping[str, float], title_de: str, 
         sid = "U_" + sid
     sid = sid[:40]
     if not SCENARIO_ID_RE.match(sid):
-        raise ScenarioError(f"invalid id {sid!r}; expected letters, digits, '_' or '-'", key="id")
+        raise ScenarioError(f"invalid id {_short(sid)}; expected letters, digits, '_' or '-'", key="id")
     if sid.upper() in RESERVED_IDS:
-        raise ScenarioError(f"id {sid!r} is reserved for the shipped scenarios; choose another", key="id")
+        raise ScenarioError(f"id {_short(sid)} is reserved for the shipped scenarios; choose another", key="id")
     if not isinstance(title_de, str) or not title_de.strip():
         raise ScenarioError("a title (title_de) is required", key="title_de")
     changes: dict[str, float] = {}
@@ -651,6 +710,9 @@ def cli_validate(args) -> int:
 
     path = Path(args.file)
     data = read_yaml(path)
+    if not data:
+        raise ParameterError("the file is empty; expected parameter records or a scenario "
+                             "(id, title_de, changes)", file=_display(path))
     if isinstance(data, Mapping) and "changes" in data:
         sc = parse_scenario(path)
         print(T.valid_scenario(_display(path), sc.id, len(sc.changes)))
