@@ -205,3 +205,14 @@ def test_data_update_reaches_the_vega_view_in_a_browser(tmp_path):
     def top_tick(svg):
         return max(int(t) for t in re.findall(r">(\d+) %<", svg))
     assert top_tick(out["svg"]) > top_tick(out["before"])  # the y axis followed the new data
+
+
+def test_hostile_labels_are_escaped_in_static_output():
+    df = pd.DataFrame({"year": [2021, 2022], "value": [0.1, 0.2],
+                       "group": ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>']})
+    chart = charts.line_by_group(df, unit="share", chart_title="</svg><script>alert(2)</script>",
+                                 estimate="<b>fett</b> & mehr")
+    out = render.static_html(chart)
+    assert "<script" not in out.lower() and "<img" not in out.lower() and "<b>" not in out
+    assert "&lt;script&gt;alert(1)" in out
+    assert 'aria-label="&lt;/svg&gt;&lt;script&gt;alert(2)&lt;/script&gt;"' in out
