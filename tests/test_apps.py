@@ -195,6 +195,9 @@ def test_a_lever_redraws_only_the_charts_it_changes():
     app.widget()
     view = app._widget
     view.panel._debouncer.delay = 0
+    assert [v.chart is not None for v in view.views] == [True, False, False, False, False]   # first tab only
+    for v in view.views:
+        v.show()                                   # every chart in view, as after visiting each tab
     charts = {v.key: v.chart for v in view.views if v.chart is not None}
     before = {k: c.updates for k, c in charts.items()}
     key = next(k for k in view.panel.sliders if k.startswith("resilience."))
@@ -218,3 +221,13 @@ def test_voila_query_switches_the_kreis_after_the_app_is_built(monkeypatch):
     monkeypatch.setenv("QUERY_STRING", "ags=<script>")
     assert app.apply_query() == "16069"
     assert "unbekannt" in app._widget.warnings.value and "<script>" not in app._widget.warnings.value
+
+
+def test_tabs_build_a_chart_when_it_is_first_shown(live):
+    app, view = live
+    titles = view.blocks_box.titles
+    assert titles[:2] == ("Verlauf", "2030 je Szenario")
+    view.blocks_box.selected_index = 2
+    assert view.views[2].visible and view.views[2].chart is not None
+    assert not view.views[0].visible
+    view.blocks_box.selected_index = 0

@@ -31,6 +31,24 @@ from ..texts import apps as T
 ExtraChecks = dict[str, Callable[[Any], Any]]
 
 
+class LazyChart:
+    """A chart built on first use; the live view builds only the charts a visitor sees."""
+
+    def __init__(self, build: Callable[[], Any]):
+        self._build = build
+        self._chart = None
+
+    def get(self) -> Any:
+        if self._chart is None:
+            self._chart = self._build()
+        return self._chart
+
+
+def resolve_chart(chart: Any) -> Any:
+    """The Altair chart behind ``chart`` (a chart or a :class:`LazyChart`)."""
+    return chart.get() if isinstance(chart, LazyChart) else chart
+
+
 @dataclass
 class Block:
     """One section of an app: a chart and/or a table with its explanation and sources."""
@@ -38,6 +56,7 @@ class Block:
     key: str
     title: str
     help: str = ""
+    tab: str = ""                   # short title of the tab in the live view
     chart: Any = None               # an Altair chart
     table: pd.DataFrame | None = None   # already formatted (German strings)
     html: str = ""                  # extra HTML (key figures, narratives); escaped by the builder
@@ -72,7 +91,7 @@ def block_static_html(block: Block) -> str:
     parts = [f"<section class='wb-block' id='wb-{html.escape(block.key)}'>",
              f"<h3>{html.escape(block.title, quote=False)}</h3>"]
     if block.chart is not None:
-        parts.append(chart_html(block.chart))
+        parts.append(chart_html(resolve_chart(block.chart)))
     if block.html:
         parts.append(block.html)
     if block.table is not None:
@@ -149,19 +168,20 @@ class TopicApp:
                 if (self.param_prefixes is None or k.startswith(tuple(self.param_prefixes)))
                 and k not in scenario_keys]
 
-    def chart_for(self, results: pd.DataFrame, indicators, build: Callable[[], Any], *key: Any):
-        """``build()`` once per content: the chart is reused while the rows of ``indicators``
-        (and ``key``) are unchanged, so a lever that does not touch a chart costs nothing there."""
+    def chart_for(self, results: pd.DataFrame, indicators, build: Callable[[], Any], *key: Any) -> LazyChart:
+        """A lazily built chart, the same object while the rows of ``indicators`` (and ``key``)
+        are unchanged: a lever that does not touch a chart costs nothing there."""
         import hashlib
 
-        sel = results[results["indicator"].isin(list(indicators))]
-        digest = hashlib.sha1(pd.util.hash_pandas_object(sel, index=False).to_numpy().tobytes()).hexdigest()
+        sel = results[results["indicator"].isin(list(indicators))] if results is not None else None
+        digest = ("" if sel is None else
+                  hashlib.sha1(pd.util.hash_pandas_object(sel, index=False).to_numpy().tobytes()).hexdigest())
         sig = (tuple(indicators), digest, key)
         charts = self.__dict__.setdefault("_charts", {})
         if sig not in charts:
             if len(charts) > 64:
                 charts.clear()
-            charts[sig] = build()
+            charts[sig] = LazyChart(build)
         return charts[sig]
 
     def fan(self, results: pd.DataFrame, indicator: str, **kwargs):

@@ -18,7 +18,7 @@ import ipywidgets as W
 from ..errors import WorkbookError
 from ..texts import apps as T
 from ..widgets import KreisPicker, ParameterPanel, ScenarioPicker
-from .base import Block, TopicApp, download_link, notes_html, table_html
+from .base import Block, TopicApp, download_link, notes_html, resolve_chart, table_html
 
 
 def _same(chart: Any) -> Any:
@@ -40,40 +40,70 @@ def chart_bytes(chart: Any, kind: str) -> bytes:
 
 
 class BlockView:
-    """The widgets of one block; :meth:`update` swaps contents without rebuilding."""
+    """The widgets of one block; :meth:`update` swaps contents without rebuilding.
 
-    def __init__(self, block: Block):
+    The chart is built and sent only while the block is visible (its tab is
+    selected); a hidden block keeps the newest block and catches up when shown.
+    """
+
+    def __init__(self, block: Block, visible: bool = False):
         self.key = block.key
+        self.has_chart = block.chart is not None
+        self.visible = False
+        self.chart = None                 # render.LiveChart, created when first shown
+        self._shown = None
+        self._block = block
         self.title = W.HTML()
-        self.chart = None
+        self.placeholder = W.HTML(f"<p><small>{html.escape(T.COMPUTING)}</small></p>" if self.has_chart else "")
         self.extra = W.HTML()
         self.table = W.HTML()
         self.help = W.HTML()
         self.notes = W.HTML()
-        children = [self.title]
-        if block.chart is not None:
-            self.chart = _live_chart(block.chart)
-            children.append(self.chart.widget)
-        children += [self.extra, self.table, self.help, self.notes]
-        self.box = W.VBox(children, layout=W.Layout(margin="0 0 18px 0"))
+        self.box = W.VBox([self.title, self.placeholder, self.extra, self.table, self.help, self.notes],
+                          layout=W.Layout(margin="0 0 18px 0"))
         self.box.add_class("wb-block")
         self.box.add_class(f"wb-block-{block.key}")
-        self.update(block, first=True)
+        self.update(block)
+        if visible:
+            self.show()
 
     def fits(self, block: Block) -> bool:
-        return block.key == self.key and (block.chart is None) == (self.chart is None)
+        return block.key == self.key and (block.chart is not None) == self.has_chart
 
-    def update(self, block: Block, first: bool = False) -> None:
-        self.title.value = f"<h3 style='margin:4px 0'>{html.escape(block.title, quote=False)}</h3>"
-        if self.chart is not None and not first and block.chart is not self._shown:
-            self.chart.update(block.chart)          # an unchanged chart object is not sent again
+    def show(self) -> None:
+        self.visible = True
+        self._sync_chart()
+
+    def _sync_chart(self) -> None:
+        block = self._block
+        if not self.has_chart or block.chart is self._shown:
+            return                                   # an unchanged chart is not built or sent again
+        chart = resolve_chart(block.chart)
+        if self.chart is None:
+            self.chart = _live_chart(chart)
+            children = list(self.box.children)
+            children[1] = self.chart.widget
+            self.box.children = children
+        else:
+            self.chart.update(chart)
         self._shown = block.chart
+
+    def update(self, block: Block) -> None:
+        self._block = block
+        self.title.value = f"<h3 style='margin:4px 0'>{html.escape(block.title, quote=False)}</h3>"
+        if self.visible:
+            self._sync_chart()
         self.extra.value = block.html or ""
         self.table.value = table_html(block.table) if block.table is not None else ""
         self.help.value = (f"<details><summary><small>{html.escape(T.HOW_TO_READ)}</small></summary>"
                            f"<small>{html.escape(block.help, quote=False)}</small></details>"
                            if block.help else "")
         self.notes.value = notes_html(block.notes)
+
+
+def tab_title(block: Block, width: int = 32) -> str:
+    text = block.tab or T.TABS.get(block.key) or block.title
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 class LiveView:
@@ -103,7 +133,10 @@ class LiveView:
         self.status = W.HTML()
         self.changed = W.HTML()
         self.views: list[BlockView] = []
-        self.blocks_box = W.VBox(layout=W.Layout(flex="3 1 0%", min_width="480px"))
+        # one tab per block: only the chart in view is built and updated on a change
+        self.blocks_box = W.Tab(layout=W.Layout(flex="3 1 0%", min_width="480px"))
+        self.blocks_box.add_class("wb-blocks")
+        self.blocks_box.observe(self._on_tab, names="selected_index")
         title = W.HTML(f"<h2>{html.escape(app.title.format(name=app.kreis_name, ags=app.ags), quote=False)}</h2>")
         self.title = title
         self.header = W.HTML()
@@ -138,6 +171,15 @@ class LiveView:
         self.app.focus = change["new"]
         self.refresh()
 
+    def _on_tab(self, change: Any) -> None:
+        index = change["new"]
+        if not isinstance(index, int) or not 0 <= index < len(self.views):
+            return
+        for i, view in enumerate(self.views):
+            if i != index:
+                view.visible = False
+        self.views[index].show()
+
     def _on_panel(self, _values: dict[str, float]) -> None:
         self.refresh()
 
@@ -170,8 +212,10 @@ class LiveView:
             for view, block in zip(self.views, blocks):
                 view.update(block)
         else:
-            self.views = [BlockView(b) for b in blocks]
+            self.views = [BlockView(b, visible=(i == 0)) for i, b in enumerate(blocks)]
             self.blocks_box.children = [v.box for v in self.views]
+            self.blocks_box.titles = tuple(tab_title(b) for b in blocks)
+            self.blocks_box.selected_index = 0
         self._blocks = blocks
         self.chart_choice.options = [(b.title, i) for i, b in enumerate(blocks) if b.chart is not None]
         if self.panel is not None:
@@ -202,7 +246,7 @@ class LiveView:
             blocks = getattr(self, "_blocks", [])
             if not isinstance(index, int) or not 0 <= index < len(blocks) or blocks[index].chart is None:
                 index = next(i for i, b in enumerate(blocks) if b.chart is not None)
-            chart = blocks[index].chart
+            chart = resolve_chart(blocks[index].chart)
             data = chart_bytes(chart, kind)
             name = f"{stem}_{blocks[index].key}.{kind}"
             mime = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}[kind]

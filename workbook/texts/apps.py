@@ -136,3 +136,17 @@ AGE_HELP = (
     "offline sind, getrennt nach unter und ab 65 Jahren (Median der Rechnungen). Jahrgänge altern "
     "mit: Jüngere, meist schon digitale Menschen rücken nach, Schulungen holen Ältere ins Netz."
 )
+
+#: short tab titles of the live view, by block key
+TABS = {
+    "figures": "Kennzahlen", "map": "Karte", "compare": "Vergleich",
+    "fan": "Verlauf", "bars": "2030 je Szenario", "subindex": "Teilindizes", "tornado": "Was treibt 2030?",
+    "narratives": "Erzählungen",
+    "online65": "Online ab 65", "age": "Offliner nach Alter", "online": "Online ab 14", "cost": "Kosten",
+    "pupils": "Geräte für Schüler",
+    "partners": "Partner", "split": "Faire Aufteilung", "services": "Dienste", "saving": "Ersparnis",
+    "video": "Videosprechstunden", "avoided": "Vermiedene Wege", "gap": "Versorgungslücke",
+    "lockdown": "Lockdown", "cyber": "Cyberangriff",
+    "summary": "Zusammenfassung", "ddi": "Digitalisierung", "divide": "Digitale Kluft", "tele": "Telemedizin",
+    "resilience": "Krisenfestigkeit", "coop": "Kooperation", "estimates": "Schätzungen", "method": "Methode",
+}
