@@ -184,12 +184,12 @@ class WarmKernel:
 
         def timeout_func(cell):
             if deadline is None:
-                return timeout
+                return None if timeout is None else max(1, int(timeout + 0.999))
             return max(1, int(deadline - time.monotonic() + 0.999))
 
         client = NotebookClient(
             nb, km=self.km, kernel_name=KERNEL_NAME,
-            timeout_func=timeout_func, timeout=timeout, record_timing=False,
+            timeout_func=timeout_func, timeout=None if timeout is None else max(1, int(timeout + 0.999)), record_timing=False,
             store_widget_state=False, allow_errors=False, interrupt_on_timeout=False,
             resources={"metadata": {"path": self.config.cwd}},
         )
@@ -375,7 +375,7 @@ def render_report(task: dict) -> dict:
             summary_code = SUMMARY_CODE.format(module=module, func=func, mime=SUMMARY_MIME, **{
                 k: task["parameters"].get(k) for k in ("ags", "scenario", "draws", "seed")})
         try:
-            hidden_outputs = kernel.execute(nb, deadline, summary=summary_code)
+            kernel.execute(nb, deadline)
         except Exception as exc:
             from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
@@ -403,9 +403,13 @@ def render_report(task: dict) -> dict:
         return result
 
     figures = _pop_summary(nb)
-    if not figures:
-        for out in hidden_outputs:
-            figures.update(out.get("data", {}).get(SUMMARY_MIME, {}))
+    if not figures and summary_code:
+        # the notebook showed no figures of its own: ask the engine in the same kernel
+        try:
+            for out in kernel._run_code(summary_code, timeout=max(5.0, deadline - time.monotonic())):
+                figures.update(out.get("data", {}).get(SUMMARY_MIME, {}))
+        except Exception as exc:
+            figures = {"_error": _error_text(exc)}
     result["figures_error"] = figures.pop("_error", None)
     result["figures"] = figures
     result["ipynb"] = nbformat.writes(nb).encode("utf-8")
