@@ -325,3 +325,41 @@ def test_export_is_lean_inline_and_offline():
     assert "<script" not in page and "@media print" in page
     assert external_references(page, allow_links=False) == []
     assert len(page) < 20_000
+
+
+def test_unknown_scenario_and_bad_numbers_refused(tmp_path):
+    from workbook.batch.runner import BatchOptions, run_batch
+
+    mini = Path(__file__).parent / "fixtures" / "batch" / "mini.ipynb"
+    cases = [
+        (dict(scenario="S0,S9"), r"key '--scenario': unknown scenario / unbekanntes Szenario: S9 \(known / bekannt: S0"),
+        (dict(draws=-1), r"key '--draws': --draws -1: expected a whole number 0..100000"),
+        (dict(timeout=0), r"key '--timeout': --timeout 0: expected seconds > 0"),
+        (dict(workers=0), r"key '--workers': --workers 0: expected at least 1"),
+        (dict(notebook=tmp_path / "fehlt.ipynb"), r"fehlt.ipynb: Das Berichts-Notebook .* fehlt"),
+    ]
+    for kwargs, message in cases:
+        opts = dict(out=tmp_path / "out", notebook=mini, kreise=KREISE, progress=False)
+        opts.update(kwargs)
+        with pytest.raises(BatchError, match=message) if "scenario" not in kwargs else \
+                pytest.raises(SelectionError, match=message):
+            run_batch(BatchOptions(**opts))
+    assert not (tmp_path / "out").exists()       # nothing was started
+
+
+def test_notebook_without_parameters_cell_refused(tmp_path):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from workbook.batch.runner import BatchOptions, run_batch
+
+    nb = new_notebook()
+    nb.cells = [new_code_cell("ags = '05315'")]
+    path = tmp_path / "ohne.ipynb"
+    nbformat.write(nb, path)
+    with pytest.raises(BatchError, match=r"ohne.ipynb: Das Notebook .* hat keine Zelle mit dem Tag 'parameters'"):
+        run_batch(BatchOptions(out=tmp_path / "out", notebook=path, kreise=KREISE, progress=False))
+    broken = tmp_path / "kaputt.ipynb"
+    broken.write_text("{not json")
+    with pytest.raises(BatchError, match=r"kaputt.ipynb: Das Berichts-Notebook .* ist kein lesbares Notebook"):
+        run_batch(BatchOptions(out=tmp_path / "out", notebook=broken, kreise=KREISE, progress=False))
