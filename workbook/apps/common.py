@@ -65,30 +65,46 @@ def topic_keys(prefixes: Iterable[str]) -> list[str]:
     return [k for k in load_parameters() if k.startswith(prefixes)]
 
 
-_LOOKUPS: dict[int, tuple[object, dict]] = {}
+class _Lookup:
+    """Values of one result table by (indicator, scenario, year, quantile), indexed per indicator on demand."""
+
+    def __init__(self, results: pd.DataFrame):
+        self.results = results
+        self.positions = results.groupby("indicator", sort=False, observed=True).indices
+        self.tables: dict[str, dict] = {}
+
+    def get(self, indicator: str, scenario: str, year: int, quantile: str):
+        table = self.tables.get(indicator)
+        if table is None:
+            rows = self.positions.get(indicator)
+            if rows is None:
+                return None
+            sub = self.results.iloc[rows]
+            keys = zip(sub["scenario"].astype(str), sub["year"].astype(int), sub["quantile"].astype(str))
+            table = self.tables[indicator] = dict(zip(keys, sub["value"].astype(float)))
+        return table.get((scenario, int(year), quantile))
 
 
-def _lookup(results: pd.DataFrame) -> dict:
-    """(indicator, scenario, year, quantile) -> value, built once per result table."""
+_LOOKUPS: dict[int, _Lookup] = {}
+
+
+def _lookup(results: pd.DataFrame) -> _Lookup:
     entry = _LOOKUPS.get(id(results))
-    if entry is not None and entry[0] is results:
-        return entry[1]
-    keys = zip(results["indicator"].astype(str), results["scenario"].astype(str),
-               results["year"].astype(int), results["quantile"].astype(str))
-    table = dict(zip(keys, results["value"].astype(float)))
+    if entry is not None and entry.results is results:
+        return entry
     if len(_LOOKUPS) > 8:
         _LOOKUPS.clear()
-    _LOOKUPS[id(results)] = (results, table)
-    return table
+    entry = _LOOKUPS[id(results)] = _Lookup(results)
+    return entry
 
 
 def pick(results: pd.DataFrame, indicator: str, scenario: str, year: int = 2030,
          quantile: str = "p50") -> float | None:
     """One value from the long table; the 'default' run stands in when there are no quantiles."""
     table = _lookup(results)
-    value = table.get((indicator, scenario, int(year), quantile))
+    value = table.get(indicator, scenario, year, quantile)
     if value is None:
-        value = table.get((indicator, scenario, int(year), "default"))
+        value = table.get(indicator, scenario, year, "default")
     if value is None or not math.isfinite(value):
         return None
     return value
