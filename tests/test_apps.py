@@ -231,3 +231,20 @@ def test_tabs_build_a_chart_when_it_is_first_shown(live):
     assert view.views[2].visible and view.views[2].chart is not None
     assert not view.views[0].visible
     view.blocks_box.selected_index = 0
+
+
+def test_an_internal_error_in_a_refresh_shows_a_german_note_and_keeps_the_charts(live, monkeypatch):
+    app, view = live
+    shown = view.views[0].chart.spec
+
+    def broken(_results):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(app, "build_blocks", broken)
+    view.panel.sliders["ddi.verw.rate"].value = 0.2
+    assert "internen Fehlers" in view.error.value and "boom" not in view.error.value
+    assert view.views[0].chart.spec == shown
+    assert app.overrides == {}                 # the failed setting is not kept
+    monkeypatch.undo()
+    view.panel.reset()
+    assert view.error.value == ""

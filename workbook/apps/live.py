@@ -10,6 +10,7 @@ changes), so the page does not flicker or jump.
 from __future__ import annotations
 
 import html
+import logging
 import time
 from typing import Any
 
@@ -203,6 +204,12 @@ class LiveView:
             self.app.overrides = previous
             self.error.value = ("<p style='color:#b00020'>" + html.escape(
                 T.ERROR_FRIENDLY.format(message=str(exc)), quote=False) + "</p>")
+            return
+        except Exception:  # noqa: BLE001 - a visitor sees a German note, the log gets the traceback
+            logging.getLogger("workbook.apps").exception("refresh failed (%s, %s)", type(self.app).__name__,
+                                                         self.app.ags)
+            self.app.overrides = previous
+            self.error.value = f"<p style='color:#b00020'>{html.escape(T.ERROR_UNEXPECTED)}</p>"
             return
         self.error.value = ""
         self.title.value = ("<h2>" + html.escape(self.app.title.format(name=self.app.kreis_name, ags=self.app.ags),

@@ -99,6 +99,10 @@ ERROR_FRIENDLY = (
     "Diese Einstellung lässt sich nicht berechnen: {message}. "
     "Die Ansicht zeigt weiter das letzte gültige Ergebnis."
 )
+ERROR_UNEXPECTED = (
+    "Diese Einstellung ließ sich wegen eines internen Fehlers nicht berechnen; die Ansicht zeigt "
+    "weiter das letzte gültige Ergebnis. Bitte melden Sie die Einstellung der Betreuung des Workbooks."
+)
 EXPORT_TITLE = "Export"
 EXPORT_CHART = "Diagramm"
 EXPORT_PNG = "Diagramm als PNG"
