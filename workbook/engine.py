@@ -16,7 +16,9 @@ import difflib
 import hashlib
 import importlib
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -299,34 +301,164 @@ def run_models(kreise: pd.DataFrame, p: dict[str, np.ndarray], modules: Mapping[
 
 
 _Q_PROBS = np.array(list(QUANTILES.values()))
+# np.sort sorts up to 512 float32/float64 values with one SIMD sorting network (x86-simd-sort);
+# longer rows go through its partitioning and cost 3-4x more per value. So 513..1024 draws are
+# sorted as two halves and the order statistics picked from the two sorted halves.
+_NETWORK_MAX = 512
+# Scratch block of one reduction batch (draws x columns); reused per thread.
+_BATCH_BYTES = 16 * 2**20
+_SCRATCH = threading.local()
+
+
+def _ranks(draws: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Order statistics (0-based) below and above each quantile, and the interpolation weight."""
+    pos = _Q_PROBS * (draws - 1)
+    lo = np.floor(pos).astype(np.intp)
+    hi = np.minimum(lo + 1, draws - 1)
+    return lo, hi, pos - lo
+
+
+def _select_two(a_blk: np.ndarray, b_blk: np.ndarray, ranks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Values of rank r and r + 1 (0-based) of the union of two column-wise sorted blocks.
+
+    ``a_blk`` (a, M) and ``b_blk`` (b, M) are C-contiguous and sorted along axis 0, ``ranks``
+    (R,) lie in [0, a + b - 2]. For each rank a binary search (vectorised over ranks and
+    columns) finds how many of the r + 1 smallest values come from ``a_blk``: the first
+    m with a[m] >= b[r - m]. Returns two (R, M) arrays.
+    """
+    a, m = a_blk.shape
+    b = b_blk.shape[0]
+    af, bf = a_blk.reshape(-1), b_blk.reshape(-1)
+    r = np.asarray(ranks, dtype=np.intp)[:, None]
+    lo0 = np.maximum(r + 1 - b, 0)                     # fewest values that can come from a_blk
+    last = np.minimum(r + 1, a) - 1                    # largest index m still to test
+    col = np.arange(m, dtype=np.intp)[None, :]
+    rcol = r * m + col                                 # flat index of b[r] per column
+    taken = np.repeat(lo0, m, axis=1)                  # (R, M): values taken from a_blk
+    span = int((last + 1 - lo0).max())
+    step = 1 << max(span.bit_length() - 1, 0)
+    cand = np.empty_like(taken)
+    ok = np.empty(taken.shape, dtype=bool)
+    while step:
+        np.add(taken, step - 1, out=cand)
+        np.less_equal(cand, last, out=ok)
+        np.minimum(cand, last, out=cand)
+        cand *= m
+        more = af.take(cand + col) < bf.take(rcol - cand)
+        more &= ok
+        taken += more * step
+        step >>= 1
+    rest = r + 1 - taken                               # values taken from b_blk
+    lowest = np.array(-np.inf, dtype=a_blk.dtype)
+    highest = np.array(np.inf, dtype=a_blk.dtype)
+    a_prev = np.where(taken > 0, af.take(np.maximum(taken - 1, 0) * m + col), lowest)
+    b_prev = np.where(rest > 0, bf.take(np.maximum(rest - 1, 0) * m + col), lowest)
+    a_next = np.where(taken < a, af.take(np.minimum(taken, a - 1) * m + col), highest)
+    b_next = np.where(rest < b, bf.take(np.minimum(rest, b - 1) * m + col), highest)
+    return np.maximum(a_prev, b_prev), np.minimum(a_next, b_next)
+
+
+def order_quantiles(work: np.ndarray) -> np.ndarray:
+    """Quantiles p5 .. p95 of every column of ``work`` (D, M): float64 (5, M).
+
+    Linear interpolation between order statistics, numpy's default method
+    (``numpy.quantile(..., method="linear")``), with the same arithmetic as before, so the
+    values are identical. ``work`` must be C-contiguous; it is scratch and gets reordered.
+    NaN sorts last as in numpy.
+    """
+    d, m = work.shape
+    lo, hi, frac = _ranks(d)
+    f = frac[:, None]
+    if _NETWORK_MAX < d <= 2 * _NETWORK_MAX:
+        h = d // 2
+        a_blk, b_blk = work[:h], work[h:]
+        a_blk.sort(axis=0)
+        b_blk.sort(axis=0)
+        if not (np.isnan(a_blk[-1]).any() or np.isnan(b_blk[-1]).any()):
+            low, nxt = _select_two(a_blk, b_blk, lo)
+            high = np.where((hi > lo)[:, None], nxt, low)
+            return low.astype(np.float64) * (1.0 - f) + high.astype(np.float64) * f
+    work.sort(axis=0)
+    return work[lo].astype(np.float64) * (1.0 - f) + work[hi].astype(np.float64) * f
+
+
+def _scratch(rows: int, cols: int, dtype) -> np.ndarray:
+    """A C-contiguous (rows, cols) block of a per-thread buffer (no fresh pages per batch)."""
+    dtype = np.dtype(dtype)
+    buffers = getattr(_SCRATCH, "buffers", None)
+    if buffers is None:
+        buffers = _SCRATCH.buffers = {}
+    need = rows * cols
+    buf = buffers.get(dtype.str)
+    if buf is None or buf.size < need:
+        buf = buffers[dtype.str] = np.empty(need, dtype=dtype)
+    return buf[:need].reshape(rows, cols)
+
+
+def reduce_runs(arrays: Mapping[str, np.ndarray], groups: int = 1) -> list[dict[str, np.ndarray]]:
+    """Reduce stacked runs to quantiles: ``arrays`` maps names to (groups x N, K, T) arrays in
+    which each group's N runs are run 0 (the default) and N - 1 draws. Returns, per group,
+    {name: (1 + 5, K, T) float64} with rows default, p5, p25, p50, p75, p95.
+
+    Axes a model broadcast (stride 0: constant over runs, Kreise or years) are reduced once.
+    All distinct draw columns of all names and groups go through a few batched reductions
+    (``order_quantiles``) in a reused scratch block.
+    """
+    out: list[dict[str, np.ndarray]] = [{} for _ in range(groups)]
+    pending: dict[str, list] = {}
+    n = draws = 0
+    for name, arr in arrays.items():
+        arr = np.asarray(arr)
+        total, k, t = arr.shape
+        if total % groups:
+            raise ValueError(f"{name}: {total} runs do not split into {groups} groups")
+        n = total // groups
+        draws = n - 1
+        k_slice = slice(0, 1) if arr.strides[1] == 0 else slice(None)
+        t_slice = slice(0, 1) if arr.strides[2] == 0 else slice(None)
+        for g in range(groups):
+            res = np.empty((1 + len(_Q_PROBS), k, t))
+            res[0] = arr[g * n]
+            out[g][name] = res
+            if draws <= 0:
+                res[1:] = np.nan
+            elif arr.strides[0] == 0:          # broadcast over runs: every draw equals the default
+                res[1:] = arr[g * n]
+            else:
+                block = arr[g * n + 1:(g + 1) * n, k_slice, t_slice]
+                dtype = block.dtype if block.dtype in (np.float32, np.float64) else np.float64
+                pending.setdefault(np.dtype(dtype).str, []).append((res, block))
+    for dtype, items in pending.items():
+        itemsize = np.dtype(dtype).itemsize
+        budget = max(1, _BATCH_BYTES // (draws * itemsize))
+        start = 0
+        while start < len(items):
+            cols, stop = 0, start
+            while stop < len(items) and (stop == start or cols + items[stop][1][0].size <= budget):
+                cols += items[stop][1][0].size
+                stop += 1
+            work = _scratch(draws, cols, dtype)
+            c = 0
+            for res, block in items[start:stop]:
+                m = block[0].size
+                np.copyto(work[:, c:c + m].reshape(block.shape), block, casting="unsafe")
+                c += m
+            q = order_quantiles(work)
+            c = 0
+            for res, block in items[start:stop]:
+                m = block[0].size
+                res[1:] = q[:, c:c + m].reshape((len(_Q_PROBS), *block.shape[1:]))
+                c += m
+            start = stop
+    return out
 
 
 def reduce_draws(arr: np.ndarray) -> np.ndarray:
     """(N, K, T) with run 0 = default -> (1 + 5, K, T): default, p5, p25, p50, p75, p95.
 
-    Quantiles interpolate linearly between order statistics (numpy's default method);
-    a SIMD sort of float32 along the draw axis is faster than a multi-point partition.
+    Quantiles interpolate linearly between order statistics (numpy's default method).
     """
-    n, k, t = arr.shape
-    out = np.empty((1 + len(_Q_PROBS), k, t))
-    out[0] = arr[0]
-    draws = n - 1
-    if draws <= 0:
-        out[1:] = np.nan
-        return out
-    if arr.strides[0] == 0:          # broadcast over runs: every draw equals the default
-        out[1:] = arr[0]
-        return out
-    # sort only the distinct slices of axes the model broadcast (e.g. constant over years)
-    k_slice = slice(0, 1) if arr.strides[1] == 0 else slice(None)
-    t_slice = slice(0, 1) if arr.strides[2] == 0 else slice(None)
-    ordered = np.sort(arr[1:, k_slice, t_slice], axis=0)
-    pos = _Q_PROBS * (draws - 1)
-    lo = np.floor(pos).astype(int)
-    hi = np.minimum(lo + 1, draws - 1)
-    frac = (pos - lo).reshape(-1, 1, 1)
-    out[1:] = ordered[lo].astype(np.float64) * (1.0 - frac) + ordered[hi].astype(np.float64) * frac
-    return out
+    return reduce_runs({"value": arr})[0]["value"]
 
 
 def _groups(plan: Plan) -> list[list[str]]:
@@ -357,9 +489,42 @@ def _run_chunk(plan: Plan, ids: list[str], start: int, size: int) -> dict[str, d
     p = _stacked_runs(plan, ids)
     extra = dict(plan.extra[ids[0]], scenario=ids[0] if len(ids) == 1 else None, scenarios=list(ids))
     arrays = run_models(sub, p, plan.topics, extra)
-    n = plan.draws + 1
-    return {sid: {name: reduce_draws(arr[i * n:(i + 1) * n]) for name, arr in arrays.items()}
-            for i, sid in enumerate(ids)}
+    return dict(zip(ids, reduce_runs(arrays, len(ids))))
+
+
+_BLAS_LOCK = threading.Lock()
+_BLAS_STATE: dict = {"users": 0, "limiter": None, "controller": None}
+
+
+@contextmanager
+def _blas_single_thread():
+    """OpenBLAS (numpy's matrix products) on one thread while the engine runs.
+
+    The models' matrix products are small ((runs x years, ages) @ (ages, Kreise)); with
+    BLAS threads on top of the engine's own worker threads a 2-core machine spends more
+    time waking and synchronising threads than multiplying (10x slower under load).
+    Re-entrant across threads; the original limits come back when the last run ends.
+    Without threadpoolctl the engine runs unchanged.
+    """
+    with _BLAS_LOCK:
+        if _BLAS_STATE["controller"] is None:
+            try:
+                from threadpoolctl import ThreadpoolController
+                _BLAS_STATE["controller"] = ThreadpoolController()
+            except Exception:                      # not installed or no BLAS found: run as is
+                _BLAS_STATE["controller"] = False
+        controller = _BLAS_STATE["controller"]
+        if controller and _BLAS_STATE["users"] == 0:
+            _BLAS_STATE["limiter"] = controller.limit(limits=1, user_api="blas")
+        _BLAS_STATE["users"] += 1
+    try:
+        yield
+    finally:
+        with _BLAS_LOCK:
+            _BLAS_STATE["users"] -= 1
+            if _BLAS_STATE["users"] == 0 and _BLAS_STATE["limiter"] is not None:
+                _BLAS_STATE["limiter"].restore_original_limits()
+                _BLAS_STATE["limiter"] = None
 
 
 def simulate(plan: Plan, chunk: int | None = None, workers: int | None = None) -> dict[str, dict[str, np.ndarray]]:
@@ -381,11 +546,12 @@ def simulate(plan: Plan, chunk: int | None = None, workers: int | None = None) -
     if workers is None:
         work = (plan.draws + 1) * len(plan.scenarios) * k_all
         workers = min(2, os.cpu_count() or 1) if work >= 20_000 else 1
-    if workers > 1 and len(tasks) > 1:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            done = list(pool.map(lambda task: _run_chunk(plan, *task), tasks))
-    else:
-        done = [_run_chunk(plan, *task) for task in tasks]
+    with _blas_single_thread():
+        if workers > 1 and len(tasks) > 1:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                done = list(pool.map(lambda task: _run_chunk(plan, *task), tasks))
+        else:
+            done = [_run_chunk(plan, *task) for task in tasks]
     out: dict[str, dict[str, np.ndarray]] = {}
     for sc in plan.scenarios:
         parts = [d[sc.id] for d in done if sc.id in d]
