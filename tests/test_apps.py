@@ -248,3 +248,10 @@ def test_an_internal_error_in_a_refresh_shows_a_german_note_and_keeps_the_charts
     monkeypatch.undo()
     view.panel.reset()
     assert view.error.value == ""
+
+
+def test_the_first_lever_of_a_topic_panel_belongs_to_the_topic():
+    from workbook.apps.telemedicine import TelemedicineApp
+
+    keys = TelemedicineApp("16069", draws=0, interactive=False).panel_keys()
+    assert keys[0].startswith("tele.") and keys[-1].startswith("resilience.")

@@ -164,9 +164,11 @@ class TopicApp:
         scenario_keys = set()
         for sc in self.scenarios.values():
             scenario_keys |= set(sc.changes)
-        return [k for k in self.parameters
-                if (self.param_prefixes is None or k.startswith(tuple(self.param_prefixes)))
-                and k not in scenario_keys]
+        keys = [k for k in self.parameters if k not in scenario_keys]
+        if self.param_prefixes is None:
+            return keys
+        # in the order of the prefixes: the app's own topic first (its levers open the panel)
+        return [k for prefix in self.param_prefixes for k in keys if k.startswith(prefix)]
 
     def chart_for(self, results: pd.DataFrame, indicators, build: Callable[[], Any], *key: Any) -> LazyChart:
         """A lazily built chart, the same object while the rows of ``indicators`` (and ``key``)
