@@ -113,20 +113,20 @@ class OverviewApp(TopicApp):
         k = self.kreise()
         unit = None if col.share else col.unit
         out = [
-            Block("figures", "Eckdaten", table=self.figures(),
-                  help="Amtliche Zahlen stammen aus dem Gemeindeverzeichnis von Destatis und den "
-                       "Einwohnerzahlen des RKI; Schätzungen sind als solche markiert und lassen sich "
-                       "durch eigene Zahlen der Kommune ersetzen (workbook import).",
-                  notes=C.data_notes(self.ags, FIGURE_COLUMNS)),
             Block("map", TC.MAP_TITLE.format(label=col.label_de), help=TC.MAP_HELP,
-                  chart=kreis_map(k, col_name, highlight=self.ags, label=col.label_de, unit=unit,
-                                  percent=col.share, estimate=estimate, source=col.source),
+                  chart=self.chart_for(None, [], lambda: kreis_map(
+                      k, col_name, highlight=self.ags, label=col.label_de, unit=unit, percent=col.share,
+                      estimate=estimate, source=col.source), "map", col_name, self.ags),
                   notes=C.data_notes(self.ags, [col_name])),
             Block("compare", TC.COMPARE_TITLE.format(label=col.label_de, name=self.kreis_name),
                   help=TC.COMPARE_HELP,
-                  chart=compare_chart(k, self.ags, col_name, label=col.label_de, unit=unit, percent=col.share,
-                                      points=self.p.interactive, estimate=estimate, source=col.source),
+                  chart=self.chart_for(None, [], lambda: compare_chart(
+                      k, self.ags, col_name, label=col.label_de, unit=unit, percent=col.share,
+                      points=self.p.interactive, estimate=estimate, source=col.source),
+                      "compare", col_name, self.ags),
                   table=self.comparison(),
                   notes=C.data_notes(self.ags, COMPARE_COLUMNS)),
+            Block("figures", T.FIGURES_TITLE, table=self.figures(), help=T.FIGURES_HELP,
+                  notes=C.data_notes(self.ags, FIGURE_COLUMNS)),
         ]
         return out

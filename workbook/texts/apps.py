@@ -154,3 +154,10 @@ TABS = {
     "summary": "Zusammenfassung", "ddi": "Digitalisierung", "divide": "Digitale Kluft", "tele": "Telemedizin",
     "resilience": "Krisenfestigkeit", "coop": "Kooperation", "estimates": "Schätzungen", "method": "Methode",
 }
+
+FIGURES_TITLE = "Eckdaten"
+FIGURES_HELP = (
+    "Amtliche Zahlen stammen aus dem Gemeindeverzeichnis von Destatis und den Einwohnerzahlen des RKI; "
+    "Schätzungen sind als solche markiert und lassen sich durch eigene Zahlen der Kommune ersetzen "
+    "(workbook import)."
+)
