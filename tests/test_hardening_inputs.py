@@ -8,6 +8,7 @@ broken files added to tests/fixtures/bad/ by issue 8.
 
 from __future__ import annotations
 
+import json
 import tempfile
 import tracemalloc
 from pathlib import Path
@@ -235,3 +236,95 @@ def test_cli_output_into_a_closed_pipe_ends_quietly():
     err = proc.stderr.read().decode("utf-8", "replace")
     assert proc.wait(timeout=120) == 0, err
     assert "Traceback" not in err and "BrokenPipeError" not in err
+
+
+# ---------------------------------------------------------------------------
+# Result tables read back (workbook.results.read_csv) and the dashboard configuration
+# ---------------------------------------------------------------------------
+
+RESULT_HEADER = "scenario,ags,indicator,unit,year,value,quantile\n"
+
+
+def test_result_table_round_trip_and_missing_columns(tmp_path):
+    from workbook import results
+    from workbook.errors import WorkbookError
+
+    path = tmp_path / "r.csv"
+    path.write_text(RESULT_HEADER + "S0,05315,ddi.index,1,2030,0.5,p50\n", encoding="utf-8")
+    table = results.read_csv(path)
+    assert table.loc[0, "ags"] == "05315" and float(table.loc[0, "value"]) == 0.5
+    path.write_text("scenario,ags\nS0,05315\n", encoding="utf-8")
+    with pytest.raises(WorkbookError, match=r"r.csv: not a result table: column\(s\) indicator, unit, year"):
+        results.read_csv(path)
+
+
+@pytest.mark.xfail(strict=True, reason="results.read_csv only catches FileNotFoundError: an empty, binary, Latin-1 "
+                   "or badly quoted file raises pandas/Unicode errors instead of WorkbookError (owner: results.py)")
+@pytest.mark.parametrize("data", [b"", b"\x00\xff\xfe", RESULT_HEADER.encode() + "S0,05315,ä,1,2030,1,p5\n".encode("latin-1"),
+                                  RESULT_HEADER.encode() + b'"S0,05315\n'],
+                         ids=["empty", "binary", "latin1", "open-quote"])
+def test_broken_result_csv_is_a_workbook_error(tmp_path, data):
+    from workbook import results
+    from workbook.errors import WorkbookError
+
+    path = tmp_path / "r.csv"
+    path.write_bytes(data)
+    with pytest.raises(WorkbookError, match="r.csv"):
+        results.read_csv(path)
+
+
+@pytest.mark.xfail(strict=True, reason="results.read_csv does not check types: year 'abc' and value 'zz' are read "
+                   "as text without an error (owner: results.py)")
+def test_result_csv_with_text_in_year_or_value_is_refused(tmp_path):
+    from workbook import results
+    from workbook.errors import WorkbookError
+
+    path = tmp_path / "r.csv"
+    path.write_text(RESULT_HEADER + "S0,05315,ddi.index,1,abc,zz,p50\n", encoding="utf-8")
+    with pytest.raises(WorkbookError, match="year|value"):
+        results.read_csv(path)
+
+
+@pytest.mark.xfail(strict=True, reason="results.read_csv parses the .meta.json sidecar with json.loads unguarded: "
+                   "a broken sidecar raises JSONDecodeError (owner: results.py)")
+def test_broken_result_sidecar_is_a_workbook_error(tmp_path):
+    from workbook import results
+    from workbook.errors import WorkbookError
+
+    path = tmp_path / "r.csv"
+    path.write_text(RESULT_HEADER + "S0,05315,ddi.index,1,2030,0.5,p50\n", encoding="utf-8")
+    (tmp_path / "r.csv.meta.json").write_text("{kaputt", encoding="utf-8")
+    with pytest.raises(WorkbookError, match="meta.json"):
+        results.read_csv(path)
+
+
+@SETTINGS
+@given(text=st.one_of(st.text(alphabet='{}[]":,0123456789.-e truefalsn\n', max_size=80),
+                      st.builds(lambda v: json.dumps({"DashboardApp": {"max_sessions": v}}),
+                                st.one_of(st.integers(-5, 50), st.floats(), st.text(max_size=3), st.none()))))
+def test_random_dashboard_config_only_raises_workbook_error(text):
+    from workbook import dashboard
+    from workbook.errors import WorkbookError
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "voila.json"
+        path.write_text(text, encoding="utf-8")
+        try:
+            config = dashboard.load_config(path)
+        except WorkbookError as exc:
+            assert exc.file == str(path)
+            return
+        cap = config.get("DashboardApp", {}).get("max_sessions", 1)
+        assert isinstance(cap, int) and not isinstance(cap, bool) and cap >= 1
+
+
+@pytest.mark.xfail(strict=True, reason="dashboard.load_config passes deeply nested JSON to json.loads unguarded: "
+                   "RecursionError instead of WorkbookError (owner: dashboard)")
+def test_deeply_nested_dashboard_config_is_a_workbook_error(tmp_path):
+    from workbook import dashboard
+    from workbook.errors import WorkbookError
+
+    path = tmp_path / "voila.json"
+    path.write_text('{"a": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    with pytest.raises(WorkbookError, match="voila.json"):
+        dashboard.load_config(path)
