@@ -321,6 +321,29 @@ class PageWatch:
             self.console_errors.append(msg.text)
 
 
+RELEASE_KERNEL_JS = """
+async () => {
+  const cfg = document.getElementById('jupyter-config-data');
+  const m = document.cookie.match(/\\b_xsrf=([^;]*)/);
+  if (!cfg || !m) { return 0; }
+  const kid = JSON.parse(cfg.textContent).kernelId;
+  const body = new FormData();
+  body.append('_xsrf', m[1]);
+  const base = document.body.getAttribute('data-base-url') || '/voila/';
+  const r = await fetch(base + 'api/shutdown/' + kid, {method: 'POST', body: body});
+  return r.status;
+}
+"""
+
+
+def release_kernel(page) -> int:
+    """Shut the page's kernel down now (what the page's unload beacon does), awaiting the answer."""
+    try:
+        return page.evaluate(RELEASE_KERNEL_JS)
+    except Exception:
+        return 0
+
+
 CHART_SELECTOR = ".fixture-chart, .wb-chart, .vega-embed"
 
 CHART_STATE_JS = """

@@ -448,3 +448,45 @@ def test_server_listens_on_loopback_only(server):
                  if c.status == psutil.CONN_LISTEN]
     assert listening and all(addr.ip == "127.0.0.1" for addr in listening), listening
     assert f"http://127.0.0.1:{server.port}/" in server.log_text()
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("dashboard")
+def test_workbook_dashboard_command_serves_the_start_page():
+    """`workbook dashboard` (what `make dashboard` runs) on the real notebooks."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    import requests
+
+    from dashboard_helpers import free_port
+
+    port = free_port()
+    exe = Path(sys.executable).with_name("workbook")
+    proc = subprocess.Popen([str(exe), "dashboard", "--port", str(port), "--no-browser"], cwd="/",
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        html = None
+        while time.monotonic() < deadline and html is None:
+            try:
+                r = requests.get(f"http://127.0.0.1:{port}/", timeout=5)
+                html = r.content.decode("utf-8")
+            except requests.RequestException:
+                assert proc.poll() is None, proc.stdout.read()
+                time.sleep(0.3)
+        assert html is not None, "no start page within 60 s"
+        for stem, (title, _sentence) in T.DASHBOARDS.items():
+            assert title in html and f'href="/voila/render/{stem}.ipynb"' in html
+        assert "bericht" not in html
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            out, _ = proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            out, _ = proc.communicate()
+    assert f"Dashboards: http://127.0.0.1:{port}/" in out

@@ -26,6 +26,7 @@ from dashboard_helpers import (
     chart_state,
     fixture_config,
     launch_browser,
+    release_kernel,
     wait_for_chart,
     wait_for_chart_change,
 )
@@ -70,9 +71,8 @@ def page(browser):
     pg = context.new_page()
     watch = PageWatch(pg)
     yield pg, watch
-    try:  # leave the page so its kernel is shut down (beforeunload beacon)
-        pg.goto("about:blank")
-        pg.wait_for_timeout(300)
+    try:  # free the visitor kernel for the next test (the session cap is small)
+        release_kernel(pg)
     finally:
         context.close()
 
@@ -137,6 +137,15 @@ def test_fixture_dashboard_draws_and_follows_kreis_and_slider(fixture_server, pa
     pg.screenshot(path=str(ARTIFACTS / "fixture-dashboard-moved.png"), full_page=True)
     assert_clean(watch)
 
+    # leaving the page shuts its kernel down (unload beacon with the XSRF cookie)
+    kernel_id = pg.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+    pg.goto(fixture_server.base)
+    for _ in range(100):
+        if f"Kernel shutdown: {kernel_id}" in fixture_server.log_text():
+            break
+        pg.wait_for_timeout(100)
+    assert f"Kernel shutdown: {kernel_id}" in fixture_server.log_text()
+
 
 def test_fixture_dashboard_on_a_tablet_and_in_print(fixture_server, browser):
     context = browser.new_context(viewport=TABLET, locale="de-DE", has_touch=True, is_mobile=True)
@@ -156,7 +165,7 @@ def test_fixture_dashboard_on_a_tablet_and_in_print(fixture_server, browser):
         pg.screenshot(path=str(ARTIFACTS / "fixture-print.png"), full_page=True)
         assert_clean(watch)
     finally:
-        pg.goto("about:blank")
+        release_kernel(pg)
         context.close()
 
 
@@ -168,6 +177,24 @@ def test_broken_dashboard_shows_the_german_message(fixture_server, page):
     assert "RuntimeError" not in pg.content()
     pg.screenshot(path=str(ARTIFACTS / "fixture-broken.png"), full_page=True)
     assert_clean(watch)
+
+
+def test_page_says_reload_when_its_kernel_is_gone(fixture_server, page):
+    """What a visitor sees after the idle culler (or a restart) ended the kernel."""
+    pg, _watch = page
+    pg.goto(fixture_server.url("voila/render/fixture_dashboard.ipynb?ags=05315"))
+    wait_for_chart(pg)
+    banner = pg.locator("#drehbuch-disconnected")
+    assert not banner.is_visible()
+    kernel_id = pg.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+    status = pg.evaluate("""async (kid) => {
+        const xsrf = document.cookie.match(/\\b_xsrf=([^;]*)/)[1];
+        const r = await fetch('/api/kernels/' + kid, {method: 'DELETE', headers: {'X-XSRFToken': xsrf}});
+        return r.status; }""", kernel_id)
+    assert status == 204
+    banner.wait_for(state="visible", timeout=40000)   # checked on websocket close and every 15 s
+    assert T.DISCONNECTED in banner.inner_text()
+    pg.screenshot(path=str(ARTIFACTS / "fixture-disconnected.png"))
 
 
 # ---------------------------------------------------------------------------
@@ -193,7 +220,13 @@ def test_topic_dashboard(real_server, page, stem):
     combo.press("Enter")
     after_kreis = wait_for_chart_change(pg, first, timeout_ms=240000)
 
-    move_slider(pg, ".wb-param", presses=5)
+    if pg.locator(".wb-param .noUi-handle").count():
+        move_slider(pg, ".wb-param", presses=5)
+    else:   # the overview has no levers: its control is the indicator choice
+        select = pg.locator("[class*=wb-choice-] select").first
+        options = select.locator("option").all_inner_texts()
+        current = select.input_value()
+        select.select_option(label=next(o for o in options if o != current))
     wait_for_chart_change(pg, after_kreis, timeout_ms=240000)
     pg.screenshot(path=str(ARTIFACTS / f"{stem}-moved.png"), full_page=True)
     assert chart_state(pg)
