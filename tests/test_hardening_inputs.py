@@ -328,3 +328,33 @@ def test_deeply_nested_dashboard_config_is_a_workbook_error(tmp_path):
     path.write_text('{"a": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
     with pytest.raises(WorkbookError, match="voila.json"):
         dashboard.load_config(path)
+
+
+# ---------------------------------------------------------------------------
+# --map / mapping= and --sheet with hostile values
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("mapping", [{1: 2}, "abc", ["AGS=ags"], {"Einwohner": None}])
+def test_import_mapping_of_the_wrong_type_is_refused(mapping, local):
+    with pytest.raises(InputFileError) as err:
+        import_file(GOOD / "english.csv", mapping=mapping, dry_run=True)
+    assert err.value.key == "mapping" and "expected a mapping of text to text" in str(err.value)
+    assert err.value.file.endswith("english.csv")
+
+
+def test_map_option_refuses_a_header_mapped_twice(capsys, local):
+    from workbook.importers import parse_map
+
+    assert parse_map(["A=population_2019", "A=population_2019"]) == {"A": "population_2019"}
+    with pytest.raises(InputFileError, match=r"key 'A'.*'A' zweimal zugeordnet \(population_2019, area_km2\)"):
+        parse_map(["A=population_2019", "A=area_km2"])
+    assert main(["import", str(GOOD / "english.csv"), "--map", "a=population_2019", "--map", "a=area_km2"]) == 2
+    assert "zweimal zugeordnet" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("sheet", ["../../x", "\x00", "x" * 1000, "", 5])
+def test_hostile_sheet_names_are_refused_with_the_sheets_present(sheet, local):
+    with pytest.raises(InputFileError) as err:
+        import_file(GOOD / "kreise.xlsx", sheet=sheet, dry_run=True)
+    assert "Tabellenblatt nicht gefunden; vorhanden: Daten, Zweites Blatt" in str(err.value)
+    assert "\x00" not in str(err.value) and len(str(err.value)) < 2000

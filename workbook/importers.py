@@ -20,6 +20,7 @@ import re
 import tempfile
 import unicodedata
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -297,7 +298,7 @@ def _read_xlsx(raw: bytes, shown: str, sheet: str | None) -> _Table:
             ws = wb[sheet]
         else:
             raise InputFileError(T.IMP_SHEET_UNKNOWN.format(sheets=", ".join(wb.sheetnames)), file=shown,
-                                 key=sheet)
+                                 key=_display(sheet))
         if not hasattr(ws, "iter_rows"):
             raise InputFileError(T.IMP_SHEET_NOT_TABLE, file=shown, key=ws.title)
         if ws.max_row > MAX_XLSX_ROWS or ws.max_column > MAX_XLSX_COLUMNS:
@@ -599,7 +600,7 @@ def read_import(path, *, mapping: dict[str, str] | None = None, sheet: str | Non
     T = _t()
     path = Path(path)
     shown = _display(path)
-    mapping = dict(mapping or {})
+    mapping = _check_mapping(mapping, shown)
     table = _read_table(path, shown, sheet)
     rows = [(r, cells) for r, cells in table.rows if not all(_is_blank(c) for c in cells)]
     if not rows:
@@ -863,15 +864,29 @@ def reset_overlay() -> bool:
     return existed
 
 
+def _check_mapping(mapping, shown: str) -> dict[str, str]:
+    """``mapping`` as a dict of text to text, or InputFileError (API callers may pass anything)."""
+    if mapping is None:
+        return {}
+    if not isinstance(mapping, Mapping) or not all(isinstance(k, str) and isinstance(v, str)
+                                                   for k, v in mapping.items()):
+        raise InputFileError(_t().IMP_MAP_TYPE.format(value=repr(mapping)[:60]), file=shown, key="mapping")
+    return dict(mapping)
+
+
 def parse_map(items) -> dict[str, str]:
-    """['Header=column', ...] -> {header: column}."""
+    """['Header=column', ...] -> {header: column}; a header mapped twice is refused."""
     T = _t()
     out = {}
     for item in items or []:
         header, sep, column = str(item).partition("=")
         if not sep or not header.strip() or not column.strip():
             raise InputFileError(T.IMP_MAP_SYNTAX.format(value=item))
-        out[header.strip()] = column.strip()
+        header, column = header.strip(), column.strip()
+        if header in out and out[header] != column:
+            raise InputFileError(T.IMP_MAP_TWICE.format(header=header, first=out[header], second=column),
+                                 key=header)
+        out[header] = column
     return out
 
 

@@ -96,6 +96,8 @@ IMP_NO_COLUMNS = ("keine bekannte Datenspalte; erwartet Spaltennamen oder deutsc
 IMP_MAP_SYNTAX = "--map erwartet 'Überschrift=spalte', gefunden '{value}' / expected HEADER=column"
 IMP_MAP_HEADER = "--map: Überschrift nicht in der Datei; vorhanden: {headers} / header not in file"
 IMP_MAP_COLUMN = "--map: keine importierbare Spalte; erlaubt: {allowed} / not an importable column"
+IMP_MAP_TWICE = "--map: Überschrift '{header}' zweimal zugeordnet ({first}, {second}) / header mapped twice"
+IMP_MAP_TYPE = "--map erwartet Paare Überschrift -> Spalte als Text, gefunden {value} / expected a mapping of text to text"
 IMP_TWO_SOURCES = "Spalte wird doppelt geliefert (Überschriften {headers}) / column given twice"
 IMP_AGS_EMPTY = "Kreisschlüssel fehlt / key missing"
 IMP_TOTAL_ROW = ("Summen- oder Fußzeile ('{value}') / total row: bitte Summen, Fußnoten und Quellenangaben "
