@@ -224,7 +224,12 @@ class LiveView:
             self.blocks_box.titles = tuple(tab_title(b) for b in blocks)
             self.blocks_box.selected_index = 0
         self._blocks = blocks
-        self.chart_choice.options = [(b.title, i) for i, b in enumerate(blocks) if b.chart is not None]
+        options = [(tab_title(b, 60), i) for i, b in enumerate(blocks) if b.chart is not None]
+        if list(self.chart_choice.options) != options:
+            current = self.chart_choice.value
+            self.chart_choice.options = options
+            if options and current not in [v for _, v in options]:
+                self.chart_choice.value = options[0][1]
         if self.panel is not None:
             self.changed.value = f"<small>{html.escape(self.panel.changed_text(), quote=False)}</small>"
         ms = (time.perf_counter() - t0) * 1000
