@@ -258,6 +258,8 @@ def test_import_overlay_neutralises_formula_like_headers_and_file_names(tmp_path
         assert "'=cmd|' /C calc'!A0" in set(overlay["source_column"])
         assert ",=" not in raw and ",@" not in raw and ",+" not in raw
         assert datasets.load_kreise().set_index("ags").loc["05315", "population_2019"] == 1_087_863
+        local = sorted(p.name for p in (tmp_path / "local").iterdir() if not p.name.startswith(".overlay.lock"))
+        assert local == ["overlay.csv"]                   # the user's file name never picks the path
     finally:
         datasets.clear_cache()
 

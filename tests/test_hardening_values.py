@@ -82,6 +82,16 @@ def test_project_refuses_hostile_overrides(value, message):
         engine.project(ags="05315", scenarios="S0", draws=0, overrides={RATE: value})
 
 
+def test_a_refused_projection_leaves_no_trace():
+    first = engine.project(ags="05315", scenarios="S0,S4", draws=5)
+    for bad in ({RATE: float("nan")}, {"coop.max_cluster_size": -1}, {"ddi.verw.rtae": 0.3}):
+        with pytest.raises(ParameterError):
+            engine.project(ags="05315", scenarios="S0,S4", draws=5, overrides=bad)
+    again = engine.project(ags="05315", scenarios="S0,S4", draws=5)
+    pd.testing.assert_frame_equal(first, again)
+    assert first.attrs == again.attrs
+
+
 def test_project_refuses_unknown_and_non_text_override_keys():
     for key in ("ddi.verw.rtae", 1, None, "../x"):
         with pytest.raises(ParameterError, match="override of an unknown parameter"):
