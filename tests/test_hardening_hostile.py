@@ -373,3 +373,24 @@ def test_yaml_in_the_package_goes_through_safe_loaders():
     import yaml
 
     assert issubclass(_StrictLoader, yaml.SafeLoader)
+
+
+# ---------------------------------------------------------------------------
+# HTML written by the workbook escapes names and error texts
+# ---------------------------------------------------------------------------
+
+def test_batch_index_escapes_hostile_names_and_errors():
+    from workbook.batch import index as IX
+
+    evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    recs = [{"ags": "05315", "name": evil, "status": "ok", "html": "05315_script.html",
+             "figures": {"values": {"S0": {"ddi.index": 0.5}}}},
+            {"ags": "01001", "name": "Flensburg", "status": "failed", "error": f"ValueError: {evil}"}]
+    info = {"05315": {"name": evil, "land_name": evil}, "01001": {"name": "Flensburg", "land_name": "SH"}}
+    plain = IX.build_index([{**recs[0], "name": "Köln"}, recs[1] | {"error": "ValueError: x"}],
+                           {"seed": 1, "draws": 0, "versions": {}}, None,
+                           {"05315": {"name": "Köln", "land_name": "NRW"}, "01001": info["01001"]})
+    page = IX.build_index(recs, {"seed": 1, "draws": 0, "versions": {}}, None, info)
+    assert 'alert("x")</script>' not in page and "<img src=x" not in page
+    assert "&lt;script&gt;" in page
+    assert page.count("<script") == plain.count("<script")          # only the page's own sort script
