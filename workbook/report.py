@@ -151,7 +151,6 @@ def _coop_sentence(coop: dict, name: str) -> str:
 
 def estimated_inputs(ags: str, parameter_keys=None) -> pd.DataFrame:
     """Every input of the report that is not an official figure: data estimates and assumptions."""
-    from .apps.common import data_notes  # noqa: F401 - same registry
     from .apps.common import value_status
     from .datasets import load_kreise
     from .params import load_parameters

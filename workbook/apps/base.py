@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import tempfile
 import time
 from collections.abc import Callable, Iterable

@@ -125,8 +125,6 @@ class CooperationApp(TopicApp):
                           estimate="Modellrechnung für gleich große Mitglieder; Kostenansätze sind Annahmen")
 
     def blocks(self, results: pd.DataFrame) -> list[Block]:
-        from .. import charts
-
         model = C.assumption_note(C.topic_keys(("coop.",)))
         data = C.data_notes(self.ags, ["population_2019"])
         df = self.partners()

@@ -58,8 +58,6 @@ class DivideApp(TopicApp):
                             estimate=T.AGE_ESTIMATE)
 
     def blocks(self, results: pd.DataFrame) -> list[Block]:
-        from .. import charts
-
         keys = C.topic_keys(("divide.",))
         model = C.assumption_note(keys)
         data = C.data_notes(self.ags, DATA)

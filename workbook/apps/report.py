@@ -68,8 +68,6 @@ class ReportApp(TopicApp):
 
     # -- blocks ---------------------------------------------------------------------------
     def blocks(self, results: pd.DataFrame) -> list[Block]:
-        from .. import charts
-
         all_keys = list(self.parameters)
         model = C.assumption_note(all_keys)
         static = not self.p.interactive

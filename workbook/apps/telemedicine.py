@@ -59,8 +59,6 @@ class TelemedicineApp(TopicApp):
         return pd.DataFrame(rows)
 
     def blocks(self, results: pd.DataFrame) -> list[Block]:
-        from .. import charts
-
         prefixes = ("tele.",)
         model_tele = C.assumption_note(C.topic_keys(prefixes))
         model_res = C.assumption_note(C.topic_keys(("resilience.",)))
