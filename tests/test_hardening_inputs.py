@@ -358,3 +358,62 @@ def test_hostile_sheet_names_are_refused_with_the_sheets_present(sheet, local):
         import_file(GOOD / "kreise.xlsx", sheet=sheet, dry_run=True)
     assert "Tabellenblatt nicht gefunden; vorhanden: Daten, Zweites Blatt" in str(err.value)
     assert "\x00" not in str(err.value) and len(str(err.value)) < 2000
+
+
+# ---------------------------------------------------------------------------
+# Faults while writing: full disk at the final rename
+# ---------------------------------------------------------------------------
+
+def _disk_full(src, dst):
+    raise OSError(28, "No space left on device")
+
+
+@pytest.fixture(scope="module")
+def small_table():
+    from workbook.engine import project
+
+    return project(ags="05315", scenarios="S0", draws=0, topics="divide")
+
+
+def test_full_disk_leaves_no_partial_result_or_scenario_file(tmp_path, monkeypatch, small_table):
+    import os
+
+    from workbook import params, results
+
+    (tmp_path / "r.csv").write_text("alt\n", encoding="utf-8")
+    (tmp_path / "s.yml").write_text("alt\n", encoding="utf-8")
+    from workbook.errors import WorkbookError
+
+    monkeypatch.setattr(os, "replace", _disk_full)
+    with pytest.raises((OSError, WorkbookError)):                  # which one: see the xfails below
+        results.write(small_table, tmp_path / "r.csv")
+    with pytest.raises((OSError, WorkbookError)):
+        params.save_scenario(tmp_path / "s.yml", {"ddi.alpha": 0.9}, "Eigen")
+    monkeypatch.undo()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv", "s.yml"]          # no temp files
+    assert (tmp_path / "r.csv").read_text(encoding="utf-8") == "alt\n"                # old files untouched
+    assert (tmp_path / "s.yml").read_text(encoding="utf-8") == "alt\n"
+
+
+@pytest.mark.xfail(strict=True, reason="results.write re-raises the OSError of a full disk: `workbook project --out` "
+                   "ends with a traceback instead of 'Fehler / error: ... No space left on device' (owner: results.py)")
+def test_cli_project_out_on_a_full_disk_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    import os
+
+    monkeypatch.setattr(os, "replace", _disk_full)
+    code = main(["project", "--ags", "05315", "--scenario", "S0", "--draws", "0", "--topics", "divide",
+                 "--out", str(tmp_path / "r.csv")])
+    assert code == 2 and "No space left on device" in capsys.readouterr().err
+
+
+@pytest.mark.xfail(strict=True, reason="params.save_scenario re-raises the OSError of a full disk instead of a "
+                   "ScenarioError naming the file (the app's scenario download then shows a traceback; owner: params.py)")
+def test_save_scenario_on_a_full_disk_is_a_scenario_error(tmp_path, monkeypatch):
+    import os
+
+    from workbook import params
+    from workbook.errors import ScenarioError
+
+    monkeypatch.setattr(os, "replace", _disk_full)
+    with pytest.raises(ScenarioError, match="s.yml"):
+        params.save_scenario(tmp_path / "s.yml", {"ddi.alpha": 0.9}, "Eigen")
