@@ -86,7 +86,7 @@ def test_summary_without_draws_has_no_band(results):
 def test_coop_sentence():
     s = RP._coop_sentence({"partners": ["Suhl", "Sonneberg"], "saving_eur": 438_774.5, "pays_more": [],
                            "scenario_title": "Kooperation der Regionen"}, "X")
-    assert s == ("Ein gemeinsamer IT-Dienst mit Suhl, Sonneberg spart im Szenario „Kooperation der Regionen“ "
+    assert s == ("Ein gemeinsamer IT-Dienst mit Suhl; Sonneberg spart im Szenario „Kooperation der Regionen“ "
                  "allen Mitgliedern zusammen rund 438.800 € im Jahr; kein Mitglied zahlt dabei mehr als allein.")
     s = RP._coop_sentence({"partners": ["A"], "saving_eur": 10.0, "pays_more": ["A"]}, "X")
     assert s.endswith("A würde(n) bei der einfachen Aufteilung mehr zahlen als allein.")

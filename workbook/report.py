@@ -144,8 +144,8 @@ def _coop_sentence(coop: dict, name: str) -> str:
     if not partners:
         return R.SUM_COOP_NO_PARTNER.format(name=name)
     losers = coop.get("pays_more") or []
-    tail = (R.SUM_COOP_SOME_WORSE.format(names=", ".join(losers)) if losers else R.SUM_COOP_NONE_WORSE)
-    return R.SUM_COOP.format(partners=", ".join(partners), scenario=coop.get("scenario_title", ""), saving=fmt_eur(round(float(coop.get("saving_eur", 0.0)), -2)),
+    tail = (R.SUM_COOP_SOME_WORSE.format(names="; ".join(losers)) if losers else R.SUM_COOP_NONE_WORSE)
+    return R.SUM_COOP.format(partners="; ".join(partners), scenario=coop.get("scenario_title", ""), saving=fmt_eur(round(float(coop.get("saving_eur", 0.0)), -2)),
                              losers=tail)
 
 

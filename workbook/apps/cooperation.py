@@ -131,7 +131,7 @@ class CooperationApp(TopicApp):
         note = df.attrs.get("note_de")
         sc = self.scenarios.get(self.focus)
         focus_title = f"{self.focus} {getattr(sc, 'title_de', '')}".strip()
-        members = ", ".join(n for a, n in zip(df["ags"], df["name"]) if a != self.ags) or "keine"
+        members = "; ".join(n for a, n in zip(df["ags"], df["name"]) if a != self.ags) or "keine"
         return [
             Block("partners", f"Vorgeschlagene Partner ({focus_title})", help=PARTNER_HELP,
                   chart=self.chart_for(results, [], self.partner_map, "map", self.ags, self.focus,

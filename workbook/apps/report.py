@@ -73,7 +73,7 @@ class ReportApp(TopicApp):
         static = not self.p.interactive
         coop = self.coop_app()
         partners = coop.partners()
-        members = ", ".join(n for a, n in zip(partners["ags"], partners["name"]) if a != self.ags) or "keine"
+        members = "; ".join(n for a, n in zip(partners["ags"], partners["name"]) if a != self.ags) or "keine"
         summary = "".join(f"<p>{html.escape(p, quote=False)}</p>" for p in self.summary(results))
         key_table = RP.key_figures(results, self.scenario_ids)
         note = R.KEY_FIGURES_NOTE if C.has_bands(results) else R.KEY_FIGURES_NOTE_DEFAULT
