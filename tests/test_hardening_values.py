@@ -246,3 +246,34 @@ def test_notebook_parameters_refuse_hostile_values(kwargs, key):
         notebook.validate_parameters(**kwargs, use_query=False)
     assert err.value.key == key
     assert "\x00" not in str(err.value)
+
+
+@pytest.mark.xfail(strict=True, reason="engine.select_kreise/select_scenarios/_select_topics iterate over their "
+                   "argument: ags=5315 (an int), scenarios=3 or topics=5 raise TypeError instead of SelectionError "
+                   "(owner: engine.py)")
+@pytest.mark.parametrize("kwargs", [{"ags": 5315}, {"ags": 5315.0}, {"scenarios": 3}, {"topics": 5}],
+                         ids=["ags-int", "ags-float", "scenarios-int", "topics-int"])
+def test_project_selections_of_the_wrong_type_are_selection_errors(kwargs):
+    args = {"ags": "05315", "scenarios": "S0", "draws": 0, "topics": "divide", **kwargs}
+    try:
+        table = engine.project(**args)
+    except SelectionError:
+        return
+    assert set(table["ags"].astype(str)) == {"05315"}          # or accepted as the Kreis 05315
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(ags=st.one_of(st.text(max_size=20), st.lists(st.text(max_size=8), max_size=3),
+                     st.sampled_from(["all", "05315", "5315", "05315,05315", " ", ",", "05315;05314"])),
+       scenarios=st.one_of(st.text(max_size=12), st.sampled_from(["all", "S0", "S0,,S1", "s1", "all,S0", "x.yml"])),
+       topics=st.one_of(st.text(max_size=12), st.sampled_from(["all", "ddi", "divide,coop", "divide,,tele"])),
+       seed=st.one_of(st.integers(-2**70, 2**70), st.floats(), st.text(max_size=4), st.none()),
+       draws=st.one_of(st.integers(-5, 3), st.floats(), st.text(max_size=3), st.none()))
+def test_project_selection_text_only_raises_workbook_errors(ags, scenarios, topics, seed, draws):
+    """Whatever text a notebook or the CLI passes: a WorkbookError naming the key, or a valid plan."""
+    try:
+        plan = engine.prepare(ags, scenarios, draws, seed, topics, None)
+    except WorkbookError as exc:
+        assert exc.key or exc.file, str(exc)
+        return
+    assert len(plan.kreise) >= 1 and plan.draws in (0, 1, 2, 3)
