@@ -255,3 +255,17 @@ def test_the_first_lever_of_a_topic_panel_belongs_to_the_topic():
 
     keys = TelemedicineApp("16069", draws=0, interactive=False).panel_keys()
     assert keys[0].startswith("tele.") and keys[-1].startswith("resilience.")
+
+
+def test_a_users_scenario_file_runs_static_and_live(tmp_path):
+    from workbook.apps.scenarios import ScenarioApp
+    from workbook.params import load_parameters, save_scenario
+
+    params = load_parameters()
+    path = tmp_path / "mein_plan.yml"
+    save_scenario(path, {"ddi.verw.rate": params["ddi.verw.rate"].max}, "Mein Plan", id="U_Plan")
+    static = ScenarioApp("16069", scenario=str(path), draws=0, interactive=False).render_static()
+    assert "Mein Plan" in static and static.count("<svg") >= 3
+    app = ScenarioApp("16069", scenario=str(path), draws=0, interactive=True)
+    app.widget()
+    assert app.focus == "U_Plan" and app._widget.focus.scenario == "U_Plan"

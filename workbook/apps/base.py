@@ -240,6 +240,10 @@ class TopicApp:
 
         return load_scenarios()
 
+    def scenario_object(self, sid: str):
+        """The Scenario for an id: a user's YAML scenario of this run, else the shipped id itself."""
+        return {sc.id: sc for sc in self.p.scenario_objects}.get(sid, sid)
+
     def scenario_arg(self):
         if self.p.scenario_objects and set(self.scenario_ids) == set(self.p.scenarios):
             return list(self.p.scenario_objects)
@@ -361,7 +365,7 @@ class TopicApp:
         from ..params import save_scenario
 
         base = base or self.focus
-        values = self.parameters.resolve(scenario=base, overrides=self.overrides)
+        values = self.parameters.resolve(scenario=self.scenario_object(base), overrides=self.overrides)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"eigenes_szenario_{self.ags}.yml"
             save_scenario(path, values, T.EXPORT_SCENARIO_TITLE.format(ags=self.ags, name=self.kreis_name),

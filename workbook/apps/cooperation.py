@@ -51,9 +51,7 @@ class CooperationApp(TopicApp):
 
     # -- model calls (cached per Kreis, focus and levers) --------------------------------
     def values(self) -> dict[str, float]:
-        scenario = self.focus
-        objects = {s.id: s for s in self.p.scenario_objects}
-        return self.parameters.resolve(scenario=objects.get(scenario, scenario), overrides=self.overrides)
+        return self.parameters.resolve(scenario=self.scenario_object(self.focus), overrides=self.overrides)
 
     def partners(self) -> pd.DataFrame:
         from ..models.cooperation import suggest_partners

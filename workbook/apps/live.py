@@ -116,7 +116,8 @@ class LiveView:
         self.focus = None
         controls: list[W.Widget] = [self.kreis]
         if app.scenario_picker:
-            scenarios = {sid: sc for sid, sc in app.scenarios.items() if sid in app.scenario_ids}
+            known = {**app.scenarios, **{sc.id: sc for sc in app.p.scenario_objects}}   # + a user's YAML
+            scenarios = {sid: known[sid] for sid in app.scenario_ids if sid in known}
             self.focus = ScenarioPicker(scenarios, value=app.focus)
             controls.append(self.focus)
         self.dropdowns: dict[str, W.Dropdown] = {}

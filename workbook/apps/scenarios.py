@@ -40,7 +40,7 @@ class ScenarioApp(TopicApp):
 
         key = ("tornado", self.ags, self.focus, tuple(sorted(self.overrides.items())))
         if key not in self._cache:
-            self._cache[key] = tornado(self.ags, indicator=INDEX, year=2030, scenario=self.focus,
+            self._cache[key] = tornado(self.ags, indicator=INDEX, year=2030, scenario=self.scenario_object(self.focus),
                                        overrides=self.overrides or None)
         return self._cache[key]
 
@@ -83,7 +83,7 @@ class ScenarioApp(TopicApp):
         shares = sens.attrs.get("lever_shares", {}) or {}
         share_txt = " · ".join(f"{TC.LEVER_LABELS.get(k, k)}: {C.fmt(v, '1', percent=True)}"
                                for k, v in shares.items())
-        sc = self.scenarios.get(self.focus)
+        sc = self.scenarios.get(self.focus) or self.scenario_object(self.focus)
         out.append(Block(
             "tornado", TC.TORNADO_TITLE.format(label=C.indicator_label(INDEX), year=2030)
             + f" ({self.focus} {getattr(sc, 'title_de', '')})",
