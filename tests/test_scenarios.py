@@ -28,7 +28,9 @@ PRESETS = {
     "S3": {"ddi.teilhabe.rate_factor": 1.3, "ddi.teilhabe.ceiling_shift": 0.01, "ddi.lokal.rate_factor": 2.0,
            "ddi.lokal.ceiling_shift": 0.15, "ddi.gesund.rate_factor": 1.2},
     "S4": {"ddi.strat.rate_factor": 1.4, "ddi.verw.rate_factor": 1.5, "ddi.infra.rate_factor": 1.2,
-           "ddi.gesund.rate_factor": 1.3, "ddi.verw.coop_kappa": 0.2},
+           "ddi.gesund.rate_factor": 1.3, "ddi.verw.coop_kappa": 0.2,
+           # cooperation gets easier: larger clusters, cheaper coordination (scenario comment)
+           "coop.max_cluster_size": 8, "coop.coordination_eur": 1500},
     "S5": {"ddi.strat.rate_factor": 1.2, "ddi.verw.rate_factor": 0.7, "ddi.verw.ceiling_shift": -0.15,
            "ddi.infra.rate_factor": 0.9},
 }

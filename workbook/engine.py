@@ -39,9 +39,12 @@ TOPICS = ("divide", "digitalisation", "telemedicine", "resilience", "cooperation
 _MODULES = {topic: f"workbook.models.{topic}" for topic in TOPICS}
 MAX_DRAWS = 100_000
 DEFAULT_SEED = 20211
-# Working-set budget per chunk (bytes): runs x Kreise x years x 8 bytes x live arrays.
+# Working-set budget per chunk (bytes): runs x Kreise x years x 4 bytes (float32) x live arrays.
+# Measured (benchmarks/bench_engine.py): about 20-30 Kreise per chunk of 6 x 1,001 runs is
+# fastest; smaller chunks pay the per-chunk work on the (runs, ...) parameter arrays again.
 _CHUNK_BUDGET = 256 * 2**20
 _LIVE_ARRAYS = 48
+_ITEMSIZE = 4
 
 
 # ---------------------------------------------------------------------------
@@ -247,18 +250,39 @@ def prepare(ags="all", scenarios="all", draws: int = 1000, seed: int = DEFAULT_S
     for module in modules.values():
         plan.indicators.update(getattr(module, "INDICATORS", {}))
     coop = modules.get("cooperation")
+    if coop is None and "digitalisation" in modules:
+        # the DDI's cooperation effect (r_VERW (1 + kappa ln N), S4) reads the cluster sizes of
+        # the cooperation plan: make it also when only the DDI runs, so the DDI of a scenario
+        # does not depend on which other topics were selected
+        coop = available_topics().get("cooperation")
     coop_prepare = getattr(coop, "prepare", None) if coop is not None else None
-    all_hash = data_hash(all_kreise) if coop_prepare is not None else None
+    all_hash = None
     for sc in scenario_list:
         values = parameters.resolve(sc, overrides)
         plan.values[sc.id] = values
         plan.runs[sc.id] = run_values(parameters, values, records, unit, dtype=plan.dtype,
                                       cache_key=(draws, len(records), seed))
         extra: dict = {"scenario": sc.id}
-        if coop_prepare is not None:
-            extra["cooperation"] = _cooperation_plan(coop_prepare, all_kreise, all_hash, values)
+        if coop_prepare is not None and ("cooperation" in modules or values.get("ddi.verw.coop_kappa", 0.0) > 0):
+            if all_hash is None:
+                all_hash = _plan_hash(all_kreise, getattr(coop, "PLAN_COLUMNS", None))
+            try:
+                extra["cooperation"] = _cooperation_plan(coop_prepare, all_kreise, all_hash, values)
+            except DataError:
+                if "cooperation" in modules:
+                    raise
+                # DDI only, on a table without what the plan needs (Land, population): the DDI
+                # uses its documented stand-in cluster size ddi.verw.coop_size
         plan.extra[sc.id] = extra
     return plan
+
+
+def _plan_hash(kreise: pd.DataFrame, columns) -> str:
+    """Hash of the Kreis columns the cooperation plan reads (all columns when not declared)."""
+    if not columns:
+        return data_hash(kreise)
+    present = [c for c in columns if c in kreise.columns]
+    return "plan:" + data_hash(kreise[present])
 
 
 _COOP_CACHE: dict[tuple, object] = {}
@@ -284,7 +308,7 @@ def _neighbours():
 
 
 def chunk_size(n_runs: int, n_years: int = len(YEARS)) -> int:
-    per_kreis = max(1, n_runs) * n_years * 8 * _LIVE_ARRAYS
+    per_kreis = max(1, n_runs) * n_years * _ITEMSIZE * _LIVE_ARRAYS
     return max(1, int(_CHUNK_BUDGET // per_kreis))
 
 
@@ -469,6 +493,23 @@ def _groups(plan: Plan) -> list[list[str]]:
     return list(groups.values())
 
 
+def _address(arr: np.ndarray) -> int:
+    return arr.__array_interface__["data"][0]
+
+
+def _run_block(runs: dict[str, np.ndarray], names: list[str]) -> np.ndarray:
+    """The (keys, N) block behind ``run_values``' rows in the order ``names`` (no copy when
+    the rows are that block's rows in that order, as ``run_values`` makes them)."""
+    first = runs[names[0]]
+    block = first.base
+    if (isinstance(block, np.ndarray) and block.ndim == 2 and block.shape[0] == len(names)
+            and list(runs) == names
+            and all(runs[k].base is block for k in names)
+            and _address(runs[names[-1]]) == _address(block[-1]) and _address(first) == _address(block[0])):
+        return block
+    return np.stack([runs[k].reshape(-1) for k in names])
+
+
 def _stacked_runs(plan: Plan, ids: list[str]) -> dict[str, np.ndarray]:
     """The runs of several scenarios stacked along the run axis (built once per group)."""
     if len(ids) == 1:
@@ -477,7 +518,8 @@ def _stacked_runs(plan: Plan, ids: list[str]) -> dict[str, np.ndarray]:
     stacked = plan.stacked.get(key)
     if stacked is None:
         names = list(plan.runs[ids[0]])
-        block = np.concatenate([np.stack([plan.runs[sid][k].reshape(-1) for k in names]) for sid in ids], axis=1)
+        blocks = [_run_block(plan.runs[sid], names) for sid in ids]
+        block = np.concatenate(blocks, axis=1)
         stacked = {k: block[i].reshape(-1, 1, 1) for i, k in enumerate(names)}
         plan.stacked[key] = stacked
     return stacked

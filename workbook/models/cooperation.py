@@ -34,6 +34,9 @@ from .base import Indicator, ModelContext
 TOPIC = "coop"
 MAX_CURVE_MEMBERS = 401          # a cost curve never needs more members than there are Kreise
 SERVICES = ("registry_office", "it", "procurement", "hr", "finance")
+#: The Kreis columns ``prepare`` reads: the engine caches plans by a hash of these (and the
+#: ``coop.*`` values), so an edit of any other column does not recompute the plan.
+PLAN_COLUMNS = ("ags", "land_ags", "population_2019", "population_2018")
 COST_KEYS = ("coop.fixed_cost_eur", "coop.cost_per_inhabitant_eur", "coop.shared_premium",
              "coop.coordination_eur", "coop.efficiency_penalty", "coop.migration_eur",
              "coop.migration_years")

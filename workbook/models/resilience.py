@@ -66,7 +66,10 @@ def ddi_fallback(ctx: ModelContext, sub: str) -> np.ndarray:
 def _share(ctx: ModelContext, names: tuple[str, ...], fallback) -> np.ndarray:
     for name in names:
         if name in ctx.outputs:
-            return np.clip(np.asarray(ctx.outputs[name], dtype=float), 0.0, 1.0)
+            arr = np.asarray(ctx.outputs[name])
+            if not np.issubdtype(arr.dtype, np.floating):
+                arr = arr.astype(float)
+            return np.clip(arr, 0.0, 1.0)           # in the model's own dtype: no float64 round trip
     return np.clip(fallback(), 0.0, 1.0)
 
 
