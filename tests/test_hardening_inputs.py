@@ -406,8 +406,6 @@ def test_cli_project_out_on_a_full_disk_is_a_clear_error(tmp_path, monkeypatch, 
     assert code == 2 and "No space left on device" in capsys.readouterr().err
 
 
-@pytest.mark.xfail(strict=True, reason="params.save_scenario re-raises the OSError of a full disk instead of a "
-                   "ScenarioError naming the file (the app's scenario download then shows a traceback; owner: params.py)")
 def test_save_scenario_on_a_full_disk_is_a_scenario_error(tmp_path, monkeypatch):
     import os
 

@@ -315,9 +315,6 @@ def test_200_mb_scenario_file_is_refused_without_reading_it(tmp_path, P):
     assert peak < 20 * 1024 * 1024
 
 
-@pytest.mark.xfail(strict=True, reason="params checks raw control characters in the file, but YAML escapes inside "
-                   "double quotes (\"\\e[31m\") still put ESC into title_de, which `workbook scenarios show` prints to "
-                   "the terminal (owner: params.py)")
 def test_escaped_control_characters_in_scenario_texts_are_refused(tmp_path, P):
     path = tmp_path / "farbe.yml"
     path.write_text('id: U1\ntitle_de: "\\e[31mROT\\e[0m"\nchanges:\n  ddi.verw.rate: 0.4\n', encoding="utf-8")

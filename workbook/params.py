@@ -426,6 +426,10 @@ def parse_scenario(path: Path | str, parameters: ParameterSet | None = None) -> 
     return _scenario_from_mapping(data, name, parameters)
 
 
+# Control characters other than tab and newline (ESC sequences would reach a terminal or a page).
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def _scenario_from_mapping(data, name: str, parameters: ParameterSet) -> Scenario:
     if not isinstance(data, Mapping):
         raise ScenarioError("expected a mapping with id, title_de and changes", file=name)
@@ -448,6 +452,9 @@ def _scenario_from_mapping(data, name: str, parameters: ParameterSet) -> Scenari
         if text_field in data and data[text_field] is not None and not isinstance(data[text_field], str):
             raise ScenarioError(f"line {lines.get(text_field, '?')}: field '{text_field}' must be text",
                                 file=name, key=text_field)
+        if isinstance(data.get(text_field), str) and _CONTROL_RE.search(data[text_field]):
+            raise ScenarioError(f"line {lines.get(text_field, '?')}: field '{text_field}' contains a control "
+                                "character; expected plain text", file=name, key=text_field)
     changes_raw = data["changes"]
     if not isinstance(changes_raw, Mapping):
         raise ScenarioError(f"line {lines.get('changes', '?')}: 'changes' must be a mapping of parameter "
@@ -661,7 +668,11 @@ def save_scenario(path: Path | str, values: Mapping[str, float], title_de: str, 
                         narrative_de=narrative_de.strip(), based_on=based_on, file=_display(path))
     text = "# Eigenes Szenario (Drehbuch Digitale Kommune)\n" + yaml.safe_dump(
         scenario.to_dict(), allow_unicode=True, sort_keys=False, width=100)
-    atomic_write_text(path, text)
+    try:
+        atomic_write_text(path, text)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ScenarioError(f"cannot be written ({reason}); nothing was saved", file=str(path)) from None
     return scenario
 
 
