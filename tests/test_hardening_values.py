@@ -9,6 +9,7 @@ replaced by a documented fallback; the result table never holds a silent NaN.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -277,3 +278,35 @@ def test_project_selection_text_only_raises_workbook_errors(ags, scenarios, topi
         assert exc.key or exc.file, str(exc)
         return
     assert len(plan.kreise) >= 1 and plan.draws in (0, 1, 2, 3)
+
+
+@pytest.mark.parametrize("members, message", [
+    (None, "expected a list of member AGS, found 'None'"), (5, "expected a list of member AGS"),
+    ({"05315": 1}, "expected a list of member AGS"), (["05315"] * 100_000, "AGS 05315 named twice"),
+    (["05315", "../x"], "unknown AGS ../x"), ([], "expected at least one member AGS"),
+])
+def test_fair_split_refuses_hostile_member_lists(members, message):
+    with pytest.raises(SelectionError, match=re.escape(message)):
+        cooperation.fair_split(members)
+
+
+def test_fair_split_accepts_a_comma_separated_text():
+    table = cooperation.fair_split("05315,05314")
+    assert len(table) == 2 and np.isfinite(table.select_dtypes("number").to_numpy()).all()
+
+
+@pytest.mark.xfail(strict=True, reason="engine.tornado(indicator=None) raises TypeError in difflib instead of "
+                   "SelectionError (owner: engine.py)")
+def test_tornado_refuses_a_missing_indicator():
+    with pytest.raises(SelectionError, match="indicator"):
+        engine.tornado("05315", indicator=None)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"year": float("nan")}, "key 'year'"), ({"keys": ["../x"]}, "unknown parameter"),
+    ({"ags": ["05315", "05314"]}, "exactly one Kreis"), ({"scenario": "=cmd"}, "unknown scenario '=cmd'"),
+])
+def test_tornado_refuses_hostile_arguments(kwargs, message):
+    args = {"ags": "05315", **kwargs}
+    with pytest.raises(WorkbookError, match=re.escape(message)):
+        engine.tornado(args.pop("ags"), **args)

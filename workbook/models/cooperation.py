@@ -377,12 +377,18 @@ def fair_split(members: Iterable[str], kreise: pd.DataFrame | None = None,
     exists), ``cost_shared_eur`` (the cluster), ``saving_eur`` (the cluster)."""
     kreise = _kreise(kreise)
     values = _defaults(values)
+    if isinstance(members, str):
+        members = members.split(",")                    # "05315,05314" as typed in a notebook
+    if members is None or isinstance(members, Mapping) or not isinstance(members, Iterable):
+        raise SelectionError(f"expected a list of member AGS, found {str(members)[:40]!r}", key="members")
     members = [str(m).strip() for m in members]
     if not members:
         raise SelectionError("expected at least one member AGS", key="members")
-    dup = [m for m in members if members.count(m) > 1]
-    if dup:
-        raise SelectionError(f"AGS {dup[0]} named twice; expected each member once", key=dup[0])
+    seen: set[str] = set()
+    for m in members:
+        if m in seen:
+            raise SelectionError(f"AGS {m} named twice; expected each member once", key=m)
+        seen.add(m)
     table = kreise.set_index("ags")
     unknown = [m for m in members if m not in table.index]
     if unknown:
