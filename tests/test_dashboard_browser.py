@@ -224,9 +224,9 @@ def test_topic_dashboard(real_server, page, stem):
         move_slider(pg, ".wb-param", presses=5)
     else:   # the overview has no levers: its control is the indicator choice
         select = pg.locator("[class*=wb-choice-] select").first
-        options = select.locator("option").all_inner_texts()
+        values = select.locator("option").evaluate_all("os => os.map(o => o.value)")
         current = select.input_value()
-        select.select_option(label=next(o for o in options if o != current))
+        select.select_option(value=next(v for v in values if v != current))
     wait_for_chart_change(pg, after_kreis, timeout_ms=240000)
     pg.screenshot(path=str(ARTIFACTS / f"{stem}-moved.png"), full_page=True)
     assert chart_state(pg)
