@@ -306,13 +306,31 @@ def _read_xlsx(raw: bytes, shown: str, sheet: str | None) -> _Table:
                                                               max_rows=MAX_XLSX_ROWS, max_columns=MAX_XLSX_COLUMNS),
                                  file=shown, key=ws.title)
         rows = []
-        for r, cells in enumerate(ws.iter_rows(values_only=True), start=1):
-            rows.append((r, [c.strip() if isinstance(c, str) else c for c in cells]))
+        for r, cells in enumerate(ws.iter_rows(), start=1):
+            rows.append((r, [_xlsx_value(c) for c in cells]))
         merged = [(m.min_row, m.max_row, str(m)) for m in ws.merged_cells.ranges]
     finally:
         wb.close()
     name = f"XLSX, Blatt „{ws.title}“"
     return _Table(rows, name, None, None, german=True, merged=merged)
+
+
+class _PercentCell(float):
+    """A number that its Excel cell shows with a percent format ("18,2 %"): the stored value
+    is already the fraction (0.182), whatever the column header says."""
+
+    def __str__(self) -> str:
+        return f"{float(self) * 100:g} %".replace(".", ",")
+
+
+def _xlsx_value(cell):
+    value = cell.value
+    if isinstance(value, str):
+        return value.strip()
+    if (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and "%" in str(getattr(cell, "number_format", "") or "")):
+        return _PercentCell(value)
+    return value
 
 
 # -- cells ---------------------------------------------------------------------------
@@ -335,6 +353,9 @@ def _parse_number(cell, german: bool) -> tuple[float, bool] | None:
     """(value, had a % sign) or None when the cell is not a number."""
     if isinstance(cell, bool):
         return None
+    if isinstance(cell, _PercentCell):                 # 0.182 shown as 18,2 %: a percent figure of 18.2
+        value = float(cell) * 100.0
+        return (value, True) if math.isfinite(value) else None
     if isinstance(cell, (int, float)):
         value = float(cell)
         return (value, False) if math.isfinite(value) else None
