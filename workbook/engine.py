@@ -353,24 +353,30 @@ def _select_two(a_blk: np.ndarray, b_blk: np.ndarray, ranks: np.ndarray) -> tupl
     a, m = a_blk.shape
     b = b_blk.shape[0]
     af, bf = a_blk.reshape(-1), b_blk.reshape(-1)
-    r = np.asarray(ranks, dtype=np.intp)[:, None]
+    idx = np.int32 if max(a, b) * m < 2**31 - 1 else np.intp     # flat indices: int32 halves the traffic
+    r = np.asarray(ranks, dtype=idx)[:, None]
     lo0 = np.maximum(r + 1 - b, 0)                     # fewest values that can come from a_blk
     last = np.minimum(r + 1, a) - 1                    # largest index m still to test
-    col = np.arange(m, dtype=np.intp)[None, :]
+    col = np.arange(m, dtype=idx)[None, :]
     rcol = r * m + col                                 # flat index of b[r] per column
     taken = np.repeat(lo0, m, axis=1)                  # (R, M): values taken from a_blk
     span = int((last + 1 - lo0).max())
     step = 1 << max(span.bit_length() - 1, 0)
-    cand = np.empty_like(taken)
-    ok = np.empty(taken.shape, dtype=bool)
+    cand, ia, ib = np.empty_like(taken), np.empty_like(taken), np.empty_like(taken)
+    av, bv = np.empty(taken.shape, dtype=a_blk.dtype), np.empty(taken.shape, dtype=b_blk.dtype)
+    ok, more = np.empty(taken.shape, dtype=bool), np.empty(taken.shape, dtype=bool)
     while step:
         np.add(taken, step - 1, out=cand)
         np.less_equal(cand, last, out=ok)
         np.minimum(cand, last, out=cand)
         cand *= m
-        more = af.take(cand + col) < bf.take(rcol - cand)
+        np.add(cand, col, out=ia)
+        np.subtract(rcol, cand, out=ib)
+        np.take(af, ia, out=av)
+        np.take(bf, ib, out=bv)
+        np.less(av, bv, out=more)
         more &= ok
-        taken += more * step
+        np.add(taken, step, out=taken, where=more)
         step >>= 1
     rest = r + 1 - taken                               # values taken from b_blk
     lowest = np.array(-np.inf, dtype=a_blk.dtype)
@@ -407,16 +413,27 @@ def order_quantiles(work: np.ndarray) -> np.ndarray:
 
 
 def _scratch(rows: int, cols: int, dtype) -> np.ndarray:
-    """A C-contiguous (rows, cols) block of a per-thread buffer (no fresh pages per batch)."""
+    """A C-contiguous (rows, width) block of a per-thread buffer (no fresh pages per batch),
+    width >= cols with the columns past ``cols`` zeroed.
+
+    The row length is padded to an odd number of 64-byte cache lines: the sort runs down
+    the columns, and a row length of a multiple of 4 KB would put a whole column into one
+    cache set (measured: 1,024 columns sort 5x slower than 1,000 or 1,040).
+    """
     dtype = np.dtype(dtype)
+    per_line = max(1, 64 // dtype.itemsize)
+    lines = -(-cols // per_line)
+    width = (lines + (1 - lines % 2)) * per_line
     buffers = getattr(_SCRATCH, "buffers", None)
     if buffers is None:
         buffers = _SCRATCH.buffers = {}
-    need = rows * cols
+    need = rows * width
     buf = buffers.get(dtype.str)
     if buf is None or buf.size < need:
         buf = buffers[dtype.str] = np.empty(need, dtype=dtype)
-    return buf[:need].reshape(rows, cols)
+    block = buf[:need].reshape(rows, width)
+    block[:, cols:] = 0
+    return block
 
 
 def reduce_runs(arrays: Mapping[str, np.ndarray], groups: int = 1) -> list[dict[str, np.ndarray]]:
@@ -467,7 +484,7 @@ def reduce_runs(arrays: Mapping[str, np.ndarray], groups: int = 1) -> list[dict[
                 m = block[0].size
                 np.copyto(work[:, c:c + m].reshape(block.shape), block, casting="unsafe")
                 c += m
-            q = order_quantiles(work)
+            q = order_quantiles(work)[:, :cols]
             c = 0
             for res, block in items[start:stop]:
                 m = block[0].size
