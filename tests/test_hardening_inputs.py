@@ -476,3 +476,53 @@ def test_fractions_under_a_percent_header_are_not_silently_divided(tmp_path, loc
         return
     share = values.loc[values["column"] == "share_65plus", "value"].item()
     assert share == pytest.approx(0.182)
+
+
+# ---------------------------------------------------------------------------
+# Property: XLSX files with random cell contents (mutated bytes rarely get past the zip layer)
+# ---------------------------------------------------------------------------
+
+XLSX_HEADERS = ["AGS", "Kreis", "Einwohner 2019", "Anteil Einwohner ab 65 Jahren (%)", "gigabit_share", "Fläche km²",
+                "=SUMME(A1)", "", None, "Hausärzte je 10.000 Einwohner"]
+XLSX_CELL = st.one_of(
+    st.sampled_from(["05315", "5315", "05314", "09162", "05315000", "05", "Köln", "Summe", "Insgesamt", "=1+1",
+                     "#DIV/0!", "1.087.863", "18,2 %", "n/a", "-", "", " ", "Quelle: IT.NRW"]),
+    st.integers(-10, 2_000_000), st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e7),
+    st.booleans(), st.none(), st.dates(),
+    st.text(st.characters(min_codepoint=32, blacklist_categories=("Cs",)), max_size=8))   # XLSX holds no control chars
+
+
+@settings(max_examples=30, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(headers=st.lists(st.sampled_from(XLSX_HEADERS), min_size=1, max_size=5),
+       rows=st.lists(st.lists(XLSX_CELL, min_size=1, max_size=5), min_size=0, max_size=6),
+       percent_cols=st.sets(st.integers(0, 4), max_size=2))
+def test_random_xlsx_cells_only_raise_input_file_error(headers, rows, percent_cols, local):
+    import openpyxl
+
+    before = (local / "overlay.csv").read_bytes()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "zufall.xlsx"
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.append(headers)
+        for row in rows:
+            ws.append(row)
+        for col in percent_cols:
+            for r in range(2, len(rows) + 2):
+                ws.cell(row=r, column=col + 1).number_format = "0.0%"
+        wb.save(path)
+        try:
+            result = import_file(path)
+        except InputFileError as exc:
+            assert exc.file is not None and exc.file.endswith("zufall.xlsx")
+            assert (local / "overlay.csv").read_bytes() == before
+            return
+    values = result.values()
+    for column, value in zip(values["column"], values["value"]):
+        col = schema.COLUMNS[column]
+        if col.dtype in ("int", "float"):
+            assert np.isfinite(float(value))
+            assert (col.min is None or value >= col.min) and (col.max is None or value <= col.max)
+    datasets.clear_cache()
+    assert len(datasets.load_kreise()) == 401
