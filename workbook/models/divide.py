@@ -339,3 +339,94 @@ def run(ctx: ModelContext) -> dict[str, np.ndarray]:
     """Model contract: (N, K, T) arrays for every indicator in INDICATORS."""
     out = compute(ctx)
     return {name: out[name] for name in INDICATORS}
+
+
+# ---------------------------------------------------------------------------
+# Offliners by age group for one Kreis (notebook 02, report)
+# ---------------------------------------------------------------------------
+
+#: Projection years of the age profile when none are given (the engine's 2021..2030).
+PROFILE_YEARS = np.arange(2021, 2031)
+
+
+def _one_kreis(kreis) -> "pd.DataFrame":
+    """A one-row Kreis table from an AGS, a Series (one row of ``load_kreise()``) or a one-row frame."""
+    import pandas as pd
+
+    from ..errors import SelectionError
+
+    if isinstance(kreis, pd.DataFrame):
+        table = kreis
+    elif isinstance(kreis, pd.Series):
+        table = kreis.to_frame().T
+    elif isinstance(kreis, str):
+        from ..datasets import load_kreise
+
+        known = load_kreise()
+        code = kreis.strip().zfill(5) if kreis.strip().isdigit() else kreis.strip()
+        table = known.loc[known["ags"].astype(str) == code]
+        if table.empty:
+            raise SelectionError(f"unknown AGS {kreis!r}; expected the 5-digit key of one of the Kreise",
+                                 key="ags")
+    else:
+        raise SelectionError(f"expected an AGS or one row of the Kreis table, found {type(kreis).__name__}",
+                             key="ags")
+    if len(table) != 1:
+        raise SelectionError(f"expected exactly one Kreis, found {len(table)} rows", key="ags")
+    return table.reset_index(drop=True)
+
+
+def offliners_by_age(kreis, values, years=None) -> "pd.DataFrame":
+    """Offliners by age group and year for one Kreis at one resolved parameter set.
+
+    ``kreis``: an AGS or one row of the Kreis table; ``values``: the resolved values of a
+    scenario (``ParameterSet.resolve(scenario, overrides)``); ``years``: projection years
+    (default 2021..2030). Deterministic: the engine's ``default`` run, not a median.
+
+    The numbers come from :func:`compute` itself (the same cohort ageing, uptake, Kreis factor
+    and training programme; its per-capita state holds the national path by age group, the
+    Kreis factor and the programme's onliners), split by age group before the sum over the
+    groups that ``compute`` forms with a matrix product: offline per inhabitant in group a =
+    c[k] * o[t, a] * w[k, a]. The programme's additional onliners (people 65+) are taken from
+    the groups 65-69, 70-79 and 80+ in proportion to their offliners (the programme reaches the
+    motivated share of every 65+ group alike). So the groups add up to ``divide.offliners``.
+
+    Returns a long frame: ``ags``, ``age_group`` (``demography.GROUPS`` from 14-19),
+    ``year``, ``offliners`` (persons), ``offline_share`` (of the people in the group).
+    """
+    import pandas as pd
+
+    from ..errors import ParameterError
+
+    table = _one_kreis(kreis)
+    years = np.asarray(PROFILE_YEARS if years is None else years, dtype=int).reshape(-1)
+    if years.size == 0 or np.any(np.diff(years) <= 0):
+        raise DataError(f"expected increasing projection years, found {years.tolist()}", key="years")
+    p = {}
+    for key, value in dict(values).items():
+        try:
+            p[key] = np.full((1, 1, 1), float(value))
+        except (TypeError, ValueError):
+            raise ParameterError(f"expected a number, found {value!r}", key=str(key)) from None
+    ctx = ModelContext(kreise=table, years=years, p=p)
+    st = state(ctx)
+    pop = float(_population(ctx)[0])
+    path = np.asarray(st["path"], dtype=float)[0]                  # (T, 9) national offline shares
+    c = float(np.asarray(st["c"], dtype=float)[0, 0])             # Kreis factor
+    w14 = np.asarray(st["w"], dtype=float)[0, demo.FIRST_14PLUS:]  # (9,) age shares of the Kreis
+    gained = np.asarray(st["gained_pc"], dtype=float)[0, 0, :]     # (T,) programme onliners per inhabitant
+    per_capita = c * path * w14[None, :]                           # offline per inhabitant, by group
+    old = slice(demo.FIRST_65PLUS - demo.FIRST_14PLUS, None)
+    before = per_capita[:, old].sum(axis=1)
+    keep = np.clip(1.0 - gained / np.maximum(before, 1e-15), 0.0, 1.0)
+    per_capita[:, old] *= keep[:, None]
+    groups = demo.GROUPS[demo.FIRST_14PLUS:]
+    t_len, a_len = per_capita.shape
+    offliners = per_capita * pop
+    return pd.DataFrame({
+        "ags": str(table["ags"].iloc[0]) if "ags" in table.columns else "",
+        "age_group": np.tile(np.array(groups, dtype=object), t_len),
+        "year": np.repeat(years, a_len),
+        "offliners": offliners.reshape(-1),
+        "offline_share": (per_capita / np.maximum(w14[None, :], 1e-15)).reshape(-1),
+    })
