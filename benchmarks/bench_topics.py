@@ -28,14 +28,19 @@ def _setup(draws: int):
     return engine, plan
 
 
-def _time_models(engine, plan, kreise, chunk: int, scenarios=None, clock=time.perf_counter) -> dict[str, float]:
+def _time_models(engine, plan, kreise, chunk: int | None = None, groups=None,
+                 clock=time.perf_counter) -> dict[str, float]:
+    """Models alone, as the engine runs them: scenarios sharing a cooperation plan stacked
+    along the run axis, chunks of ``engine.chunk_size`` Kreise (or ``chunk``)."""
     from workbook.models.base import ModelContext
     per_topic = {t: 0.0 for t in TOPICS}
-    for sc in scenarios or plan.scenarios:
-        p = plan.runs[sc.id]
-        for start in range(0, len(kreise), chunk):
-            sub = kreise.iloc[start:start + chunk].reset_index(drop=True)
-            ctx = ModelContext(sub, engine.YEARS, p, outputs={}, extra=dict(plan.extra[sc.id]))
+    for ids in groups or engine._groups(plan):
+        p = engine._stacked_runs(plan, ids)
+        size = chunk or engine.chunk_size((plan.draws + 1) * len(ids))
+        extra = dict(plan.extra[ids[0]], scenarios=list(ids))
+        for start in range(0, len(kreise), size):
+            sub = kreise.iloc[start:start + size].reset_index(drop=True)
+            ctx = ModelContext(sub, engine.YEARS, p, outputs={}, extra=dict(extra))
             for topic, module in plan.topics.items():
                 t0 = clock()
                 ctx.outputs.update(module.run(ctx))
@@ -55,18 +60,20 @@ def run(draws: int = 1000) -> dict:
     cooperation.prepare(kreise_all, neighbours, values)
     coop_prepare_s = time.perf_counter() - t0
 
-    n_runs = 1 + draws
-    chunk = engine.chunk_size(n_runs)
+    groups = engine._groups(plan)
+    chunk = engine.chunk_size((1 + draws) * max(len(g) for g in groups))
     t0, c0 = time.perf_counter(), time.process_time()
-    per_topic = _time_models(engine, plan, plan.kreise, chunk)
+    per_topic = _time_models(engine, plan, plan.kreise, groups=groups)
     all_s, all_cpu = time.perf_counter() - t0, time.process_time() - c0
 
-    n_chunks = len(plan.scenarios) * -(-len(plan.kreise) // chunk)
+    n_chunks = sum(-(-len(plan.kreise) // engine.chunk_size((1 + draws) * len(g))) for g in groups)
     first = plan.kreise.iloc[:chunk]
-    best = _time_models(engine, plan, first, chunk, plan.scenarios[:1], time.process_time)
+    big = [max(groups, key=len)]
+    best = _time_models(engine, plan, first, groups=big, clock=time.process_time)
     for _ in range(2):
-        again = _time_models(engine, plan, first, chunk, plan.scenarios[:1], time.process_time)
+        again = _time_models(engine, plan, first, groups=big, clock=time.process_time)
         best = {t: min(best[t], again[t]) for t in TOPICS}
+    # chunks of the largest group cost the most; others (fewer scenarios stacked) less
     quiet = sum(best.values()) * n_chunks
 
     one = plan.kreise[plan.kreise["ags"] == "05315"].reset_index(drop=True)
