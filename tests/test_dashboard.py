@@ -65,6 +65,7 @@ def test_default_config_locks_voila_down():
     assert cfg["Voila"]["ip"] == "127.0.0.1"
     assert cfg["DashboardApp"]["max_sessions"] == 20
     assert cfg["VoilaExecutor"]["cell_error_instruction"] == T.CELL_ERROR
+    assert cfg["VoilaExecutor"]["timeout"] is None   # pooled kernels wait for visitors indefinitely
     csp = cfg["Voila"]["tornado_settings"]["headers"]["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "connect-src 'self'" in csp
 

@@ -130,7 +130,10 @@ def default_config(dashboards: Sequence[str] | None = None, *,
         "VoilaExecutor": {
             "cell_error_instruction": T.CELL_ERROR,
             "cell_timeout_instruction": T.CELL_TIMEOUT,
-            "timeout": 300,
+            # No cell timeout: a preheated kernel waits inside get_query_string()
+            # until a visitor arrives, which may take hours; a timeout would break
+            # the pooled dashboard (measured: "Cell execution timed out" after 300 s).
+            "timeout": None,
         },
         "VoilaKernelManager": {
             "kernel_pools_config": pools,
