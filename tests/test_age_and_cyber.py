@@ -175,3 +175,120 @@ def test_cyber_curve_refuses_bad_input(values, kwargs, message):
     v = {} if values == {} else _cyber_values(**(values or {}))
     with pytest.raises(ParameterError, match=message):
         resilience.cyber_curve(v, **args)
+
+
+# -- chart and apps ----------------------------------------------------------------------
+
+def _layers(spec: dict) -> list[dict]:
+    inner = spec["vconcat"][0] if "vconcat" in spec else spec
+    return inner["layer"]
+
+
+def test_outage_curve_spec_marks_the_windows_and_starts_at_full_capacity():
+    from workbook import charts
+
+    curve = resilience.cyber_curve(_cyber_values(), 0.5, 1000, days=8)
+    chart = charts.outage_curve(curve.assign(group="Angriff 2021"), outage_days=2.0, recovery_days=4.0,
+                                chart_title="Titel", estimate="Modellrechnung mit Annahmen")
+    spec = chart.to_dict()
+    shade, labels, line = _layers(spec)
+    datasets = spec["datasets"]
+    windows = datasets[shade["data"]["name"]]
+    assert [(w["von"], w["bis"]) for w in windows] == [(0.0, 2.0), (2.0, 6.0)]
+    assert [w["text"] for w in windows] == ["IT-Ausfall: 2 Tage", "Wiederanlauf: 4 Tage"]
+    assert shade["mark"]["type"] == "rect" and labels["mark"]["type"] == "text"
+    points = datasets[line["data"]["name"]]
+    assert points[0]["x"] == 0 and points[0]["wert"] == 1.0 and points[0]["Wert"] == "100,0 %"
+    assert points[1]["Wert"] == "25,0 %" and points[1]["Rückstand"] == "8"     # 7.5 cases, German rounding
+    assert line["encoding"]["y"]["axis"]["title"] == "Leistung der Verwaltung (in %)"
+    assert line["encoding"]["x"]["title"] == "Tage nach dem Angriff"
+    assert [t["title"] for t in line["encoding"]["tooltip"]][-1] == "liegen gebliebene Vorgänge bis dahin"
+    foot = datasets[spec["vconcat"][1]["data"]["name"]]
+    assert [r["text"] for r in foot] == ["Modellrechnung mit Annahmen"]
+    assert "http" not in str(spec.get("data", "")) and "cdn" not in str(spec)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"outage_days": -1.0}, "erwartet eine Zahl von Tagen >= 0"),
+    ({"frame": pd.DataFrame({"day": [1], "capacity_share": [1.4], "group": ["a"], "backlog_cases": [0.0]})},
+     "erwartet Anteile zwischen 0 und 1"),
+    ({"frame": pd.DataFrame({"day": [1], "group": ["a"]})}, "Spalte fehlt"),
+])
+def test_outage_curve_refuses_bad_input(kwargs, message):
+    from workbook import charts
+
+    frame = kwargs.pop("frame", pd.DataFrame({"day": [1], "capacity_share": [0.5], "group": ["a"],
+                                              "backlog_cases": [1.0]}))
+    args = {"outage_days": 1.0, "recovery_days": 1.0, **kwargs}
+    with pytest.raises(WorkbookError, match=message):
+        charts.outage_curve(frame, **args)
+
+
+def test_divide_app_age_chart_has_every_group_and_adds_up(params):
+    from workbook.apps.divide import DivideApp
+    from workbook.texts import apps as T
+
+    app = DivideApp("16069", scenario="S0,S3", draws=0, interactive=False, focus="S3")
+    results = app.results()
+    table = app.age_table(results)
+    assert list(dict.fromkeys(table["Gruppe"])) == list(T.AGE_GROUPS) and len(T.AGE_GROUPS) == 8
+    total = results[(results["indicator"] == "divide.offliners") & (results["scenario"] == "S3")]
+    assert np.allclose(table.groupby("Jahr")["Personen"].sum().to_numpy(),
+                       total.sort_values("year")["value"].to_numpy(), rtol=2e-5)
+    spec = app.age_chart(results).to_dict()
+    area = spec["vconcat"][0]
+    assert area["mark"]["type"] == "area" and area["encoding"]["y"]["stack"] == "zero"
+    assert area["encoding"]["color"]["scale"]["domain"] == list(T.AGE_GROUPS)
+    assert "S3" in str(area["title"])
+    block = next(b for b in app.build_blocks(results) if b.key == "age")
+    assert list(block.table.columns) == ["Jahr", *T.AGE_GROUPS] and len(block.table) == 10
+    # a lever changes the chart's numbers (training more people 65+)
+    app.set_overrides({"divide.training.participants": params["divide.training.participants"].max})
+    more = app.age_table(app.results())
+    old = more["Gruppe"] == T.AGE_GROUPS[-1]
+    assert (more.loc[old, "Personen"].to_numpy() <= table.loc[old, "Personen"].to_numpy() + 1e-9).all()
+    assert more.loc[old, "Personen"].iloc[-1] < table.loc[old, "Personen"].iloc[-1]
+
+
+def test_telemedicine_app_cyber_curve_static_and_consistent():
+    from workbook.apps.telemedicine import TelemedicineApp
+
+    app = TelemedicineApp("05315", draws=0, interactive=False)
+    results = app.results()
+    curves = app.cyber_curves(results)
+    assert sorted(curves["year"].unique()) == [2021, 2030]
+    for year, curve in curves.groupby("year"):
+        lost = results[(results["indicator"] == "resilience.cyber_service_days_lost") & (results["year"] == year)
+                       & (results["scenario"] == "S0")]["value"].iloc[0]
+        assert (1 - curve["capacity_share"]).sum() == pytest.approx(lost, rel=1e-5)
+    table = app.cyber_curve_table(curves)
+    assert list(table["Angriff im Jahr"]) == ["2021", "2030"]
+    assert table["Leistung im Ausfall"].str.endswith(" %").all()
+    html = app.render_static()
+    assert "id='wb-cybercurve'" in html and "Cyberangriff Tag für Tag" in html
+    assert "Wie lese ich das? Am Tag 0" in html and "Einwohner" in html
+    section = html[html.index("id='wb-cybercurve'"):]
+    assert "<svg" in section[:section.index("</section>")] and "<script" not in html
+
+
+def test_telemedicine_cyber_curve_follows_a_lever_live():
+    from workbook.apps.telemedicine import TelemedicineApp
+
+    app = TelemedicineApp("16069", draws=0, interactive=True)
+    app.widget()
+    view = app._widget
+    view.panel._debouncer.delay = 0
+    curve_view = next(v for v in view.views if v.key == "cybercurve")
+    curve_view.show()
+    before = curve_view.chart.updates
+    spec_before = str(resolve(curve_view))
+    slider = view.panel.sliders["resilience.cyber.outage_days"]
+    slider.value = 30
+    assert curve_view.chart.updates > before
+    assert "IT-Ausfall: 30 Tage" in str(resolve(curve_view)) and "IT-Ausfall: 14 Tage" in spec_before
+
+
+def resolve(block_view):
+    from workbook.apps.base import resolve_chart
+
+    return resolve_chart(block_view._block.chart).to_dict()

@@ -23,7 +23,7 @@ EXPECTED = {
     "01_szenarien": (["fan", "bars", "subindex", "tornado", "narratives"], 4),
     "02_digitale_kluft": (["online65", "age", "online", "cost", "pupils"], 5),
     "03_regionale_kooperation": (["partners", "cost", "split", "services", "saving"], 3),
-    "04_telemedizin": (["video", "avoided", "gap", "lockdown", "cyber"], 5),
+    "04_telemedizin": (["video", "avoided", "gap", "lockdown", "cyber", "cybercurve"], 6),
     "bericht": (["summary", "figures", "ddi", "divide", "tele", "resilience", "coop", "estimates"], 5),
 }
 KREISE = {"05315": "Köln", "16069": "Hildburghausen"}

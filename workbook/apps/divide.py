@@ -35,17 +35,26 @@ class DivideApp(TopicApp):
         focus = self.extra["focus"]
         self.focus = focus if focus in self.scenario_ids else self.scenario_ids[0]
 
+    def age_values(self) -> dict[str, float]:
+        """The focus scenario's resolved parameters with the current levers."""
+        return self.parameters.resolve(scenario=self.scenario_object(self.focus), overrides=self.overrides)
+
     def age_table(self, results: pd.DataFrame) -> pd.DataFrame:
-        """Offliners 14-64 and 65+ per year for the focus scenario (median), long form."""
-        rows = []
-        for year in sorted(results["year"].unique()):
-            total = C.pick(results, "divide.offliners", self.focus, int(year))
-            old = C.pick(results, "divide.offliners_65plus", self.focus, int(year))
-            if total is None or old is None:
-                continue
-            rows.append({"Jahr": int(year), "Gruppe": T.AGE_GROUPS[0], "Personen": max(total - old, 0.0)})
-            rows.append({"Jahr": int(year), "Gruppe": T.AGE_GROUPS[1], "Personen": old})
-        return pd.DataFrame(rows)
+        """Offliners by age group (chart groups of ``texts.apps.AGE_GROUP_LABELS``) and year for the
+        focus scenario at its resolved values and the current levers (the engine's default run)."""
+        from ..models.divide import offliners_by_age
+
+        years = sorted(int(y) for y in results["year"].unique()) if results is not None and len(results) else None
+        key = (self.ags, self.focus, tuple(sorted(self.overrides.items())), tuple(years or ()))
+        memo = self.__dict__.setdefault("_age_tables", {})
+        if key not in memo:
+            prof = offliners_by_age(self.ags, self.age_values(), years=years)
+            prof["Gruppe"] = prof["age_group"].map(T.AGE_GROUP_LABELS)
+            out = prof.groupby(["year", "Gruppe"], sort=False, as_index=False)["offliners"].sum()
+            if len(memo) > 16:
+                memo.clear()
+            memo[key] = out.rename(columns={"year": "Jahr", "offliners": "Personen"})[["Jahr", "Gruppe", "Personen"]]
+        return memo[key].copy()
 
     def age_chart(self, results: pd.DataFrame):
         from ..charts import stacked_area
@@ -62,8 +71,8 @@ class DivideApp(TopicApp):
         model = C.assumption_note(keys)
         data = C.data_notes(self.ags, DATA)
         age_rows = self.age_table(results)
-        pivot = age_rows.pivot(index="Jahr", columns="Gruppe", values="Personen").reset_index() \
-            if not age_rows.empty else age_rows
+        pivot = age_rows.pivot(index="Jahr", columns="Gruppe", values="Personen") \
+            .reindex(columns=list(T.AGE_GROUPS)).reset_index() if not age_rows.empty else age_rows
         pivot.columns.name = None
         from ..texts import fmt_int
 
@@ -78,7 +87,7 @@ class DivideApp(TopicApp):
                   notes=[model, *data]),
             Block("age", T.AGE_BLOCK, help=T.AGE_HELP, chart=self.chart_for(
                 results, ["divide.offliners", "divide.offliners_65plus"], lambda: self.age_chart(results),
-                "age", self.ags, self.focus),
+                "age", self.ags, self.focus, tuple(sorted(self.overrides.items()))),
                   table=pivot, notes=[model, *data]),
             Block("online", C.indicator_label("divide.online_share"), help=TC.FAN_HELP,
                   chart=self.fan(results, "divide.online_share", percent=True),

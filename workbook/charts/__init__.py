@@ -15,6 +15,7 @@ Builders:
 - ``kreis_map``: choropleth of Kreise, chosen Kreis outlined, optional Land only
 - ``compare_chart``: a Kreis among the Kreise of its Land, its type, Germany
 - ``line_by_group``, ``stacked_area``, ``cost_curve``, ``split_table_chart``
+- ``outage_curve``: capacity per day after a cyber attack, outage and recovery shaded
 - ``source_note``: footnote with 'Schätzung: …' and 'Quelle: …' under any chart
 """
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 from . import theme
 from ._common import ValueForm, indicator_label, scenario_labels, select_results, source_note
+from .curves import outage_curve
 from .generic import cost_curve, line_by_group, split_table_chart, stacked_area
 from .maps import compare_chart, kreis_map
 from .scenarios import SUBINDICES, fan_chart, scenario_bars_2030, subindex_chart, tornado_chart
@@ -32,4 +34,5 @@ __all__ = [
     "ensure_theme", "locale", "scenario_colors", "indicator_label", "scenario_labels", "select_results",
     "source_note", "fan_chart", "subindex_chart", "scenario_bars_2030", "tornado_chart",
     "kreis_map", "compare_chart", "line_by_group", "stacked_area", "cost_curve", "split_table_chart",
+    "outage_curve",
 ]

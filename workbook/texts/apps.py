@@ -133,13 +133,43 @@ AGE_BLOCK = "Offliner nach Alter und Jahr"
 AGE_TITLE = "Offliner nach Alter: {scenario}"
 AGE_AXIS = "Offliner"
 AGE_LEGEND = "Altersgruppe"
-AGE_GROUPS = ("14 bis 64 Jahre", "65 Jahre und älter")
-AGE_ESTIMATE = "Modellrechnung (Median); Startwerte je Kreis geschätzt aus D21-Digital-Index und Altersstruktur"
+#: chart groups of the model's age groups (workbook.models.demography.GROUPS from 14-19): the
+#: two youngest are merged (both around 1 % offline; the palette has eight colours)
+AGE_GROUP_LABELS = {
+    "14-19": "14 bis 29 Jahre", "20-29": "14 bis 29 Jahre", "30-39": "30 bis 39 Jahre",
+    "40-49": "40 bis 49 Jahre", "50-59": "50 bis 59 Jahre", "60-64": "60 bis 64 Jahre",
+    "65-69": "65 bis 69 Jahre", "70-79": "70 bis 79 Jahre", "80+": "80 Jahre und älter",
+}
+AGE_GROUPS = tuple(dict.fromkeys(AGE_GROUP_LABELS.values()))
+AGE_ESTIMATE = "Modellrechnung mit den eingestellten Annahmen, ohne Streuung; Startwerte je Kreis geschätzt (D21 2020/21)"
 AGE_HELP = (
-    "Wie lese ich das? Die Fläche zeigt, wie viele Menschen ab 14 Jahren im gewählten Szenario "
-    "offline sind, getrennt nach unter und ab 65 Jahren (Median der Rechnungen). Jahrgänge altern "
-    "mit: Jüngere, meist schon digitale Menschen rücken nach, Schulungen holen Ältere ins Netz."
+    "Wie lese ich das? Jede Fläche ist eine Altersgruppe; die Oberkante ist die Zahl aller Menschen "
+    "ab 14 Jahren, die im gewählten Szenario offline sind (Rechnung mit den eingestellten Annahmen). "
+    "Jahrgänge altern mit: Jüngere, meist schon digitale Menschen rücken in die älteren Gruppen nach, "
+    "und Schulungen holen Menschen ab 65 ins Netz. Die Tabelle nennt die Zahlen je Jahr und Gruppe."
 )
+
+# -- cyber attack, day by day (04_telemedizin) ----------------------------------------------
+CYBER_CURVE_BLOCK = "Cyberangriff Tag für Tag"
+CYBER_CURVE_TITLE = "Leistung der Verwaltung nach einem Cyberangriff: {scenario}"
+CYBER_CURVE_SUBTITLE = "Angriff im Jahr {years}: je digitaler ohne Notfallverfahren, desto tiefer der Einbruch"
+CYBER_CURVE_GROUP = "Angriff im Jahr {year}"
+CYBER_CURVE_LEGEND = "Zeitpunkt"
+CYBER_CURVE_ESTIMATE = ("Modellrechnung mit den eingestellten Annahmen, ohne Streuung; Ausfalldauer nach "
+                        "Anhalt-Bitterfeld 2021")
+CYBER_CURVE_HELP = (
+    "Wie lese ich das? Am Tag 0 fällt die IT aus. In der dunklen Zeit läuft nur weiter, was auf Papier "
+    "geht: Leistungen, die noch nicht digital sind, und digitale Leistungen mit einem geübten "
+    "Notfallverfahren. In der hellen Zeit läuft die IT schrittweise wieder an, bis 100 % erreicht sind. "
+    "Die Fläche über der Linie ist die verlorene Arbeit; die Tabelle rechnet sie in Vorgänge um, die "
+    "liegen bleiben (ohne Nacharbeit). Die Linien vergleichen einen Angriff im ersten Jahr der "
+    "Rechnung mit einem Angriff im letzten, wenn mehr Leistungen digital sind."
+)
+CYBER_CURVE_COL_YEAR = "Angriff im Jahr"
+CYBER_CURVE_COL_LOW = "Leistung im Ausfall"
+CYBER_CURVE_COL_DAYS = "verlorene Leistungstage"
+CYBER_CURVE_COL_BACKLOG = "liegen gebliebene Vorgänge"
+CYBER_CURVE_COL_ONLINE = "Leistungen vollständig online"
 
 #: short tab titles of the live view, by block key
 TABS = {
@@ -150,7 +180,7 @@ TABS = {
     "pupils": "Geräte für Schüler",
     "partners": "Partner", "split": "Faire Aufteilung", "services": "Dienste", "saving": "Ersparnis",
     "video": "Videosprechstunden", "avoided": "Vermiedene Wege", "gap": "Versorgungslücke",
-    "lockdown": "Lockdown", "cyber": "Cyberangriff",
+    "lockdown": "Lockdown", "cyber": "Cyberangriff", "cybercurve": "Cyberangriff Tag für Tag",
     "summary": "Zusammenfassung", "ddi": "Digitalisierung", "divide": "Digitale Kluft", "tele": "Telemedizin",
     "resilience": "Krisenfestigkeit", "coop": "Kooperation", "estimates": "Schätzungen", "method": "Methode",
 }

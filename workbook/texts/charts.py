@@ -140,6 +140,14 @@ GROUP_LINES_HELP = (
     "auch im Schwarz-Weiß-Druck."
 )
 
+# -- outage curve (cyber attack, day by day) -------------------------------------------
+OUTAGE_AXIS_DAY = "Tage nach dem Angriff"
+OUTAGE_AXIS_CAPACITY = "Leistung der Verwaltung"
+OUTAGE_WINDOW = "IT-Ausfall: {days} Tage"
+OUTAGE_RECOVERY = "Wiederanlauf: {days} Tage"
+OUTAGE_TOOLTIP_DAY = "Tag"
+OUTAGE_TOOLTIP_BACKLOG = "liegen gebliebene Vorgänge bis dahin"
+
 # -- notes ---------------------------------------------------------------------------
 NOTE_SOURCE = "Quelle: {source}"
 NOTE_ESTIMATE = "Schätzung: {text}"
