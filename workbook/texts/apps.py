@@ -146,7 +146,8 @@ AGE_HELP = (
     "Wie lese ich das? Jede Fläche ist eine Altersgruppe; die Oberkante ist die Zahl aller Menschen "
     "ab 14 Jahren, die im gewählten Szenario offline sind (Rechnung mit den eingestellten Annahmen). "
     "Jahrgänge altern mit: Jüngere, meist schon digitale Menschen rücken in die älteren Gruppen nach, "
-    "und Schulungen holen Menschen ab 65 ins Netz. Die Tabelle nennt die Zahlen je Jahr und Gruppe."
+    "und Schulungen holen Menschen ab 65 ins Netz (ihr Erfolg ist anteilig auf die Gruppen ab 65 "
+    "verteilt). Die Tabelle nennt die Zahlen je Jahr und Gruppe."
 )
 
 # -- cyber attack, day by day (04_telemedizin) ----------------------------------------------
