@@ -353,7 +353,7 @@ def _select_two(a_blk: np.ndarray, b_blk: np.ndarray, ranks: np.ndarray) -> tupl
     a, m = a_blk.shape
     b = b_blk.shape[0]
     af, bf = a_blk.reshape(-1), b_blk.reshape(-1)
-    idx = np.int32 if max(a, b) * m < 2**31 - 1 else np.intp     # flat indices: int32 halves the traffic
+    idx = np.int32 if (a + b) * m < 2**31 - 1 else np.intp      # flat indices: int32 halves the traffic
     r = np.asarray(ranks, dtype=idx)[:, None]
     lo0 = np.maximum(r + 1 - b, 0)                     # fewest values that can come from a_blk
     last = np.minimum(r + 1, a) - 1                    # largest index m still to test
