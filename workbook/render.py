@@ -30,6 +30,7 @@ from typing import Any, Callable
 
 import altair as alt
 
+from .charts import _template
 from .charts import theme as _theme
 from .errors import WorkbookError
 
@@ -63,6 +64,10 @@ def chart_spec(chart, *, validate: bool = False) -> dict:
         return spec
     if not hasattr(chart, "to_dict"):
         raise WorkbookError(f"kein Diagramm: {type(chart).__name__} (erwartet ein Altair-Diagramm)")
+    if not validate:
+        spec = _template.cached_spec(chart)   # a builder's chart: structure built once, rows swapped
+        if spec is not None:
+            return spec
     return chart.to_dict(validate=validate)
 
 

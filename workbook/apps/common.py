@@ -72,6 +72,16 @@ class _Lookup:
         self.results = results
         self.positions = results.groupby("indicator", sort=False, observed=True).indices
         self.tables: dict[str, dict] = {}
+        self.bands = bool((results["quantile"] == "p50").any())
+        self.units: dict[str, str] = {}
+
+    def unit(self, indicator: str) -> str:
+        unit = self.units.get(indicator)
+        if unit is None:
+            rows = self.positions.get(indicator)
+            unit = str(self.results["unit"].iloc[rows[0]]) if rows is not None and len(rows) else "1"
+            self.units[indicator] = unit
+        return unit
 
     def get(self, indicator: str, scenario: str, year: int, quantile: str):
         table = self.tables.get(indicator)
@@ -111,12 +121,11 @@ def pick(results: pd.DataFrame, indicator: str, scenario: str, year: int = 2030,
 
 
 def has_bands(results: pd.DataFrame) -> bool:
-    return bool((results["quantile"] == "p50").any())
+    return _lookup(results).bands
 
 
 def unit_of(results: pd.DataFrame, indicator: str) -> str:
-    sel = results.loc[results["indicator"] == indicator, "unit"]
-    return str(sel.iloc[0]) if len(sel) else "1"
+    return _lookup(results).unit(indicator)
 
 
 #: units of whole things: shown without decimals

@@ -98,6 +98,23 @@ def indicator_label(name: str, labels: dict | None = None) -> str:
     return str(label) if label else str(name)
 
 
+def _present(col: pd.Series) -> list[str]:
+    """Distinct values of a column as text, in order of appearance (fast for categoricals)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        cats = col.cat.categories
+        codes = pd.unique(col.cat.codes.to_numpy())
+        return [str(cats[c]) for c in codes if c >= 0]
+    return list(dict.fromkeys(str(v) for v in pd.unique(col.to_numpy())))
+
+
+def _equals(col: pd.Series, wanted: str) -> pd.Series:
+    """Mask of rows whose value, as text, is ``wanted`` (compares codes for categoricals)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        cats = [i for i, c in enumerate(col.cat.categories) if str(c) == wanted]
+        return pd.Series(np.isin(col.cat.codes.to_numpy(), cats), index=col.index)
+    return col.astype(str) == wanted
+
+
 def select_results(df, *, ags=None, indicator=None, scenarios=None, what: str) -> pd.DataFrame:
     """Rows of a long result table for one Kreis and one indicator (and chosen scenarios).
 
@@ -106,7 +123,7 @@ def select_results(df, *, ags=None, indicator=None, scenarios=None, what: str) -
     require_columns(df, RESULT_COLUMNS, what)
     out = df
     for col, wanted in (("ags", ags), ("indicator", indicator)):
-        present = list(dict.fromkeys(out[col].astype(str)))
+        present = _present(out[col])
         if wanted is None:
             if len(present) != 1:
                 raise SelectionError(
@@ -119,8 +136,8 @@ def select_results(df, *, ags=None, indicator=None, scenarios=None, what: str) -
             raise SelectionError(
                 f"{what}: '{wanted}' nicht in der Ergebnistabelle (vorhanden: "
                 f"{', '.join(present[:8])}{' …' if len(present) > 8 else ''})", column=col)
-        out = out[out[col].astype(str) == wanted]
-    present = list(dict.fromkeys(out["scenario"].astype(str)))
+        out = out[_equals(out[col], wanted)]
+    present = _present(out["scenario"])
     if scenarios is not None and scenarios != "all":
         wanted_ids = [scenarios] if isinstance(scenarios, str) else [str(s) for s in scenarios]
         for sid in wanted_ids:
@@ -135,7 +152,7 @@ def select_results(df, *, ags=None, indicator=None, scenarios=None, what: str) -
 
 
 def units_of(df: pd.DataFrame, what: str) -> str:
-    units = list(dict.fromkeys(df["unit"].astype(str)))
+    units = _present(df["unit"])
     if len(units) != 1:
         raise WorkbookError(f"{what}: gemischte Einheiten ({', '.join(units)}) in einem Diagramm",
                             column="unit")

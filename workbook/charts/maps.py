@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import math
 
@@ -14,6 +15,7 @@ from ..errors import SelectionError, WorkbookError
 from ..texts import charts as T
 from . import theme
 from ._common import ValueForm, clip, require_columns, share_column, source_note, title
+from ._template import templated
 
 
 def _douglas_peucker(arr: np.ndarray, tol: float) -> np.ndarray:
@@ -194,30 +196,7 @@ def kreis_map(values: pd.DataFrame, column: str, *, boundaries: dict | None = No
         aspect = (y1 - y0) / max((x1 - x0) * math.cos(lat), 1e-9)
         height = int(round(width * aspect))
     label = label or column
-    tooltip = [alt.Tooltip("properties.name:N", title=T.TOOLTIP_KREIS),
-               alt.Tooltip("properties.ags:N", title=T.TOOLTIP_AGS),
-               alt.Tooltip("text:N", title=label)]
-    legend_fmt = form.label_format()
-    color = alt.condition(
-        "isValid(datum.wert)",
-        alt.Color("wert:Q", scale=alt.Scale(scheme=theme.SEQUENTIAL_SCHEME),
-                  legend=alt.Legend(title=form.axis_title(label), orient="right", direction="vertical",
-                                    gradientLength=max(120, min(height - 40, 260)), **legend_fmt)),
-        alt.value(theme.NO_VALUE_COLOR))
-    # geometry and values travel as two datasets joined in the chart: a redraw
-    # with another indicator (LiveChart.update) resends only the values
-    geo_data = alt.InlineData(values=geo_text, format=alt.DataFormat(type="json", property="features"))
-    geo = alt.Chart(geo_data).transform_lookup(
-        lookup="properties.ags", from_=alt.LookupData(data=table, key="ags", fields=["wert", "text"]),
-        default=None)
-    layers = [geo.mark_geoshape(stroke="#ffffff", strokeWidth=0.4).encode(
-        color=color, tooltip=tooltip).project(type="mercator")]
-    subtitle = None
-    if highlight is not None:
-        layers.append(geo.transform_filter(f"datum.properties.ags === '{highlight}'").mark_geoshape(
-            filled=False, stroke=theme.HIGHLIGHT_COLOR, strokeWidth=2.5).encode(tooltip=tooltip
-                                                                                 ).project(type="mercator"))
-        subtitle = T.MAP_HIGHLIGHT.format(name=names[highlight])
+    subtitle = T.MAP_HIGHLIGHT.format(name=names[highlight]) if highlight is not None else None
     if chart_title is None:
         land_name = None
         if land is not None and "land_name" in values.columns:
@@ -225,10 +204,39 @@ def kreis_map(values: pd.DataFrame, column: str, *, boundaries: dict | None = No
             land_name = str(ln.iloc[0]) if len(ln) else None
         chart_title = (T.MAP_TITLE_LAND.format(label=label, land=land_name or land) if land is not None
                        else T.MAP_TITLE.format(label=label))
-    chart = alt.layer(*layers).properties(width=width, height=height, title=title(chart_title, subtitle))
-    if estimate or source:
-        chart = source_note(chart, source=source, estimate=estimate, width=width)
-    return chart
+    geo_id = (("default", land, int(width)) if boundaries is None
+              else ("custom", hashlib.sha1(geo_text.encode("utf-8")).hexdigest()))
+    key = ("map", geo_id, form, label, highlight, width, height, chart_title, subtitle, estimate, source)
+
+    def build(refs):
+        tooltip = [alt.Tooltip("properties.name:N", title=T.TOOLTIP_KREIS),
+                   alt.Tooltip("properties.ags:N", title=T.TOOLTIP_AGS),
+                   alt.Tooltip("text:N", title=label)]
+        legend_fmt = form.label_format()
+        color = alt.condition(
+            "isValid(datum.wert)",
+            alt.Color("wert:Q", scale=alt.Scale(scheme=theme.SEQUENTIAL_SCHEME),
+                      legend=alt.Legend(title=form.axis_title(label), orient="right", direction="vertical",
+                                        gradientLength=max(120, min(height - 40, 260)), **legend_fmt)),
+            alt.value(theme.NO_VALUE_COLOR))
+        # geometry and values travel as two datasets joined in the chart: a redraw
+        # with another indicator (LiveChart.update) resends only the values
+        geo_data = alt.InlineData(values=geo_text, format=alt.DataFormat(type="json", property="features"))
+        geo = alt.Chart(geo_data).transform_lookup(
+            lookup="properties.ags", from_=alt.LookupData(data=refs["values"], key="ags", fields=["wert", "text"]),
+            default=None)
+        layers = [geo.mark_geoshape(stroke="#ffffff", strokeWidth=0.4).encode(
+            color=color, tooltip=tooltip).project(type="mercator")]
+        if highlight is not None:
+            layers.append(geo.transform_filter(f"datum.properties.ags === '{highlight}'").mark_geoshape(
+                filled=False, stroke=theme.HIGHLIGHT_COLOR, strokeWidth=2.5).encode(tooltip=tooltip
+                                                                                     ).project(type="mercator"))
+        chart = alt.layer(*layers).properties(width=width, height=height, title=title(chart_title, subtitle))
+        if estimate or source:
+            chart = source_note(chart, source=source, estimate=estimate, width=width)
+        return chart
+
+    return templated(key, build, {"values": table})
 
 
 def compare_chart(kreise: pd.DataFrame, ags: str, column: str, *, label: str | None = None,

@@ -10,6 +10,7 @@ preformatted de-DE strings.
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from .. import texts
@@ -20,6 +21,7 @@ from ._common import (
     QUANTILES, ValueForm, clip, indicator_label, model_note, require_columns, scenario_labels,
     scenario_order, select_results, source_note, title, units_of,
 )
+from ._template import templated
 
 #: the seven DDI sub-indices in display order (indicator names of the model contract)
 SUBINDICES = ("ddi.strat", "ddi.verw", "ddi.arbeit", "ddi.infra", "ddi.teilhabe", "ddi.lokal", "ddi.gesund")
@@ -30,12 +32,28 @@ def _wide_quantiles(sel: pd.DataFrame, index: list[str]) -> tuple[pd.DataFrame, 
 
     Returns (frame, has_bands).
     """
-    q = sel[sel["quantile"].astype(str).isin(QUANTILES + ("default",))]
-    if q.empty:
+    wanted = QUANTILES + ("default",)
+    quantiles = [str(v) for v in sel["quantile"].tolist()]
+    values = pd.to_numeric(sel["value"], errors="coerce").to_numpy(dtype=float)
+    keys = list(zip(*(sel[c].tolist() for c in index)))
+    # a pivot (first non-missing value per index and quantile) in plain Python: the
+    # selections are a few hundred rows, where pandas' pivot_table costs milliseconds
+    table: dict[tuple, dict[str, float]] = {}
+    found = False
+    for k, qname, v in zip(keys, quantiles, values):
+        if qname not in wanted:
+            continue
+        found = True
+        if v != v:
+            continue
+        table.setdefault(k, {}).setdefault(qname, float(v))
+    if not found:
         raise WorkbookError("Ergebnistabelle: keine Zeile mit quantile in p5/p25/p50/p75/p95/default",
                             column="quantile")
-    wide = q.pivot_table(index=index, columns="quantile", values="value", aggfunc="first").reset_index()
-    wide.columns.name = None
+    cols = [c for c in wanted if any(c in row for row in table.values())]
+    ordered = sorted(table)
+    wide = pd.DataFrame({**{c: [k[i] for k in ordered] for i, c in enumerate(index)},
+                         **{c: [table[k].get(c, np.nan) for k in ordered] for c in cols}})
     has_bands = all(c in wide.columns for c in QUANTILES)
     if "p50" in wide.columns:
         wide["mid"] = wide["p50"]
@@ -57,11 +75,12 @@ def fan_chart(results: pd.DataFrame, *, ags: str | None = None, indicator: str |
               scenarios=None, labels: dict | None = None, indicator_labels: dict | None = None,
               chart_title: str | None = None, percent: bool | None = None, bands: bool = True,
               selectable: bool = True, points: bool = True, source: str | None = None, note: bool = True,
-              width: int = 560, height: int = 320):
+              legend: bool = True, width: int = 560, height: int = 320):
     """Median line, 50 % and 90 % bands per scenario, all scenarios on one axis.
 
     ``points=False`` drops the yearly markers that carry the tooltips (lighter
-    static reports, where tooltips do nothing).
+    static reports, where tooltips do nothing); ``legend=False`` leaves the
+    scenario legend out (a report shows it once for several fan charts).
 
     Clicking a legend entry highlights that scenario (others fade); in static
     output all scenarios are drawn alike. Without quantile rows (draws=0) the
@@ -83,65 +102,73 @@ def fan_chart(results: pd.DataFrame, *, ags: str | None = None, indicator: str |
         "Szenario": wide["scenario"].astype(str).map(labs),
         "Jahr": wide["year"].astype(int),
         "mid": form.round(wide["mid"]),
-        "Median": wide["mid"].map(form.text),
     })
+    if points:  # the tooltip texts travel only with the markers that show them
+        data["Median"] = wide["mid"].map(form.text)
     if has_bands:
         for c in QUANTILES:
             data[c] = form.round(wide[c])
-        data["b50"] = [form.range_text(a, b) for a, b in zip(wide["p25"], wide["p75"])]
-        data["b90"] = [form.range_text(a, b) for a, b in zip(wide["p5"], wide["p95"])]
+        if points:
+            data["b50"] = [form.range_text(a, b) for a, b in zip(wide["p25"], wide["p75"])]
+            data["b90"] = [form.range_text(a, b) for a, b in zip(wide["p5"], wide["p95"])]
     data = data.sort_values(["Szenario", "Jahr"]).reset_index(drop=True)
 
-    years = data["Jahr"]
-    color_scale, dash_scale = _scenario_scales(ids, labs)
-    x = alt.X("Jahr:Q", title=T.AXIS_YEAR, scale=alt.Scale(domain=[int(years.min()), int(years.max())],
-                                                           nice=False),
-              axis=alt.Axis(format="d", tickMinStep=1))
-    y_axis = form.axis(label)
-    color = alt.Color("Szenario:N", scale=color_scale, title=T.LEGEND_SCENARIO,
-                      legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=3, symbolSize=500, symbolOpacity=1,
-                                        columns=1))
-    pick = alt.selection_point(fields=["Szenario"], bind="legend", name="szenario_wahl") if selectable else None
-
-    def faded(on: float, off: float):
-        return alt.condition(pick, alt.value(on), alt.value(off)) if pick is not None else alt.value(on)
-
-    tooltip = [alt.Tooltip("Szenario:N", title=T.TOOLTIP_SCENARIO), alt.Tooltip("Jahr:Q", title=T.TOOLTIP_YEAR,
-                                                                               format="d"),
-               alt.Tooltip("Median:N", title=T.TOOLTIP_MEDIAN)]
-    if has_bands:
-        tooltip += [alt.Tooltip("b50:N", title=T.TOOLTIP_BAND50), alt.Tooltip("b90:N", title=T.TOOLTIP_BAND90)]
-
-    base = alt.Chart(data).encode(x=x, color=color)
-    layers = []
-    if has_bands:
-        layers.append(base.mark_area(interpolate="monotone").encode(
-            y=alt.Y("p5:Q", axis=y_axis, scale=alt.Scale(zero=False)), y2="p95:Q",
-            opacity=faded(0.12, 0.02)))
-        layers.append(base.mark_area(interpolate="monotone").encode(
-            y=alt.Y("p25:Q", axis=y_axis), y2="p75:Q", opacity=faded(0.28, 0.03)))
-    line_y = alt.Y("mid:Q", axis=y_axis, scale=alt.Scale(zero=False))
-    line = base.mark_line(interpolate="monotone").encode(
-        y=line_y,
-        strokeDash=alt.StrokeDash("Szenario:N", scale=dash_scale, title=T.LEGEND_SCENARIO),
-        opacity=faded(1.0, 0.2))
-    if pick is not None:
-        line = line.add_params(pick)
-    layers.append(line)
-    if points:
-        layers.append(base.mark_point(filled=True, size=36).encode(
-            y=alt.Y("mid:Q", axis=y_axis), opacity=faded(1.0, 0.15), tooltip=tooltip))
-
+    y0, y1 = int(data["Jahr"].min()), int(data["Jahr"].max())
     subtitle = (T.FAN_SUBTITLE if has_bands else T.FAN_SUBTITLE_MEDIAN_ONLY if has_quantiles
                 else T.FAN_SUBTITLE_NO_BANDS)
     if selectable and len(ids) > 1:
         subtitle = [subtitle, T.FAN_SELECT_HINT]
-    head = chart_title or T.FAN_TITLE.format(label=label, start=int(years.min()), end=int(years.max()))
-    chart = alt.layer(*layers).properties(width=width, height=height, title=title(head, subtitle))
-    if note or source:
-        chart = source_note(chart, source=source, estimate=model_note(results, has_quantiles) if note else None,
-                            width=width)
-    return chart
+    head = chart_title or T.FAN_TITLE.format(label=label, start=y0, end=y1)
+    note_text = model_note(results, has_quantiles) if note else None
+    key = ("fan", tuple(ids), tuple(labs[s] for s in ids), form, label, y0, y1, has_bands, bool(selectable),
+           bool(points), bool(legend), width, height, head,
+           tuple(subtitle) if isinstance(subtitle, list) else subtitle, note_text, source)
+
+    def build(refs):
+        color_scale, dash_scale = _scenario_scales(ids, labs)
+        x = alt.X("Jahr:Q", title=T.AXIS_YEAR, scale=alt.Scale(domain=[y0, y1], nice=False),
+                  axis=alt.Axis(format="d", tickMinStep=1))
+        y_axis = form.axis(label)
+        color = alt.Color("Szenario:N", scale=color_scale, title=T.LEGEND_SCENARIO,
+                          legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=3, symbolSize=500,
+                                            symbolOpacity=1, columns=1) if legend else None)
+        pick = alt.selection_point(fields=["Szenario"], bind="legend", name="szenario_wahl") if selectable else None
+
+        def faded(on: float, off: float):
+            return alt.condition(pick, alt.value(on), alt.value(off)) if pick is not None else alt.value(on)
+
+        tooltip = [alt.Tooltip("Szenario:N", title=T.TOOLTIP_SCENARIO),
+                   alt.Tooltip("Jahr:Q", title=T.TOOLTIP_YEAR, format="d"),
+                   alt.Tooltip("Median:N", title=T.TOOLTIP_MEDIAN)]
+        if has_bands:
+            tooltip += [alt.Tooltip("b50:N", title=T.TOOLTIP_BAND50), alt.Tooltip("b90:N", title=T.TOOLTIP_BAND90)]
+
+        base = alt.Chart(refs["main"]).encode(x=x, color=color)
+        layers = []
+        if has_bands:
+            layers.append(base.mark_area(interpolate="monotone").encode(
+                y=alt.Y("p5:Q", axis=y_axis, scale=alt.Scale(zero=False)), y2="p95:Q",
+                opacity=faded(0.12, 0.02)))
+            layers.append(base.mark_area(interpolate="monotone").encode(
+                y=alt.Y("p25:Q", axis=y_axis), y2="p75:Q", opacity=faded(0.28, 0.03)))
+        line_y = alt.Y("mid:Q", axis=y_axis, scale=alt.Scale(zero=False))
+        line = base.mark_line(interpolate="monotone").encode(
+            y=line_y,
+            strokeDash=alt.StrokeDash("Szenario:N", scale=dash_scale, title=T.LEGEND_SCENARIO,
+                                      legend=alt.Undefined if legend else None),
+            opacity=faded(1.0, 0.2))
+        if pick is not None:
+            line = line.add_params(pick)
+        layers.append(line)
+        if points:
+            layers.append(base.mark_point(filled=True, size=36).encode(
+                y=alt.Y("mid:Q", axis=y_axis), opacity=faded(1.0, 0.15), tooltip=tooltip))
+        chart = alt.layer(*layers).properties(width=width, height=height, title=title(head, subtitle))
+        if note_text or source:
+            chart = source_note(chart, source=source, estimate=note_text, width=width)
+        return chart
+
+    return templated(key, build, {"main": data})
 
 
 def subindex_chart(results: pd.DataFrame, *, ags: str | None = None, scenarios=None, kind: str = "multiples",
@@ -274,32 +301,38 @@ def scenario_bars_2030(results: pd.DataFrame, *, ags: str | None = None, indicat
         data["p95"] = form.round(wide["p95"])
         data["b90"] = [form.range_text(a, b) for a, b in zip(wide["p5"], wide["p95"])]
     domain = [labs[s] for s in ids]
-    y = alt.Y("Szenario:N", sort=domain, title=None)
-    tooltip = [alt.Tooltip("Szenario:N"), alt.Tooltip("Median:N", title=T.TOOLTIP_MEDIAN)]
-    if has_bands:
-        tooltip.append(alt.Tooltip("b90:N", title=T.TOOLTIP_BAND90))
-    base = alt.Chart(data).encode(y=y)
-    bar = base.mark_bar(height={"band": 0.6}).encode(
-        x=alt.X("mid:Q", axis=form.axis(f"{label} {year}"), scale=alt.Scale(zero=True)),
-        color=alt.Color("Szenario:N", scale=alt.Scale(domain=domain, range=theme.scenario_colors(ids)),
-                        legend=None),
-        tooltip=tooltip)
-    layers = [bar]
-    if has_bands:
-        layers.append(base.mark_rule(strokeWidth=2, color=theme.TEXT_COLOR).encode(x="p5:Q", x2="p95:Q",
-                                                                                   tooltip=tooltip))
-        layers.append(base.mark_tick(thickness=2, size=14, color=theme.TEXT_COLOR).encode(x="p5:Q"))
-        layers.append(base.mark_tick(thickness=2, size=14, color=theme.TEXT_COLOR).encode(x="p95:Q"))
-    layers.append(base.mark_text(align="left", dx=6, dy=-12 if has_bands else 0, fontSize=12).encode(
-        x="mid:Q", text="Median:N"))
     head = chart_title or T.BARS_TITLE.format(label=label, year=year)
-    chart = alt.layer(*layers).properties(
-        width=width, height=height or 38 * len(ids),
-        title=title(head, T.BARS_SUBTITLE if has_bands else T.BARS_SUBTITLE_NO_BANDS))
-    if note or source:
-        chart = source_note(chart, source=source, estimate=model_note(results, has_bands) if note else None,
-                            width=width)
-    return chart
+    note_text = model_note(results, has_bands) if note else None
+    key = ("bars", tuple(ids), tuple(domain), form, label, int(year), has_bands, width, height, head,
+           note_text, source)
+
+    def build(refs):
+        y = alt.Y("Szenario:N", sort=domain, title=None)
+        tooltip = [alt.Tooltip("Szenario:N"), alt.Tooltip("Median:N", title=T.TOOLTIP_MEDIAN)]
+        if has_bands:
+            tooltip.append(alt.Tooltip("b90:N", title=T.TOOLTIP_BAND90))
+        base = alt.Chart(refs["main"]).encode(y=y)
+        bar = base.mark_bar(height={"band": 0.6}).encode(
+            x=alt.X("mid:Q", axis=form.axis(f"{label} {year}"), scale=alt.Scale(zero=True)),
+            color=alt.Color("Szenario:N", scale=alt.Scale(domain=domain, range=theme.scenario_colors(ids)),
+                            legend=None),
+            tooltip=tooltip)
+        layers = [bar]
+        if has_bands:
+            layers.append(base.mark_rule(strokeWidth=2, color=theme.TEXT_COLOR).encode(x="p5:Q", x2="p95:Q",
+                                                                                       tooltip=tooltip))
+            layers.append(base.mark_tick(thickness=2, size=14, color=theme.TEXT_COLOR).encode(x="p5:Q"))
+            layers.append(base.mark_tick(thickness=2, size=14, color=theme.TEXT_COLOR).encode(x="p95:Q"))
+        layers.append(base.mark_text(align="left", dx=6, dy=-12 if has_bands else 0, fontSize=12).encode(
+            x="mid:Q", text="Median:N"))
+        chart = alt.layer(*layers).properties(
+            width=width, height=height or 38 * len(ids),
+            title=title(head, T.BARS_SUBTITLE if has_bands else T.BARS_SUBTITLE_NO_BANDS))
+        if note_text or source:
+            chart = source_note(chart, source=source, estimate=note_text, width=width)
+        return chart
+
+    return templated(key, build, {"main": data})
 
 
 #: column names of ``workbook.engine.tornado()`` mapped onto the builder's own

@@ -47,6 +47,7 @@ FAN_HELP = (
     "ist der Unterschied kleiner als die Unsicherheit der Annahmen. Szenarien sind "
     "Geschichten, keine Vorhersagen: Sie haben keine Wahrscheinlichkeit."
 )
+FAN_LEGEND_ABOVE = "Farben und Linienmuster der Szenarien wie in der Legende des ersten Fächerdiagramms oben."
 FAN_SELECT_HINT = "Klick auf die Legende hebt ein Szenario hervor (Umschalt-Klick: mehrere)."
 
 # -- sub-indices -----------------------------------------------------------------
