@@ -104,8 +104,6 @@ def test_resolve_refuses_an_integer_beyond_the_float_range(P):
         P.resolve(None, {RATE: 10**400})
 
 
-@pytest.mark.xfail(strict=True, reason="engine.prepare does dict(overrides) without checking the type: "
-                   "overrides='abc' raises ValueError instead of ParameterError (owner: engine.py)")
 def test_project_refuses_overrides_that_are_not_a_mapping():
     with pytest.raises(ParameterError, match="overrides"):
         engine.project(ags="05315", scenarios="S0", draws=0, overrides="abc")
@@ -145,9 +143,6 @@ def test_bad_kreis_values_never_reach_the_result_table_as_nan(kreise, column, ba
     assert (values[share_rows] >= 0).all() and (values[share_rows] <= 1 + 1e-9).all()
 
 
-@pytest.mark.xfail(strict=True, reason="engine.project(kreise=...) does not validate the table against the schema "
-                   "(schema.validate_frame): gigabit_share = -1 is accepted and silently lowers ddi.infra 2030 for "
-                   "Köln from 0.98 to 0.02 (owner: engine.py)")
 def test_out_of_range_kreis_value_is_refused_not_silently_used(kreise):
     df = kreise.copy()
     df.loc[df["ags"] == "05315", "gigabit_share"] = -1.0
@@ -248,9 +243,6 @@ def test_notebook_parameters_refuse_hostile_values(kwargs, key):
     assert "\x00" not in str(err.value)
 
 
-@pytest.mark.xfail(strict=True, reason="engine.select_kreise/select_scenarios/_select_topics iterate over their "
-                   "argument: ags=5315 (an int), scenarios=3 or topics=5 raise TypeError instead of SelectionError "
-                   "(owner: engine.py)")
 @pytest.mark.parametrize("kwargs", [{"ags": 5315}, {"ags": 5315.0}, {"scenarios": 3}, {"topics": 5}],
                          ids=["ags-int", "ags-float", "scenarios-int", "topics-int"])
 def test_project_selections_of_the_wrong_type_are_selection_errors(kwargs):
@@ -294,8 +286,6 @@ def test_fair_split_accepts_a_comma_separated_text():
     assert len(table) == 2 and np.isfinite(table.select_dtypes("number").to_numpy()).all()
 
 
-@pytest.mark.xfail(strict=True, reason="engine.tornado(indicator=None) raises TypeError in difflib instead of "
-                   "SelectionError (owner: engine.py)")
 def test_tornado_refuses_a_missing_indicator():
     with pytest.raises(SelectionError, match="indicator"):
         engine.tornado("05315", indicator=None)

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
-from .errors import DataError, SelectionError
+from .errors import DataError, ParameterError, SelectionError
 from .models.base import Indicator, ModelContext
 from .models.uncertainty import latin_hypercube, ppf, sampled_records, tornado as _tornado
 from .params import ParameterSet, Scenario, load_parameters, load_scenario, load_scenarios
@@ -63,12 +63,23 @@ def available_topics() -> dict[str, object]:
     return out
 
 
+def _as_list(value, key: str) -> list:
+    """A list from a list-like selection; anything else is a SelectionError naming ``key``."""
+    if isinstance(value, (list, tuple, set, frozenset, pd.Series, pd.Index, np.ndarray)):
+        return list(value)
+    raise SelectionError(f"expected text (comma-separated) or a list, found {type(value).__name__} "
+                         f"{str(value)[:40]!r}", key=key)
+
+
 def _select_topics(topics) -> dict[str, object]:
     modules = available_topics()
     if topics is None or (isinstance(topics, str) and topics.strip().lower() == "all"):
         return modules
-    wanted = [t.strip() for t in topics.split(",")] if isinstance(topics, str) else list(topics)
+    wanted = [t.strip() for t in topics.split(",")] if isinstance(topics, str) else _as_list(topics, "topics")
     for topic in wanted:
+        if not isinstance(topic, str):
+            raise SelectionError(f"unknown topic {topic!r}; expected one of {', '.join(TOPICS)} or 'all'",
+                                 key="topics")
         if topic not in TOPICS:
             hint = difflib.get_close_matches(topic, TOPICS, n=1)
             raise SelectionError(f"unknown topic {topic!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
@@ -78,6 +89,34 @@ def _select_topics(topics) -> dict[str, object]:
                                  f"{', '.join(modules)}", key="topics")
     # Models read earlier outputs, so keep the contract's order.
     return {t: modules[t] for t in TOPICS if t in wanted}
+
+
+def _validate_given_kreise(kreise) -> None:
+    """A caller's Kreis table passes the registry's range checks before it reaches a formula."""
+    if not isinstance(kreise, pd.DataFrame):
+        raise SelectionError(f"kreise must be a table (DataFrame), found {type(kreise).__name__}", key="kreise")
+    from .schema import COLUMNS, validate_frame
+
+    known = [c for c in kreise.columns if c in COLUMNS]
+    if set(COLUMNS) <= set(kreise.columns):
+        validate_frame(kreise[list(COLUMNS)], file="kreise (given table)")
+        return
+    # A partial table (tests, custom regions): check the registered columns it has.
+    for name in known:
+        col = COLUMNS[name]
+        lo, hi = getattr(col, "min", None), getattr(col, "max", None)
+        values = pd.to_numeric(kreise[name], errors="coerce") if (lo is not None or hi is not None) else None
+        if values is None:
+            continue
+        bad = ~np.isfinite(values.to_numpy(dtype=float)) & kreise[name].notna().to_numpy()
+        if lo is not None:
+            bad |= (values < lo).to_numpy()
+        if hi is not None:
+            bad |= (values > hi).to_numpy()
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise DataError(f"value {kreise[name].iloc[row]!r} is outside [{lo}, {hi}]", file="kreise (given table)",
+                            row=row + 2, column=name)
 
 
 def load_kreise_table() -> pd.DataFrame:
@@ -102,7 +141,7 @@ def select_kreise(kreise: pd.DataFrame, ags) -> pd.DataFrame:
     """Rows of ``kreise`` for ``ags`` ("all", a list, or a comma-separated text), in AGS order."""
     if ags is None or (isinstance(ags, str) and ags.strip().lower() == "all"):
         return kreise.sort_values("ags").reset_index(drop=True)
-    wanted = [a for a in (ags.split(",") if isinstance(ags, str) else ags)]
+    wanted = ags.split(",") if isinstance(ags, str) else _as_list(ags, "ags")
     wanted = [normalise_ags(a) for a in wanted if str(a).strip()]
     if not wanted:
         raise SelectionError("no AGS given; expected 5-digit Kreis keys like 05315 or 'all'", key="ags")
@@ -128,7 +167,7 @@ def select_scenarios(scenarios, parameters: ParameterSet) -> list[Scenario]:
         text = str(scenarios)
         items = [text] if text.lower().endswith((".yml", ".yaml")) else [s.strip() for s in text.split(",")]
     else:
-        items = list(scenarios)
+        items = _as_list(scenarios, "scenarios")
     out: list[Scenario] = []
     for item in items:
         if isinstance(item, Scenario):
@@ -238,12 +277,17 @@ def prepare(ags="all", scenarios="all", draws: int = 1000, seed: int = DEFAULT_S
     seed = _check_int("seed", seed, 0, 2**32 - 1)
     parameters = parameters if parameters is not None else load_parameters()
     all_kreise = kreise if kreise is not None else load_kreise_table()
+    if kreise is not None:
+        _validate_given_kreise(kreise)
     if "ags" not in all_kreise.columns:
         raise SelectionError("the Kreis table has no 'ags' column", column="ags")
     all_kreise = all_kreise.assign(ags=all_kreise["ags"].astype(str))
     chosen = select_kreise(all_kreise, ags)
     scenario_list = select_scenarios(scenarios, parameters)
     modules = _select_topics(topics)
+    if overrides is not None and not isinstance(overrides, Mapping):
+        raise ParameterError(f"overrides must be a mapping of parameter key to number, found "
+                             f"{type(overrides).__name__}", key="overrides")
     overrides = dict(overrides or {})
     plan = Plan(parameters, chosen, scenario_list, modules, draws, seed, overrides)
     records, unit = _unit_sample(parameters, draws, seed)
@@ -718,7 +762,9 @@ def tornado(ags, indicator: str = "ddi.index", year: int = 2030, scenario="S0",
         ags = ags[0]
     plan = prepare([ags], scenario if isinstance(scenario, Scenario) else [scenario], 0, DEFAULT_SEED,
                    topics, overrides, kreise=kreise)
-    if indicator not in plan.indicators:
+    if not isinstance(indicator, str) or indicator not in plan.indicators:
+        if not isinstance(indicator, str):
+            raise SelectionError(f"indicator must be text like 'ddi.index', found {indicator!r}", key="indicator")
         hint = difflib.get_close_matches(indicator, list(plan.indicators), n=1)
         raise SelectionError(f"unknown indicator {indicator!r}" + (f" (did you mean {hint[0]!r}?)" if hint else ""),
                              key="indicator")
