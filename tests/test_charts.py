@@ -331,13 +331,22 @@ def test_kreis_map_values_highlight_and_estimate_note():
     assert fill["encoding"]["color"]["condition"]["field"] == "wert"
     assert fill["encoding"]["color"]["value"] == theme.NO_VALUE_COLOR  # no value: grey
     assert outline["mark"]["filled"] is False and outline["mark"]["stroke"] == "#000000"
-    assert outline["transform"][-1]["filter"] == "datum.properties.ags === '02001'"
+    assert outline["transform"][-1]["filter"] == "datum.hl === 1"      # the outline follows the rows
     assert top["title"]["subtitle"] == "Schwarz umrandet: Südstadt"
     lookup = fill["transform"][0]
     values = lookup["from"]["data"]
     rows = d["datasets"][values["name"]]
-    assert rows == [{"ags": "01001", "wert": 0.1, "text": "10,0 %"}, {"ags": "01002", "wert": 0.15, "text": "15,0 %"},
-                    {"ags": "02001", "wert": 0.12, "text": "12,0 %"}]
+    assert rows == [{"ags": "01001", "wert": 0.1, "text": "10,0 %", "hl": 0},
+                    {"ags": "01002", "wert": 0.15, "text": "15,0 %", "hl": 0},
+                    {"ags": "02001", "wert": 0.12, "text": "12,0 %", "hl": 1}]
+    # the next Kreis reuses the chart's structure: only the rows and the subtitle change
+    other = charts.kreis_map(KREISE, "offline_share", boundaries=geojson(), highlight="01002",
+                             label="Offliner-Anteil", estimate="Offliner-Anteil aus D21-Quoten geschätzt",
+                             source="Destatis; BKG").to_dict()
+    assert other["vconcat"][0]["title"]["subtitle"] != top["title"]["subtitle"]
+    assert [r["hl"] for r in other["datasets"][values["name"]]] == [0, 1, 0]
+    assert {k: v for k, v in other.items() if k not in ("datasets", "vconcat")} == \
+        {k: v for k, v in d.items() if k not in ("datasets", "vconcat")}
     foot = json.dumps(d["datasets"][d["vconcat"][1]["data"]["name"]], ensure_ascii=False)
     assert "Schätzung: Offliner-Anteil aus D21-Quoten geschätzt" in foot and "Quelle: Destatis; BKG" in foot
 
@@ -488,3 +497,12 @@ def test_share_columns_print_as_percent_and_legends_match_decimals():
     assert d["layer"][0]["encoding"]["color"]["condition"]["legend"]["format"] == ",.0f"
     d = charts.kreis_map(k, "small", boundaries=geojson()).to_dict()  # 0.012 .. 1.5: one decimal
     assert d["layer"][0]["encoding"]["color"]["condition"]["legend"]["format"] == ",.1~f"
+
+
+def test_kreis_map_outlines_a_highlighted_kreis_without_value():
+    values = KREISE.assign(offline_share=[0.1, float("nan"), 0.12] + [0.1] * (len(KREISE) - 3))
+    d = charts.kreis_map(values, "offline_share", boundaries=geojson(), highlight="01002").to_dict()
+    top = d["vconcat"][0] if "vconcat" in d else d
+    name = top["layer"][0]["transform"][0]["from"]["data"]["name"]
+    rows = {r["ags"]: r for r in d["datasets"][name]}
+    assert rows["01002"]["hl"] == 1 and rows["01002"]["wert"] is None

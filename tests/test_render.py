@@ -216,3 +216,30 @@ def test_hostile_labels_are_escaped_in_static_output():
     assert "<script" not in out.lower() and "<img" not in out.lower() and "<b>" not in out
     assert "&lt;script&gt;alert(1)" in out
     assert 'aria-label="&lt;/svg&gt;&lt;script&gt;alert(2)&lt;/script&gt;"' in out
+
+
+def test_templated_chart_spec_equals_altair_to_dict():
+    """The spec a builder's chart carries (structure built once, rows swapped) is what Altair itself writes."""
+    first = fan(table())
+    again = fan(table(scale=1.1))                 # the same structure, other rows: from the template
+    for chart in (first, again):
+        fast = render.chart_spec(chart)
+        slow = chart.to_dict(validate=True)       # validated against the Vega-Lite schema too
+        assert json.dumps(fast, sort_keys=True) == json.dumps(slow, sort_keys=True)
+    assert render.chart_spec(first)["datasets"] != render.chart_spec(again)["datasets"]
+    bars = charts.scenario_bars_2030(table(scale=1.2), labels=LABELS)
+    assert json.dumps(render.chart_spec(bars), sort_keys=True) == json.dumps(bars.to_dict(), sort_keys=True)
+
+
+def test_static_figure_writes_title_and_footnote_as_html():
+    out = render.static_html(charts.fan_chart(table(), labels=LABELS, selectable=False))
+    svg = out[out.index("<svg"):out.index("</svg>")]
+    assert "Entwicklung 2021–2030" in out and "Entwicklung 2021–2030" not in svg
+    assert "Modellrechnung" in out and "Modellrechnung" not in svg
+    assert out.index("wb-chart-title") < out.index("<svg") < out.index("wb-chart-note")
+    # a chart without footnote keeps its plot whole
+    plain = render.static_html(charts.fan_chart(table(), labels=LABELS, note=False, selectable=False))
+    assert "wb-chart-note" not in plain and "<svg" in plain
+    # with a legend selection (top-level parameters) the chart is drawn whole
+    whole = render.static_html(fan(table()))
+    assert "wb-chart-note" not in whole and "Modellrechnung" in whole[whole.index("<svg"):]

@@ -112,7 +112,12 @@ def to_svg(chart) -> str:
 
     Results are cached by spec, so a re-run cell costs nothing.
     """
-    spec_json = _spec_json(chart_spec(chart))
+    return _svg_of_spec(chart_spec(chart))
+
+
+def _svg_of_spec(spec: dict) -> str:
+    """SVG of a finished spec (read only, not copied), cached by its JSON."""
+    spec_json = _spec_json(spec)
     key = hashlib.sha256(spec_json.encode("utf-8")).hexdigest()
     with _svg_lock:
         if key in _svg_cache:
@@ -170,12 +175,70 @@ def _chart_title(spec: dict) -> str:
     return str(t) if t else "Diagramm"
 
 
+#: the row keys of the footnote view that ``charts.source_note`` appends under a chart
+NOTE_KEYS = frozenset(("zeile", "text", "art"))
+
+
+def _title_lines(title) -> tuple[str, list[str]] | None:
+    if isinstance(title, str):
+        return title, []
+    if isinstance(title, list):
+        return " ".join(map(str, title)), []
+    if isinstance(title, dict) and set(title) <= {"text", "subtitle"}:
+        text = title.get("text", "")
+        text = " ".join(map(str, text)) if isinstance(text, list) else str(text)
+        sub = title.get("subtitle") or []
+        return text, [str(x) for x in (sub if isinstance(sub, list) else [sub])]
+    return None   # a styled title stays in the chart
+
+
+def _static_parts(spec: dict) -> tuple[dict, tuple[str, list[str]] | None, list[tuple[str, bool]]]:
+    """Split a spec for a static page: (spec to draw, (title, subtitle lines), footnote lines).
+
+    Title, subtitle and the footnote of ``source_note`` are text that is the
+    same for every Kreis; as HTML around the SVG they cost nothing, while
+    vl-convert measures every SVG text with the font (a few ms each). A spec
+    with top-level selection parameters is drawn whole.
+    """
+    plot, notes = spec, []
+    parts = spec.get("vconcat")
+    if (isinstance(parts, list) and len(parts) == 2 and isinstance(parts[1], dict) and "layer" in parts[1]
+            and "params" not in spec and isinstance(parts[0], dict)):
+        data = parts[1].get("data") or {}
+        rows = data.get("values") if "values" in data else (spec.get("datasets") or {}).get(data.get("name"))
+        if isinstance(rows, list) and rows and all(isinstance(r, dict) and set(r) == NOTE_KEYS for r in rows):
+            notes = [(str(r["text"]), r.get("art") == "schaetzung") for r in rows]
+            plot = {k: v for k, v in spec.items() if k not in ("vconcat", "spacing", "resolve")}
+            plot.update(parts[0])
+    head = _title_lines(plot.get("title")) if "title" in plot else None
+    if head is not None:
+        plot = {k: v for k, v in plot.items() if k != "title"}
+    return plot, head, notes
+
+
 def static_html(chart) -> str:
-    """A ``<figure>`` with the chart as inline SVG: no script, no external URL."""
+    """A ``<figure>`` with the chart as inline SVG: no script, no external URL.
+
+    The chart's title, subtitle and footnote are written as HTML around the
+    SVG (same words, same place; see :func:`_static_parts`).
+    """
     spec = chart_spec(chart)
-    svg = to_svg(spec)
+    plot, head, notes = _static_parts(spec)
+    svg = _svg_of_spec(plot)
     label = html.escape(_chart_title(spec), quote=True)
-    return f'<figure class="wb-chart" role="group" aria-label="{label}" style="margin:0">{svg_html(svg)}</figure>'
+    parts = [f'<figure class="wb-chart" role="group" aria-label="{label}" style="margin:0">']
+    if head is not None and head[0]:
+        parts.append(f'<div class="wb-chart-title" style="font-weight:bold;font-size:1.1em;margin:0.3em 0 0 8px">'
+                     f'{html.escape(head[0], quote=False)}</div>')
+        for line in head[1]:
+            parts.append(f'<div class="wb-chart-subtitle" style="color:#595959;font-size:0.9em;margin-left:8px">'
+                         f'{html.escape(line, quote=False)}</div>')
+    parts.append(svg_html(svg))
+    for text, estimate in notes:
+        style = "color:#595959;font-size:0.8em;margin-left:8px" + (";font-style:italic" if estimate else "")
+        parts.append(f'<div class="wb-chart-note" style="{style}">{html.escape(text, quote=False)}</div>')
+    parts.append("</figure>")
+    return "".join(parts)
 
 
 # ---------------------------------------------------------------------------

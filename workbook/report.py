@@ -175,7 +175,22 @@ def estimated_inputs(ags: str, parameter_keys=None) -> pd.DataFrame:
                      R.COL_STATUS: R.DATA_STATUS.get(st, st),
                      R.COL_METHOD: f"{col.source}: {col.description_de}" if st != "local" else R.DATA_STATUS["local"]})
     params = load_parameters()
-    keys = list(parameter_keys) if parameter_keys is not None else list(params)
+    keys = tuple(parameter_keys) if parameter_keys is not None else tuple(params)
+    rows.extend(_parameter_rows(params, keys))
+    return pd.DataFrame(rows, columns=[R.COL_INPUT, R.COL_VALUE, R.COL_RANGE, R.COL_STATUS, R.COL_METHOD])
+
+
+_PARAM_ROWS: dict[tuple, tuple] = {}
+
+
+def _parameter_rows(params, keys: tuple) -> list[dict]:
+    """The assumption rows of :func:`estimated_inputs` (the same for every Kreis: kept per parameter set)."""
+    from .texts import fmt_unit
+
+    entry = _PARAM_ROWS.get((id(params), keys))
+    if entry is not None and entry[0] is params:
+        return [dict(r) for r in entry[1]]
+    rows = []
     for key in keys:
         rec = params[key]
         if rec.status == "fact":
@@ -188,4 +203,7 @@ def estimated_inputs(ags: str, parameter_keys=None) -> pd.DataFrame:
             R.COL_STATUS: R.PARAM_STATUS.get(rec.status, rec.status),
             R.COL_METHOD: f"{ref.title}, {ref.publisher} {ref.year}",
         })
-    return pd.DataFrame(rows, columns=[R.COL_INPUT, R.COL_VALUE, R.COL_RANGE, R.COL_STATUS, R.COL_METHOD])
+    if len(_PARAM_ROWS) > 8:
+        _PARAM_ROWS.clear()
+    _PARAM_ROWS[(id(params), keys)] = (params, rows)
+    return [dict(r) for r in rows]

@@ -90,8 +90,9 @@ class _Lookup:
             if rows is None:
                 return None
             sub = self.results.iloc[rows]
-            keys = zip(sub["scenario"].astype(str), sub["year"].astype(int), sub["quantile"].astype(str))
-            table = self.tables[indicator] = dict(zip(keys, sub["value"].astype(float)))
+            keys = zip([str(v) for v in sub["scenario"].tolist()], [int(v) for v in sub["year"].tolist()],
+                       [str(v) for v in sub["quantile"].tolist()])
+            table = self.tables[indicator] = dict(zip(keys, [float(v) for v in sub["value"].tolist()]))
         return table.get((scenario, int(year), quantile))
 
 

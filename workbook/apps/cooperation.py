@@ -31,6 +31,26 @@ SERVICE_HELP = (
 )
 
 
+_PLANS: dict[tuple, pd.DataFrame] = {}
+
+
+def _cluster_plan(kreise: pd.DataFrame, neighbours, values: dict[str, float]) -> pd.DataFrame:
+    """``models.cooperation.plan_clusters`` for all Kreise, kept per (Kreis columns it reads, coop.* values):
+    the same for every Kreis of a batch."""
+    import hashlib
+
+    from ..models.cooperation import plan_clusters
+
+    cols = ["ags", "land_ags"] + [c for c in ("population_2019", "population_2018") if c in kreise.columns]
+    digest = hashlib.sha1(pd.util.hash_pandas_object(kreise[cols], index=False).to_numpy().tobytes()).hexdigest()
+    key = (digest, tuple(sorted((k, v) for k, v in values.items() if k.startswith("coop."))))
+    if key not in _PLANS:
+        if len(_PLANS) > 8:
+            _PLANS.clear()
+        _PLANS[key] = plan_clusters(kreise, neighbours(), values)
+    return _PLANS[key]
+
+
 class CooperationApp(TopicApp):
     title = "Regionale Kooperation: {name} ({ags})"
     topics = "all"
@@ -54,11 +74,22 @@ class CooperationApp(TopicApp):
         return self.parameters.resolve(scenario=self.scenario_object(self.focus), overrides=self.overrides)
 
     def partners(self) -> pd.DataFrame:
-        from ..models.cooperation import suggest_partners
+        """The suggested cluster of the Kreis with each member's share (``models.cooperation.suggest_partners``,
+        with the Germany-wide cluster plan computed once per data and ``coop.*`` values, not per Kreis)."""
+        from ..models import cooperation as M
 
         key = ("partners", self.ags, self.focus, tuple(sorted(self.overrides.items())))
         if key not in self._cache:
-            self._cache[key] = suggest_partners(self.ags, values=self.values())
+            from ..datasets import load_kreise, load_neighbours
+
+            values = M._scalar_values(self.values())
+            kreise = load_kreise()
+            plan = _cluster_plan(kreise, load_neighbours, values)
+            cluster = plan.loc[plan["ags"] == self.ags, "cluster"].iloc[0]
+            members = plan.loc[plan["cluster"] == cluster, "ags"].tolist()
+            out = M.fair_split(members, kreise, values)
+            out.attrs["chosen"] = self.ags
+            self._cache[key] = out
         return self._cache[key]
 
     def split_table(self) -> pd.DataFrame:

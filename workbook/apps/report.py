@@ -28,6 +28,13 @@ class ReportApp(TopicApp):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._coop = None
+        self._estimates: dict[str, pd.DataFrame] = {}
+
+    def estimates(self) -> pd.DataFrame:
+        """The report's estimated inputs of the current Kreis (once per Kreis: summary and table use it)."""
+        if self.ags not in self._estimates:
+            self._estimates = {self.ags: RP.estimated_inputs(self.ags)}
+        return self._estimates[self.ags]
 
     # -- pieces --------------------------------------------------------------------------
     def coop_app(self):
@@ -51,7 +58,7 @@ class ReportApp(TopicApp):
 
     def summary(self, results: pd.DataFrame) -> list[str]:
         coop = self.coop_app().summary()
-        estimates = RP.estimated_inputs(self.ags)
+        estimates = self.estimates()
         n_data = int((estimates[R.COL_STATUS].isin(list(R.DATA_STATUS.values()))).sum())
         n_params = int((estimates[R.COL_STATUS] == R.PARAM_STATUS["assumption"]).sum())
         titles = {sid: getattr(sc, "title_de", sid) for sid, sc in self.scenarios.items()}
@@ -102,6 +109,6 @@ class ReportApp(TopicApp):
                   html=f"<p>Vorgeschlagene Partner: {html.escape(members, quote=False)}</p>",
                   table=coop.split_table(), notes=[model, *C.data_notes(self.ags, ["population_2019"])]),
             Block("estimates", R.SECTION_ESTIMATES, help=R.ESTIMATES_INTRO,
-                  table=RP.estimated_inputs(self.ags), html=""),
+                  table=self.estimates(), html=""),
             Block("method", R.SECTION_METHOD, html=self.method_html(results)),
         ]

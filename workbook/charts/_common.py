@@ -14,6 +14,9 @@ from ..errors import SelectionError, WorkbookError
 from ..texts import charts as T
 from . import theme
 
+#: the columns of a footnote's rows (a static page recognises it by them and writes it as HTML)
+NOTE_COLUMNS = ("zeile", "text", "art")
+
 RESULT_COLUMNS = ("scenario", "ags", "indicator", "unit", "year", "value", "quantile")
 QUANTILES = ("p5", "p25", "p50", "p75", "p95")
 SHARE_UNITS = {"share", "Anteil", "%"}
@@ -282,7 +285,7 @@ def source_note(chart, source: str | None = None, estimate: str | None = None, *
         return chart
     lines = [clip(ln, int(((width or 560) + 200) / 6.2)) for ln in lines]
     data = pd.DataFrame({
-        "zeile": list(range(len(lines))),
+        NOTE_COLUMNS[0]: list(range(len(lines))),
         "text": lines,
         "art": ["schaetzung" if ln.startswith(("Schätzung", "Modellrechnung")) else "quelle" for ln in lines],
     })

@@ -74,13 +74,25 @@ def dataset_name(key: tuple, role: str) -> str:
     return f"wb-{role}-{digest}"
 
 
+def _shallow(obj: Any, **changes: Any) -> Any:
+    """A copy of an Altair object with some keywords changed, without Altair's constructor
+    (which would merge and deep-copy layers again)."""
+    out = object.__new__(type(obj))
+    for attr, value in obj.__dict__.items():
+        object.__setattr__(out, attr, value)
+    object.__setattr__(out, "_kwds", {**obj._kwds, **changes})
+    return out
+
+
 def templated(key: tuple, build: Callable[[dict[str, alt.NamedData]], Any],
-              data: dict[str, pd.DataFrame]) -> Any:
+              data: dict[str, pd.DataFrame], title: alt.TitleParams | None = None) -> Any:
     """The chart for ``key`` with ``data`` (role -> rows).
 
     ``build(refs)`` makes the Altair chart from references to the datasets
     (role -> ``alt.NamedData``); it may use nothing of the rows themselves, only
     what ``key`` holds. Called once per key (and theme); later calls reuse it.
+    ``title``: the chart's title, set on each copy (so a title naming the Kreis
+    does not need a template per Kreis); ``build`` must set a title too (any).
     """
     theme.ensure_theme()
     full_key = (alt.theme.active, key)
@@ -105,13 +117,18 @@ def templated(key: tuple, build: Callable[[dict[str, alt.NamedData]], Any],
                 _templates.popitem(last=False)
     chart, spec = entry
     values = {names[role]: records(df) for role, df in data.items()}
-    # a shallow copy without Altair's constructor (which would merge and deep-copy the layers again)
-    out = object.__new__(type(chart))
-    for attr, value in chart.__dict__.items():
-        object.__setattr__(out, attr, value)
-    object.__setattr__(out, "_kwds", {**chart._kwds, "datasets": values})
+    out = _shallow(chart, datasets=values)
     full = dict(spec)
     full["datasets"] = {**spec["datasets"], **values}
+    if title is not None:
+        title_spec = title.to_dict(validate=False)
+        if "vconcat" in spec and "title" in spec["vconcat"][0]:   # a chart with its footnote under it
+            first = out._kwds["vconcat"][0]
+            out._kwds["vconcat"] = [_shallow(first, title=title), *out._kwds["vconcat"][1:]]
+            full["vconcat"] = [{**spec["vconcat"][0], "title": title_spec}, *spec["vconcat"][1:]]
+        else:
+            out._kwds["title"] = title
+            full["title"] = title_spec
     object.__setattr__(out, SPEC_ATTR, full)
     return out
 

@@ -192,6 +192,12 @@ def kreis_map(values: pd.DataFrame, column: str, *, boundaries: dict | None = No
     shown = nums[nums.index.isin(present_ags)].dropna().sort_index()
     table = pd.DataFrame({"ags": shown.index.astype(str), "wert": form.round(shown).to_numpy(),
                           "text": [form.text(v) for v in shown.to_numpy()]})
+    if highlight is not None:
+        # the outline is drawn from the rows (hl = 1), so one template serves every Kreis of a Land
+        if highlight not in set(table["ags"]):
+            table = pd.concat([table, pd.DataFrame({"ags": [highlight], "wert": [np.nan],
+                                                    "text": [form.text(np.nan)]})], ignore_index=True)
+        table["hl"] = (table["ags"] == highlight).astype(int)
     if height is None:
         aspect = (y1 - y0) / max((x1 - x0) * math.cos(lat), 1e-9)
         height = int(round(width * aspect))
@@ -206,7 +212,8 @@ def kreis_map(values: pd.DataFrame, column: str, *, boundaries: dict | None = No
                        else T.MAP_TITLE.format(label=label))
     geo_id = (("default", land, int(width)) if boundaries is None
               else ("custom", hashlib.sha1(geo_text.encode("utf-8")).hexdigest()))
-    key = ("map", geo_id, form, label, highlight, width, height, chart_title, subtitle, estimate, source)
+    key = ("map", geo_id, form, label, highlight is not None, width, height, estimate, source)
+    head = title(chart_title, subtitle)
 
     def build(refs):
         tooltip = [alt.Tooltip("properties.name:N", title=T.TOOLTIP_KREIS),
@@ -222,21 +229,22 @@ def kreis_map(values: pd.DataFrame, column: str, *, boundaries: dict | None = No
         # geometry and values travel as two datasets joined in the chart: a redraw
         # with another indicator (LiveChart.update) resends only the values
         geo_data = alt.InlineData(values=geo_text, format=alt.DataFormat(type="json", property="features"))
+        fields = ["wert", "text"] + (["hl"] if highlight is not None else [])
         geo = alt.Chart(geo_data).transform_lookup(
-            lookup="properties.ags", from_=alt.LookupData(data=refs["values"], key="ags", fields=["wert", "text"]),
+            lookup="properties.ags", from_=alt.LookupData(data=refs["values"], key="ags", fields=fields),
             default=None)
         layers = [geo.mark_geoshape(stroke="#ffffff", strokeWidth=0.4).encode(
             color=color, tooltip=tooltip).project(type="mercator")]
         if highlight is not None:
-            layers.append(geo.transform_filter(f"datum.properties.ags === '{highlight}'").mark_geoshape(
+            layers.append(geo.transform_filter("datum.hl === 1").mark_geoshape(
                 filled=False, stroke=theme.HIGHLIGHT_COLOR, strokeWidth=2.5).encode(tooltip=tooltip
                                                                                      ).project(type="mercator"))
-        chart = alt.layer(*layers).properties(width=width, height=height, title=title(chart_title, subtitle))
+        chart = alt.layer(*layers).properties(width=width, height=height, title=head)
         if estimate or source:
             chart = source_note(chart, source=source, estimate=estimate, width=width)
         return chart
 
-    return templated(key, build, {"values": table})
+    return templated(key, build, {"values": table}, title=head)
 
 
 def compare_chart(kreise: pd.DataFrame, ags: str, column: str, *, label: str | None = None,

@@ -127,7 +127,7 @@ def fan_chart(results: pd.DataFrame, *, ags: str | None = None, indicator: str |
     def build(refs):
         color_scale, dash_scale = _scenario_scales(ids, labs)
         x = alt.X("Jahr:Q", title=T.AXIS_YEAR, scale=alt.Scale(domain=[y0, y1], nice=False),
-                  axis=alt.Axis(format="d", tickMinStep=1))
+                  axis=alt.Axis(format="d", tickMinStep=1, tickCount=5))
         y_axis = form.axis(label)
         color = alt.Color("Szenario:N", scale=color_scale, title=T.LEGEND_SCENARIO,
                           legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=3, symbolSize=500,
