@@ -120,27 +120,36 @@ def kreise():
 
 NUMERIC = ["area_km2", "population_2018", "population_male_2018", "population_female_2018", "population_2019",
            "density_per_km2", "lon", "lat", "share_65plus", "offline_share", "gigabit_share", "gp_per_10k"]
-# columns whose bad values the models refuse (the others are not read by a formula, or fall back)
-REFUSED = {"population_2019", "share_65plus", "offline_share", "gp_per_10k"}
-
-
 @pytest.mark.parametrize("column", NUMERIC)
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -1.0], ids=["nan", "inf", "negative"])
-def test_bad_kreis_values_never_reach_the_result_table_as_nan(kreise, column, bad):
+def test_bad_kreis_values_are_refused_before_any_formula(kreise, column, bad):
+    """The engine checks a caller's Kreis table against the schema (D11, fixed): every NaN, infinite or
+    out-of-range value is refused naming row, column and AGS, so none reaches a result."""
     df = kreise.copy()
     df[column] = df[column].astype(float)
     df.loc[df["ags"] == "05315", column] = bad
-    try:
-        table = engine.project(ags="05315", scenarios="S0", draws=0, kreise=df)
-    except WorkbookError as exc:
-        # the models refuse the REFUSED columns; a schema check in the engine (D11) may refuse any column
-        assert exc.column == column or column in str(exc), str(exc)
-        return
-    assert column not in REFUSED, f"{column}={bad} was accepted"
-    values = table["value"].to_numpy()
-    assert np.isfinite(values).all(), f"{column}={bad} put NaN/inf into the result table"
-    share_rows = table["unit"].astype(str) == "1"
-    assert (values[share_rows] >= 0).all() and (values[share_rows] <= 1 + 1e-9).all()
+    with pytest.raises(WorkbookError) as err:
+        engine.project(ags="05315", scenarios="S0", draws=0, kreise=df)
+    assert err.value.column == column and err.value.key == "05315" and err.value.row is not None
+
+
+@pytest.mark.parametrize("column, bad", [("share_65plus", np.nan), ("offline_share", 2.0), ("gp_per_10k", -1.0),
+                                         ("population_2019", 0.0)])
+def test_models_refuse_bad_kreis_values_themselves(kreise, column, bad):
+    """Defence in depth: the topic models check the columns they read, also when called without the engine."""
+    from workbook.models import divide, telemedicine
+    from workbook.models.base import ModelContext
+
+    df = kreise.loc[kreise["ags"].isin(["05315", "05314"])].reset_index(drop=True)
+    df[column] = df[column].astype(float)
+    df.loc[0, column] = bad
+    P = params.load_parameters()
+    p = {k: np.full((1, 1, 1), v) for k, v in P.defaults().items()}
+    ctx = ModelContext(df, np.arange(2021, 2031), p, {}, {})
+    with pytest.raises(WorkbookError) as err:
+        outputs = divide.run(ctx)
+        telemedicine.run(ModelContext(df, np.arange(2021, 2031), p, dict(outputs), {}))
+    assert err.value.column == column
 
 
 def test_out_of_range_kreis_value_is_refused_not_silently_used(kreise):
