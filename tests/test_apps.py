@@ -269,3 +269,18 @@ def test_a_users_scenario_file_runs_static_and_live(tmp_path):
     app = ScenarioApp("16069", scenario=str(path), draws=0, interactive=True)
     app.widget()
     assert app.focus == "U_Plan" and app._widget.focus.scenario == "U_Plan"
+
+
+def test_static_report_one_scenario_legend_and_html_notes():
+    from workbook.apps.report import ReportApp
+
+    first = ReportApp("16069", draws=DRAWS, interactive=False).render_static()
+    # another Kreis of the same Land in between: templates and caches are reused, not leaked
+    ReportApp("16053", draws=DRAWS, interactive=False).render_static()
+    again = ReportApp("16069", draws=DRAWS, interactive=False).render_static()
+    assert first == again
+    # legends: the scenario legend once (drawn alone) for three fans, and the map's colour scale
+    assert first.count('role-legend"') == 2 and first.count("role-legend-gradient") == 1
+    assert first.count("<svg") == 6                     # 3 fans, legend, bars, partner map
+    assert "Schwarz umrandet: Hildburghausen" in first  # the map's subtitle names this Kreis
+    assert first.count("wb-chart-note") >= 5 and "<script" not in first

@@ -506,3 +506,21 @@ def test_kreis_map_outlines_a_highlighted_kreis_without_value():
     name = top["layer"][0]["transform"][0]["from"]["data"]["name"]
     rows = {r["ags"]: r for r in d["datasets"][name]}
     assert rows["01002"]["hl"] == 1 and rows["01002"]["wert"] is None
+
+
+def test_fan_without_legend_and_the_legend_alone():
+    df = long_table()
+    d = charts.fan_chart(df, labels=LABELS, legend=False, points=False, selectable=False).to_dict()
+    layers = all_layers(d["vconcat"][0])
+    assert all(layer["encoding"]["color"]["legend"] is None for layer in layers)
+    assert [mark_type(layer) for layer in layers] == ["area", "area", "line"]   # no tooltip markers
+    rows = dataset_rows(d, d["vconcat"][0])
+    assert "Median" not in rows[0] and "b90" not in rows[0]                      # no tooltip texts either
+    legend = charts.scenario_legend(["S2", "S0", "S1"], labels=LABELS).to_dict()
+    enc = legend["encoding"]
+    assert enc["color"]["scale"]["domain"] == ["S0 Szenario 0", "S1 Szenario 1", "S2 Szenario 2"]
+    assert enc["color"]["scale"]["range"] == theme.scenario_colors(["S0", "S1", "S2"])
+    assert enc["strokeDash"]["scale"]["range"] == theme.scenario_dashes(["S0", "S1", "S2"])
+    assert enc["x"]["axis"] is None and enc["y"]["axis"] is None
+    with pytest.raises(WorkbookError, match="keine Szenarien"):
+        charts.scenario_legend([])

@@ -73,6 +73,7 @@ class _Lookup:
         self.positions = results.groupby("indicator", sort=False, observed=True).indices
         self.tables: dict[str, dict] = {}
         self.bands = bool((results["quantile"] == "p50").any())
+        self.columns: tuple[list, list, list, list] | None = None
         self.units: dict[str, str] = {}
 
     def unit(self, indicator: str) -> str:
@@ -89,10 +90,12 @@ class _Lookup:
             rows = self.positions.get(indicator)
             if rows is None:
                 return None
-            sub = self.results.iloc[rows]
-            keys = zip([str(v) for v in sub["scenario"].tolist()], [int(v) for v in sub["year"].tolist()],
-                       [str(v) for v in sub["quantile"].tolist()])
-            table = self.tables[indicator] = dict(zip(keys, [float(v) for v in sub["value"].tolist()]))
+            if self.columns is None:   # the whole table as Python lists once (pandas row access is slow)
+                r = self.results
+                self.columns = ([str(v) for v in r["scenario"].tolist()], [int(v) for v in r["year"].tolist()],
+                                [str(v) for v in r["quantile"].tolist()], [float(v) for v in r["value"].tolist()])
+            sc, yr, qu, va = self.columns
+            table = self.tables[indicator] = {(sc[i], yr[i], qu[i]): va[i] for i in rows}
         return table.get((scenario, int(year), quantile))
 
 

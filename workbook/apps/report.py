@@ -17,7 +17,7 @@ from ..texts import charts as TC
 from ..texts import fmt_int
 from ..texts import report as R
 from . import common as C
-from .base import Block, TopicApp
+from .base import Block, TopicApp, chart_html
 
 
 class ReportApp(TopicApp):
@@ -47,6 +47,13 @@ class ReportApp(TopicApp):
         self._coop.overrides = dict(self.overrides)
         self._coop.focus = "S4" if "S4" in self.scenario_ids else self.scenario_ids[0]
         return self._coop
+
+    def legend_html(self) -> str:
+        """The scenario legend of the static report's fan charts as one small SVG (the same for every
+        Kreis: converted once per process, then served from the SVG cache)."""
+        from ..charts import scenario_legend
+
+        return chart_html(scenario_legend(self.scenario_ids))
 
     def header_html(self) -> str:
         row = C.kreis_row(self.ags)
@@ -89,7 +96,8 @@ class ReportApp(TopicApp):
             Block("figures", R.SECTION_KEY_FIGURES, table=key_table, help=note, notes=[model]),
             Block("ddi", R.SECTION_SCENARIOS, help=TC.FAN_HELP,
                   chart=self.fan(results, "ddi.index", percent=True, selectable=not static,
-                                 points=not static),
+                                 points=not static, legend=not static),
+                  html=self.legend_html() if static else "",
                   notes=[model, *C.data_notes(self.ags, ["gigabit_share", "offline_share"])]),
             Block("divide", R.SECTION_DIVIDE + ": " + C.indicator_label("divide.online_share_65plus"),
                   help=TC.FAN_HELP + (" " + TC.FAN_LEGEND_ABOVE if static else ""),

@@ -171,6 +171,28 @@ def fan_chart(results: pd.DataFrame, *, ags: str | None = None, indicator: str |
     return templated(key, build, {"main": data})
 
 
+def scenario_legend(ids, labels: dict | None = None, *, columns: int = 1):
+    """The scenario legend of the fan charts alone (colour and dash pattern per scenario).
+
+    A static report draws it once as its own small SVG: it is the same for
+    every Kreis, so it is converted once per process and then comes from the
+    SVG cache, while the fan charts are drawn with ``legend=False``.
+    """
+    ids = scenario_order(ids)
+    if not ids:
+        raise WorkbookError("Szenario-Legende: keine Szenarien", key="scenarios")
+    labs = scenario_labels(ids, labels)
+    data = pd.DataFrame({"Szenario": [labs[s] for s in ids], "x": [0] * len(ids), "y": [0] * len(ids)})
+    color_scale, dash_scale = _scenario_scales(ids, labs)
+    return alt.Chart(data).mark_line(opacity=0).encode(
+        x=alt.X("x:Q", axis=None), y=alt.Y("y:Q", axis=None),
+        color=alt.Color("Szenario:N", scale=color_scale, title=T.LEGEND_SCENARIO,
+                        legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=3, symbolSize=500,
+                                          symbolOpacity=1, columns=columns, orient="left")),
+        strokeDash=alt.StrokeDash("Szenario:N", scale=dash_scale, title=T.LEGEND_SCENARIO),
+    ).properties(width=1, height=1)
+
+
 def subindex_chart(results: pd.DataFrame, *, ags: str | None = None, scenarios=None, kind: str = "multiples",
                    indicators=SUBINDICES, labels: dict | None = None, indicator_labels: dict | None = None,
                    chart_title: str | None = None, source: str | None = None, note: bool = True,
