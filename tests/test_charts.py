@@ -524,3 +524,16 @@ def test_fan_without_legend_and_the_legend_alone():
     assert enc["x"]["axis"] is None and enc["y"]["axis"] is None
     with pytest.raises(WorkbookError, match="keine Szenarien"):
         charts.scenario_legend([])
+
+
+def test_live_map_new_highlight_redraws_title_other_values_only_rows():
+    from workbook import render
+
+    other = KREISE.assign(gigabit_share=[0.5, 0.4, 0.3, 0.2])
+    live = render.LiveChart(lambda hl, df: charts.kreis_map(df, "gigabit_share", boundaries=geojson(), highlight=hl),
+                            "01001", KREISE)
+    live.widget                                               # shown: updates now go to the view
+    assert live.update("01001", other) == "data"              # same structure, other rows
+    assert live.update("01002", other) == "spec"              # the subtitle names another Kreis
+    assert "Nordkreis" in json.dumps(live.spec, ensure_ascii=False)
+    assert live.update("01002", other) == "none"

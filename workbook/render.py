@@ -366,6 +366,7 @@ class LiveChart:
         self._handle = None
         self._shown_names: list[str] = []
         self._skel: str | None = None
+        self._shown_key: tuple | None = None
         self._datasets: dict[str, Any] = {}
         self._stale = False
         self.chart = factory(*args, **kwargs)
@@ -380,7 +381,7 @@ class LiveChart:
             raise WorkbookError("statisches Diagramm (interactive=False) hat kein Widget", key="interactive")
         if self._widget is None:
             self._widget = interactive_widget(self.chart)
-            self._remember_shown(self.spec)
+            self._remember_shown(self.spec, self.chart)
             self._stale = False
         return self._widget
 
@@ -389,11 +390,12 @@ class LiveChart:
         own copy is behind; a newly opened view would show the old data)."""
         if self._widget is not None and self._stale:
             self._widget.chart = self.chart
-            self._remember_shown(self.spec)
+            self._remember_shown(self.spec, self.chart)
             self._stale = False
 
-    def _remember_shown(self, spec: dict) -> None:
+    def _remember_shown(self, spec: dict, chart: Any = None) -> None:
         self._skel, self._shown_names = _skeleton(spec)
+        self._shown_key = _template.structure_key(chart)
         self._datasets = dict(spec.get("datasets") or {})
 
     def static(self):
@@ -425,7 +427,13 @@ class LiveChart:
         if self._widget is None:  # not shown yet: just keep the newest chart
             self.chart, self.spec = chart, spec
             return "spec"
-        skel, names = _skeleton(spec)
+        key = _template.structure_key(chart)
+        if key is not None and key == self._shown_key:   # same template: only the rows differ
+            skel, names = self._skel, list(self._shown_names)
+            if set(_dataset_names_in_order(spec)) != set(names):
+                skel, names = _skeleton(spec)
+        else:
+            skel, names = _skeleton(spec)
         new_sets = spec.get("datasets") or {}
         if skel == self._skel and len(names) == len(self._shown_names):
             changes = []
@@ -453,7 +461,7 @@ class LiveChart:
                 return "data"
         self.chart, self.spec = chart, spec
         self._widget.chart = chart
-        self._remember_shown(spec)
+        self._remember_shown(spec, chart)
         self._stale = False
         return "spec"
 

@@ -40,6 +40,7 @@ _lock = threading.Lock()
 
 #: attribute (outside Altair's own keywords) that carries the finished spec
 SPEC_ATTR = "_wb_spec"
+KEY_ATTR = "_wb_structure"
 
 
 def records(df: pd.DataFrame) -> list[dict]:
@@ -130,7 +131,15 @@ def templated(key: tuple, build: Callable[[dict[str, alt.NamedData]], Any],
             out._kwds["title"] = title
             full["title"] = title_spec
     object.__setattr__(out, SPEC_ATTR, full)
+    # charts with equal keys differ in their rows only (LiveChart sends just those)
+    object.__setattr__(out, KEY_ATTR, (full_key, repr(full.get("title") or full.get("vconcat", [{}])[0].get("title"))
+                                       if title is not None else None))
     return out
+
+
+def structure_key(chart: Any) -> tuple | None:
+    """A key equal for two templated charts exactly when their specs differ in dataset rows only."""
+    return getattr(chart, "__dict__", {}).get(KEY_ATTR)
 
 
 def cached_spec(chart: Any) -> dict | None:
