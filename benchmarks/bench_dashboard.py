@@ -3,7 +3,8 @@
 Figures (all timings indicative: the machine has 2 shared cores):
 
 - ``visible_s``: per topic dashboard, seconds from navigation until a chart
-  with marks and the first lever slider are visible, with the preheated pool
+  with marks and the first control (lever slider, or the Kreis picker on the
+  overview, which has no levers) are visible, with the preheated pool
   (the pool is filled and idle before each load); ``visible_median_s``.
 - ``slider_ms``: on ``SLIDER_DASHBOARD`` (real model, the notebook's 1,000
   draws), 20 moves of the first lever slider (one keyboard step each); time
@@ -50,8 +51,9 @@ VISIBLE_JS = """
 () => {
   const chart = Array.from(document.querySelectorAll('.vega-embed')).some(
       e => e.querySelector('svg .mark-line, svg .mark-area, svg .mark-rect, svg .mark-symbol, svg .mark-shape, canvas'));
-  const slider = document.querySelector('.wb-param .noUi-handle, .widget-slider .noUi-handle');
-  return chart && !!slider && slider.getBoundingClientRect().width > 0;
+  // the first control: a lever slider, or the Kreis picker (the overview has no levers)
+  const control = document.querySelector('.wb-param .noUi-handle, .widget-slider .noUi-handle, .wb-kreis-picker input');
+  return chart && !!control && control.getBoundingClientRect().width > 0;
 }
 """
 

@@ -313,8 +313,11 @@ def _build_app_class():
         """
 
         def __init__(self, **kwargs):
-            super().__init__(**kwargs)
             self._pool_starting: set[str] = set()
+            self._claimed: set = set()   # pool tasks handed to a visitor, kernel maybe not started yet
+            self._fresh_waiting: list = []   # visitor requests that will start a kernel themselves
+            self._fresh_starting: set[str] = set()
+            super().__init__(**kwargs)
 
         async def start_kernel(self, *args, kernel_id=None, **kwargs):
             env = kwargs.get("env") or {}
@@ -322,10 +325,15 @@ def _build_app_class():
             kernel_id = kernel_id or str(uuid.uuid4())
             if preheat:
                 self._pool_starting.add(kernel_id)
+            else:   # a visitor's own kernel: its request token becomes this kernel
+                if self._fresh_waiting:
+                    self._fresh_waiting.pop(0)
+                self._fresh_starting.add(kernel_id)
             try:
                 return await super().start_kernel(*args, kernel_id=kernel_id, **kwargs)
             finally:
                 self._pool_starting.discard(kernel_id)
+                self._fresh_starting.discard(kernel_id)
 
         def pooled_kernel_ids(self) -> set[str]:
             ids = set()
@@ -335,10 +343,34 @@ def _build_app_class():
                         ids.add(task.result()["kernel_id"])
             return ids
 
+        def claim_next(self, notebook_name: str) -> None:
+            """Remember the pool task Voila is about to hand to a visitor.
+
+            Under a burst, visitors take pool tasks whose kernels have not started
+            yet (the refill waits ``fill_delay``); counting them keeps the cap exact.
+            """
+            pool = getattr(self, "_pools", {}).get(notebook_name) or []
+            if pool:
+                self._claimed.add(pool[0])
+
+        def will_start_fresh(self, notebook_name: str) -> bool:
+            """True when Voila will start a new kernel for this request (no pool to use)."""
+            pools = getattr(self, "_pools", None)
+            if pools is None:
+                return True
+            return not pools.get(notebook_name) or not getattr(self, "notebook_data", {}).get(notebook_name)
+
         def session_count(self) -> int:
-            """Kernels that serve a visitor (all kernels minus the pool)."""
-            ids = set(self.list_kernel_ids())
-            return len(ids - self.pooled_kernel_ids() - self._pool_starting)
+            """Visitor kernels: running or starting, plus those promised to requests in flight.
+
+            All kernels minus the pool; plus pool tasks already handed to a
+            visitor whose kernel has not started; plus requests that will start
+            their own kernel and have not yet done so.
+            """
+            self._claimed = {t for t in self._claimed if not t.done()}
+            ids = set(self.list_kernel_ids()) | self._fresh_starting
+            visitors = ids - self.pooled_kernel_ids() - self._pool_starting
+            return len(visitors) + len(self._claimed) + len(self._fresh_waiting)
 
     def _page(handler, template: str, status: int, **ns) -> None:
         env = handler.settings["drehbuch_jinja2_env"]
@@ -413,7 +445,15 @@ def _build_app_class():
             # The page's JavaScript sends this cookie back as X-XSRFToken when it
             # shuts its kernel down on unload; without it the kernel would linger.
             self.xsrf_token
-            await super().get(path)
+            km = self.kernel_manager
+            token = object()
+            if km.will_start_fresh(path):
+                km._fresh_waiting.append(token)   # counted until its kernel starts
+            try:
+                await super().get(path)
+            finally:
+                if token in km._fresh_waiting:    # the request ended before starting a kernel
+                    km._fresh_waiting.remove(token)
 
     class DashboardApp(Voila):
         """Voila with the start page, the session cap and the German template."""
@@ -467,6 +507,15 @@ def _build_app_class():
             self.voila_configuration.resources = resources
             self.config.VoilaConfiguration.resources = resources
             settings = super().init_settings()
+            km = self.kernel_manager
+            if hasattr(km, "get_rendered_notebook"):   # preheating on: count claims (see claim_next)
+                handed_out = km.get_rendered_notebook
+
+                async def get_rendered_notebook(*args, **kwargs):
+                    km.claim_next(kwargs.get("notebook_name", args[0] if args else None))
+                    return await handed_out(*args, **kwargs)
+
+                km.get_rendered_notebook = get_rendered_notebook
             env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
                                      autoescape=True)
             env.globals["t"] = T
