@@ -18,7 +18,10 @@ import functools
 import altair as alt
 
 THEME_NAME = "drehbuch"
-FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
+#: Liberation Sans has Arial's metrics, so text measured here (vl-convert) fits where
+#: Arial draws it; vl-convert also measures it faster than DejaVu Sans (about a fifth
+#: of a static chart's time goes to measuring text)
+FONT = "Liberation Sans, Arial, sans-serif"
 TEXT_COLOR = "#1a1a1a"
 MUTED_COLOR = "#595959"     # 7:1 contrast on white
 GRID_COLOR = "#e3e3e3"
