@@ -258,8 +258,6 @@ def test_result_table_round_trip_and_missing_columns(tmp_path):
         results.read_csv(path)
 
 
-@pytest.mark.xfail(strict=True, reason="results.read_csv only catches FileNotFoundError: an empty, binary, Latin-1 "
-                   "or badly quoted file raises pandas/Unicode errors instead of WorkbookError (owner: results.py)")
 @pytest.mark.parametrize("data", [b"", b"\x00\xff\xfe", RESULT_HEADER.encode() + "S0,05315,ä,1,2030,1,p5\n".encode("latin-1"),
                                   RESULT_HEADER.encode() + b'"S0,05315\n'],
                          ids=["empty", "binary", "latin1", "open-quote"])
@@ -273,8 +271,6 @@ def test_broken_result_csv_is_a_workbook_error(tmp_path, data):
         results.read_csv(path)
 
 
-@pytest.mark.xfail(strict=True, reason="results.read_csv does not check types: year 'abc' and value 'zz' are read "
-                   "as text without an error (owner: results.py)")
 def test_result_csv_with_text_in_year_or_value_is_refused(tmp_path):
     from workbook import results
     from workbook.errors import WorkbookError
@@ -285,8 +281,6 @@ def test_result_csv_with_text_in_year_or_value_is_refused(tmp_path):
         results.read_csv(path)
 
 
-@pytest.mark.xfail(strict=True, reason="results.read_csv parses the .meta.json sidecar with json.loads unguarded: "
-                   "a broken sidecar raises JSONDecodeError (owner: results.py)")
 def test_broken_result_sidecar_is_a_workbook_error(tmp_path):
     from workbook import results
     from workbook.errors import WorkbookError
@@ -395,8 +389,6 @@ def test_full_disk_leaves_no_partial_result_or_scenario_file(tmp_path, monkeypat
     assert (tmp_path / "s.yml").read_text(encoding="utf-8") == "alt\n"
 
 
-@pytest.mark.xfail(strict=True, reason="results.write re-raises the OSError of a full disk: `workbook project --out` "
-                   "ends with a traceback instead of 'Fehler / error: ... No space left on device' (owner: results.py)")
 def test_cli_project_out_on_a_full_disk_is_a_clear_error(tmp_path, monkeypatch, capsys):
     import os
 

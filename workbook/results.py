@@ -128,6 +128,11 @@ def _atomic(path: Path, writer) -> None:
         writer(tmp)
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
+    except OSError as exc:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        reason = exc.strerror or type(exc).__name__
+        raise WorkbookError(f"cannot be written ({reason}); nothing was written", file=str(path)) from None
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -188,14 +193,38 @@ def read_csv(path: Path | str) -> pd.DataFrame:
     path = Path(path)
     try:
         table = pd.read_csv(path, dtype={"ags": str, "scenario": str, "indicator": str, "unit": str,
-                                         "quantile": str}, keep_default_na=False, na_values=[""])
+                                         "quantile": str}, keep_default_na=False, na_values=[""],
+                            encoding="utf-8")
     except FileNotFoundError:
         raise WorkbookError("file not found", file=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise WorkbookError(f"not UTF-8 text (byte {exc.start}); expected a result table written by "
+                            "`workbook project --out`", file=str(path)) from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OSError) as exc:
+        first = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+        raise WorkbookError(f"cannot be read as a result table ({first})", file=str(path)) from None
     missing = [c for c in COLUMNS if c not in table.columns]
     if missing:
         raise WorkbookError(f"not a result table: column(s) {', '.join(missing)} missing; expected "
                             f"{', '.join(COLUMNS)}", file=str(path))
+    for column, kind in (("year", "whole number"), ("value", "number")):
+        numeric = pd.to_numeric(table[column], errors="coerce")
+        bad = numeric.isna() & table[column].notna()
+        if kind == "whole number":
+            bad |= numeric.notna() & (numeric != numeric.round())
+        if bad.any():
+            row = int(bad.to_numpy().nonzero()[0][0])
+            raise WorkbookError(f"expected a {kind}, found {str(table[column].iloc[row])[:40]!r}",
+                                file=str(path), row=row + 2, column=column)
+        table[column] = numeric.astype("int64") if kind == "whole number" else numeric.astype(float)
     side = meta_path(path)
     if side.exists():
-        table.attrs.update(json.loads(side.read_text(encoding="utf-8")))
+        try:
+            meta = json.loads(side.read_text(encoding="utf-8"))
+        except (ValueError, RecursionError, OSError) as exc:
+            raise WorkbookError(f"broken metadata sidecar ({type(exc).__name__}); expected the JSON written "
+                                "with the table", file=str(side)) from None
+        if not isinstance(meta, dict):
+            raise WorkbookError("broken metadata sidecar; expected a JSON object", file=str(side))
+        table.attrs.update(meta)
     return table
