@@ -457,9 +457,6 @@ def test_excel_percent_format_on_a_count_is_refused(tmp_path, local):
     assert err.value.row == 2 and err.value.column == "Einwohner 2019"
 
 
-@pytest.mark.xfail(strict=True, reason="a '(%)' column holding fractions in General format (0,182) is read as "
-                   "0,182 % = 0.00182 without a warning; the schema allows any share in [0, 1] (needs sourced "
-                   "plausibility bounds per share column; owner: data layer)")
 def test_fractions_under_a_percent_header_are_not_silently_divided(tmp_path, local):
     path = _xlsx(tmp_path / "bruch.xlsx", "Anteil Einwohner ab 65 Jahren (%)", 0.182, None)
     try:

@@ -598,7 +598,15 @@ def _convert(value: float, percent: bool, source: _Source, cell, shown: str, row
             value = value / 100.0
         if value > 1.0 + 1e-12:
             raise InputFileError(T.IMP_SHARE_ABOVE.format(value=cell), file=shown, row=row, column=source.header)
-        return min(value, 1.0)
+        value = min(value, 1.0)
+        if col.plausible is not None and not col.plausible[0] <= value <= col.plausible[1]:
+            from .texts import fmt_percent
+
+            raise InputFileError(T.IMP_IMPLAUSIBLE.format(value=cell, label=col.label_de,
+                                                          lo=fmt_percent(col.plausible[0], 0),
+                                                          hi=fmt_percent(col.plausible[1], 0)),
+                                 file=shown, row=row, column=source.header)
+        return value
     if percent:
         raise InputFileError(T.IMP_PERCENT_IN_NONSHARE.format(value=cell), file=shown, row=row,
                              column=source.header)

@@ -45,6 +45,9 @@ class Column:
     categories: tuple[str, ...] | None = None
     importable: bool = False              # may a municipality's file replace it?
     share: bool = False                   # a fraction 0..1 (percent accepted on import)
+    # Plausible range for imported values: a figure outside it is refused with a hint on units
+    # (e.g. fractions under a '%' header read as 0,182 % instead of 18,2 %).
+    plausible: tuple[float, float] | None = None
 
     @property
     def is_estimate(self) -> bool:
@@ -86,7 +89,8 @@ _COLUMNS = [
            min=47.2, max=55.1),
     Column("share_65plus", "float", "1", "Anteil Einwohner ab 65 Jahren", SRC_ESTIMATE, "estimate",
            "Geschätzt: Bundeswert 21,5 % (2018) × Faktor nach Siedlungstyp und Ost/West, "
-           "auf den Bundeswert kalibriert.", min=0.0, max=1.0, importable=True, share=True),
+           "auf den Bundeswert kalibriert.", min=0.0, max=1.0, importable=True, share=True,
+           plausible=(0.10, 0.45)),
     Column("offline_share", "float", "1", "Anteil Offliner (ab 14 Jahren)", SRC_ESTIMATE, "estimate",
            "Geschätzt: Altersstruktur × Offline-Quoten nach Alter (D21-Digital-Index 2020/21), "
            "Bundesmittel 12 %.", min=0.0, max=1.0, importable=True, share=True),

@@ -143,3 +143,7 @@ CONV_INKAR_SUM65 = " (Summe der INKAR-Altersgruppen 65-75, 75-85, 85+, Prozent -
 CONV_PER_100K = " (je 100.000 -> je 10.000)"
 CONV_PER_GP = " (Einwohner je Hausarzt -> Hausärzte je 10.000)"
 CONV_TYPE_CODE = " (BBSR-Kreistyp 1-4 -> Name)"
+
+IMP_IMPLAUSIBLE = ("unplausibler Wert '{value}' für {label}: erwartet {lo} bis {hi} / implausible value, expected "
+                   "{lo} to {hi}. Stehen in der Spalte Anteile (0,182 = 18,2 %) unter einer Überschrift mit '%', "
+                   "entfernen Sie das '%' oder ordnen Sie die Spalte mit --map zu.")
