@@ -253,9 +253,9 @@ def test_index_page():
     assert page.count('<a href="05315_koeln-stadt.html">') == 3  # map, name, "öffnen"
     assert "01001_" not in page.split("Fehlgeschlagene")[0]  # a failed Kreis is not linked
     assert "<li>01001 Flensburg, Stadt: ValueError: kaputt</li>" in page
-    assert '<td data-v="0.691">0,69</td>' in page
-    assert '<td data-v="0.976">97,6 %</td>' in page
-    assert '<td data-v="">–</td>' in page       # Hildburghausen has no S1 figure
+    assert "<td>0,69</td>" in page
+    assert "<td>97,6 %</td>" in page
+    assert "<td>–</td>" in page                 # Hildburghausen has no S1 figure
     assert "<dt>Zufallsstartwert (seed)</dt><dd>20211</dd>" in page
     assert 'class="sortable"' in page and "<script>" in page
 
@@ -363,3 +363,44 @@ def test_notebook_without_parameters_cell_refused(tmp_path):
     broken.write_text("{not json")
     with pytest.raises(BatchError, match=r"kaputt.ipynb: Das Berichts-Notebook .* ist kein lesbares Notebook"):
         run_batch(BatchOptions(out=tmp_path / "out", notebook=broken, kreise=KREISE, progress=False))
+
+
+@pytest.mark.browser
+def test_index_table_sorts_german_numbers(tmp_path):
+    """Clicking a figure's header sorts by value (1.234,5 and 97,6 % read as numbers, '–' last)."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("needs Debian chromium")
+    vals = {"01001": 0.5, "01002": None, "05315": 0.061, "09162": 1.25, "16069": 0.7}
+    recs = [{"ags": a, "name": n, "status": "ok", "html": f"{a}.html",
+             "figures": {"values": {"S0": {} if vals[a] is None else {"ddi.index": vals[a]}}}}
+            for a, n in zip(KREISE["ags"], KREISE["name"])]
+    page_html = IX.build_index(recs, {}, None, {}, boundary_error="x")
+    f = tmp_path / "index.html"
+    f.write_text(page_html, encoding="utf-8")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        page = browser.new_page()
+        page.goto(f.as_uri())
+        order = lambda: page.eval_on_selector_all("tbody tr td:first-child", "els => els.map(e => e.textContent)")
+        assert order() == ["01001", "01002", "05315", "09162", "16069"]
+        page.click("th[data-num]")
+        assert order() == ["05315", "01001", "16069", "09162", "01002"]
+        page.click("th[data-num]")
+        assert order() == ["09162", "16069", "01001", "05315", "01002"]
+        page.click("th[data-col='1']")
+        assert order()[0] == "01001"          # Flensburg first by name
+        browser.close()
+
+
+def test_svg_ids_renamed_in_order_of_appearance():
+    from workbook.batch.render import stable_svg_ids
+
+    a = '<rect fill="url(#c78439541-gradient_0)"/><linearGradient id="c78439541-gradient_0"/><clipPath id="cab12ef-clip_3"/>'
+    b = '<rect fill="url(#c9748d5c8-gradient_1)"/><linearGradient id="c9748d5c8-gradient_1"/><clipPath id="c0a1b2c3-clip_7"/>'
+    assert stable_svg_ids(a) == stable_svg_ids(b) == (
+        '<rect fill="url(#wbsvg1-gradient)"/><linearGradient id="wbsvg1-gradient"/><clipPath id="wbsvg2-clip"/>')
+    assert stable_svg_ids('<p>gradient_2 bleibt</p>') == '<p>gradient_2 bleibt</p>'
+    # inside notebook JSON (escaped quotes), without the random prefix
+    assert stable_svg_ids('"<g id=\\"gradient_3\\"/><use href=\\"#gradient_3\\"/>"') == \
+        '"<g id=\\"wbsvg1-gradient\\"/><use href=\\"#wbsvg1-gradient\\"/>"'

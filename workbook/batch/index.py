@@ -14,22 +14,25 @@ import math
 from ..texts import batch as T
 from ..texts import fmt_number, fmt_percent
 
-SORT_JS = """
+SORT_JS = r"""
+function de(t) { return t.indexOf('\u2013') >= 0 ? NaN
+  : parseFloat(t.replace(/\./g, '').replace(',', '.').replace('\u2212', '-').replace(/[^0-9.+-]/g, '')); }
 document.querySelectorAll('table.sortable th[data-col]').forEach(function (th) {
   th.tabIndex = 0;
   function sort() {
-    var table = th.closest('table'), body = table.tBodies[0], col = +th.dataset.col;
+    var table = th.closest('table'), body = table.tBodies[0], col = +th.dataset.col, num = 'num' in th.dataset;
     var asc = th.getAttribute('aria-sort') !== 'ascending';
     table.querySelectorAll('th[aria-sort]').forEach(function (o) { o.removeAttribute('aria-sort'); });
     th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
     var rows = Array.prototype.slice.call(body.rows);
     rows.sort(function (a, b) {
-      var ca = a.cells[col], cb = b.cells[col];
-      var x = 'v' in ca.dataset ? ca.dataset.v : ca.textContent, y = 'v' in cb.dataset ? cb.dataset.v : cb.textContent;
-      var nx = parseFloat(x), ny = parseFloat(y);
-      var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : String(x).localeCompare(String(y), 'de');
-      if (x === '' && y !== '') return 1;
-      if (y === '' && x !== '') return -1;
+      var x = a.cells[col].textContent, y = b.cells[col].textContent;
+      if (num) {  // German figures: 1.234,5 / 97,6 % / '–' for none (always last)
+        var nx = de(x), ny = de(y);
+        if (isNaN(nx) || isNaN(ny)) return isNaN(nx) - isNaN(ny);
+        return asc ? nx - ny : ny - nx;
+      }
+      var c = x.localeCompare(y, 'de');
       return asc ? c : -c;
     });
     rows.forEach(function (r) { body.appendChild(r); });
@@ -50,7 +53,7 @@ h2{font-size:1.25rem;margin:2rem 0 .5rem;border-bottom:1px solid var(--line)}
 .wrap{overflow-x:auto}
 table{border-collapse:collapse;font-size:.9rem;font-variant-numeric:tabular-nums}
 th,td{border-bottom:1px solid var(--line);padding:.25rem .5rem;text-align:left;white-space:nowrap}
-td[data-v]{text-align:right}
+td:nth-child(n+5){text-align:right}
 th[data-col]{cursor:pointer}
 th[aria-sort=ascending]::after{content:" ▲"}
 th[aria-sort=descending]::after{content:" ▼"}
@@ -208,7 +211,8 @@ def build_index(records: list[dict], run: dict, boundaries: dict | None, kreise_
     out.append("".join(f'<th colspan="{len(scenarios)}" scope="colgroup">{_esc(T.KEY_INDICATORS[ind][0])}</th>'
                        for ind in indicators))
     out.append("</tr><tr>")
-    out.append("".join(f'<th data-col="{len(head) + j}" scope="col">{_esc(sc)}</th>' for j, (_, sc) in enumerate(cols)))
+    out.append("".join(f'<th data-col="{len(head) + j}" data-num scope="col">{_esc(sc)}</th>'
+                       for j, (_, sc) in enumerate(cols)))
     out.append("</tr></thead><tbody>")
     for r in sorted(ok, key=lambda r: r["ags"]):
         info = kreise_info.get(r["ags"], {})
@@ -219,8 +223,7 @@ def build_index(records: list[dict], run: dict, boundaries: dict | None, kreise_
                  f'<td><a href="{_esc(r["html"])}">{_esc(T.LINK_REPORT)}</a></td>']
         for ind, sc in cols:
             v = vals.get(sc, {}).get(ind)
-            raw = "" if v is None else f"{float(v):.6g}"
-            cells.append(f'<td data-v="{raw}">{_esc(format_value(ind, v))}</td>')
+            cells.append(f"<td>{_esc(format_value(ind, v))}</td>")
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table></div>")
 

@@ -26,6 +26,7 @@ import atexit
 import copy
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -311,6 +312,28 @@ def prepare_notebook(notebook_json: str, parameters: dict):
     return nb
 
 
+# vl-convert (vega's SVG renderer) names gradients and clip paths with a counter
+# that keeps counting inside a warm kernel, sometimes behind a random prefix
+# ("gradient_0" in one report, "gradient_1" in the next; "c78439541-gradient_0"):
+# renamed in order of first appearance so a report does not depend on what its
+# kernel drew before. Only ids and references to them are touched (also inside
+# the notebook's JSON, where quotes are escaped).
+_SVG_ID = re.compile(r'(?P<pre>\bid=\\?"|url\(#|href=\\?"#)'
+                     r'(?P<id>(?:c[0-9a-f]{5,16}-)?(?P<kind>gradient|clip|pattern|marker)_?\d+)\b')
+
+
+def stable_svg_ids(text: str) -> str:
+    names: dict[str, str] = {}
+
+    def rename(m: re.Match) -> str:
+        key = m.group("id")
+        if key not in names:
+            names[key] = f"wbsvg{len(names) + 1}-{m.group('kind')}"
+        return m.group("pre") + names[key]
+
+    return _SVG_ID.sub(rename, text)
+
+
 def _error_text(exc: BaseException) -> str:
     ename = getattr(exc, "ename", None)
     evalue = getattr(exc, "evalue", None)
@@ -412,6 +435,7 @@ def render_report(task: dict) -> dict:
             figures = {"_error": _error_text(exc)}
     result["figures_error"] = figures.pop("_error", None)
     result["figures"] = figures
+    nb = nbformat.reads(stable_svg_ids(nbformat.writes(nb)), as_version=4)
     result["ipynb"] = nbformat.writes(nb).encode("utf-8")
     try:
         html = export_html(nb, task.get("title") or task["name"])
