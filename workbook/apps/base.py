@@ -403,15 +403,13 @@ class TopicApp:
 
 
 def neutralise_cells(df: pd.DataFrame) -> pd.DataFrame:
-    """Text cells a spreadsheet would read as a formula (= + - @) get a leading apostrophe."""
-    out = df.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            text = out[col].astype(str)
-            risky = text.str.startswith(("=", "+", "-", "@", "\t", "\r"))
-            if risky.any():
-                out[col] = out[col].where(~risky, "'" + text)
-    return out
+    """Text cells a spreadsheet would read as a formula (= + - @) get a leading apostrophe.
+
+    One rule for every download: :func:`workbook.export.neutralise` (categorical columns included).
+    """
+    from ..export import neutralise
+
+    return neutralise(df)
 
 
 def run_guarded(func: Callable[[], Any], on_error: Callable[[str], None]) -> Any:
