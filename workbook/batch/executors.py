@@ -152,6 +152,9 @@ class LocalExecutor:
                         on_result(_failed(by_ags[ags], f"Arbeitsprozess beendet (Status {proc.exitcode}) / "
                                                       f"worker process died", attempts=2))
                 if pending:
+                    if next_id - n >= max(3, 2 * n):  # workers keep dying: give up, say why
+                        raise BatchError(f"Arbeitsprozesse enden wiederholt (zuletzt Status {proc.exitcode}) / "
+                                         f"worker processes keep dying; {len(pending)} reports not done")
                     self._spawn(next_id)
                     next_id += 1
             if pending and not self._procs:
