@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import WorkbookError
-from ..notebook import NotebookParameters, validate_parameters
+from ..notebook import NotebookParameters, check_choice, validate_parameters
 from ..texts import apps as T
 
 ExtraChecks = dict[str, Callable[[Any], Any]]
@@ -400,6 +400,34 @@ class TopicApp:
         for key, value in overrides.items():
             checked[key] = params[key].check_value(value, source="Regler")
         self.overrides = checked
+
+
+class FocusApp(TopicApp):
+    """A topic app whose single-scenario charts follow one *focus* scenario (Papermill parameter
+    ``focus``; the scenario picker in the live view)."""
+
+    scenario_picker = True
+    #: the focus scenario when the notebook does not set one
+    focus_default: str = "S0"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.extra_defaults = {**cls.extra_defaults, "focus": cls.focus_default}
+
+    @classmethod
+    def extra_checks(cls) -> ExtraChecks:
+        from ..params import load_scenarios
+
+        return {"focus": lambda v: check_choice("focus", v, list(load_scenarios()))}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        focus = self.extra["focus"]
+        self.focus = focus if focus in self.scenario_ids else self.scenario_ids[0]
+
+    def focus_values(self) -> dict[str, float]:
+        """The focus scenario's resolved parameters with the current levers."""
+        return self.parameters.resolve(scenario=self.scenario_object(self.focus), overrides=self.overrides)
 
 
 def neutralise_cells(df: pd.DataFrame) -> pd.DataFrame:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..notebook import check_choice
 from ..texts import charts as TC
 from ..texts import fmt_eur, fmt_int, fmt_percent
 from ..texts import topics as TT
 from . import common as C
-from .base import Block, TopicApp
+from .base import Block, FocusApp
 
 DATA = ("population_2019", "land_name")
 FIGURES = ("coop.cluster_size", "coop.cost_alone_eur", "coop.cost_shared_eur", "coop.saving_eur",
@@ -51,28 +50,13 @@ def _cluster_plan(kreise: pd.DataFrame, neighbours, values: dict[str, float]) ->
     return _PLANS[key]
 
 
-class CooperationApp(TopicApp):
+class CooperationApp(FocusApp):
     title = "Regionale Kooperation: {name} ({ags})"
     topics = "all"
     param_prefixes = ("coop.",)
-    scenario_picker = True
-    extra_defaults = {"focus": "S4"}
-
-    @classmethod
-    def extra_checks(cls):
-        from ..params import load_scenarios
-
-        return {"focus": lambda v: check_choice("focus", v, list(load_scenarios()))}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        focus = self.extra["focus"]
-        self.focus = focus if focus in self.scenario_ids else self.scenario_ids[0]
+    focus_default = "S4"
 
     # -- model calls (cached per Kreis, focus and levers) --------------------------------
-    def values(self) -> dict[str, float]:
-        return self.parameters.resolve(scenario=self.scenario_object(self.focus), overrides=self.overrides)
-
     def partners(self) -> pd.DataFrame:
         """The suggested cluster of the Kreis with each member's share (``models.cooperation.suggest_partners``,
         with the Germany-wide cluster plan computed once per data and ``coop.*`` values, not per Kreis)."""
@@ -82,7 +66,7 @@ class CooperationApp(TopicApp):
         if key not in self._cache:
             from ..datasets import load_kreise, load_neighbours
 
-            values = M._scalar_values(self.values())
+            values = M._scalar_values(self.focus_values())
             kreise = load_kreise()
             plan = _cluster_plan(kreise, load_neighbours, values)
             cluster = plan.loc[plan["ags"] == self.ags, "cluster"].iloc[0]
@@ -109,7 +93,7 @@ class CooperationApp(TopicApp):
     def services(self) -> pd.DataFrame:
         from ..models.cooperation import service_table
 
-        df = service_table(self.partners().attrs.get("saving_eur", 0.0), values=self.values())
+        df = service_table(self.partners().attrs.get("saving_eur", 0.0), values=self.focus_values())
         return pd.DataFrame({
             TT.SERVICE_COLUMNS["service"]: df["service"],
             TT.SERVICE_COLUMNS["shareability"]: df["shareability"].map(lambda v: fmt_percent(v, 0)),
@@ -147,7 +131,7 @@ class CooperationApp(TopicApp):
         from ..models.cooperation import cost_curve as model_curve
 
         row = C.kreis_row(self.ags)
-        curve = model_curve(float(row["population_2019"]), values=self.values(), max_members=24)
+        curve = model_curve(float(row["population_2019"]), values=self.focus_values(), max_members=24)
         alone = float(curve["cost_alone_eur"].iloc[0])
         optimum = int(round(curve.attrs.get("optimal_size", 0))) or None
         return cost_curve(curve, alone=alone, optimum=optimum,

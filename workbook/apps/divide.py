@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..notebook import check_choice
 from ..texts import apps as T
 from ..texts import charts as TC
 from . import common as C
-from .base import Block, TopicApp
+from .base import Block, FocusApp
 
 DATA = ("offline_share", "share_65plus", "gigabit_share", "population_2019")
 FIGURES = ("divide.online_share", "divide.online_share_65plus", "divide.offliners", "divide.offliners_65plus",
@@ -17,27 +16,11 @@ FIGURES = ("divide.online_share", "divide.online_share_65plus", "divide.offliner
 
 
 
-class DivideApp(TopicApp):
+class DivideApp(FocusApp):
     title = "Digitale Kluft: {name} ({ags})"
     topics = ("divide",)
     param_prefixes = ("divide.",)
-    scenario_picker = True
-    extra_defaults = {"focus": "S0"}
-
-    @classmethod
-    def extra_checks(cls):
-        from ..params import load_scenarios
-
-        return {"focus": lambda v: check_choice("focus", v, list(load_scenarios()))}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        focus = self.extra["focus"]
-        self.focus = focus if focus in self.scenario_ids else self.scenario_ids[0]
-
-    def age_values(self) -> dict[str, float]:
-        """The focus scenario's resolved parameters with the current levers."""
-        return self.parameters.resolve(scenario=self.scenario_object(self.focus), overrides=self.overrides)
+    focus_default = "S0"
 
     def age_table(self, results: pd.DataFrame) -> pd.DataFrame:
         """Offliners by age group (chart groups of ``texts.apps.AGE_GROUP_LABELS``) and year for the
@@ -48,7 +31,7 @@ class DivideApp(TopicApp):
         key = (self.ags, self.focus, tuple(sorted(self.overrides.items())), tuple(years or ()))
         memo = self.__dict__.setdefault("_age_tables", {})
         if key not in memo:
-            prof = offliners_by_age(self.ags, self.age_values(), years=years)
+            prof = offliners_by_age(self.ags, self.focus_values(), years=years)
             prof["Gruppe"] = prof["age_group"].map(T.AGE_GROUP_LABELS)
             out = prof.groupby(["year", "Gruppe"], sort=False, as_index=False)["offliners"].sum()
             if len(memo) > 16:

@@ -6,33 +6,20 @@ import html
 
 import pandas as pd
 
-from ..notebook import check_choice
 from ..texts import apps as T
 from ..texts import charts as TC
 from . import common as C
-from .base import Block, TopicApp
+from .base import Block, FocusApp
 
 INDEX = "ddi.index"
 SUBINDEX_DATA = ("gigabit_share", "offline_share", "settlement_type")
 
 
-class ScenarioApp(TopicApp):
+class ScenarioApp(FocusApp):
     title = "Szenarien des Digitalisierungsgrads: {name} ({ags})"
     topics = "all"          # TEILHABE reads the divide model; VERW the cooperation cluster size
     param_prefixes = ("ddi.",)
-    scenario_picker = True
-    extra_defaults = {"focus": "S1"}
-
-    @classmethod
-    def extra_checks(cls):
-        from ..params import load_scenarios
-
-        return {"focus": lambda v: check_choice("focus", v, list(load_scenarios()))}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        focus = self.extra["focus"]
-        self.focus = focus if focus in self.scenario_ids else self.scenario_ids[0]
+    focus_default = "S1"
 
     # -- blocks ---------------------------------------------------------------------
     def tornado_table(self) -> pd.DataFrame:

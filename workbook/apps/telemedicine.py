@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..notebook import check_choice
 from ..texts import apps as T
 from ..texts import charts as TC
 from . import common as C
-from .base import Block, TopicApp
+from .base import Block, FocusApp
 
 DATA = ("gp_per_10k", "share_65plus", "offline_share", "settlement_type", "population_2019")
 AVOIDED = ("tele.video_consults", "tele.trips_avoided", "tele.car_km_avoided", "tele.co2_avoided_t",
@@ -28,23 +27,11 @@ CYBER_HELP = (
 )
 
 
-class TelemedicineApp(TopicApp):
+class TelemedicineApp(FocusApp):
     title = "Telemedizin und Krisenfestigkeit: {name} ({ags})"
     topics = ("divide", "digitalisation", "telemedicine", "resilience")
     param_prefixes = ("tele.", "resilience.")
-    scenario_picker = True
-    extra_defaults = {"focus": "S0"}
-
-    @classmethod
-    def extra_checks(cls):
-        from ..params import load_scenarios
-
-        return {"focus": lambda v: check_choice("focus", v, list(load_scenarios()))}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        focus = self.extra["focus"]
-        self.focus = focus if focus in self.scenario_ids else self.scenario_ids[0]
+    focus_default = "S0"
 
     def focus_table(self, results: pd.DataFrame, indicators) -> pd.DataFrame:
         """One scenario, the indicators over the years 2021, 2025 and 2030 (median and band)."""
@@ -70,7 +57,7 @@ class TelemedicineApp(TopicApp):
         from ..errors import WorkbookError
         from ..models.resilience import cyber_curve
 
-        values = self.parameters.resolve(scenario=self.scenario_object(self.focus), overrides=self.overrides)
+        values = self.focus_values()
         population = float(C.kreis_row(self.ags)["population_2019"])
         frames = []
         for year in self.cyber_years(results):
