@@ -213,12 +213,11 @@ def test_random_ags_file_only_raises_selection_error(data):
         assert out and all(len(a) == 5 and a.isdigit() for a in out)
 
 
-@pytest.mark.xfail(strict=True, reason="batch.selection.read_ags_file reads the whole file (read_bytes) with no "
-                   "size limit: a 200 MB list is read into memory before it is refused (owner: batch)")
 def test_200_mb_ags_file_is_refused_without_reading_it(tmp_path):
     big = _sparse(tmp_path / "liste.txt", b"05315\n")
     exc, peak = _peak(lambda: read_ags_file(big))
     assert isinstance(exc, SelectionError)
+    assert "209.7 MB" in str(exc) and exc.file.endswith("liste.txt")
     assert peak < 20 * 1024 * 1024
 
 

@@ -22,7 +22,7 @@ _FOLD = str.maketrans({
     "ß": "ss", "ẞ": "SS", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L",
 })
 
-_AGS = re.compile(r"\d{5}")
+_AGS = re.compile(r"[0-9]{5}")  # ASCII only: \d also matches full-width and Arabic-Indic digits
 
 
 def safe_slug(name: str, max_len: int = MAX_SLUG) -> str:

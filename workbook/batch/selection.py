@@ -19,6 +19,9 @@ from .naming import safe_slug
 
 _SPLIT = re.compile(r"[,;\s]+")
 
+#: an AGS list is a few KB (401 Kreise: 2,4 KB); anything far larger is refused before reading
+MAX_AGS_FILE_BYTES = 1024 * 1024
+
 
 def _split(value: str | list[str] | None) -> list[str]:
     if value is None:
@@ -30,7 +33,7 @@ def _split(value: str | list[str] | None) -> list[str]:
 def normalise_ags(value: str) -> str | None:
     """'5315' -> '05315'; None for anything that is not a 4-5 digit key."""
     text = str(value).strip()
-    if re.fullmatch(r"\d{4,5}", text):
+    if re.fullmatch(r"[0-9]{4,5}", text):
         return text.zfill(5)
     return None
 
@@ -39,7 +42,21 @@ def read_ags_file(path: str | Path) -> list[str]:
     """AGS from a text file: one per line (first field of a CSV line), ``#`` comments."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        size = path.stat().st_size
+    except OSError as exc:
+        raise SelectionError(f"cannot read the AGS file / AGS-Datei nicht lesbar: {exc.strerror}",
+                             file=str(path)) from None
+    if size > MAX_AGS_FILE_BYTES:
+        raise SelectionError(f"the file is {size / 1e6:.1f} MB; an AGS list is at most "
+                             f"{MAX_AGS_FILE_BYTES / 1e6:.1f} MB / die Datei ist zu groß "
+                             f"(eine Liste von Kreisschlüsseln hat höchstens {MAX_AGS_FILE_BYTES // 1024} KB)",
+                             file=str(path))
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_AGS_FILE_BYTES + 1)
+        if len(raw) > MAX_AGS_FILE_BYTES:
+            raise SelectionError(f"the file is larger than {MAX_AGS_FILE_BYTES // 1024} KB / die Datei ist "
+                                 f"zu groß für eine Liste von Kreisschlüsseln", file=str(path))
     except OSError as exc:
         raise SelectionError(f"cannot read the AGS file / AGS-Datei nicht lesbar: {exc.strerror}",
                              file=str(path)) from None
