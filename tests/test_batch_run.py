@@ -19,6 +19,7 @@ import pytest
 
 from workbook.batch import BatchOptions, run_batch
 from workbook.batch.export import external_references
+from workbook.batch.summary import key_figures
 
 HERE = Path(__file__).parent
 MINI = HERE / "fixtures" / "batch" / "mini.ipynb"
@@ -285,6 +286,10 @@ def test_real_bericht_for_two_kreise(tmp_path):
         values = rec["figures"]["values"]
         assert sorted(values) == ["S0", "S1", "S2", "S3", "S4", "S5"]
         assert 0 < values["S0"]["ddi.index"] < 1
+        # published by the report itself (no second engine run): equal to the engine's own figures
+        assert rec.get("figures_error") is None
+        assert rec["figures"] == key_figures(rec["ags"], draws=100)
+        assert "So arbeiten Sie" not in page and "vnd.workbook.summary" not in page
     index = (out / "index.html").read_text(encoding="utf-8")
     assert '<a href="05315_koeln-stadt.html">' in index and '<a href="16069_hildburghausen.html">' in index
     assert external_references(index, allow_links=False) == []

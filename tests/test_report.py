@@ -125,3 +125,39 @@ def test_summary_without_s0_names_the_scenario(results):
     s1 = results[results["scenario"] == "S1"]
     text = RP.summary_de(s1, "X", TITLES)[0]
     assert text.startswith("Im Szenario „Strukturiert zur Smart City“ (S1) erreicht X im Jahr 2030")
+
+
+def test_summary_figures_are_plain_p50_numbers_of_2030(results):
+    figs = RP.summary_figures(results)
+    assert figs == {"year": 2030, "quantile": "p50",
+                    "values": {"S0": {"ddi.index": 0.65, "divide.online_share_65plus": 0.91},
+                               "S1": {"ddi.index": 0.74}, "S5": {"ddi.index": 0.60}},
+                    "units": {"ddi.index": "1", "divide.online_share_65plus": "1"}}
+
+
+def test_summary_figures_without_draws_take_the_default_run_and_skip_nan():
+    df = pd.DataFrame(_rows("ddi.index", "1", {2030: (0.5, float("nan"))}, "S2", quantiles=("default", "default"))
+                      + _rows("tele.co2_avoided_t", "t/Jahr", {2030: (12.5,)}, "S2", quantiles=("default",)))
+    figs = RP.summary_figures(df)
+    assert figs["quantile"] == "default"
+    assert figs["values"] == {"S2": {"ddi.index": 0.5, "tele.co2_avoided_t": 12.5}}
+
+
+def test_static_report_publishes_the_figures_the_engine_gives(monkeypatch):
+    """The batch's index reads these instead of running the engine a second time: they must equal
+    workbook.batch.summary.key_figures for the same parameters, and show nothing on the page."""
+    import IPython.display
+
+    from workbook.apps.report import ReportApp
+    from workbook.batch.render import SUMMARY_MIME
+    from workbook.batch.summary import key_figures
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.append((objs, kw)))
+    ReportApp(ags="16069", scenario="S0,S4", draws=20, seed=5, interactive=False).show()
+    bundles = [objs[0] for objs, kw in shown if kw.get("raw")]
+    assert len(bundles) == 1 and set(bundles[0]) == {SUMMARY_MIME} and RP.SUMMARY_MIME == SUMMARY_MIME
+    figs = bundles[0][SUMMARY_MIME]
+    assert figs == key_figures("16069", scenario="S0,S4", draws=20, seed=5)
+    assert sorted(figs["values"]) == ["S0", "S4"] and figs["quantile"] == "p50"
+    assert 0 < figs["values"]["S4"]["ddi.index"] < 1

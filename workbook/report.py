@@ -53,6 +53,40 @@ def _points(x: float) -> str:
     return f"{fmt_number(abs(x) * 100, 0)} Prozentpunkte"
 
 
+#: mime type under which a static report publishes its own key figures (read by the batch's index page)
+SUMMARY_MIME = "application/vnd.workbook.summary+json"
+
+#: the figures of the batch's index page (those the results hold are kept)
+SUMMARY_INDICATORS: tuple[str, ...] = (
+    "ddi.index",
+    "divide.online_share",
+    "divide.online_share_65plus",
+    "tele.co2_avoided_t",
+    "resilience.cyber_continuity",
+)
+
+
+def summary_figures(results: pd.DataFrame, indicators: tuple[str, ...] = SUMMARY_INDICATORS,
+                    year: int = YEAR) -> dict:
+    """Key figures in plain numbers (JSON): ``{"year", "quantile", "values": {scenario: {indicator:
+    value}}, "units": {indicator: unit}}``; the median (p50) in ``year``, or the default run when the
+    table has no Monte Carlo quantiles. Non-finite values are left out."""
+    import math
+
+    df = results[(results["year"] == year) & (results["indicator"].isin(list(indicators)))]
+    quantile = "p50" if (df["quantile"] == "p50").any() else "default"
+    df = df[df["quantile"] == quantile]
+    values: dict[str, dict[str, float]] = {}
+    units: dict[str, str] = {}
+    for scen, ind, unit, value in zip(df["scenario"], df["indicator"], df["unit"], df["value"]):
+        v = float(value)
+        if not math.isfinite(v):
+            continue
+        values.setdefault(str(scen), {})[str(ind)] = v
+        units[str(ind)] = str(unit)
+    return {"year": year, "quantile": quantile, "values": values, "units": units}
+
+
 def key_figures(results: pd.DataFrame, scenarios: list[str] | None = None,
                 indicators: tuple[str, ...] = KEY_FIGURES, year: int = YEAR) -> pd.DataFrame:
     """Formatted table: key figure x scenario (median with 90 % band), German strings."""

@@ -80,6 +80,17 @@ class ReportApp(TopicApp):
                                     data_hash=str(attrs.get("data_hash", ""))[:12], seed=attrs.get("seed", ""))
         return f"<p><small>{html.escape(text, quote=False)}</small></p>"
 
+    def show(self):
+        """Display the report; statically (Papermill, batch) also publish its key figures as an
+        ``application/vnd.workbook.summary+json`` output (no text form: nothing shows on the page),
+        computed from the result table the report has drawn, for the batch's index page."""
+        from IPython.display import display
+
+        super().show()
+        if not self.p.interactive:
+            display({RP.SUMMARY_MIME: RP.summary_figures(self.results())}, raw=True)
+        return None
+
     # -- blocks ---------------------------------------------------------------------------
     def blocks(self, results: pd.DataFrame) -> list[Block]:
         all_keys = list(self.parameters)

@@ -1,41 +1,28 @@
 """Key 2030 figures of one report, for the batch's index page.
 
-Runs inside the report's kernel right after the report (a hidden cell that is
-not part of the saved notebook), with the same parameters, so the figures are
-the report's own: ``engine.project`` for the Kreis, median (p50) in 2030, or
-the default run when the report was made without Monte Carlo draws.
+The project's report (``workbook.apps.report.ReportApp`` with
+``interactive=False``) publishes its own figures as an
+``application/vnd.workbook.summary+json`` output, computed from the result
+table it has drawn (``workbook.report.summary_figures``); the batch takes them
+from the executed notebook and removes that output from the report.
+
+:func:`key_figures` is the fallback for a notebook (``--notebook``) that
+shows no figures of its own: the batch then runs it in the report's kernel
+right after the report (a hidden cell that is not part of the saved
+notebook), with the same parameters: ``engine.project`` for the Kreis, median
+(p50) in 2030, or the default run when the report was made without draws.
 """
 
 from __future__ import annotations
 
-import math
-
-YEAR = 2030
-
-#: the figures the index page can show (those the results hold are kept)
-INDICATORS: tuple[str, ...] = (
-    "ddi.index",
-    "divide.online_share",
-    "divide.online_share_65plus",
-    "tele.co2_avoided_t",
-    "resilience.cyber_continuity",
-)
+from ..report import SUMMARY_INDICATORS as INDICATORS
+from ..report import YEAR
+from ..report import summary_figures as _summary_figures
 
 
 def figures_from_results(results, indicators=INDICATORS, year: int = YEAR) -> dict:
-    """``{"year", "values": {scenario: {indicator: value}}, "units": {indicator: unit}}``."""
-    df = results[(results["year"] == year) & (results["indicator"].isin(list(indicators)))]
-    quantile = "p50" if (df["quantile"] == "p50").any() else "default"
-    df = df[df["quantile"] == quantile]
-    values: dict[str, dict[str, float]] = {}
-    units: dict[str, str] = {}
-    for row in df.itertuples(index=False):
-        v = float(row.value)
-        if not math.isfinite(v):
-            continue
-        values.setdefault(str(row.scenario), {})[str(row.indicator)] = v
-        units[str(row.indicator)] = str(row.unit)
-    return {"year": year, "quantile": quantile, "values": values, "units": units}
+    """``{"year", "quantile", "values": {scenario: {indicator: value}}, "units": {indicator: unit}}``."""
+    return _summary_figures(results, tuple(indicators), year)
 
 
 def key_figures(ags: str, scenario="all", draws: int = 1000, seed: int = 20211) -> dict:
