@@ -1,7 +1,8 @@
 """Generate the six thin notebooks in notebooks/ from one small spec.
 
 Every notebook has the same shape: a German introduction (what the page
-shows, how to read each chart), the cell tagged ``parameters`` (Papermill),
+shows, how to read each chart), a how-to for JupyterLab and Voila tagged
+``remove-in-report`` (left out of batch reports), the cell tagged ``parameters`` (Papermill),
 one cell that imports the topic app and one that builds and shows it. No
 ``def``/``class``, no outputs, fixed cell ids: the files are byte-stable, and
 ``--check`` fails when a committed notebook differs from the spec.
@@ -30,6 +31,9 @@ COMMON_PARAMS = [
     ("seed", "int", "20211", "Startwert des Zufallsgenerators (gleicher Wert, gleiches Ergebnis)"),
     ("interactive", "bool", "True", "False: statische Diagramme ohne Regler (Papermill, Bericht)"),
 ]
+
+#: cells with this tag are dropped from static reports (workbook.batch.export.REMOVE_TAGS)
+REPORT_TAG = "remove-in-report"
 
 HOW_TO_RUN = (
     "**So arbeiten Sie mit dieser Seite:** Wählen Sie oben Ihren Kreis (Name oder Kreisschlüssel), "
@@ -182,8 +186,6 @@ def build(entry: dict) -> nbformat.NotebookNode:
     if entry["charts"]:
         md += ["", "**Was die Diagramme zeigen**", ""]
         md += [f"- **{name}:** {text}" for name, text in entry["charts"]]
-    if entry.get("how_to", True):
-        md += ["", HOW_TO_RUN.format(name=f"notebooks/{entry['file']}")]
     extras = ", ".join(f"{n}={n}" for n, *_ in entry.get("extra", []))
     call = (f"{entry['cls']}(ags=ags, scenario=scenario, draws=draws, seed=seed, interactive=interactive"
             + (f", {extras}" if extras else "") + ").show()")
@@ -196,6 +198,13 @@ def build(entry: dict) -> nbformat.NotebookNode:
     cells[1].metadata["tags"] = ["parameters"]
     for cell, cid in zip(cells, ("intro", "parameters", "import", "app")):
         cell.id = cid
+    if entry.get("how_to", True):
+        # help for JupyterLab and Voila (Kreis picker, sliders, downloads): its own cell, tagged so
+        # that static reports (``workbook batch``, REPORT_TAG) leave it out
+        how_to = nbformat.v4.new_markdown_cell(HOW_TO_RUN.format(name=f"notebooks/{entry['file']}"))
+        how_to.id = "how-to"
+        how_to.metadata["tags"] = [REPORT_TAG]
+        cells.insert(1, how_to)
     nb.cells = cells
     nbformat.validate(nb)
     return nb

@@ -404,3 +404,25 @@ def test_svg_ids_renamed_in_order_of_appearance():
     # inside notebook JSON (escaped quotes), without the random prefix
     assert stable_svg_ids('"<g id=\\"gradient_3\\"/><use href=\\"#gradient_3\\"/>"') == \
         '"<g id=\\"wbsvg1-gradient\\"/><use href=\\"#wbsvg1-gradient\\"/>"'
+
+
+# -- notebooks in reports ----------------------------------------------------------------
+def test_lab_help_cells_are_tagged_and_left_out_of_reports():
+    import nbformat
+
+    from workbook.batch.render import export_html, prepare_notebook
+    from workbook.paths import NOTEBOOKS_DIR
+
+    checked = 0
+    for path in sorted(Path(NOTEBOOKS_DIR).glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "markdown" and ("So arbeiten Sie" in cell.source or "Regler" in cell.source):
+                assert "remove-in-report" in cell.metadata.get("tags", []), (path.name, cell.id)
+                assert "# " not in cell.source.split("\n", 1)[0]       # the title stays in its own cell
+                checked += 1
+        page = export_html(prepare_notebook(path.read_text(encoding="utf-8"), {"ags": "16069"}),
+                           path.stem).decode("utf-8")
+        assert "So arbeiten Sie" not in page and "verschieben Sie rechts die Regler" not in page, path.name
+        assert "<h1" in page                                            # the introduction is kept
+    assert checked == 5                                                  # every Lab notebook but bericht
