@@ -106,7 +106,7 @@ def test_jupyterchart_is_offline_and_loads_nothing_from_a_cdn():
 
 
 def test_live_chart_sends_only_changed_data():
-    live = render.LiveChart(fan, table())
+    live = render.LiveChart(fan, table(), data_updates=True)
     widget = live.widget
     first_spec = widget.spec
     assert live.update(table(scale=1.1)) == "data"
@@ -124,13 +124,21 @@ def test_live_chart_sends_only_changed_data():
 
 
 def test_live_chart_refresh_after_data_updates():
-    live = render.LiveChart(fan, table())
+    live = render.LiveChart(fan, table(), data_updates=True)
     widget = live.widget
     live.update(table(scale=0.9))
     assert live._stale
     live.refresh()
     assert not live._stale
     assert widget.spec["datasets"] == live.spec["datasets"]
+
+
+def test_live_chart_sends_the_full_spec_by_default():
+    live = render.LiveChart(fan, table())
+    widget = live.widget
+    assert live.update(table(scale=1.1)) == "spec"
+    assert widget.spec["datasets"] == live.spec["datasets"] and not live._stale
+    assert live.update(table(scale=1.1)) == "none"
 
 
 def test_live_chart_static_mode_and_errors():
@@ -168,7 +176,7 @@ def test_data_update_reaches_the_vega_view_in_a_browser(tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api")
     if not os.path.exists("/usr/bin/chromium"):
         pytest.skip("Debian chromium not installed (make browser)")
-    live = render.LiveChart(fan, table())
+    live = render.LiveChart(fan, table(), data_updates=True)
     widget = live.widget
     assert live.update(table(scale=1.1)) == "data"
     update = widget._py_to_js_updates[0]

@@ -355,13 +355,18 @@ class LiveChart:
       replaced through its display handle (``"static"``).
     """
 
-    def __init__(self, factory: Callable[..., Any], *args, interactive: bool = True, **kwargs):
+    def __init__(self, factory: Callable[..., Any], *args, interactive: bool = True,
+                 data_updates: bool = False, **kwargs):
         if not callable(factory):
             raise WorkbookError("LiveChart braucht eine Funktion, die ein Diagramm baut", key="factory")
         if not isinstance(interactive, bool):
             raise WorkbookError(f"interactive muss True oder False sein, nicht {interactive!r}", key="interactive")
         self._factory = factory
         self.interactive = interactive
+        # Data-only pushes (``"data"``) reach a plain vega-embed view, but in Voila dashboards the
+        # drawn chart stayed unchanged after a change of Kreis (tests/test_dashboard_browser.py),
+        # so the apps send the full spec; data-only updates stay available on request.
+        self.data_updates = bool(data_updates)
         self._widget: alt.JupyterChart | None = None
         self._handle = None
         self._shown_names: list[str] = []
@@ -426,6 +431,14 @@ class LiveChart:
             return "static"
         if self._widget is None:  # not shown yet: just keep the newest chart
             self.chart, self.spec = chart, spec
+            return "spec"
+        if not self.data_updates:
+            if spec == self.spec:
+                return "none"
+            self.chart, self.spec = chart, spec
+            self._widget.chart = chart
+            self._remember_shown(spec, chart)
+            self._stale = False
             return "spec"
         key = _template.structure_key(chart)
         if key is not None and key == self._shown_key:   # same template: only the rows differ
