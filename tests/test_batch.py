@@ -318,7 +318,7 @@ def test_export_is_lean_inline_and_offline():
     page = export_html(_executed_notebook(), "Bericht <Köln>").decode("utf-8")
     assert page.startswith("<!DOCTYPE html>") and '<html lang="de">' in page
     assert "<title>Bericht &lt;Köln&gt;</title>" in page
-    assert "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect></rect></svg>" in page   # inline, not base64
+    assert "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect/></svg>" in page   # inline as drawn, not base64
     assert "<td>1,5 %</td>" in page
     assert "Regler" not in page                  # tagged remove-in-report
     assert "geheim" not in page and "eine Warnung" not in page   # no code, no stderr
@@ -426,3 +426,19 @@ def test_lab_help_cells_are_tagged_and_left_out_of_reports():
         assert "So arbeiten Sie" not in page and "verschieben Sie rechts die Regler" not in page, path.name
         assert "<h1" in page                                            # the introduction is kept
     assert checked == 5                                                  # every Lab notebook but bericht
+
+
+def test_export_gives_images_an_empty_alt_and_keeps_the_page_as_rendered():
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from workbook.batch.render import export_html
+
+    nb = new_notebook()
+    cell = new_code_cell("x", id="png", execution_count=1)
+    cell.outputs = [new_output("display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"}),
+                    new_output("display_data", data={"text/html": '<p>Karte <img src="data:," alt="Karte"></p>'})]
+    page = export_html(nbformat.from_dict(new_notebook(cells=[cell])), "x").decode("utf-8")
+    assert '<img alt="" src="data:image/png;base64,iVBORw0KGgo="' in page
+    assert '<img src="data:," alt="Karte">' in page                # an existing alt untouched
+    assert "No description" not in page and "tabindex" not in page
