@@ -68,8 +68,9 @@ class DashboardServer:
         self.ip = ip
         self.proc: subprocess.Popen | None = None
         ARTIFACTS.mkdir(exist_ok=True)
-        self.log_path = ARTIFACTS / f"{name}-server.log"
-        self.config_path = ARTIFACTS / f"{name}-voila.json"
+        # the port in the names: two pytest-xdist workers may each start a server of this name
+        self.log_path = ARTIFACTS / f"{name}-{self.port}-server.log"
+        self.config_path = ARTIFACTS / f"{name}-{self.port}-voila.json"
 
     @property
     def base(self) -> str:
@@ -385,6 +386,19 @@ def wait_for_chart(page, timeout_ms: int = 120000) -> list[dict]:
         "svg .mark-shape, svg .mark-rule, canvas'))",
         timeout=timeout_ms)
     return chart_state(page)
+
+
+def wait_for_stable_charts(page, settle_ms: int = 1500, timeout_ms: int = 60000) -> list[dict]:
+    """The chart state once it stayed the same for ``settle_ms``."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    last = chart_state(page)
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(settle_ms)
+        now = chart_state(page)
+        if [s["sig"] for s in now] == [s["sig"] for s in last]:
+            return now
+        last = now
+    return last
 
 
 def wait_for_chart_change(page, before: list[dict], timeout_ms: int = 60000) -> list[dict]:
