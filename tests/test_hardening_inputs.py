@@ -311,8 +311,6 @@ def test_random_dashboard_config_only_raises_workbook_error(text):
         assert isinstance(cap, int) and not isinstance(cap, bool) and cap >= 1
 
 
-@pytest.mark.xfail(strict=True, reason="dashboard.load_config passes deeply nested JSON to json.loads unguarded: "
-                   "RecursionError instead of WorkbookError (owner: dashboard)")
 def test_deeply_nested_dashboard_config_is_a_workbook_error(tmp_path):
     from workbook import dashboard
     from workbook.errors import WorkbookError

@@ -182,6 +182,9 @@ def load_config(path: str | os.PathLike = CONFIG_FILE) -> dict[str, Any]:
                             file=str(path)) from None
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise WorkbookError("nested too deeply; expected a JSON object of configuration sections",
+                            file=str(path)) from None
     except json.JSONDecodeError as exc:
         raise WorkbookError(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
                             file=str(path), row=exc.lineno) from None
