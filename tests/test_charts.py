@@ -531,7 +531,7 @@ def test_live_map_new_highlight_redraws_title_other_values_only_rows():
 
     other = KREISE.assign(gigabit_share=[0.5, 0.4, 0.3, 0.2])
     live = render.LiveChart(lambda hl, df: charts.kreis_map(df, "gigabit_share", boundaries=geojson(), highlight=hl),
-                            "01001", KREISE)
+                            "01001", KREISE, data_updates=True)
     live.widget                                               # shown: updates now go to the view
     assert live.update("01001", other) == "data"              # same structure, other rows
     assert live.update("01002", other) == "spec"              # the subtitle names another Kreis
