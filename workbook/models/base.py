@@ -27,6 +27,12 @@ class Indicator:
     higher_is_better: bool = True
 
 
+def topic_indicator(topic: str, labels: dict, name: str, unit: str, higher_is_better: bool) -> Indicator:
+    """The indicator ``<topic>.<name>`` with its German label from ``labels`` (a topic's texts module);
+    models bind the first two arguments: ``_ind = partial(topic_indicator, TOPIC, texts.LABELS)``."""
+    return Indicator(f"{topic}.{name}", unit, labels[f"{topic}.{name}"], topic, higher_is_better)
+
+
 @dataclass
 class ModelContext:
     """Everything a topic model's ``run(ctx)`` may read."""

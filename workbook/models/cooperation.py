@@ -20,6 +20,7 @@ resolved values; ``run`` then prices it for every Monte Carlo draw.
 
 from __future__ import annotations
 
+from functools import partial
 import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ import pandas as pd
 
 from ..errors import DataError, ParameterError, SelectionError
 from ..texts import topics as texts
-from .base import Indicator, ModelContext
+from .base import Indicator, ModelContext, topic_indicator
 
 TOPIC = "coop"
 MAX_CURVE_MEMBERS = 401          # a cost curve never needs more members than there are Kreise
@@ -42,8 +43,7 @@ COST_KEYS = ("coop.fixed_cost_eur", "coop.cost_per_inhabitant_eur", "coop.shared
              "coop.migration_years")
 
 
-def _ind(name: str, unit: str, higher_is_better: bool) -> Indicator:
-    return Indicator(f"{TOPIC}.{name}", unit, texts.LABELS[f"{TOPIC}.{name}"], TOPIC, higher_is_better)
+_ind = partial(topic_indicator, TOPIC, texts.LABELS)
 
 
 INDICATORS: dict[str, Indicator] = {i.name: i for i in (

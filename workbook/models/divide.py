@@ -28,12 +28,13 @@ only the training programme runs per (run, Kreis), one vector step per year.
 
 from __future__ import annotations
 
+from functools import partial
 import numpy as np
 
 from ..errors import DataError
 from ..texts import topics as texts
 from . import demography as demo
-from .base import Indicator, ModelContext
+from .base import Indicator, ModelContext, topic_indicator
 
 TOPIC = "divide"
 #: The D21-Digital-Index 2020/21 describes the state of the model's base year.
@@ -47,8 +48,7 @@ OFFLINE_KEYS = (
 )
 
 
-def _ind(name: str, unit: str, higher_is_better: bool) -> Indicator:
-    return Indicator(f"{TOPIC}.{name}", unit, texts.LABELS[f"{TOPIC}.{name}"], TOPIC, higher_is_better)
+_ind = partial(topic_indicator, TOPIC, texts.LABELS)
 
 
 INDICATORS: dict[str, Indicator] = {i.name: i for i in (

@@ -21,19 +21,19 @@ of their ``ddi.*`` parameters and u comes from the divide model.
 
 from __future__ import annotations
 
+from functools import partial
 import numpy as np
 
 from ..texts import topics as texts
 from . import divide
-from .base import Indicator, ModelContext
+from .base import Indicator, ModelContext, topic_indicator
 
 TOPIC = "resilience"
 #: First year of the DDI curves (their start values describe 2021).
 DDI_BASE_YEAR = 2021
 
 
-def _ind(name: str, unit: str, higher_is_better: bool) -> Indicator:
-    return Indicator(f"{TOPIC}.{name}", unit, texts.LABELS[f"{TOPIC}.{name}"], TOPIC, higher_is_better)
+_ind = partial(topic_indicator, TOPIC, texts.LABELS)
 
 
 INDICATORS: dict[str, Indicator] = {i.name: i for i in (

@@ -23,21 +23,21 @@ Formulas and their justification: docs/models.md, section "Telemedizin".
 
 from __future__ import annotations
 
+from functools import partial
 import numpy as np
 
 from ..errors import DataError
 from ..texts import topics as texts
 from . import demography as demo
 from . import divide
-from .base import Indicator, ModelContext
+from .base import Indicator, ModelContext, topic_indicator
 
 TOPIC = "tele"
 #: Year of the published video share (0.6 % of cases in 2021); start of the logistic curve.
 VIDEO_BASE_YEAR = 2021
 
 
-def _ind(name: str, unit: str, higher_is_better: bool) -> Indicator:
-    return Indicator(f"{TOPIC}.{name}", unit, texts.LABELS[f"{TOPIC}.{name}"], TOPIC, higher_is_better)
+_ind = partial(topic_indicator, TOPIC, texts.LABELS)
 
 
 INDICATORS: dict[str, Indicator] = {i.name: i for i in (
