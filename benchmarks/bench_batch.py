@@ -3,11 +3,9 @@
 On N Kreise (default 20, spread over all Länder) it times
 
 * the naive loop: ``papermill`` CLI then ``jupyter nbconvert --to html`` CLI,
-  one Kreis after the other (what the batch replaces), on the first
-  BENCH_BATCH_NAIVE of the N Kreise (default 6: each costs 7 s or more, so the
-  full 20 would take minutes on their own); its time per report is
-  extrapolated to N (method printed, ``naive_method``; BENCH_BATCH_NAIVE=20
-  times the whole loop), and
+  one Kreis after the other (what the batch replaces), on all N Kreise (about
+  4 minutes for 20; BENCH_BATCH_NAIVE=k times only the first k and extrapolates
+  the time per report to N, method printed in ``naive_method``), and
 * ``workbook batch`` (CLI, cold start included) with ``--workers`` (default: cores)
   on all N,
 
@@ -136,7 +134,7 @@ def run() -> dict:
     do_all = os.environ.get("BENCH_BATCH_ALL", "1") != "0"
     figures: dict = {"n": n, "draws": draws, "workers": workers, "load_before": os.getloadavg()[0],
                      "note": "indicative: shared machine"}
-    n_naive = max(1, min(n, int(os.environ.get("BENCH_BATCH_NAIVE", "6"))))
+    n_naive = max(1, min(n, int(os.environ.get("BENCH_BATCH_NAIVE", str(n)))))
     ags = _spread(n)
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
         tmp = Path(tmp)
