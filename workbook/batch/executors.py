@@ -32,14 +32,58 @@ def _failed(task: dict, error: str, attempts: int = 1) -> dict:
             "attempts": attempts, "seconds": 0.0, "worker": None}
 
 
+def descendants(pid: int, include_self: bool = False) -> list:
+    """The processes below ``pid`` (a worker's kernel), as psutil objects."""
+    import psutil
+
+    try:
+        proc = psutil.Process(pid)
+        return ([proc] if include_self else []) + proc.children(recursive=True)
+    except psutil.Error:
+        return []
+
+
+def kill_descendants(pid: int | None, known: list | None = None) -> int:
+    """SIGKILL every process below ``pid`` and every one in ``known`` that is still
+    running (a kernel whose worker is already gone is no longer below it). Returns how many."""
+    import psutil
+
+    procs = {p.pid: p for p in (known or [])}
+    if pid is not None:
+        procs.update({p.pid: p for p in descendants(pid)})
+    killed = 0
+    for proc in procs.values():
+        try:
+            if proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE:
+                proc.kill()
+                killed += 1
+        except psutil.Error:
+            pass
+    if killed:
+        psutil.wait_procs(list(procs.values()), timeout=2)
+    return killed
+
+
 # -- local processes ----------------------------------------------------------
 def _worker_main(worker_id: int, tasks, results, parent_pid: int, tmp_dir: str, cwd: str,
                  recycle_after: int) -> None:  # pragma: no cover - runs in a child process
     os.setsid()  # Ctrl-C in the terminal goes to the coordinator only
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # spawned with SIGINT blocked (see LocalExecutor._spawn): a Ctrl-C that reached us
+    # before setsid() is dropped here instead of ending this worker with a traceback
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
     def on_term(signum, frame):
-        raise SystemExit(128 + signum)
+        # The coordinator stops us (or the system shuts down): end the kernel (also one
+        # still starting, which render does not know yet) and leave at once. A SystemExit
+        # raised into nbclient's event loop could be swallowed there or leave a kernel behind.
+        try:   # leaving now: what nbclient's tasks would still print is noise to the user
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 2)
+        except OSError:
+            pass
+        kill_descendants(os.getpid())
+        os._exit(128 + signum)
 
     signal.signal(signal.SIGTERM, on_term)
     os.environ["WORKBOOK_BATCH_TMP"] = tmp_dir
@@ -49,6 +93,7 @@ def _worker_main(worker_id: int, tasks, results, parent_pid: int, tmp_dir: str, 
             time.sleep(0.5)
             if os.getppid() != parent_pid:
                 render.shutdown_kernels()
+                kill_descendants(os.getpid())
                 os._exit(3)
 
     threading.Thread(target=watch_parent, daemon=True).start()
@@ -98,10 +143,23 @@ class LocalExecutor:
             target=_worker_main, name=f"workbook-batch-{worker_id}", daemon=True,
             args=(worker_id, self._tasks, self._results, os.getpid(), self.tmp_dir, self.cwd,
                   self.recycle_after))
-        proc.start()
+        # until the worker has its own session, a terminal's Ctrl-C would reach it too: it
+        # starts with SIGINT blocked (the mask is inherited); ours is unblocked right after,
+        # and a Ctrl-C pressed meanwhile is delivered to us then, not lost
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            proc.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         self._procs[worker_id] = proc
 
+    #: ``run`` notices ``stop()`` within a quarter of a second (the coordinator's signal
+    #: handler then only sets the flag instead of raising KeyboardInterrupt anywhere)
+    stops_quickly = True
+
     def run(self, tasks: list[dict], on_result) -> None:
+        if self._stop.is_set():
+            return
         self._tasks = self._ctx.Queue()
         self._results = self._ctx.Queue()
         by_ags = {t["ags"]: t for t in tasks}
@@ -167,28 +225,40 @@ class LocalExecutor:
         return None
 
     def close(self) -> None:
-        """Stop workers (they shut their kernels down), then kill what is left."""
+        """End this run's processes: after a complete run the workers finish on their own
+        (and shut their kernels down); after ``stop()`` (Ctrl-C, SIGTERM, a full disk)
+        workers and kernels are killed at once. Whatever is left of the run (its workers,
+        the kernels they reported, every process found below them) is killed at the end."""
+        # this run's workers and their kernels (not other children of this process: the
+        # batch may run inside a larger program)
+        started = [p for proc in self._procs.values() if proc.pid for p in descendants(proc.pid, True)]
         if not self._stop.is_set() and self._tasks is not None:
             for _ in self._procs:
                 self._tasks.put(None)  # idle workers finish on their own
             deadline = time.monotonic() + 10
             for proc in self._procs.values():
                 proc.join(max(0.1, deadline - time.monotonic()))
+            for proc in self._procs.values():
+                if proc.is_alive():
+                    try:
+                        os.kill(proc.pid, signal.SIGTERM)
+                    except ProcessLookupError:
+                        pass
+            deadline = time.monotonic() + 5
+            for proc in self._procs.values():
+                proc.join(max(0.1, deadline - time.monotonic()))
+        # Stopped: a worker busy in a cell may not run its SIGTERM handler for seconds (its
+        # main thread waits in the event loop while the signal lands in another thread), and a
+        # dying kernel makes nbclient print tracebacks. Workers hold no file of the run (the
+        # coordinator alone writes), so they go first and at once, their kernels right after.
         for proc in self._procs.values():
             if proc.is_alive():
-                try:
-                    os.kill(proc.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
-        deadline = time.monotonic() + 5
-        for proc in self._procs.values():
-            proc.join(max(0.1, deadline - time.monotonic()))
-            if proc.is_alive():  # busy in a cell: its kernel goes first, then the worker
-                render._kill_pid(self._kernel_pids.get(self._worker_id(proc)))
                 proc.kill()
-                proc.join(2)
+        for proc in self._procs.values():
+            proc.join(2)
         for pid in self._kernel_pids.values():
             render._kill_pid(pid)
+        kill_descendants(None, started)
         self._procs.clear()
         self._kernel_pids.clear()
         for q in (self._tasks, self._results):
@@ -212,6 +282,8 @@ def dask_shutdown_kernels() -> int:
 
 class DaskExecutor:
     name = "dask"
+    #: ``run`` waits for the next finished report: a signal must interrupt it
+    stops_quickly = False
 
     def __init__(self, scheduler, connect_timeout: float = 20.0):
         self.scheduler = scheduler

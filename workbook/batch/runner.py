@@ -241,11 +241,22 @@ def run_batch(opts: BatchOptions) -> BatchResult:
 
     interrupted = False
     previous = {}
+    signals = {"n": 0, "closing": False}
 
     def on_signal(signum, frame):
-        raise KeyboardInterrupt
+        # Ctrl-C, SIGTERM, SIGHUP. The local executor notices stop() within 0.25 s, so the
+        # handler only sets the flag: a KeyboardInterrupt raised at an arbitrary point could
+        # land inside the executor's bookkeeping. Dask's loop blocks, and a second signal
+        # means "now": those raise. While closing, workers and kernels are being ended in
+        # bounded time (seconds); a further signal must not cut that short.
+        signals["n"] += 1
+        if signals["closing"]:
+            return
+        executor.stop()
+        if signals["n"] > 1 or not getattr(executor, "stops_quickly", False):
+            raise KeyboardInterrupt
 
-    for sig in (signal.SIGTERM, signal.SIGHUP):
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         try:
             previous[sig] = signal.signal(sig, on_signal)
         except (ValueError, OSError):  # not the main thread
@@ -260,6 +271,7 @@ def run_batch(opts: BatchOptions) -> BatchResult:
         interrupted = True
         executor.stop()
     finally:
+        signals["closing"] = True
         try:
             executor.close()
         finally:
@@ -268,6 +280,7 @@ def run_batch(opts: BatchOptions) -> BatchResult:
             if opts.scheduler is None:
                 shutil.rmtree(executor.tmp_dir, ignore_errors=True)
             progress.finish()
+    interrupted = interrupted or signals["n"] > 0
 
     duration = time.monotonic() - started
     for task in tasks:
