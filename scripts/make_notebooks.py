@@ -2,7 +2,8 @@
 
 Every notebook has the same shape: a German introduction (what the page
 shows, how to read each chart), a how-to for JupyterLab and Voila tagged
-``remove-in-report`` (left out of batch reports), the cell tagged ``parameters`` (Papermill),
+``remove-in-report`` (left out of batch reports), a note for analysts tagged
+also ``remove-in-dashboard`` (left out of the Voila dashboards), the cell tagged ``parameters`` (Papermill),
 one cell that imports the topic app and one that builds and shows it. No
 ``def``/``class``, no outputs, fixed cell ids: the files are byte-stable, and
 ``--check`` fails when a committed notebook differs from the spec.
@@ -35,20 +36,37 @@ COMMON_PARAMS = [
 #: cells with this tag are dropped from static reports (workbook.batch.export.REMOVE_TAGS)
 REPORT_TAG = "remove-in-report"
 
+#: cells with this tag are left out of the Voila dashboards (workbook/templates/voila/index.html.j2):
+#: council members do not need the analysts' note
+DASHBOARD_TAG = "remove-in-dashboard"
+
 HOW_TO_RUN = (
-    "**So arbeiten Sie mit dieser Seite:** Wählen Sie oben Ihren Kreis (Name oder Kreisschlüssel), "
-    "verschieben Sie rechts die Regler der Annahmen; alle Diagramme rechnen sofort neu. Unter jeder "
+    "**So arbeiten Sie mit dieser Seite:** Wählen Sie oben Ihren Kreis (Name oder Kreisschlüssel) und "
+    "verschieben Sie die Regler unter *Annahmen und Hebel*; alle Diagramme rechnen sofort neu. Unter jeder "
     "Zahl steht, woher sie kommt und ob sie eine amtliche Zahl, eine Schätzung oder eine Annahme ist. "
-    "Über *Export* laden Sie Diagramme (PNG/SVG), Ergebnisse (CSV/Excel) und Ihre Einstellungen als "
-    "eigenes Szenario (YAML) herunter.\n\n"
-    "Für Analysten: Die Zelle `parameters` lässt sich mit Papermill setzen, z. B. "
-    "`papermill {name} out.ipynb -p ags 16069 -p interactive False`."
+    "Über *Export* laden Sie Diagramme (PNG/SVG/PDF), Ergebnisse (CSV/Excel) und Ihre Einstellungen als "
+    "eigenes Szenario (YAML) herunter."
+)
+
+#: the overview has no levers: a Kreis and the indicator of the map
+HOW_TO_RUN_OVERVIEW = (
+    "**So arbeiten Sie mit dieser Seite:** Wählen Sie oben Ihren Kreis (Name oder Kreisschlüssel) und die "
+    "Kennzahl der Karte; Karte, Eckdaten und Vergleich zeigen sofort Ihren Kreis. Unter jeder Zahl steht, "
+    "woher sie kommt und ob sie eine amtliche Zahl oder eine Schätzung ist. Über *Export* laden Sie "
+    "Diagramme (PNG/SVG/PDF) und die Zahlen (CSV/Excel) herunter."
+)
+
+ANALYST_NOTE = (
+    "Für Analysten (in JupyterLab): Die Zelle `parameters` lässt sich mit Papermill setzen, z. B. "
+    "`papermill {name} out.ipynb -p ags 16069 -p interactive False`; Berichte für alle Kreise erzeugt "
+    "`workbook batch` (siehe README)."
 )
 
 SPEC = [
     {
         "file": "00_uebersicht.ipynb",
         "module": "overview", "cls": "OverviewApp",
+        "how_to_text": HOW_TO_RUN_OVERVIEW,
         "title": "Übersicht: Ihr Kreis im Vergleich",
         "intro": (
             "Diese Seite zeigt die Ausgangslage eines Kreises oder einer kreisfreien Stadt: "
@@ -199,12 +217,16 @@ def build(entry: dict) -> nbformat.NotebookNode:
     for cell, cid in zip(cells, ("intro", "parameters", "import", "app")):
         cell.id = cid
     if entry.get("how_to", True):
-        # help for JupyterLab and Voila (Kreis picker, sliders, downloads): its own cell, tagged so
-        # that static reports (``workbook batch``, REPORT_TAG) leave it out
-        how_to = nbformat.v4.new_markdown_cell(HOW_TO_RUN.format(name=f"notebooks/{entry['file']}"))
+        # help for JupyterLab and Voila (Kreis picker, sliders, downloads) and a note for analysts:
+        # their own cells, tagged so that static reports (``workbook batch``, REPORT_TAG) leave both
+        # out and the dashboards (DASHBOARD_TAG) the analysts' note
+        how_to = nbformat.v4.new_markdown_cell(entry.get("how_to_text", HOW_TO_RUN))
         how_to.id = "how-to"
         how_to.metadata["tags"] = [REPORT_TAG]
-        cells.insert(1, how_to)
+        analysts = nbformat.v4.new_markdown_cell(ANALYST_NOTE.format(name=f"notebooks/{entry['file']}"))
+        analysts.id = "for-analysts"
+        analysts.metadata["tags"] = [REPORT_TAG, DASHBOARD_TAG]
+        cells[1:1] = [how_to, analysts]
     nb.cells = cells
     nbformat.validate(nb)
     return nb

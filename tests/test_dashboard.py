@@ -299,6 +299,8 @@ def test_dashboard_page_is_german_offline_and_sourceless(server, visitor):
     assert "cdn.jsdelivr" not in html and "fontawesome" not in html.lower()
     assert "FixtureApp().show()" not in html      # sources stripped
     assert "application/vnd.jupyter.widget-view+json" in html
+    assert "Ein kleines Dashboard für die Tests des Servers." in html
+    assert "Nur für Analysten" not in html        # a cell tagged remove-in-dashboard
 
 
 @pytest.mark.slow
