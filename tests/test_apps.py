@@ -284,3 +284,30 @@ def test_static_report_one_scenario_legend_and_html_notes():
     assert first.count("<svg") == 6                     # 3 fans, legend, bars, partner map
     assert "Schwarz umrandet: Hildburghausen" in first  # the map's subtitle names this Kreis
     assert first.count("wb-chart-note") >= 5 and "<script" not in first
+
+
+def _button_labels(widget) -> list[str]:
+    import ipywidgets as W
+
+    out, stack = [], [widget]
+    while stack:
+        w = stack.pop()
+        if isinstance(w, W.Button):
+            out.append(w.description)
+        stack.extend(getattr(w, "children", ()))
+    return out
+
+
+def test_a_page_without_levers_offers_no_settings_file_and_no_draws(live):
+    from workbook.apps.overview import OverviewApp
+    from workbook.texts import apps as T
+
+    app = OverviewApp("16069", interactive=True)
+    app.widget()
+    view = app._widget
+    assert view.panel is None
+    assert T.EXPORT_YAML not in _button_labels(view.export)
+    assert "Aktualisiert in" in view.status.value and "Ziehungen" not in view.status.value
+    _app, scenario_view = live                          # a page with levers keeps both
+    assert T.EXPORT_YAML in _button_labels(scenario_view.export)
+    assert "Ziehungen" in scenario_view.status.value

@@ -141,6 +141,28 @@ def test_live_chart_sends_the_full_spec_by_default():
     assert live.update(table(scale=1.1)) == "none"
 
 
+def test_live_chart_same_template_update_skips_the_validating_to_dict(monkeypatch):
+    live = render.LiveChart(fan, table())
+    widget = live.widget
+    calls = []
+    original = alt.TopLevelMixin.to_dict
+
+    def counting(self, *args, **kwargs):
+        calls.append(kwargs.get("validate", True))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(alt.TopLevelMixin, "to_dict", counting)
+    assert live.update(table(scale=1.1)) == "spec"       # same template, other rows
+    assert True not in calls                              # no schema validation on a lever move
+    assert widget.spec == live.spec
+    medians = {r["Median"] for rows in widget.spec["datasets"].values() for r in rows if "Median" in r}
+    assert "92,4 %" in medians
+    # other scenarios change the template: the widget gets the chart (params, selections) again
+    assert live.update(table(scenarios=("S0", "S1", "S2"))) == "spec"
+    assert len(widget.spec["vconcat"][0]["layer"]) == 4
+    assert widget.chart is live.chart
+
+
 def test_live_chart_static_mode_and_errors():
     live = render.LiveChart(fan, table(), interactive=False)
     assert live.update(table(scale=1.2)) == "static"

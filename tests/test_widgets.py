@@ -140,20 +140,25 @@ def test_debouncer_without_loop_calls_at_once():
     assert calls == [1, 1] and not d.pending
 
 
-def test_debouncer_in_a_running_loop_coalesces():
+def test_debouncer_in_a_running_loop_answers_at_once_then_coalesces():
     import asyncio
 
     calls = []
 
     async def main():
         d = Debouncer(lambda: calls.append(1), delay=0.05)
-        for _ in range(5):
+        d()                                   # a single change: answered at once
+        assert calls == [1] and not d.pending
+        for _ in range(5):                    # a burst right after: one trailing call
             d()
-        assert d.pending
+        assert calls == [1] and d.pending
         await asyncio.sleep(0.2)
+        assert calls == [1, 1] and not d.pending
+        d()                                   # quiet for longer than the delay: at once again
+        assert calls == [1, 1, 1]
 
     asyncio.run(main())
-    assert calls == [1]
+    assert calls == [1, 1, 1]
 
 
 def test_source_note():
@@ -232,3 +237,18 @@ def test_scenario_picker_validates_choice():
         picker.scenario = "S9"
     with pytest.raises(ScenarioError, match="S9"):
         ScenarioPicker(sc, value="S9")
+
+
+def test_collapsed_groups_are_built_when_opened_and_keep_values_set_before():
+    panel = ParameterPanel(RECORDS)
+    key, later = "coop.fixed_cost", "markt"
+    assert panel._boxes[panel.groups[0]].children and not panel._boxes[later].children
+    wanted = 300_000.0                                 # the record's maximum
+    panel.set_values({key: wanted * 10})              # clamped, kept until the slider exists
+    assert panel.values()[key] == wanted and key in panel.overrides()
+    assert not panel._boxes[later].children
+    panel.accordion.selected_index = panel.groups.index(later)   # the visitor opens the group
+    assert panel._boxes[later].children
+    assert panel._built[key].value == wanted
+    assert "●" in panel.readouts[key].value            # marked as changed from the default
+    assert set(panel.sliders) == set(panel.records)    # every key listed, built or not

@@ -435,8 +435,15 @@ class LiveChart:
         if not self.data_updates:
             if spec == self.spec:
                 return "none"
+            key = _template.structure_key(chart)
             self.chart, self.spec = chart, spec
-            self._widget.chart = chart
+            if key is not None and key == self._shown_key:
+                # same template, other rows: the same params and selections, so the widget
+                # only needs the new spec. Setting ``chart`` would make JupyterChart redo
+                # ``to_dict()`` with schema validation (about half of a slider move's time).
+                self._widget.spec = spec
+            else:
+                self._widget.chart = chart
             self._remember_shown(spec, chart)
             self._stale = False
             return "spec"

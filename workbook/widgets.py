@@ -126,19 +126,26 @@ def clean_value(record: Any, raw: Any) -> tuple[float, str | None]:
 
 
 class Debouncer:
-    """Call ``func`` once, ``delay`` seconds after the last trigger.
+    """Call ``func`` at once for a single change, and once more at the end of a burst.
 
-    Inside a running event loop (a Jupyter or Voila kernel) the call is
-    scheduled on the loop; with no loop (plain Python, tests) it runs at once.
+    Leading and trailing edge: a trigger with no call in the last ``delay``
+    seconds runs ``func`` at once (a click or a key press on a slider gets its
+    answer without waiting); triggers that follow within ``delay`` (a slider
+    being dragged) are merged into one call ``delay`` seconds after the last of
+    them. Inside a running event loop (a Jupyter or Voila kernel) the trailing
+    call is scheduled on the loop; with no loop (plain Python, tests) every
+    trigger runs at once.
     """
 
     def __init__(self, func: Callable[[], None], delay: float = 0.15):
         self.func = func
         self.delay = delay
         self._handle = None
+        self._last: float | None = None   # loop time when the last call ended
 
     def __call__(self, *_: Any) -> None:
-        if self._handle is not None:
+        busy = self._handle is not None
+        if busy:
             self._handle.cancel()
             self._handle = None
         if self.delay <= 0:
@@ -149,11 +156,21 @@ class Debouncer:
         except RuntimeError:
             self.func()
             return
-        self._handle = loop.call_later(self.delay, self._fire)
+        quiet = self._last is None or loop.time() - self._last >= self.delay
+        if quiet and not busy:
+            self._fire()
+        else:
+            self._handle = loop.call_later(self.delay, self._fire)
 
     def _fire(self) -> None:
         self._handle = None
-        self.func()
+        try:
+            self.func()
+        finally:
+            try:
+                self._last = asyncio.get_running_loop().time()
+            except RuntimeError:
+                self._last = None
 
     @property
     def pending(self) -> bool:
@@ -167,6 +184,31 @@ class Debouncer:
 
 # -- the parameter panel ------------------------------------------------------------
 
+def _step(rec: Any) -> float:
+    """A lever's slider step: the record's, else a hundredth of its range."""
+    default = float(_get(rec, "default"))
+    lo, hi = float(_get(rec, "min", default)), float(_get(rec, "max", default))
+    return float(_get(rec, "step") or ((hi - lo) / 100 if hi > lo else 1.0))
+
+
+class _LazySliders(Mapping):
+    """``panel.sliders``: every lever's key; asking for a slider builds its group's rows."""
+
+    def __init__(self, panel: "ParameterPanel"):
+        self._panel = panel
+
+    def __getitem__(self, key: str) -> W.FloatSlider:
+        if key not in self._panel.records:
+            raise KeyError(key)
+        return self._panel._slider(key)
+
+    def __iter__(self):
+        return iter(self._panel.records)
+
+    def __len__(self) -> int:
+        return len(self._panel.records)
+
+
 class ParameterPanel:
     """One slider per parameter record, grouped by who controls the lever.
 
@@ -178,25 +220,34 @@ class ParameterPanel:
                  values: Mapping[str, float] | None = None, debounce: float = 0.15,
                  title: str | None = None):
         self.records = _records(params, list(keys) if keys is not None else None)
-        self.sliders: dict[str, W.FloatSlider] = {}
+        #: key -> slider; a collapsed group's sliders are built when the group is first
+        #: opened (or a slider of it is asked for): a dashboard starts with the widgets of
+        #: the open group only, which makes its first paint faster
+        self.sliders: Mapping[str, W.FloatSlider] = _LazySliders(self)
         self.readouts: dict[str, W.HTML] = {}
         self.notes: dict[str, str] = {}
+        self._built: dict[str, W.FloatSlider] = {}
+        #: values of levers whose slider is not built yet (clamped like a slider's)
+        self._pending: dict[str, float] = {k: float(_get(r, "default")) for k, r in self.records.items()}
         self._callbacks: list[Callable[[dict[str, float]], None]] = []
         self._debouncer = Debouncer(self._notify, debounce)
         self._restoring = False
-        rows_by_group: dict[str, list[W.Widget]] = {}
+        self._keys_by_group: dict[str, list[str]] = {}
         for key, rec in self.records.items():
-            rows_by_group.setdefault(self._group(rec), []).append(self._row(key, rec))
+            self._keys_by_group.setdefault(self._group(rec), []).append(key)
         self.reset_button = W.Button(description=T.RESET_ALL, layout=W.Layout(width="auto"))
         self.reset_button.on_click(lambda _: self.reset())
-        groups = [g for g in (*LEVER_ORDER, "other") if g in rows_by_group]
-        self.accordion = W.Accordion(children=[W.VBox(rows_by_group[g]) for g in groups])
+        groups = [g for g in (*LEVER_ORDER, "other") if g in self._keys_by_group]
+        self._boxes = {g: W.VBox([]) for g in groups}
+        self.accordion = W.Accordion(children=[self._boxes[g] for g in groups])
         for i, g in enumerate(groups):
             self.accordion.set_title(i, T.LEVER_GROUPS.get(g, T.LEVER_GROUP_OTHER)
-                                     + f" ({len(rows_by_group[g])})")
+                                     + f" ({len(self._keys_by_group[g])})")
+        self.groups = groups
+        self.accordion.observe(self._on_open, names="selected_index")
         if groups:
             self.accordion.selected_index = 0
-        self.groups = groups
+            self._build_group(groups[0])
         self.widget = W.VBox([
             W.HTML(f"<b>{html.escape(title or T.PANEL_TITLE)}</b><br>"
                    f"<small>{html.escape(T.PANEL_HINT)}</small>"),
@@ -210,27 +261,43 @@ class ParameterPanel:
         lever = _get(rec, "lever")
         return lever if lever in LEVER_ORDER else "other"
 
+    def _on_open(self, change: Any) -> None:
+        index = change["new"]
+        if isinstance(index, int) and 0 <= index < len(self.groups):
+            self._build_group(self.groups[index])
+
+    def _build_group(self, group: str) -> None:
+        box = self._boxes[group]
+        if box.children:
+            return
+        box.children = [self._row(key, self.records[key]) for key in self._keys_by_group[group]]
+
+    def _slider(self, key: str) -> W.FloatSlider:
+        if key not in self._built:
+            self._build_group(self._group(self.records[key]))
+        return self._built[key]
+
     def _row(self, key: str, rec: Any) -> W.Widget:
         default = float(_get(rec, "default"))
         lo, hi = float(_get(rec, "min", default)), float(_get(rec, "max", default))
-        step = _get(rec, "step") or ((hi - lo) / 100 if hi > lo else 1.0)
-        step = float(step)
+        step = _step(rec)
         unit = str(_get(rec, "unit", "") or "")
         unit_txt = "" if unit == "1" else unit
         shared = self._shared()
-        slider = W.FloatSlider(value=default, min=lo, max=hi, step=step, readout=False,
+        value = self._pending.pop(key, default)
+        slider = W.FloatSlider(value=value, min=lo, max=hi, step=step, readout=False,
                                continuous_update=False, description="", layout=shared["slider"],
                                style=shared["slider_style"], tooltip=str(_get(rec, "label_de", key)))
         slider.add_class("wb-param")
         slider.add_class("wb-param-" + re.sub(r"[^a-z0-9]+", "-", key.lower()))
-        readout = W.HTML(self._readout(default, step, unit_txt, default), layout=shared["plain"],
+        readout = W.HTML(self._readout(value, step, unit_txt, default), layout=shared["plain"],
                          style=shared["html_style"])
         reset = W.Button(description=T.RESET_ONE_SYMBOL, tooltip=T.RESET_ONE_TOOLTIP.format(default=_fmt(default, step)),
                          layout=shared["button"], style=shared["button_style"])
         reset.on_click(lambda _b, k=key: self.reset([k]))
         slider.observe(lambda ch, k=key: self._on_value(k, ch), names="value")
         slider.observe(lambda ch, k=key: self._guard(k), names=["min", "max", "step"])
-        self.sliders[key] = slider
+        self._built[key] = slider
         self.readouts[key] = readout
         label = html.escape(str(_get(rec, "label_de", key)))
         explain = html.escape(str(_get(rec, "explain_de", "") or ""))
@@ -264,10 +331,10 @@ class ParameterPanel:
         """Restore min/max/step of a slider to its record (a client may change them)."""
         if self._restoring:
             return
-        rec, slider = self.records[key], self.sliders[key]
+        rec, slider = self.records[key], self._built[key]
         default = float(_get(rec, "default"))
         lo, hi = float(_get(rec, "min", default)), float(_get(rec, "max", default))
-        step = float(_get(rec, "step") or ((hi - lo) / 100 if hi > lo else 1.0))
+        step = _step(rec)
         if (slider.min, slider.max, slider.step) == (lo, hi, step):
             return
         self._restoring = True
@@ -283,7 +350,7 @@ class ParameterPanel:
         self._on_value(key, None)
 
     def _on_value(self, key: str, _change: Any) -> None:
-        rec, slider = self.records[key], self.sliders[key]
+        rec, slider = self.records[key], self._built[key]
         value, note = clean_value(rec, slider.value)
         if note:
             self.notes[key] = note
@@ -308,7 +375,8 @@ class ParameterPanel:
         """Every parameter's value, validated and clamped to the record's range."""
         out = {}
         for key, rec in self.records.items():
-            out[key], _ = clean_value(rec, self.sliders[key].value)
+            slider = self._built.get(key)
+            out[key], _ = clean_value(rec, slider.value if slider is not None else self._pending[key])
         return out
 
     def overrides(self) -> dict[str, float]:
@@ -327,8 +395,11 @@ class ParameterPanel:
         try:
             for key, raw in values.items():
                 value, _ = clean_value(self.records[key], raw)
-                self.sliders[key].value = value
-                self._on_value(key, None)
+                if key in self._built:
+                    self._built[key].value = value
+                    self._on_value(key, None)
+                else:               # its group is still collapsed: the slider starts there
+                    self._pending[key] = value
         finally:
             self._restoring = False
         self._debouncer()
@@ -359,7 +430,7 @@ class ParameterPanel:
         for key, value in changed.items():
             rec = self.records[key]
             unit = str(_get(rec, "unit", "") or "")
-            items.append(f"{_get(rec, 'label_de', key)} = {_fmt(value, self.sliders[key].step)}"
+            items.append(f"{_get(rec, 'label_de', key)} = {_fmt(value, _step(rec))}"
                          + ("" if unit == "1" else f" {unit}"))
         return T.ASSUMPTIONS_CHANGED.format(items="; ".join(items))
 

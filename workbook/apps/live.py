@@ -15,6 +15,7 @@ import time
 from typing import Any
 
 import ipywidgets as W
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from ..errors import WorkbookError
 from ..texts import apps as T
@@ -47,19 +48,25 @@ class BlockView:
     selected); a hidden block keeps the newest block and catches up when shown.
     """
 
-    def __init__(self, block: Block, visible: bool = False):
+    def __init__(self, block: Block, visible: bool = False, shared: dict | None = None):
         self.key = block.key
         self.has_chart = block.chart is not None
         self.visible = False
         self.chart = None                 # render.LiveChart, created when first shown
         self._shown = None
         self._block = block
-        self.title = W.HTML()
-        self.placeholder = W.HTML(f"<p><small>{html.escape(T.COMPUTING)}</small></p>" if self.has_chart else "")
-        self.extra = W.HTML()
-        self.table = W.HTML()
-        self.help = W.HTML()
-        self.notes = W.HTML()
+        # the six text parts share one layout and one style model (fewer widgets to load)
+        shared = shared if shared is not None else {"layout": W.Layout(), "style": HTMLStyle()}
+
+        def part(value: str = "") -> W.HTML:
+            return W.HTML(value, layout=shared["layout"], style=shared["style"])
+
+        self.title = part()
+        self.placeholder = part(f"<p><small>{html.escape(T.COMPUTING)}</small></p>" if self.has_chart else "")
+        self.extra = part()
+        self.table = part()
+        self.help = part()
+        self.notes = part()
         self.box = W.VBox([self.title, self.placeholder, self.extra, self.table, self.help, self.notes],
                           layout=W.Layout(margin="0 0 18px 0"))
         self.box.add_class("wb-block")
@@ -144,7 +151,7 @@ class LiveView:
         self.header = W.HTML()
         warnings = W.HTML("".join(f"<p style='color:#8a4b00'>{html.escape(n)}</p>" for n in app.p.notes))
         self.warnings = warnings
-        self.export = self._export_box()
+        self.export = self._export_box(settings=self.panel is not None)
         side = W.VBox([self.panel.widget] if self.panel else [],
                       layout=W.Layout(flex="1 1 0%", min_width="340px" if self.panel else "0"))
         self.root = W.VBox([
@@ -220,7 +227,8 @@ class LiveView:
             for view, block in zip(self.views, blocks):
                 view.update(block)
         else:
-            self.views = [BlockView(b, visible=(i == 0)) for i, b in enumerate(blocks)]
+            shared = {"layout": W.Layout(), "style": HTMLStyle()}
+            self.views = [BlockView(b, visible=(i == 0), shared=shared) for i, b in enumerate(blocks)]
             self.blocks_box.children = [v.box for v in self.views]
             self.blocks_box.titles = tuple(tab_title(b) for b in blocks)
             self.blocks_box.selected_index = 0
@@ -235,16 +243,21 @@ class LiveView:
             self.changed.value = f"<small>{html.escape(self.panel.changed_text(), quote=False)}</small>"
         ms = (time.perf_counter() - t0) * 1000
         self.last_refresh_ms = ms
-        self.status.value = "<small style='color:#595959'>" + html.escape(T.COMPUTED.format(
-            ms=round(ms), draws=self.app.p.draws, seed=self.app.p.seed)) + "</small>"
+        text = (T.COMPUTED.format(ms=round(ms), draws=self.app.p.draws, seed=self.app.p.seed)
+                if self.app.needs_results else T.COMPUTED_BASE.format(ms=round(ms)))
+        self.status.value = "<small style='color:#595959'>" + html.escape(text) + "</small>"
 
     # -- exports ----------------------------------------------------------------------
-    def _export_box(self) -> W.Widget:
+    def _export_box(self, settings: bool = True) -> W.Widget:
+        """Chart picker and download buttons; ``settings``: offer the levers as a scenario
+        file (not on a page without levers)."""
         self.chart_choice = W.Dropdown(options=[], description=T.EXPORT_CHART, layout=W.Layout(width="420px"))
         buttons = []
-        for label, kind in ((T.EXPORT_PNG, "png"), (T.EXPORT_SVG, "svg"), (T.EXPORT_PDF, "pdf"), (T.EXPORT_CSV, "csv"),
-                            (T.EXPORT_XLSX, "xlsx"), (T.EXPORT_YAML, "yaml")):
-            b = W.Button(description=label, layout=W.Layout(width="auto"))
+        layout, style = W.Layout(width="auto"), W.ButtonStyle()      # shared by the six buttons
+        kinds = [(T.EXPORT_PNG, "png"), (T.EXPORT_SVG, "svg"), (T.EXPORT_PDF, "pdf"), (T.EXPORT_CSV, "csv"),
+                 (T.EXPORT_XLSX, "xlsx")] + ([(T.EXPORT_YAML, "yaml")] if settings else [])
+        for label, kind in kinds:
+            b = W.Button(description=label, layout=layout, style=style)
             b.on_click(lambda _b, k=kind: self.export_file(k))
             buttons.append(b)
         self.links = W.HTML()

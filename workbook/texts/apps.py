@@ -95,6 +95,8 @@ YEAR_LABEL = "Jahr"
 # -- app frame ------------------------------------------------------------------
 COMPUTING = "Berechne …"
 COMPUTED = "Berechnet in {ms} ms · {draws} Ziehungen · Startwert {seed}"
+#: apps that show base data only (no model run, no draws)
+COMPUTED_BASE = "Aktualisiert in {ms} ms"
 ERROR_FRIENDLY = (
     "Diese Einstellung lässt sich nicht berechnen: {message}. "
     "Die Ansicht zeigt weiter das letzte gültige Ergebnis."
