@@ -5,10 +5,19 @@ Figures (all timings indicative: the machine has 2 shared cores):
 - ``visible_s``: per topic dashboard, seconds from navigation until a chart
   with marks and the first control (lever slider, or the Kreis picker on the
   overview, which has no levers) are visible, with the preheated pool
-  (the pool is filled and idle before each load); ``visible_median_s``.
+  (before each load the bench waits until the server and its kernels use less
+  than 5 % of a core, so the previous visit's pool refill is done);
+  ``visible_median_s``.
 - ``slider_ms``: on ``SLIDER_DASHBOARD`` (real model, the notebook's 1,000
   draws), 20 moves of the first lever slider (one keyboard step each); time
-  from the key press until the chart shows the new result; p50 and p95.
+  from the key press until the chart shows the new result, both taken inside
+  the page (``performance.now()`` of the keydown and of the last change to a
+  chart's DOM, seen by a MutationObserver), so the figure does not include
+  Playwright's polling; p50 and p95.
+
+Requests are only listened to (``PageWatch(passive=True)``): intercepting them
+through Playwright, as the browser tests do to block anything external, delays
+every request of the page by a round trip through this Python process.
 - ``kernel_rss_mb``: resident memory of each kernel process after the loads
   (pooled and visitor kernels), mean and max.
 - ``concurrency``: 20 visitors at once on a server capped at ``CAP`` sessions
@@ -70,39 +79,84 @@ def _rss_mb(pids: list[int]) -> list[float]:
     return out
 
 
-def _idle_pools(server: DashboardServer, seconds: float = 20.0) -> None:
-    """Give refilled pool kernels time to finish executing their notebook."""
-    time.sleep(seconds)
+def _idle_pools(server: DashboardServer, timeout: float = 120.0, quiet_s: float = 2.0) -> float:
+    """Wait until the server and its kernels are idle (refilled pool kernels have finished
+    executing their notebook): less than 5 % of one core over ``quiet_s``. Returns the wait."""
+    import psutil
+
+    t0 = time.perf_counter()
+    time.sleep(1.0)
+    while time.perf_counter() - t0 < timeout:
+        try:
+            root = psutil.Process(server.proc.pid)
+            procs = [root] + root.children(recursive=True)
+        except psutil.Error:
+            break
+        before = {}
+        for proc in procs:
+            try:
+                before[proc.pid] = (proc, sum(proc.cpu_times()[:2]))
+            except psutil.Error:
+                pass
+        time.sleep(quiet_s)
+        used = 0.0
+        for proc, cpu in before.values():
+            try:
+                used += sum(proc.cpu_times()[:2]) - cpu
+            except psutil.Error:
+                pass
+        if used / quiet_s < 0.05:
+            break
+    return time.perf_counter() - t0
 
 
 def _time_to_visible(browser, server: DashboardServer, stem: str) -> tuple[float, PageWatch, object]:
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="de-DE")
     page = context.new_page()
-    watch = PageWatch(page)
+    watch = PageWatch(page, passive=True)
     t0 = time.perf_counter()
     page.goto(server.url(f"voila/render/{stem}.ipynb?ags={AGS}"), wait_until="commit", timeout=300000)
     page.wait_for_function(VISIBLE_JS, timeout=300000, polling=20)
     return time.perf_counter() - t0, watch, context
 
 
+MOVE_PROBE_JS = """
+() => {
+  if (window.__wbProbe) { return; }
+  window.__wbProbe = {key: null, last: null};
+  document.addEventListener('keydown', () => {
+    window.__wbProbe.key = performance.now(); window.__wbProbe.last = null;
+  }, true);
+  new MutationObserver(records => {
+    for (const r of records) {
+      const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+      if (el && el.closest && el.closest('.vega-embed')) { window.__wbProbe.last = performance.now(); return; }
+    }
+  }).observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+}
+"""
+
+
 def _slider_moves(page, n: int) -> list[float]:
+    page.evaluate(MOVE_PROBE_JS)
     handle = page.locator(".wb-param .noUi-handle").first
     handle.scroll_into_view_if_needed()
     handle.focus()
     times = []
     for i in range(n):
-        before = [s["sig"] for s in chart_state(page)]
         key = "ArrowRight" if (i // 5) % 2 == 0 else "ArrowLeft"   # stay inside the range
-        t0 = time.perf_counter()
         handle.press(key)
-        deadline = t0 + 60
+        deadline = time.perf_counter() + 60
+        # wait for the first change of a chart, then until charts stayed quiet for 400 ms
+        page.wait_for_function("() => window.__wbProbe.last !== null", timeout=60000, polling=10)
         while time.perf_counter() < deadline:
-            now = [s["sig"] for s in chart_state(page)]
-            if now != before:
+            quiet = page.evaluate("() => performance.now() - window.__wbProbe.last")
+            if quiet >= 400:
                 break
-            page.wait_for_timeout(5)
-        times.append((time.perf_counter() - t0) * 1000)
-        page.wait_for_timeout(300)   # let trailing updates of this move land
+            page.wait_for_timeout(50)
+        probe = page.evaluate("() => window.__wbProbe")
+        times.append(probe["last"] - probe["key"])
+        page.wait_for_timeout(200)
     return times
 
 
@@ -123,11 +177,12 @@ def bench_topics() -> dict:
     server.start()
     try:
         server.wait_pools(len(DASHBOARDS))
-        _idle_pools(server, 30)
+        _idle_pools(server)
         with sync_playwright() as p:
             browser = launch_browser(p)
             slider_page = None
             for stem in DASHBOARDS:
+                _idle_pools(server)       # the previous visit's pool refill has finished
                 try:
                     seconds, watch, context = _time_to_visible(browser, server, stem)
                     figures["visible_s"][stem] = round(seconds, 2)
@@ -143,6 +198,7 @@ def bench_topics() -> dict:
             figures["visible_median_s"] = round(statistics.median(ok), 2) if ok else None
             figures["kernel_rss_mb"] = _rss_summary(server)
             if slider_page is not None:
+                _idle_pools(server)
                 page, context = slider_page
                 times = _slider_moves(page, SLIDER_MOVES)
                 figures["slider_dashboard"] = SLIDER_DASHBOARD
@@ -168,7 +224,7 @@ def bench_concurrency() -> dict:
     server.start()
     try:
         server.wait_pools(2)
-        _idle_pools(server, 10)
+        _idle_pools(server)
         import requests
 
         def visit(_i):

@@ -288,15 +288,23 @@ def launch_browser(playwright):
 
 
 class PageWatch:
-    """Record every request of a page; abort anything not aimed at 127.0.0.1."""
+    """Record every request of a page; abort anything not aimed at 127.0.0.1.
 
-    def __init__(self, page):
+    ``passive=True`` (the benchmark) only listens: Playwright's request
+    interception sends every request through this Python process and made the
+    measured page load several seconds slower than a visitor's.
+    """
+
+    def __init__(self, page, passive: bool = False):
         self.page = page
         self.requests: list[str] = []
         self.external: list[str] = []
         self.console_errors: list[str] = []
         self.page_errors: list[str] = []
-        page.route("**/*", self._route)
+        if passive:
+            page.on("request", lambda request: self._check(request.url))
+        else:
+            page.route("**/*", self._route)
         page.on("console", self._console)
         page.on("pageerror", lambda exc: self.page_errors.append(str(exc)))
         page.on("websocket", lambda ws: self._check(ws.url))
