@@ -47,6 +47,7 @@ def test_default_config_locks_voila_down():
     vc = cfg["VoilaConfiguration"]
     assert vc["strip_sources"] is True
     assert vc["show_tracebacks"] is False
+    assert vc["extension_denylist"] == ["jupyterlab_pygments", "@voila-dashboards/jupyterlab-preview"]
     assert vc["allow_template_override"] == "NO"
     assert vc["allow_theme_override"] == "NO"
     assert vc["theme"] == "light"

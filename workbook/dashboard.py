@@ -89,6 +89,11 @@ _NOTEBOOK_RE = re.compile(r"^[A-Za-z0-9_\-]+$")
 # Configuration
 # ---------------------------------------------------------------------------
 
+#: JupyterLab front-end extensions installed with the stack that the dashboards do not need
+#: (VoilaConfiguration.extension_denylist; widgets, anywidget and Voila's own stay)
+UNUSED_FRONTEND_EXTENSIONS = ("jupyterlab_pygments", "@voila-dashboards/jupyterlab-preview")
+
+
 def default_config(dashboards: Sequence[str] | None = None, *,
                    max_sessions: int = MAX_SESSIONS, pool_size: int = POOL_SIZE,
                    cull_idle_timeout: int = CULL_IDLE_TIMEOUT,
@@ -122,6 +127,9 @@ def default_config(dashboards: Sequence[str] | None = None, *,
             "default_pool_size": 0,
             "file_allowlist": FILE_ALLOWLIST,
             "file_denylist": FILE_DENYLIST,
+            # front-end extensions the dashboards do not use (code highlighting, JupyterLab's
+            # Voila preview): fewer scripts for the page to load
+            "extension_denylist": list(UNUSED_FRONTEND_EXTENSIONS),
             "http_keep_alive_timeout": 10,
         },
         "VoilaExporter": {
