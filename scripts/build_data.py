@@ -539,19 +539,11 @@ def sources_yml(files: dict[str, bytes], meta: dict) -> bytes:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    if str(ROOT) not in sys.path:   # this checkout's package, also when run as a plain script
+        sys.path.insert(0, str(ROOT))
+    from workbook.fsutil import atomic_write_bytes   # the workbook's one atomic writer
+
+    atomic_write_bytes(path, data, mkdir=True)
 
 
 def main(argv=None) -> int:

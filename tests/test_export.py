@@ -151,7 +151,7 @@ def test_failed_write_leaves_old_file_and_no_temp(tmp_path, monkeypatch):
 
     def boom(src, dst):
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(export.os, "replace", boom)
+    monkeypatch.setattr(os, "replace", boom)
     with pytest.raises(WorkbookError, match="No space left on device"):
         export.export_table(pd.DataFrame({"a": [2, 3]}), tmp_path, "stand", "csv", meta=False)
     assert path.read_bytes() == before

@@ -31,13 +31,13 @@ import logging
 import os
 import re
 import sys
-import tempfile
 import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from .errors import WorkbookError
+from .fsutil import atomic_write_text
 from .paths import NOTEBOOKS_DIR, PROJECT_ROOT, TEMPLATES_DIR
 from .texts import dashboard as T
 
@@ -223,15 +223,7 @@ def write_config(path: str | os.PathLike = CONFIG_FILE, config: Mapping[str, Any
     path = Path(path)
     text = json.dumps(default_config() if config is None else config,
                       indent=2, ensure_ascii=False, sort_keys=False) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=".voila-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write_text(path, text, prefix=".voila-")
 
 
 def file_allowed(path: str, config: Mapping[str, Any] | None = None) -> bool:

@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -30,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputFileError, SelectionError, WorkbookError
+from .fsutil import atomic_write
 
 __all__ = [
     "CHART_FORMATS", "TABLE_FORMATS", "FORMULA_START", "safe_filename", "target_path", "neutralise",
@@ -92,45 +91,14 @@ def target_path(directory, name: str, fmt: str) -> Path:
     return path
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _atomic(path: Path, writer) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:40]}.", suffix=".part", dir=path.parent)
-    os.close(fd)
-    try:
-        writer(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except OSError as exc:
-        _unlink(tmp)
-        raise WorkbookError(f"Datei konnte nicht geschrieben werden: {exc.strerror or exc}", file=str(path)) from None
-    except BaseException:
-        _unlink(tmp)
-        raise
-    return path
-
-
-def _unlink(tmp: str) -> None:
-    try:
-        os.unlink(tmp)
-    except FileNotFoundError:
-        pass
+def _atomic(path: Path, writer, **kwargs) -> Path:
+    return atomic_write(path, writer, prefix=f".{path.stem[:40]}.", suffix=".part", **kwargs, on_error=lambda exc:
+                        WorkbookError(f"Datei konnte nicht geschrieben werden: {exc.strerror or exc}", file=str(path)))
 
 
 def atomic_write_bytes(path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` via a temporary file and ``os.replace``."""
-    path = Path(path)
-
-    def write(tmp):
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-    return _atomic(path, write)
+    """Write ``data`` to ``path`` via a temporary file and ``os.replace`` (flushed to disk)."""
+    return _atomic(Path(path), lambda tmp: Path(tmp).write_bytes(data), fsync=True)
 
 
 # ---------------------------------------------------------------------------

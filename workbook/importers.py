@@ -17,7 +17,6 @@ import io
 import math
 import os
 import re
-import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Mapping
@@ -28,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import DataError, InputFileError
+from .fsutil import atomic_write_bytes
 from .schema import COLUMNS, IMPORTABLE, KEY, SETTLEMENT_TYPES
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
@@ -859,22 +859,10 @@ class _overlay_lock:
 
 
 def _write_atomic(target: Path, data: bytes) -> None:
-    """Write via a temporary file and os.replace; on any failure remove the temporary file."""
+    """Write via a temporary file and os.replace, flushed to disk; on any failure nothing changes."""
     T = _t()
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".overlay.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-        tmp = None
-    except OSError as exc:
-        raise DataError(T.OVERLAY_WRITE.format(error=exc.strerror or exc), file=str(target)) from None
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
+    atomic_write_bytes(target, data, prefix=".overlay.", fsync=True, on_error=lambda exc: DataError(
+        T.OVERLAY_WRITE.format(error=exc.strerror or exc), file=str(target)))
 
 
 def reset_overlay() -> bool:

@@ -21,7 +21,6 @@ import numbers
 import reprlib
 import os
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +31,7 @@ import yaml
 
 from . import paths
 from .errors import ParameterError, ScenarioError
+from .fsutil import atomic_write_text
 
 STATUSES = ("fact", "derived", "assumption")
 LEVERS = ("kommune", "bund_land", "markt")
@@ -668,28 +668,9 @@ def save_scenario(path: Path | str, values: Mapping[str, float], title_de: str, 
                         narrative_de=narrative_de.strip(), based_on=based_on, file=_display(path))
     text = "# Eigenes Szenario (Drehbuch Digitale Kommune)\n" + yaml.safe_dump(
         scenario.to_dict(), allow_unicode=True, sort_keys=False, width=100)
-    try:
-        atomic_write_text(path, text)
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise ScenarioError(f"cannot be written ({reason}); nothing was saved", file=str(path)) from None
+    atomic_write_text(path, text, mkdir=True, on_error=lambda exc: ScenarioError(
+        f"cannot be written ({exc.strerror or type(exc).__name__}); nothing was saved", file=str(path)))
     return scenario
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 # ---------------------------------------------------------------------------

@@ -11,8 +11,6 @@ into a sidecar ``<file>.meta.json``.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -20,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import SelectionError, WorkbookError
+from .fsutil import atomic_write
 
 COLUMNS = ("scenario", "ags", "indicator", "unit", "year", "value", "quantile")
 QUANTILES = {"p5": 0.05, "p25": 0.25, "p50": 0.50, "p75": 0.75, "p95": 0.95}
@@ -114,29 +113,11 @@ def neutralise(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def _atomic(path: Path, writer) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}", dir=path.parent)
-    os.close(fd)
-    try:
-        writer(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except OSError as exc:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        reason = exc.strerror or type(exc).__name__
-        raise WorkbookError(f"cannot be written ({reason}); nothing was written", file=str(path)) from None
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    # the temporary name keeps the suffix: pandas picks the Excel writer from it
+    atomic_write(path, writer, prefix=f".{path.stem}.", keep_suffix=True, mkdir=True, on_error=lambda exc:
+                 WorkbookError(f"cannot be written ({exc.strerror or type(exc).__name__}); nothing was written",
+                               file=str(path)))
 
 
 def meta_path(path: Path | str) -> Path:

@@ -23,10 +23,10 @@ import errno
 import hashlib
 import json
 import os
-import secrets
 from pathlib import Path
 
 from ..errors import BatchError
+from ..fsutil import atomic_write_bytes
 from .naming import inside
 
 TMP_MARK = ".tmp-"
@@ -42,17 +42,10 @@ class OutputError(BatchError):
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        raise OutputError(exc.strerror or str(exc), errno_=exc.errno, file=str(path)) from None
+    """Write a report file atomically; the temporary name carries TMP_MARK, so ``--resume``
+    and the folder checks recognise what a killed run left behind."""
+    atomic_write_bytes(path, data, prefix=f".{path.name}{TMP_MARK}{os.getpid()}-", suffix="",
+                       on_error=lambda exc: OutputError(exc.strerror or str(exc), errno_=exc.errno, file=str(path)))
 
 
 def sha256_bytes(data: bytes) -> str:
