@@ -309,8 +309,9 @@ class ParameterPanel:
                 f"{html.escape(T.SOURCE_LINE.format(source=reference_text(rec)))}</small></details>")
         # five widgets per lever, sharing their layout and style models (a dashboard
         # with 50 levers stays light to load)
-        return W.VBox([W.HTML(head, layout=shared["plain"], style=shared["html_style"]),
-                       W.HBox([slider, readout, reset], layout=shared["plain"])],
+        controls = W.HBox([slider, readout, reset], layout=shared["plain"])
+        controls.add_class("wb-lever-row")
+        return W.VBox([W.HTML(head, layout=shared["plain"], style=shared["html_style"]), controls],
                       layout=shared["row"])
 
     def _shared(self) -> dict[str, W.Widget]:

@@ -23,6 +23,13 @@ from ..widgets import KreisPicker, ParameterPanel, ScenarioPicker
 from .base import Block, TopicApp, download_link, notes_html, resolve_chart, table_html
 
 
+#: the app's own CSS, shipped with the widgets so JupyterLab and Voila look alike: text in
+#: widgets (lever labels, hints, notes) gets normal line spacing instead of the control
+#: height that ipywidgets uses as line height, which spreads wrapped text far apart
+APP_CSS = ("<style>.wb-app .widget-html-content { line-height: 1.45; }"
+           " .wb-app .wb-lever-row { align-items: center; }</style>")
+
+
 def _same(chart: Any) -> Any:
     return chart
 
@@ -155,7 +162,7 @@ class LiveView:
         side = W.VBox([self.panel.widget] if self.panel else [],
                       layout=W.Layout(flex="1 1 0%", min_width="340px" if self.panel else "0"))
         self.root = W.VBox([
-            title, warnings, W.HBox(controls, layout=W.Layout(flex_flow="row wrap")), self.header,
+            W.HTML(APP_CSS), title, warnings, W.HBox(controls, layout=W.Layout(flex_flow="row wrap")), self.header,
             self.error, W.HBox([self.blocks_box, side], layout=W.Layout(flex_flow="row wrap")),
             self.changed, self.export, self.status,
         ])
