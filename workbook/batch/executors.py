@@ -218,12 +218,6 @@ class LocalExecutor:
             if pending and not self._procs:
                 raise BatchError("alle Arbeitsprozesse sind beendet / all worker processes died")
 
-    def _worker_id(self, proc) -> int | None:
-        for worker_id, p in self._procs.items():
-            if p is proc:
-                return worker_id
-        return None
-
     def close(self) -> None:
         """End this run's processes: after a complete run the workers finish on their own
         (and shut their kernels down); after ``stop()`` (Ctrl-C, SIGTERM, a full disk)
