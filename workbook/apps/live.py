@@ -55,16 +55,15 @@ class BlockView:
     selected); a hidden block keeps the newest block and catches up when shown.
     """
 
-    def __init__(self, block: Block, visible: bool = False, shared: dict | None = None):
+    def __init__(self, block: Block, shared: dict[str, W.Widget], visible: bool = False):
         self.key = block.key
         self.has_chart = block.chart is not None
         self.visible = False
         self.chart = None                 # render.LiveChart, created when first shown
         self._shown = None
         self._block = block
-        # the six text parts share one layout and one style model (fewer widgets to load)
-        shared = shared if shared is not None else {"layout": W.Layout(), "style": HTMLStyle()}
-
+        # the six text parts share one layout and one style model with the other blocks'
+        # (``shared``: fewer widgets to load)
         def part(value: str = "") -> W.HTML:
             return W.HTML(value, layout=shared["layout"], style=shared["style"])
 
@@ -235,7 +234,7 @@ class LiveView:
                 view.update(block)
         else:
             shared = {"layout": W.Layout(), "style": HTMLStyle()}
-            self.views = [BlockView(b, visible=(i == 0), shared=shared) for i, b in enumerate(blocks)]
+            self.views = [BlockView(b, shared, visible=(i == 0)) for i, b in enumerate(blocks)]
             self.blocks_box.children = [v.box for v in self.views]
             self.blocks_box.titles = tuple(tab_title(b) for b in blocks)
             self.blocks_box.selected_index = 0

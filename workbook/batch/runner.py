@@ -253,7 +253,7 @@ def run_batch(opts: BatchOptions) -> BatchResult:
         if signals["closing"]:
             return
         executor.stop()
-        if signals["n"] > 1 or not getattr(executor, "stops_quickly", False):
+        if signals["n"] > 1 or not executor.stops_quickly:
             raise KeyboardInterrupt
 
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
