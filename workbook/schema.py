@@ -283,7 +283,8 @@ def dictionary_markdown() -> str:
     lines = ["| " + " | ".join(T.DICT_HEADER) + " |", "|" + "---|" * len(T.DICT_HEADER)]
     for c in _COLUMNS:
         cells = [f"`{c.name}`", c.label_de, c.unit, c.dtype, T.STATUS_DE[c.status], rng(c),
-                 "ja" if c.importable else "", c.source, c.description_de]
+                 "ja" if c.importable else "", c.source, "" if c.year is None else str(c.year),
+                 f"`{c.source_key}`" if c.source_key else "", c.description_de]
         lines.append("| " + " | ".join(cell.replace("|", "/") for cell in cells) + " |")
     return "\n".join(lines) + "\n"
 
