@@ -87,8 +87,7 @@ def test_rebuild_is_byte_identical_to_the_committed_data(tmp_path):
     assert result.returncode == 0, result.stderr
     built = sorted(p.name for p in out.iterdir())
     assert built == ["broadband_history.csv", "gemeinden.csv", "kreise.csv", "kreise.geojson", "kreise_age.csv",
-                     "laender.geojson",
-                     "neighbours.csv", "sources.yml"]
+                     "laender.geojson", "neighbours.csv", "sources.yml"]
     for name in built:
         assert (out / name).read_bytes() == (ROOT / "data" / name).read_bytes(), f"data/{name} differs"
     assert "Kreise without neighbours: none" in result.stderr
