@@ -1,0 +1,110 @@
+"""How much the 401 Kreise differ: spread of the 2030 trend values (issue 13).
+
+For the trend scenario S0 and the ``default`` run (every parameter at its resolved
+value, no Monte Carlo), prints for ``ddi.index``, every ``ddi.*`` sub-index and every
+topic indicator the 10th, 50th and 90th percentile over the Kreise of the 2030 value,
+the p90 - p10 range and that range relative to the median. A range near zero means the
+models give every place the same figure: the difference between places then does not
+come from the data. ``--draws N`` adds the median half-width of one Kreis' 90 % band
+(p95 - p5) / 2 for comparison (Monte Carlo, slower).
+
+    python benchmarks/bench_spread.py               # table on stdout
+    python benchmarks/bench_spread.py --json out.json
+    python benchmarks/run.py spread                 # through the bench runner
+
+Not a timing benchmark: the figures depend only on data, parameters and code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+import numpy as np
+
+YEAR = 2030
+SCENARIO = "S0"
+
+
+def spread(draws: int = 0, year: int = YEAR, scenario: str = SCENARIO) -> dict[str, dict]:
+    """{indicator: {unit, p10, p50, p90, range, range_rel[, band_half_width]}} over all Kreise."""
+    from workbook import engine
+    table = engine.project("all", scenario, draws=draws, topics="all")
+    table = table[table["year"] == year]
+    out: dict[str, dict] = {}
+    wide = table.pivot_table(index=["indicator", "ags"], columns="quantile", values="value",
+                             observed=True)
+    units = table.drop_duplicates("indicator").set_index("indicator")["unit"].astype(str)
+    names = list(dict.fromkeys(table["indicator"].astype(str)))
+    order = sorted(names, key=lambda n: (not n.startswith("ddi."), n != "ddi.index", n))
+    for name in order:
+        rows = wide.loc[name]
+        v = rows["default"].to_numpy(dtype=float)
+        v = v[np.isfinite(v)]
+        if v.size == 0:
+            continue
+        p10, p50, p90 = (float(x) for x in np.percentile(v, [10, 50, 90]))
+        rec = {"unit": units.get(name, ""), "kreise": int(v.size), "p10": p10, "p50": p50, "p90": p90,
+               "range": p90 - p10, "range_rel": (p90 - p10) / abs(p50) if p50 else float("nan")}
+        if draws > 0 and {"p5", "p95"} <= set(rows.columns):
+            rec["band_half_width"] = float(np.median((rows["p95"] - rows["p5"]).to_numpy() / 2))
+        out[name] = rec
+    return out
+
+
+def _fmt(x: float) -> str:
+    if not np.isfinite(x):
+        return "nan"
+    a = abs(x)
+    if a >= 1000:
+        return f"{x:,.0f}"
+    if a >= 10:
+        return f"{x:.1f}"
+    return f"{x:.3f}"
+
+
+def format_table(figures: dict[str, dict]) -> str:
+    has_band = any("band_half_width" in r for r in figures.values())
+    head = f"{'indicator':<42} {'unit':<10} {'p10':>12} {'p50':>12} {'p90':>12} {'p90-p10':>12} {'rel':>7}"
+    if has_band:
+        head += f" {'band±':>10}"
+    lines = [f"S0 default, {YEAR}, spread over the Kreise", head, "-" * len(head)]
+    for name, r in figures.items():
+        line = (f"{name:<42} {r['unit']:<10} {_fmt(r['p10']):>12} {_fmt(r['p50']):>12} "
+                f"{_fmt(r['p90']):>12} {_fmt(r['range']):>12} {r['range_rel'] * 100:>6.1f}%")
+        if has_band:
+            line += f" {_fmt(r.get('band_half_width', float('nan'))):>10}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def run(draws: int = 0) -> dict:
+    """Figures for benchmarks/run.py: p10/p90 per indicator (flat keys)."""
+    figures = spread(draws)
+    flat: dict = {}
+    for name, r in figures.items():
+        flat[f"{name}.p10"] = round(r["p10"], 4)
+        flat[f"{name}.p90"] = round(r["p90"], 4)
+    print(format_table(figures), file=sys.stderr)
+    return flat
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--draws", type=int, default=0, help="Monte Carlo draws for the band column")
+    parser.add_argument("--json", help="also write the figures to this JSON file")
+    args = parser.parse_args(argv)
+    figures = spread(args.draws)
+    print(format_table(figures))
+    if args.json:
+        from pathlib import Path
+        from workbook.fsutil import atomic_write_text
+        text = json.dumps(figures, indent=2, ensure_ascii=False) + "\n"
+        atomic_write_text(Path(args.json), text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent.parent))
+    sys.exit(main())
