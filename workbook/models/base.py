@@ -83,5 +83,12 @@ class ModelContext:
             return None
         return np.full((1, len(self.kreise), 1), float(default), dtype=self.dtype)
 
+    @property
+    def from_data_layer(self) -> bool:
+        """True when the Kreis table is the data layer's (``load_kreise()`` marks it with
+        ``attrs['local']``): only then do the data layer's supplementary files (age groups,
+        broadband history) apply; an inline frame gets them through ``extra``."""
+        return "local" in self.kreise.attrs
+
     def year_axis(self) -> np.ndarray:
         return np.asarray(self.years, dtype=float).reshape(1, 1, -1)

@@ -206,10 +206,11 @@ def fit_logistic_rates(series, groups=None, ceiling: float = 1.0):
     pooled = pooled_by_group["tz"] / pooled_by_group["tt"]
     overall = stats["tz"].sum() / stats["tt"].sum() if stats["tt"].sum() > 0 else np.nan
     pooled = pooled.where(pooled > 0, overall)
-    need = stats["method"] != "own"
-    stats.loc[need, "rate"] = stats.loc[need, "group"].map(pooled).fillna(overall).to_numpy()
-    stats.loc[need & (stats["points"] == 0), "method"] = "none"
-    stats.loc[need & (stats["points"] > 0), "method"] = "pooled"
+    need = (stats["method"] != "own").to_numpy()
+    pooled_rate = stats["group"].map(pooled).fillna(overall).to_numpy(dtype=float)
+    stats["rate"] = np.where(need, pooled_rate, stats["rate"].to_numpy(dtype=float))
+    points = stats["points"].to_numpy()
+    stats["method"] = np.where(~need, "own", np.where(points > 0, "pooled", "none"))
     # the intercept keeps the line through the unit's own mean point
     stats["intercept"] = stats["z_mean"] - stats["rate"] * stats["t_mean"]
     return stats[["rate", "intercept", "method", "points"]]

@@ -119,7 +119,7 @@ _FIT_CACHE: dict[tuple, pd.DataFrame] = {}
 def _broadband_history(ctx: ModelContext):
     """The observed broadband series: ``ctx.extra['broadband_history']`` or the data layer's file."""
     hist = ctx.extra.get("broadband_history")
-    if hist is not None:
+    if hist is not None or not ctx.from_data_layer:
         return hist
     try:
         from ..datasets import load_broadband_history
@@ -134,7 +134,7 @@ def _broadband_history(ctx: ModelContext):
 def _pooling_groups(ctx: ModelContext) -> pd.Series | None:
     """Kreistyp of every Kreis (not only this chunk's), so a pooled rate does not depend on chunking."""
     table = ctx.extra.get("kreise_all")
-    if table is None and "broadband_history" not in ctx.extra:
+    if table is None and ctx.from_data_layer:
         try:
             from ..datasets import load_kreise
             table = load_kreise()

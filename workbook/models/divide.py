@@ -140,7 +140,7 @@ def _population(ctx: ModelContext) -> np.ndarray:
 def age_table(ctx: ModelContext):
     """The real age groups per Kreis: ``ctx.extra['kreise_age']`` or the data layer's file, or None."""
     table = ctx.extra.get("kreise_age")
-    if table is not None:
+    if table is not None or not ctx.from_data_layer:
         return table
     try:
         from ..datasets import load_kreise_age
