@@ -230,3 +230,16 @@ def test_real_age_groups_replace_the_rescaled_national_structure():
     assert out["divide.online_share"][0, 0, 0] > out["divide.online_share"][0, 1, 0] + 0.05
     w = divide._weights(ctx)
     assert w[1, demo.GROUPS.index("80+")] == pytest.approx(0.3 * 20 / 30)
+
+
+def test_training_success_uses_the_kreis_observed_100_mbit_share():
+    frame = pd.DataFrame({"ags": ["A", "B"], "population_2019": [1e5, 1e5], "share_65plus": [0.25, 0.25],
+                          "settlement_type": ["duenn_besiedelt"] * 2})
+    history = pd.DataFrame({"ags": ["A", "A", "B"], "period": ["2019-12", "2020-12", "2020-12"],
+                            "threshold_mbit": [100, 100, 1000], "share": [0.5, 0.9, 0.4]})
+    ctx = make_ctx(frame, **{"divide.access.mobile_substitution": 0.7})
+    ctx.extra["broadband_history"] = history
+    a = divide.access_factor(ctx)
+    # A: observed 90 % at the end of 2020 -> 0.9 + 0.1 * 0.7; B has no 100-Mbit row: rural default
+    rural = DEFAULTS["divide.access.broadband_rural"]
+    assert a[0] == pytest.approx([0.97, rural + (1 - rural) * 0.7])

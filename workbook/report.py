@@ -316,7 +316,8 @@ DATA_REPLACES: dict[str, tuple[str, ...]] = {
 def replaced_parameters(ags: str, row: pd.Series, status: dict[str, str]) -> set[str]:
     """Parameter keys the models do not use for this Kreis because real data take their place
     (they are left out of the estimates table): the urban/rural GP distances where GP density
-    and area are real, the assumed gigabit rate where the Kreis has an observed series."""
+    and area are real, the assumed gigabit rate and the urban/rural 100-Mbit/s shares where the
+    Kreis has an observed Breitbandatlas series."""
     out = set()
     for key, columns in DATA_REPLACES.items():
         if all(c in row.index and pd.notna(row[c]) and status.get(c) in ("fact", "local") for c in columns):
@@ -332,6 +333,9 @@ def replaced_parameters(ags: str, row: pd.Series, status: dict[str, str]) -> set
                     & (pd.to_numeric(hist["threshold_mbit"], errors="coerce") == GIGABIT_MBIT)]
         if len(mine):
             out.add("ddi.infra.rate")
+        hundred = hist[(hist["ags"].astype(str) == ags) & (pd.to_numeric(hist["threshold_mbit"], errors="coerce") == 100)]
+        if len(hundred):
+            out.update({"divide.access.broadband_urban", "divide.access.broadband_rural"})
     return out
 
 

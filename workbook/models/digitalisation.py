@@ -170,6 +170,26 @@ def infra_fit(history: pd.DataFrame, groups: pd.Series | None = None) -> pd.Data
     return fit
 
 
+def broadband_share(ctx: ModelContext, threshold_mbit: int, until: float = 2021.0) -> np.ndarray | None:
+    """(K,) the Kreis' observed share of households with ``threshold_mbit`` available at the last
+    period up to ``until`` (decimal year; 2021.0 = end of 2020); NaN where the Kreis has no such
+    row, None without a series."""
+    hist = _broadband_history(ctx)
+    if hist is None or "ags" not in ctx.kreise.columns or len(hist) == 0:
+        return None
+    key = ("share", id(hist), len(hist), int(threshold_mbit), float(until))
+    latest = _FIT_CACHE.get(key)
+    if latest is None:
+        rows = hist[pd.to_numeric(hist["threshold_mbit"], errors="coerce") == threshold_mbit]
+        rows = pd.DataFrame({"ags": rows["ags"].astype(str).to_numpy(),
+                             "t": period_to_year(rows["period"].to_numpy()),
+                             "share": pd.to_numeric(rows["share"], errors="coerce").to_numpy()})
+        rows = rows[(rows["t"] <= until + 1e-9) & np.isfinite(rows["share"])].sort_values("t")
+        latest = rows.groupby("ags")["share"].last()
+        _FIT_CACHE[key] = latest
+    return ctx.kreise["ags"].astype(str).map(latest).to_numpy(dtype=float)
+
+
 def infra_rate(ctx: ModelContext) -> np.ndarray:
     """Base rate of the INFRA sub-index: (N, K, 1) or (N, 1, 1).
 

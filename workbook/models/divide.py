@@ -234,6 +234,10 @@ def estimated_rows(ctx: ModelContext, column: str) -> np.ndarray | None:
     return ~ctx.kreise["ags"].astype(str).isin(imported).to_numpy()
 
 
+#: Breitbandatlas threshold of the home connection that keeps a trained person online.
+ACCESS_MBIT = 100
+
+
 def access_factor(ctx: ModelContext) -> np.ndarray:
     """Share of a trained person's usefulness that a home connection allows, (N, K):
     broadband (urban/rural blend by rural_weight) plus mobile substitution for the rest."""
@@ -242,6 +246,12 @@ def access_factor(ctx: ModelContext) -> np.ndarray:
     rural = ctx.param("divide.access.broadband_rural").reshape(-1, 1)
     mobile = ctx.param("divide.access.mobile_substitution").reshape(-1, 1)
     broadband = urban * (1.0 - rw) + rural * rw
+    # the Kreis' observed share of households with >= 100 Mbit/s at the end of 2020 (Breitbandatlas)
+    from .digitalisation import broadband_share
+    observed = broadband_share(ctx, ACCESS_MBIT)
+    if observed is not None:
+        observed = observed.reshape(1, -1)
+        broadband = np.where(np.isfinite(observed), np.clip(np.nan_to_num(observed), 0.0, 1.0), broadband)
     return broadband + (1.0 - broadband) * mobile
 
 
