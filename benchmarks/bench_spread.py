@@ -53,6 +53,61 @@ def spread(draws: int = 0, year: int = YEAR, scenario: str = SCENARIO) -> dict[s
     return out
 
 
+def calibration() -> dict:
+    """The calibrations the docs claim, re-checked on the current data and code.
+
+    - D21: online share 14+ of all 401 Kreise together in 2021 (D21 2021/22: 91 %) and the
+      offliners 14+ (about 6.3 million), from the divide model's default run;
+    - scenario means: mean over the 401 Kreise of ddi.index in 2021 and 2030 per scenario
+      (default run), with alpha at its value and with alpha = 0 (docs/scenarios.md);
+    - telemedicine example: the MODELS.md rural Kreis of 15,000 through ``run()`` is a unit
+      test (tests/test_telemedicine.py); here the same figures for the mean dünn besiedelt
+      Kreis of the data per 15,000 inhabitants.
+    """
+    from workbook import engine
+    from workbook.models import demography as demo
+    from workbook.models import divide
+
+    out: dict = {}
+    div = engine.project("all", "S0", draws=0, topics="divide")
+    plan = engine.prepare("all", "S0", draws=0, topics="divide")
+    kreise = plan.kreise
+    from workbook.models.base import ModelContext
+    ctx = ModelContext(kreise.reset_index(drop=True), engine.YEARS, plan.runs["S0"], extra={})
+    w = divide._weights(ctx)
+    pop = divide._population(ctx)
+    pop14 = float((w[:, demo.FIRST_14PLUS:].sum(axis=1) * pop).sum())
+    off = div[(div["indicator"] == "divide.offliners") & (div["year"] == 2021)]["value"].sum()
+    out["d21_online_14plus_2021"] = 1.0 - float(off) / pop14
+    out["d21_offliners_14plus_2021_million"] = float(off) / 1e6
+    pop65 = float((w[:, demo.FIRST_65PLUS:].sum(axis=1) * pop).sum())
+    off65 = div[(div["indicator"] == "divide.offliners_65plus") & (div["year"] == 2021)]["value"].sum()
+    out["online_65plus_2021"] = 1.0 - float(off65) / pop65
+    out["share_65plus_all_kreise"] = pop65 / float(pop.sum())
+    for alpha in (None, 0.0):
+        over = None if alpha is None else {"ddi.alpha": alpha}
+        t = engine.project("all", "all", draws=0, topics="divide,digitalisation", overrides=over)
+        t = t[t["indicator"] == "ddi.index"]
+        tag = "alpha_default" if alpha is None else "alpha_0"
+        for sid in dict.fromkeys(t["scenario"].astype(str)):
+            one = t[t["scenario"] == sid]
+            out[f"ddi_mean_{sid}_2030_{tag}"] = float(one[one["year"] == 2030]["value"].mean())
+        out[f"ddi_mean_2021_{tag}"] = float(t[(t["year"] == 2021) & (t["scenario"] == "S0")]["value"].mean())
+    tele = engine.project("all", "S0", draws=0, topics="divide,telemedicine")
+    tele = tele[tele["year"] == 2030]
+    rural = kreise.loc[kreise["settlement_type"] == "duenn_besiedelt", "ags"].astype(str)
+    popr = kreise.set_index(kreise["ags"].astype(str))["population_2019"].astype(float)
+    for ind in ("tele.video_share_effective", "tele.trips_avoided", "tele.car_km_avoided",
+                "tele.co2_avoided_t", "tele.patient_hours_saved"):
+        one = tele[(tele["indicator"] == ind) & (tele["ags"].astype(str).isin(rural))]
+        vals = one.set_index(one["ags"].astype(str))["value"]
+        if ind == "tele.video_share_effective":
+            out[f"rural_{ind}"] = float(np.average(vals, weights=popr[vals.index]))
+        else:
+            out[f"rural_{ind}_per_15000"] = float(vals.sum() / popr[vals.index].sum() * 15_000)
+    return out
+
+
 def _fmt(x: float) -> str:
     if not np.isfinite(x):
         return "nan"
@@ -94,7 +149,18 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--draws", type=int, default=0, help="Monte Carlo draws for the band column")
     parser.add_argument("--json", help="also write the figures to this JSON file")
+    parser.add_argument("--calibration", action="store_true",
+                        help="print the re-checked calibrations (D21, scenario means, telemedicine) instead")
     args = parser.parse_args(argv)
+    if args.calibration:
+        cal = calibration()
+        for key, value in cal.items():
+            print(f"{key:<48} {value:.4f}")
+        if args.json:
+            from pathlib import Path
+            from workbook.fsutil import atomic_write_text
+            atomic_write_text(Path(args.json), json.dumps(cal, indent=2) + "\n")
+        return 0
     figures = spread(args.draws)
     print(format_table(figures))
     if args.json:
