@@ -116,6 +116,13 @@ GIGABIT_MBIT = 1000
 _FIT_CACHE: dict[tuple, pd.DataFrame] = {}
 
 
+def _fingerprint(obj) -> tuple:
+    """Content key of a table or Series (the loaders may hand out a fresh copy per call)."""
+    if obj is None:
+        return (None,)
+    return (len(obj), int(pd.util.hash_pandas_object(obj, index=True).sum()))
+
+
 def _broadband_history(ctx: ModelContext):
     """The observed broadband series: ``ctx.extra['broadband_history']`` or the data layer's file."""
     hist = ctx.extra.get("broadband_history")
@@ -153,7 +160,7 @@ def infra_fit(history: pd.DataFrame, groups: pd.Series | None = None) -> pd.Data
     ``history``: long table ``ags, period, threshold_mbit, share`` (Breitbandatlas); only the
     gigabit rows count. See ``diffusion.fit_logistic_rates`` for the own/pooled rule.
     """
-    key = (id(history), len(history), None if groups is None else (id(groups), len(groups)))
+    key = ("fit", _fingerprint(history), _fingerprint(groups))
     hit = _FIT_CACHE.get(key)
     if hit is not None:
         return hit
@@ -177,7 +184,7 @@ def broadband_share(ctx: ModelContext, threshold_mbit: int, until: float = 2021.
     hist = _broadband_history(ctx)
     if hist is None or "ags" not in ctx.kreise.columns or len(hist) == 0:
         return None
-    key = ("share", id(hist), len(hist), int(threshold_mbit), float(until))
+    key = ("share", _fingerprint(hist), int(threshold_mbit), float(until))
     latest = _FIT_CACHE.get(key)
     if latest is None:
         rows = hist[pd.to_numeric(hist["threshold_mbit"], errors="coerce") == threshold_mbit]
@@ -186,6 +193,8 @@ def broadband_share(ctx: ModelContext, threshold_mbit: int, until: float = 2021.
                              "share": pd.to_numeric(rows["share"], errors="coerce").to_numpy()})
         rows = rows[(rows["t"] <= until + 1e-9) & np.isfinite(rows["share"])].sort_values("t")
         latest = rows.groupby("ags")["share"].last()
+        if len(_FIT_CACHE) >= 8:
+            _FIT_CACHE.clear()
         _FIT_CACHE[key] = latest
     return ctx.kreise["ags"].astype(str).map(latest).to_numpy(dtype=float)
 

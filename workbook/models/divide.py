@@ -163,7 +163,8 @@ def _weights(ctx: ModelContext) -> np.ndarray:
     real = None
     if table is not None:
         ags = tuple(ctx.kreise["ags"].astype(str))
-        key = (id(table), len(table), ags)
+        from .digitalisation import _fingerprint
+        key = (_fingerprint(table), ags)
         real = _AGE_CACHE.get(key)
         if real is None:
             real = demo.weights_from_age_table(table, list(ags))
