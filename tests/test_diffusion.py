@@ -147,3 +147,16 @@ def test_short_series_takes_the_pooled_slope_of_its_kreistyp():
     c = series[series["ags"] == "C"]
     z = np.log(c["share"] / (1 - c["share"]))
     assert fit.loc["C", "intercept"] + fit.loc["C", "rate"] * c["t"].mean() == pytest.approx(z.mean())
+
+
+def test_partial_pooling_mixes_own_and_kreistyp_rate_by_points():
+    from workbook.models.diffusion import shrunk_rate
+    fit = {"rate": np.array([1.2, 0.5]), "pooled_rate": np.array([0.6, 0.5]),
+           "points": np.array([6, 1]), "method": np.array(["own", "pooled"])}
+    # own: (6 * 1.2 + 3 * 0.6) / 9 = 1.0; pooled units keep the pooled rate
+    assert shrunk_rate(fit, 3.0) == pytest.approx([1.0, 0.5])
+    assert shrunk_rate(fit, 0.0) == pytest.approx([1.2, 0.5])
+    # a parameter array (N, 1, 1) against units (1, K, 1)
+    cols = {k: v.reshape(1, -1, 1) for k, v in fit.items()}
+    out = shrunk_rate(cols, np.array([0.0, 3.0]).reshape(-1, 1, 1))
+    assert out.shape == (2, 2, 1) and out[1, 0, 0] == pytest.approx(1.0)

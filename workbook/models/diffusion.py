@@ -171,7 +171,8 @@ def fit_logistic_rates(series, groups=None, ceiling: float = 1.0):
     sum over units of centred t times centred z over sum of centred t squared).
 
     Returns a DataFrame indexed by ``ags`` with ``rate`` (1/year), ``intercept`` (z at t = 0),
-    ``method`` ('own', 'pooled' or 'none': no usable point at all) and ``points``.
+    ``method`` ('own', 'pooled' or 'none': no usable point at all), ``points`` (usable points)
+    and ``pooled_rate`` (the group's pooled slope, for partial pooling: ``shrunk_rate``).
     """
     import pandas as pd
     df = series[["ags", "t", "share"]].copy()
@@ -208,15 +209,29 @@ def fit_logistic_rates(series, groups=None, ceiling: float = 1.0):
     pooled = pooled.where(pooled > 0, overall)
     need = (stats["method"] != "own").to_numpy()
     pooled_rate = stats["group"].map(pooled).fillna(overall).to_numpy(dtype=float)
+    stats["pooled_rate"] = pooled_rate
     stats["rate"] = np.where(need, pooled_rate, stats["rate"].to_numpy(dtype=float))
     points = stats["points"].to_numpy()
     stats["method"] = np.where(~need, "own", np.where(points > 0, "pooled", "none"))
     # the intercept keeps the line through the unit's own mean point
     stats["intercept"] = stats["z_mean"] - stats["rate"] * stats["t_mean"]
-    return stats[["rate", "intercept", "method", "points"]]
+    return stats[["rate", "intercept", "method", "points", "pooled_rate"]]
 
 
 def logistic_at(rate, intercept, t, ceiling: float = 1.0) -> np.ndarray:
     """Value of the fitted curve z = intercept + rate t at time(s) ``t`` (back from logit)."""
     z = np.asarray(intercept, dtype=float) + np.asarray(rate, dtype=float) * np.asarray(t, dtype=float)
     return ceiling / (1.0 + np.exp(-z))
+
+
+def shrunk_rate(fit, prior_points):
+    """Partial pooling of a fit's rates: (n r_own + n0 r_pooled) / (n + n0) for units with their own
+    fit (n usable points), the pooled rate for the others. ``prior_points`` n0 broadcasts (a
+    parameter array (N, 1, 1) against units on the second axis when ``fit`` columns are (1, K, 1))."""
+    rate = np.asarray(fit["rate"], dtype=float)
+    pooled = np.asarray(fit["pooled_rate"], dtype=float)
+    n = np.asarray(fit["points"], dtype=float)
+    own = np.asarray(fit["method"]) == "own"
+    n0 = np.maximum(np.asarray(prior_points, dtype=float), 0.0)
+    mixed = (n * rate + n0 * pooled) / np.maximum(n + n0, 1e-9)
+    return np.where(own, mixed, pooled)

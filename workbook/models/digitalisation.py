@@ -30,7 +30,8 @@ import numpy as np
 import pandas as pd
 
 from .base import Indicator, ModelContext
-from .diffusion import bass_from, fit_logistic_rates, integrate_rate, logistic_from_growth, period_to_year
+from .diffusion import (bass_from, fit_logistic_rates, integrate_rate, logistic_from_growth, period_to_year,
+                        shrunk_rate)
 
 SUBINDICES = ("strat", "verw", "arbeit", "infra", "teilhabe", "lokal", "gesund")
 
@@ -202,7 +203,8 @@ def broadband_share(ctx: ModelContext, threshold_mbit: int, until: float = 2021.
 def infra_rate(ctx: ModelContext) -> np.ndarray:
     """Base rate of the INFRA sub-index: (N, K, 1) or (N, 1, 1).
 
-    Kreise with an observed gigabit series grow at their fitted 2018-2021 rate times
+    Kreise with an observed gigabit series grow at their fitted 2018-2021 rate, partially pooled
+    towards their Kreistyp's rate (``ddi.infra.fit_prior_points``), times
     ``ddi.infra.pace_factor`` (the share of that pace that continues); the others, and every
     Kreis when no series is available, at the sampled ``ddi.infra.rate``.
     """
@@ -211,7 +213,9 @@ def infra_rate(ctx: ModelContext) -> np.ndarray:
     if hist is None or "ags" not in ctx.kreise.columns or len(hist) == 0:
         return fallback
     fit = infra_fit(hist, _pooling_groups(ctx))
-    fitted = ctx.kreise["ags"].astype(str).map(fit["rate"]).to_numpy(dtype=float).reshape(1, -1, 1)
+    mine = fit.reindex(ctx.kreise["ags"].astype(str))
+    cols = {c: mine[c].to_numpy().reshape(1, -1, 1) for c in ("rate", "pooled_rate", "points", "method")}
+    fitted = shrunk_rate(cols, ctx.param("ddi.infra.fit_prior_points"))
     pace = ctx.param("ddi.infra.pace_factor")
     has = np.isfinite(fitted) & (fitted > 0)
     return np.where(has, np.where(has, fitted, 0.0).astype(ctx.dtype) * pace, fallback)
