@@ -176,3 +176,19 @@ def test_digital_work_follows_the_local_labour_market(params):
     # rural: K = 0.75 * 0.48/0.56 = 0.643; r = 0.3 * (1 + 0.3 * 0.5) * (1 + 0.3 * (0.5 - 1)) = 0.29325
     k1, r1 = 0.75 * 0.48 / 0.56, 0.3 * 1.15 * 0.85
     assert out["ddi.arbeit"][0, 1, -1] == pytest.approx(k1 / (1 + (k1 - 0.375) / 0.375 * math.exp(-r1 * 9)), rel=1e-5)
+
+
+def test_national_references_of_digital_work_are_the_population_weighted_data_means(params):
+    """The ddi.arbeit.*_national records (status derived) restate the data: re-derive them when
+    the Kreis table changes."""
+    from workbook.datasets import load_kreise
+    k = load_kreise(local=False)
+    pytest.importorskip("numpy")
+    pairs = {"wfh_precovid": "ddi.arbeit.wfh_precovid_national", "wfh_feas": "ddi.arbeit.wfh_feas_national",
+             "commuters_50km_share": "ddi.arbeit.commuters_national",
+             "academic_share": "ddi.arbeit.academic_national"}
+    missing = [c for c in pairs if c not in k.columns]
+    assert not missing, f"Kreis table lacks {missing}"
+    for column, key in pairs.items():
+        mean = np.average(k[column].astype(float), weights=k["population_2019"].astype(float))
+        assert params[key].default == pytest.approx(mean, abs=0.001), key
