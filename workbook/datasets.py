@@ -4,6 +4,8 @@
     load_boundaries()         GeoJSON FeatureCollection of the Kreise (``ags``, ``name``)
     load_laender()            GeoJSON FeatureCollection of the 16 Länder
     load_neighbours()         DataFrame[ags_a, ags_b], ags_a < ags_b, shared borders
+    load_kreise_age()         DataFrame[ags, age_from, age_to, population_2019]: 21 age groups per Kreis
+    load_broadband_history()  DataFrame[ags, period, threshold_mbit, share]: Breitbandatlas 2018-2021
     rural_weight(df)          0 (kreisfreie Großstadt) .. 1 (dünn besiedelt)
     find_kreis(query)         AGS from an AGS or a name fragment
     value_status(ags)         {column: "fact" | "estimate" | "local"} for one Kreis
@@ -38,6 +40,15 @@ KREISE_FILE = "kreise.csv"
 BOUNDARIES_FILE = "kreise.geojson"
 LAENDER_FILE = "laender.geojson"
 NEIGHBOURS_FILE = "neighbours.csv"
+AGE_FILE = "kreise_age.csv"
+BROADBAND_FILE = "broadband_history.csv"
+AGE_COLUMNS = ["ags", "age_from", "age_to", "population_2019"]
+BROADBAND_COLUMNS = ["ags", "period", "threshold_mbit", "share"]
+#: Lower bounds of the 21 age groups of Regionalstatistik 12411 (age_to = next lower bound, exclusive;
+#: the last group 90+ is open, age_to missing).
+AGE_GROUPS_FROM = (0, 3, 6, 10, 15, 18, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90)
+BROADBAND_PERIODS = ("2018-06", "2018-12", "2019-06", "2019-12", "2020-06", "2020-12", "2021-06")
+BROADBAND_THRESHOLDS = (50, 100, 1000)
 SOURCES_FILE = "sources.yml"
 OVERLAY_FILE = "overlay.csv"
 OVERLAY_COLUMNS = ["ags", "column", "value", "source_file", "source_column", "imported_at"]
@@ -345,6 +356,119 @@ def load_neighbours() -> pd.DataFrame:
 
     sig = (_signature(data_dir() / NEIGHBOURS_FILE), _signature(data_dir() / SOURCES_FILE))
     return _cached("neighbours", sig, build).copy()
+
+
+# -- long tables per Kreis ------------------------------------------------------------------
+
+def _long_table(name: str, columns: list[str], dtypes: dict, check) -> pd.DataFrame:
+    from .texts import data as T
+
+    def build():
+        import io
+
+        path = data_dir() / name
+        raw = _read_verified(name)
+        try:
+            df = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, encoding="utf-8")
+        except (ValueError, pd.errors.ParserError) as exc:
+            raise DataError(T.CSV_UNREADABLE.format(error=str(exc).splitlines()[0]), file=_rel(path)) from None
+        missing = [c for c in columns if c not in df.columns]
+        if missing:
+            raise DataError(T.MISSING_COLUMNS.format(columns=", ".join(missing)), file=_rel(path))
+        unknown = [c for c in df.columns if c not in columns]
+        if unknown:
+            raise DataError(T.UNKNOWN_COLUMNS.format(columns=", ".join(unknown)), file=_rel(path))
+        known = set(_base_kreise()[KEY])
+        bad = np.flatnonzero(~df[KEY].isin(known).to_numpy())
+        if len(bad):
+            i = int(bad[0])
+            raise DataError(T.UNKNOWN_AGS_SHORT, file=_rel(path), row=i + 2, column=KEY, key=df[KEY].iloc[i])
+        for column, kind in dtypes.items():
+            text = df[column]
+            optional = kind.endswith("?")
+            number = pd.to_numeric(text.where(text != "", None) if optional else text, errors="coerce")
+            bad = number.isna() & ~((text == "") if optional else False)
+            if kind.startswith("int"):
+                bad |= number.notna() & (number != number.round())
+            if bad.any():
+                i = int(np.flatnonzero(bad.to_numpy())[0])
+                message = T.EXPECTED_INTEGER if kind.startswith("int") else T.EXPECTED_NUMBER
+                raise DataError(message.format(value=text.iloc[i]), file=_rel(path), row=i + 2, column=column,
+                                key=df[KEY].iloc[i])
+            df[column] = number.astype("Int64" if optional else "int64") if kind.startswith("int") else number
+        check(df, _rel(path), known)
+        return df
+
+    sig = (_signature(data_dir() / name), _signature(data_dir() / SOURCES_FILE), _signature(data_dir() / KREISE_FILE))
+    return _cached(name, sig, build).copy()
+
+
+def _check_age(df: pd.DataFrame, file: str, known: set[str]) -> None:
+    from .texts import data as T
+
+    if df.duplicated([KEY, "age_from"]).any():
+        i = int(np.flatnonzero(df.duplicated([KEY, "age_from"]).to_numpy())[0])
+        raise DataError(T.DUPLICATE_KEY, file=file, row=i + 2, column="age_from", key=df[KEY].iloc[i])
+    if (df["population_2019"] < 0).any():
+        i = int(np.flatnonzero((df["population_2019"] < 0).to_numpy())[0])
+        raise DataError(T.OUT_OF_RANGE.format(value=df["population_2019"].iloc[i], min=0, max="", unit="Einwohner"),
+                        file=file, row=i + 2, column="population_2019", key=df[KEY].iloc[i])
+    expected_to = list(AGE_GROUPS_FROM[1:]) + [pd.NA]
+    for code, group in df.groupby(KEY, sort=False):
+        lows = group["age_from"].tolist()
+        highs = group["age_to"].tolist()
+        if lows != list(AGE_GROUPS_FROM) or [None if pd.isna(h) else h for h in highs] != \
+                [None if h is pd.NA else h for h in expected_to]:
+            row = int(group.index[0]) + 2
+            raise DataError(T.AGE_GROUPS_BAD.format(groups=len(lows)), file=file, row=row, column="age_from",
+                            key=code)
+    if set(df[KEY]) != known:
+        missing = sorted(known - set(df[KEY]))
+        raise DataError(T.CHECK_JOIN.format(what=AGE_FILE, diff=missing[:5]), file=file)
+
+
+def _check_broadband(df: pd.DataFrame, file: str, known: set[str]) -> None:
+    from .texts import data as T
+
+    for column, allowed in (("period", BROADBAND_PERIODS), ("threshold_mbit", BROADBAND_THRESHOLDS)):
+        bad = np.flatnonzero(~df[column].isin(allowed).to_numpy())
+        if len(bad):
+            i = int(bad[0])
+            raise DataError(T.EXPECTED_CATEGORY.format(value=df[column].iloc[i], allowed=", ".join(map(str, allowed))),
+                            file=file, row=i + 2, column=column, key=df[KEY].iloc[i])
+    bad = np.flatnonzero(((df["share"] < 0) | (df["share"] > 1)).to_numpy())
+    if len(bad):
+        i = int(bad[0])
+        raise DataError(T.OUT_OF_RANGE.format(value=df["share"].iloc[i], min=0, max=1, unit=""), file=file,
+                        row=i + 2, column="share", key=df[KEY].iloc[i])
+    dup = df.duplicated([KEY, "period", "threshold_mbit"])
+    if dup.any():
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        raise DataError(T.DUPLICATE_KEY, file=file, row=i + 2, key=df[KEY].iloc[i])
+    for (period, mbit), group in df.groupby(["period", "threshold_mbit"]):
+        if set(group[KEY]) != known:
+            raise DataError(T.CHECK_JOIN.format(what=f"{BROADBAND_FILE} {period} {mbit} Mbit/s",
+                                                diff=sorted(known - set(group[KEY]))[:5]), file=file)
+
+
+def load_kreise_age() -> pd.DataFrame:
+    """Population per Kreis in the 21 age groups of Regionalstatistik 12411 on 31.12.2019.
+
+    Columns ``ags``, ``age_from``, ``age_to`` (exclusive upper bound, "bis unter"; <NA> for the open
+    group 90+), ``population_2019``; sorted by ags and age_from. The groups of a Kreis sum to its
+    ``population_2019`` in kreise.csv. A fresh copy each call.
+    """
+    return _long_table(AGE_FILE, AGE_COLUMNS, {"age_from": "int", "age_to": "int?", "population_2019": "int"},
+                       _check_age)
+
+
+def load_broadband_history() -> pd.DataFrame:
+    """Breitbandatlas per Kreis and half-year: share (0..1) of private households with at least
+    ``threshold_mbit`` (50, 100, 1000 Mbit/s, all technologies); ``period`` "YYYY-MM" (06 = mid-year,
+    12 = end of year), 2018-06 .. 2021-06 (2018-06 publishes only 50 Mbit/s). A fresh copy each call.
+    """
+    return _long_table(BROADBAND_FILE, BROADBAND_COLUMNS, {"threshold_mbit": "int", "share": "float"},
+                       _check_broadband)
 
 
 # -- finding a Kreis -------------------------------------------------------------------

