@@ -111,12 +111,19 @@ def test_estimated_inputs_lists_data_estimates_and_assumptions():
 
     table = RP.estimated_inputs("16069")
     data = table[table["Status"] == "Schätzung"]
-    assert set(data["Eingabe"]) == {"Anteil Einwohner ab 65 Jahren", "Anteil Offliner (ab 14 Jahren)",
-                                    "Haushalte mit Gigabit-Anschluss", "Hausarztdichte",
-                                    "Siedlungstyp (BBSR-Kreistyp, genähert)"}
+    # issue 13: age groups, gigabit share, GP density and Kreistyp are official now; still estimated:
+    assert set(data["Eingabe"]) == {"Anteil Offliner (ab 14 Jahren)", "Home-Office-Potenzial (Wohnort)",
+                                    "Home-Office vor Corona (Wohnort)"}
     params = load_parameters()
-    n_assumptions = sum(1 for k in params if params[k].status == "assumption")
+    # parameters that the Kreis' real data replace are not listed (only what is still estimated)
+    from workbook.datasets import load_kreise, value_status
+    k = load_kreise()
+    replaced = RP.replaced_parameters("16069", k[k["ags"] == "16069"].iloc[0], value_status("16069"))
+    assert {"ddi.infra.rate", "tele.distance_km_urban", "tele.distance_km_rural",
+            "divide.access.broadband_urban", "divide.access.broadband_rural"} <= replaced
+    n_assumptions = sum(1 for k in params if params[k].status == "assumption" and k not in replaced)
     assert (table["Status"] == "Annahme").sum() == n_assumptions
+    assert params["ddi.infra.rate"].label_de not in set(table["Eingabe"])
     assert not (table["Status"] == "Fakt").any()        # facts are not estimates
     row = table[table["Status"] == "Annahme"].iloc[0]
     assert " bis " in row["Spanne"] and row["Quelle / Methode"]
