@@ -25,12 +25,17 @@ import numpy as np
 
 YEAR = 2030
 SCENARIO = "S0"
+#: units that are not counts of a Kreis' population, so no "per 1,000 inhabitants" figure
+PER_CAPITA_EXEMPT = {"1", "EUR/Person", "Mitglieder", "Tage"}
 
 
 def spread(draws: int = 0, year: int = YEAR, scenario: str = SCENARIO) -> dict[str, dict]:
     """{indicator: {unit, p10, p50, p90, range, range_rel[, band_half_width]}} over all Kreise."""
     from workbook import engine
     table = engine.project("all", scenario, draws=draws, topics="all")
+    from workbook.datasets import load_kreise
+    kreise = load_kreise()
+    population = kreise.set_index(kreise["ags"].astype(str))["population_2019"].astype(float)
     table = table[table["year"] == year]
     out: dict[str, dict] = {}
     wide = table.pivot_table(index=["indicator", "ags"], columns="quantile", values="value",
@@ -47,6 +52,12 @@ def spread(draws: int = 0, year: int = YEAR, scenario: str = SCENARIO) -> dict[s
         p10, p50, p90 = (float(x) for x in np.percentile(v, [10, 50, 90]))
         rec = {"unit": units.get(name, ""), "kreise": int(v.size), "p10": p10, "p50": p50, "p90": p90,
                "range": p90 - p10, "range_rel": (p90 - p10) / abs(p50) if p50 else float("nan")}
+        if rec["unit"] not in PER_CAPITA_EXEMPT:
+            per = (rows["default"] / population.reindex(rows.index.astype(str)).to_numpy() * 1000.0).to_numpy()
+            per = per[np.isfinite(per)]
+            q10, q50, q90 = (float(x) for x in np.percentile(per, [10, 50, 90]))
+            rec.update(per_1000_p10=q10, per_1000_p50=q50, per_1000_p90=q90,
+                       per_1000_range_rel=(q90 - q10) / abs(q50) if q50 else float("nan"))
         if draws > 0 and {"p5", "p95"} <= set(rows.columns):
             rec["band_half_width"] = float(np.median((rows["p95"] - rows["p5"]).to_numpy() / 2))
         out[name] = rec
@@ -124,13 +135,20 @@ def format_table(figures: dict[str, dict]) -> str:
     head = f"{'indicator':<42} {'unit':<10} {'p10':>12} {'p50':>12} {'p90':>12} {'p90-p10':>12} {'rel':>7}"
     if has_band:
         head += f" {'band±':>10}"
-    lines = [f"S0 default, {YEAR}, spread over the Kreise", head, "-" * len(head)]
+    lines = [f"S0 default, {YEAR}, spread over the Kreise (counts also per 1,000 inhabitants below)",
+             head, "-" * len(head)]
     for name, r in figures.items():
         line = (f"{name:<42} {r['unit']:<10} {_fmt(r['p10']):>12} {_fmt(r['p50']):>12} "
                 f"{_fmt(r['p90']):>12} {_fmt(r['range']):>12} {r['range_rel'] * 100:>6.1f}%")
         if has_band:
             line += f" {_fmt(r.get('band_half_width', float('nan'))):>10}"
         lines.append(line)
+    per = {n: r for n, r in figures.items() if "per_1000_p10" in r}
+    if per:
+        lines += ["", f"{'per 1,000 inhabitants':<53} {'p10':>12} {'p50':>12} {'p90':>12} {'':>12} {'rel':>7}"]
+        for name, r in per.items():
+            lines.append(f"{name:<42} {r['unit']:<10} {_fmt(r['per_1000_p10']):>12} {_fmt(r['per_1000_p50']):>12} "
+                         f"{_fmt(r['per_1000_p90']):>12} {'':>12} {r['per_1000_range_rel'] * 100:>6.1f}%")
     return "\n".join(lines)
 
 
@@ -145,13 +163,34 @@ def run(draws: int = 0) -> dict:
     return flat
 
 
+def compare_markdown(before: dict, after: dict) -> str:
+    """Markdown table of p10-p90 before and after (and per 1,000 inhabitants for counts)."""
+    def cell(r, prefix=""):
+        if r is None or f"{prefix}p10" not in r:
+            return "–"
+        return f"{_fmt(r[prefix + 'p10'])} – {_fmt(r[prefix + 'p90'])}"
+    lines = ["| indicator (S0, 2030, default run) | before p10 – p90 | after p10 – p90 | "
+             "per 1,000 inh. before | per 1,000 inh. after |",
+             "|---|---|---|---|---|"]
+    for name in dict.fromkeys([*before, *after]):
+        b, a = before.get(name), after.get(name)
+        lines.append(f"| `{name}` | {cell(b)} | {cell(a)} | {cell(b, 'per_1000_')} | {cell(a, 'per_1000_')} |")
+    return "\n".join(lines)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--draws", type=int, default=0, help="Monte Carlo draws for the band column")
     parser.add_argument("--json", help="also write the figures to this JSON file")
     parser.add_argument("--calibration", action="store_true",
                         help="print the re-checked calibrations (D21, scenario means, telemedicine) instead")
+    parser.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"),
+                        help="print a Markdown table of two --json outputs side by side")
     args = parser.parse_args(argv)
+    if args.compare:
+        before, after = (json.loads(open(f, encoding="utf-8").read()) for f in args.compare)
+        print(compare_markdown(before, after))
+        return 0
     if args.calibration:
         cal = calibration()
         for key, value in cal.items():
