@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .base import Indicator, ModelContext
+from .base import Indicator, ModelContext, content_key, data_layer_file
 from .diffusion import (bass_from, fit_logistic_rates, integrate_rate, logistic_from_growth, period_to_year,
                         shrunk_rate)
 
@@ -118,10 +118,8 @@ _FIT_CACHE: dict[tuple, pd.DataFrame] = {}
 
 
 def _fingerprint(obj) -> tuple:
-    """Content key of a table or Series (the loaders may hand out a fresh copy per call)."""
-    if obj is None:
-        return (None,)
-    return (len(obj), int(pd.util.hash_pandas_object(obj, index=True).sum()))
+    """Content key of a table or Series (the data layer's loaders hand out a fresh copy per call)."""
+    return content_key(obj)
 
 
 def _broadband_history(ctx: ModelContext):
@@ -129,14 +127,7 @@ def _broadband_history(ctx: ModelContext):
     hist = ctx.extra.get("broadband_history")
     if hist is not None or not ctx.from_data_layer:
         return hist
-    try:
-        from ..datasets import load_broadband_history
-    except ImportError:
-        return None
-    try:
-        return load_broadband_history()
-    except FileNotFoundError:
-        return None
+    return data_layer_file("load_broadband_history", "BROADBAND_FILE")
 
 
 def _pooling_groups(ctx: ModelContext) -> pd.Series | None:

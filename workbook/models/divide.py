@@ -142,14 +142,8 @@ def age_table(ctx: ModelContext):
     table = ctx.extra.get("kreise_age")
     if table is not None or not ctx.from_data_layer:
         return table
-    try:
-        from ..datasets import load_kreise_age
-    except ImportError:
-        return None
-    try:
-        return load_kreise_age()
-    except FileNotFoundError:
-        return None
+    from .base import data_layer_file
+    return data_layer_file("load_kreise_age", "AGE_FILE")
 
 
 _AGE_CACHE: dict[tuple, np.ndarray] = {}
