@@ -153,6 +153,10 @@ def _weights(ctx: ModelContext) -> np.ndarray:
     """Age-group shares (K, 10): the Kreis' real age groups where the age table has it, else
     the national structure rescaled to its ``share_65plus``."""
     share = ctx.column("share_65plus")
+    if share is not None:
+        # refused like before (NaN or outside (0, 1)) even where the real age groups take its place:
+        # a broken column means a broken table
+        demo.kreis_weights(share.reshape(-1))
     table = age_table(ctx) if "ags" in ctx.kreise.columns else None
     real = None
     if table is not None:
