@@ -133,4 +133,4 @@ def weights_from_age_table(table, ags) -> np.ndarray:
     values = counts.to_numpy(dtype=float)
     total = values.sum(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(total > 0, values / total, np.nan)
+        return np.ascontiguousarray(np.where(total > 0, values / total, np.nan))

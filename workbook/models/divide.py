@@ -250,7 +250,8 @@ def access_factor(ctx: ModelContext) -> np.ndarray:
     observed = broadband_share(ctx, ACCESS_MBIT)
     if observed is not None:
         observed = observed.reshape(1, -1)
-        broadband = np.where(np.isfinite(observed), np.clip(np.nan_to_num(observed), 0.0, 1.0), broadband)
+        local = np.clip(np.nan_to_num(observed), 0.0, 1.0).astype(broadband.dtype)
+        broadband = np.where(np.isfinite(observed), local, broadband)
     return broadband + (1.0 - broadband) * mobile
 
 
