@@ -139,3 +139,56 @@ def test_scenarios_order_the_2030_index_as_their_narratives_say(params):
     assert idx["S5"] < idx["S0"]
     for sid in ("S1", "S2", "S3", "S4"):
         assert idx[sid] > idx["S0"], sid
+
+
+# --- real local inputs (issue 13) --------------------------------------------------------
+
+def test_gigabit_grows_at_the_rate_fitted_to_the_kreis_series_times_the_pace(params):
+    # observed gigabit shares of Kreis 05315 along a logistic curve with r = 0.5 (end 2018..mid 2021)
+    times = ["2018-12", "2019-06", "2019-12", "2020-06", "2020-12", "2021-06"]
+    t = np.array([2019.0, 2019.5, 2020.0, 2020.5, 2021.0, 2021.5])
+    z = np.log(0.4 / 0.6) + 0.5 * (t - 2019.0)
+    history = pd.DataFrame({"ags": "05315", "period": times, "threshold_mbit": 1000,
+                            "share": 1 / (1 + np.exp(-z))})
+    history = pd.concat([history, history.assign(threshold_mbit=100, share=0.99)])
+    out = D.run(ctx_for(params, overrides={"ddi.alpha": 0.0, "ddi.infra.pace_factor": 0.6},
+                        extra={"broadband_history": history}))
+    # 05315: x0 = 0.80 (end 2020), r = 0.5 * 0.6 = 0.3; 16077 has no series: the parameter rate 0.25
+    assert out["ddi.infra"][0, 0, -1] == pytest.approx(1 / (1 + 0.25 * math.exp(-0.3 * 9)), rel=1e-5)
+    assert out["ddi.infra"][0, 1, -1] == pytest.approx(1 / (1 + 4 * math.exp(-2.25)), rel=1e-5)
+
+
+def test_digital_work_follows_the_local_labour_market(params):
+    frame = kreise().assign(wfh_precovid=[0.30, 0.15], wfh_feas=[0.64, 0.48],
+                            commuters_50km_share=[0.10, 0.30], academic_share=[0.30, 0.10])
+    values = dict(params.defaults())
+    values.update({"ddi.alpha": 0.0, "ddi.arbeit.wfh_precovid_national": 0.20,
+                   "ddi.arbeit.wfh_feas_national": 0.56, "ddi.arbeit.commuters_national": 0.20,
+                   "ddi.arbeit.academic_national": 0.20, "ddi.arbeit.commute_effect": 0.3,
+                   "ddi.arbeit.academic_effect": 0.3, "ddi.arbeit.start": 0.5,
+                   "ddi.arbeit.ceiling": 0.75, "ddi.arbeit.rate": 0.3})
+    out = D.run(ctx_for(params, values=values, frame=frame))
+    # start 0.5 * 0.30/0.20 = 0.75 and 0.5 * 0.15/0.20 = 0.375 (no rural gap any more)
+    assert out["ddi.arbeit"][0, :, 0] == pytest.approx([0.75, 0.375])
+    # city: K = 0.75 * 0.64/0.56 = 0.857; r = 0.3 * (1 + 0.3 (0.5 - 1)) * (1 + 0.3 (1.5 - 1)) = 0.29325
+    k0, r0 = 0.75 * 0.64 / 0.56, 0.3 * 0.85 * 1.15
+    assert out["ddi.arbeit"][0, 0, -1] == pytest.approx(k0 / (1 + (k0 - 0.75) / 0.75 * math.exp(-r0 * 9)), rel=1e-5)
+    # rural: K = 0.75 * 0.48/0.56 = 0.643; r = 0.3 * (1 + 0.3 * 0.5) * (1 + 0.3 * (0.5 - 1)) = 0.29325
+    k1, r1 = 0.75 * 0.48 / 0.56, 0.3 * 1.15 * 0.85
+    assert out["ddi.arbeit"][0, 1, -1] == pytest.approx(k1 / (1 + (k1 - 0.375) / 0.375 * math.exp(-r1 * 9)), rel=1e-5)
+
+
+def test_national_references_of_digital_work_are_the_population_weighted_data_means(params):
+    """The ddi.arbeit.*_national records (status derived) restate the data: re-derive them when
+    the Kreis table changes."""
+    from workbook.datasets import load_kreise
+    k = load_kreise(local=False)
+    pytest.importorskip("numpy")
+    pairs = {"wfh_precovid": "ddi.arbeit.wfh_precovid_national", "wfh_feas": "ddi.arbeit.wfh_feas_national",
+             "commuters_50km_share": "ddi.arbeit.commuters_national",
+             "academic_share": "ddi.arbeit.academic_national"}
+    missing = [c for c in pairs if c not in k.columns]
+    assert not missing, f"Kreis table lacks {missing}"
+    for column, key in pairs.items():
+        mean = np.average(k[column].astype(float), weights=k["population_2019"].astype(float))
+        assert params[key].default == pytest.approx(mean, abs=0.001), key

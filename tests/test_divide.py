@@ -202,3 +202,44 @@ def test_scenario_factor_on_participation_speeds_up_own_uptake():
     by_hand = national(**none, **{"ddi.teilhabe.rate_factor": 1.0, "divide.uptake_under60": 0.13,
                                   "divide.uptake_60plus": 0.065})
     np.testing.assert_allclose(s3["divide.online_share"], divide.run(by_hand)["divide.online_share"])
+
+
+# --- real age groups (issue 13) ----------------------------------------------------------
+
+def test_age_table_is_shared_out_to_the_model_groups_by_overlap():
+    table = pd.DataFrame({"ags": ["X"] * 4, "age_from": [0, 10, 60, 75], "age_to": [10, 60, 75, None],
+                          "population_2019": [100.0, 500.0, 150.0, 250.0]})
+    w = demo.weights_from_age_table(table, ["X", "Y"])
+    assert np.isnan(w[1]).all()
+    counts = w[0] * 1000.0
+    # 0-13: 100 + 4/50 * 500 = 140; 14-19: 6/50 * 500 = 60; 50-59: 100; 60-64: 5/15 * 150 = 50;
+    # 65-69: 50; 70-79: 50 + 5/25 * 250 = 100; 80+: 20/25 * 250 = 200 (open group spread to 100)
+    assert counts == pytest.approx([140, 60, 100, 100, 100, 100, 50, 50, 100, 200])
+
+
+def test_real_age_groups_replace_the_rescaled_national_structure():
+    young = pd.DataFrame({"ags": ["A"] * 3, "age_from": [0, 40, 70], "age_to": [40, 70, None],
+                          "population_2019": [500.0, 400.0, 100.0]})
+    old = young.assign(ags="B", population_2019=[300.0, 400.0, 300.0])
+    frame = pd.DataFrame({"ags": ["A", "B"], "population_2019": [1000.0, 1000.0],
+                          "share_65plus": [0.2, 0.2], "settlement_type": ["staedtischer_kreis"] * 2})
+    ctx = make_ctx(frame)
+    ctx.extra["kreise_age"] = pd.concat([young, old])
+    out = divide.run(ctx)
+    # same share_65plus, but B has three times as many people 70+: lower online share
+    assert out["divide.online_share"][0, 0, 0] > out["divide.online_share"][0, 1, 0] + 0.05
+    w = divide._weights(ctx)
+    assert w[1, demo.GROUPS.index("80+")] == pytest.approx(0.3 * 20 / 30)
+
+
+def test_training_success_uses_the_kreis_observed_100_mbit_share():
+    frame = pd.DataFrame({"ags": ["A", "B"], "population_2019": [1e5, 1e5], "share_65plus": [0.25, 0.25],
+                          "settlement_type": ["duenn_besiedelt"] * 2})
+    history = pd.DataFrame({"ags": ["A", "A", "B"], "period": ["2019-12", "2020-12", "2020-12"],
+                            "threshold_mbit": [100, 100, 1000], "share": [0.5, 0.9, 0.4]})
+    ctx = make_ctx(frame, **{"divide.access.mobile_substitution": 0.7})
+    ctx.extra["broadband_history"] = history
+    a = divide.access_factor(ctx)
+    # A: observed 90 % at the end of 2020 -> 0.9 + 0.1 * 0.7; B has no 100-Mbit row: rural default
+    rural = DEFAULTS["divide.access.broadband_rural"]
+    assert a[0] == pytest.approx([0.97, rural + (1 - rural) * 0.7])

@@ -87,7 +87,8 @@ def test_coop_sentence():
     s = RP._coop_sentence({"partners": ["Suhl", "Sonneberg"], "saving_eur": 438_774.5, "pays_more": [],
                            "scenario_title": "Kooperation der Regionen"}, "X")
     assert s == ("Ein gemeinsamer IT-Dienst mit Suhl; Sonneberg spart im Szenario „Kooperation der Regionen“ "
-                 "allen Mitgliedern zusammen rund 438.800 € im Jahr; kein Mitglied zahlt dabei mehr als allein.")
+                 "allen Mitgliedern zusammen rund 438.800 € im Jahr; mit den Standardannahmen zahlt kein Mitglied "
+                 "mehr als allein.")
     s = RP._coop_sentence({"partners": ["A"], "saving_eur": 10.0, "pays_more": ["A"]}, "X")
     assert s.endswith("A würde(n) bei der einfachen Aufteilung mehr zahlen als allein.")
     assert RP._coop_sentence({"partners": []}, "Köln").startswith("Für Köln schlägt das Modell keinen Partner vor")
@@ -110,12 +111,19 @@ def test_estimated_inputs_lists_data_estimates_and_assumptions():
 
     table = RP.estimated_inputs("16069")
     data = table[table["Status"] == "Schätzung"]
-    assert set(data["Eingabe"]) == {"Anteil Einwohner ab 65 Jahren", "Anteil Offliner (ab 14 Jahren)",
-                                    "Haushalte mit Gigabit-Anschluss", "Hausarztdichte",
-                                    "Siedlungstyp (BBSR-Kreistyp, genähert)"}
+    # issue 13: age groups, gigabit share, GP density and Kreistyp are official now; still estimated:
+    assert set(data["Eingabe"]) == {"Anteil Offliner (ab 14 Jahren)", "Home-Office-Potenzial (Wohnort)",
+                                    "Home-Office vor Corona (Wohnort)"}
     params = load_parameters()
-    n_assumptions = sum(1 for k in params if params[k].status == "assumption")
+    # parameters that the Kreis' real data replace are not listed (only what is still estimated)
+    from workbook.datasets import load_kreise, value_status
+    k = load_kreise()
+    replaced = RP.replaced_parameters("16069", k[k["ags"] == "16069"].iloc[0], value_status("16069"))
+    assert {"ddi.infra.rate", "tele.distance_km_urban", "tele.distance_km_rural",
+            "divide.access.broadband_urban", "divide.access.broadband_rural"} <= replaced
+    n_assumptions = sum(1 for k in params if params[k].status == "assumption" and k not in replaced)
     assert (table["Status"] == "Annahme").sum() == n_assumptions
+    assert params["ddi.infra.rate"].label_de not in set(table["Eingabe"])
     assert not (table["Status"] == "Fakt").any()        # facts are not estimates
     row = table[table["Status"] == "Annahme"].iloc[0]
     assert " bis " in row["Spanne"] and row["Quelle / Methode"]
@@ -161,3 +169,42 @@ def test_static_report_publishes_the_figures_the_engine_gives(monkeypatch):
     assert figs == key_figures("16069", scenario="S0,S4", draws=20, seed=5)
     assert sorted(figs["values"]) == ["S0", "S4"] and figs["quantile"] == "p50"
     assert 0 < figs["values"]["S4"]["ddi.index"] < 1
+
+
+def test_coop_sentence_says_when_the_cooperation_may_cost_more(results):
+    coop = {"partners": ["Suhl"], "saving_eur": 50_000.0, "pays_more": [], "scenario_title": "Trend"}
+    risky = RP._coop_sentence(coop, "X", -12_345.0)
+    assert risky.endswith("Unter ungünstigen Annahmen (5-%-Quantil der Monte-Carlo-Rechnung) würde die "
+                          "Kooperation X aber rund 12.300 € im Jahr mehr kosten als ein eigener Dienst.")
+    assert "kein Mitglied mehr als allein" in risky          # the default split, said as such
+    assert RP._coop_sentence(coop, "X", 4_000.0).endswith("spart X noch rund 4.000 € im Jahr.")
+    # through the summary: the p5 of the Kreis' own saving in the table decides
+    rows = pd.DataFrame(_rows("coop.saving_eur", "EUR/Jahr", {2030: (-9_000.0, 20_000.0, 40_000.0)}))
+    paras = RP.summary_de(pd.concat([results, rows]), "X", TITLES, coop=coop)
+    assert "würde die Kooperation X aber rund 9.000 € im Jahr mehr kosten" in paras[-1]
+    no_band = pd.concat([results, rows])
+    no_band = no_band[no_band["quantile"] == "p50"].assign(quantile="default")
+    assert "ungünstigen" not in RP.summary_de(no_band, "X", TITLES, coop=coop)[-1]
+
+
+def test_where_it_stands_lists_real_inputs_with_year_source_and_ranks():
+    from workbook.datasets import load_kreise
+    from workbook.schema import COLUMNS
+
+    table = RP.where_it_stands("05315")
+    assert list(table.columns[:4]) == ["Kennzahl", "Wert", "Stand", "Herkunft"]
+    assert "Rang in Nordrhein-Westfalen" in table.columns
+    pop = table[table["Kennzahl"] == COLUMNS["population_2019"].label_de].iloc[0]
+    k = load_kreise()
+    nrw = k[k["land_ags"] == "05"]
+    # Köln is the largest Kreis of NRW by population
+    assert pop["Rang in Nordrhein-Westfalen"] == f"1 von {len(nrw)}"
+    assert pop["Stand"] == "2019"
+    # estimated inputs are not shown here
+    estimated = {c.label_de for c in COLUMNS.values() if c.is_estimate}
+    assert not set(table["Kennzahl"]) & estimated
+
+
+def test_rank_text_counts_from_the_highest_value_with_ties():
+    v = pd.Series([3.0, 5.0, 5.0, 1.0], index=list("abcd"))
+    assert [RP.rank_text(v, x) for x in "abcd"] == ["3 von 4", "1 von 4", "1 von 4", "4 von 4"]

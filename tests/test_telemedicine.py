@@ -149,3 +149,37 @@ def test_scenario_factor_on_telehealth_steepens_the_curve_below_the_cap():
     ctx = make_ctx(RURAL_15K, n=2, **{"ddi.gesund.rate_factor": [1.0, 1.3]})
     out = tele.run(ctx)["tele.video_share_effective"]
     assert np.all(out[1, :, 1:] > out[0, :, 1:])
+
+
+# --- distance to the GP from the real GP density (issue 13) ------------------------------
+
+def test_distance_to_the_gp_follows_gp_density_and_area():
+    # 15,000 people, 6.3 GPs per 10,000 -> 9.45 GPs on 150 km2: lam = 0.063 per km2,
+    # mean nearest distance 1 / (2 sqrt(0.063)) = 1.992 km, times the scale
+    frame = RURAL_15K.assign(area_km2=[150.0])
+    ctx = make_ctx(frame, **{"tele.distance_scale": 2.0})
+    d, ok = tele.gp_distance_km(ctx, ctx.column("gp_per_10k"), ctx.column("population_2019"))
+    assert bool(ok.all())
+    assert float(d.reshape(-1)[0]) == pytest.approx(2.0 * 0.5 / np.sqrt(9.45 / 150.0), rel=1e-5)
+    # the same Kreis on four times the area: twice the distance, twice the km and CO2 per trip
+    near = tele.run(ctx)
+    far = tele.run(make_ctx(RURAL_15K.assign(area_km2=[600.0]), **{"tele.distance_scale": 2.0}))
+    assert far["tele.trips_avoided"] == pytest.approx(near["tele.trips_avoided"])
+    assert far["tele.car_km_avoided"] == pytest.approx(2 * near["tele.car_km_avoided"], rel=1e-5)
+    # without area_km2 the urban/rural blend holds (the sanity example, 4 km rural)
+    assert tele.gp_distance_km(make_ctx(RURAL_15K), None, None) is None
+
+
+def test_distance_scale_reproduces_the_mean_of_the_published_distances():
+    """tele.distance_scale keeps the population-weighted mean distance of the urban 1.5 km / rural 4 km
+    defaults over the 401 Kreise (docs/models.md, re-check when the data change)."""
+    from workbook.datasets import load_kreise, rural_weight
+    k = load_kreise(local=False)
+    pop = k["population_2019"].to_numpy(float)
+    rw = rural_weight(k)
+    blend = DEFAULTS["tele.distance_km_urban"] * (1 - rw) + DEFAULTS["tele.distance_km_rural"] * rw
+    ctx = make_ctx(k)
+    d, ok = tele.gp_distance_km(ctx, ctx.column("gp_per_10k"), ctx.column("population_2019"))
+    assert bool(ok.all())
+    mean = np.average(d.reshape(-1), weights=pop)
+    assert mean == pytest.approx(np.average(blend, weights=pop), rel=0.03)

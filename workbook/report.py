@@ -166,21 +166,110 @@ def summary_de(results: pd.DataFrame, name: str, scenario_titles: dict[str, str]
             _pick(results, "resilience.lockdown_continuity", trend))))
 
     if coop:
-        paragraphs.append(_coop_sentence(coop, name))
+        # the cooperation app's focus: S4 where the report has it, else the first scenario
+        focus = "S4" if "S4" in scenarios else scenarios[0]
+        p5 = _pick(results, "coop.saving_eur", focus, YEAR, "p5") if "coop.saving_eur" in present else None
+        if p5 is not None and not (results["quantile"] == "p5").any():
+            p5 = None
+        paragraphs.append(_coop_sentence(coop, name, p5))
 
     if n_data_estimates is not None and n_assumptions is not None:
         paragraphs.append(R.SUM_ESTIMATES.format(n_data=n_data_estimates, n_params=n_assumptions))
     return paragraphs
 
 
-def _coop_sentence(coop: dict, name: str) -> str:
+def _coop_sentence(coop: dict, name: str, saving_p5: float | None = None) -> str:
+    """The cooperation paragraph; ``saving_p5``: the 5 % quantile of this Kreis' own yearly
+    saving (Monte Carlo). A negative one is said: under unfavourable assumptions the
+    cooperation costs the Kreis more than going alone."""
     partners = coop.get("partners") or []
     if not partners:
         return R.SUM_COOP_NO_PARTNER.format(name=name)
     losers = coop.get("pays_more") or []
     tail = (R.SUM_COOP_SOME_WORSE.format(names="; ".join(losers)) if losers else R.SUM_COOP_NONE_WORSE)
-    return R.SUM_COOP.format(partners="; ".join(partners), scenario=coop.get("scenario_title", ""), saving=fmt_eur(round(float(coop.get("saving_eur", 0.0)), -2)),
-                             losers=tail)
+    text = R.SUM_COOP.format(partners="; ".join(partners), scenario=coop.get("scenario_title", ""),
+                             saving=fmt_eur(round(float(coop.get("saving_eur", 0.0)), -2)), losers=tail)
+    if saving_p5 is not None:
+        if saving_p5 < 0:
+            text += " " + R.SUM_COOP_RISK.format(name=name, value=fmt_eur(round(-saving_p5, -2)))
+        else:
+            text += " " + R.SUM_COOP_SAFE.format(name=name, value=fmt_eur(round(saving_p5, -2)))
+    return text
+
+
+#: Kreis columns the models read, in the order of the "Wo steht der Kreis?" table (those the
+#: registry and the table have are shown; estimated values are left to the estimates table).
+MODEL_INPUTS: tuple[str, ...] = (
+    "population_2019", "density_per_km2", "share_50_64", "share_65_74", "share_75plus", "share_65plus",
+    "gigabit_share", "wfh_feas", "wfh_precovid", "commuters_50km_share", "academic_share",
+    "household_income_eur_month", "gp_per_10k", "time_to_oberzentrum_min", "offline_share",
+)
+
+
+def _source_year(col) -> str:
+    """The year of a column's figure: the registry's ``year`` where it has one, else the last
+    four-digit year named in its source or description, else '–'."""
+    import re
+
+    year = getattr(col, "year", None)
+    if year:
+        return str(year)
+    found = re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", f"{col.source} {col.description_de}")
+    return found[-1] if found else "–"
+
+
+def rank_text(values: pd.Series, me: str) -> str:
+    """'3 von 12': rank of ``me`` (an index label) from the highest value down; ties share the best rank."""
+    v = pd.to_numeric(values, errors="coerce").dropna()
+    if me not in v.index:
+        return "–"
+    rank = int((v > v[me]).sum()) + 1
+    return R.RANK.format(rank=rank, n=len(v))
+
+
+def where_it_stands(ags: str, kreise: pd.DataFrame | None = None,
+                    columns: tuple[str, ...] = MODEL_INPUTS) -> pd.DataFrame:
+    """"Wo steht der Kreis?": every real (official or own) input the models read, with its value,
+    year and source and the Kreis' rank among the Kreise of its Land and of its Kreistyp
+    (1 = highest value). Estimated inputs are left out; the estimates table lists them."""
+    from .apps.common import value_status
+    from .schema import COLUMNS
+    from .texts import charts as TC
+    from .texts import fmt_unit
+
+    if kreise is None:
+        from .datasets import load_kreise
+        kreise = load_kreise()
+    k = kreise.assign(ags=kreise["ags"].astype(str)).set_index("ags", drop=False)
+    me = k.loc[ags]
+    status = value_status(ags)
+    same_land = k[k["land_ags"] == me["land_ags"]]
+    same_type = k[k["settlement_type"] == me["settlement_type"]]
+    type_label = TC.SETTLEMENT_TYPE_LABELS.get(str(me["settlement_type"]), str(me["settlement_type"]))
+    rows = []
+    for name in columns:
+        col = COLUMNS.get(name)
+        if col is None or name not in k.columns:
+            continue
+        st = status.get(name, col.status)
+        if st not in ("fact", "local"):
+            continue
+        value = pd.to_numeric(pd.Series([me[name]]), errors="coerce").iloc[0]
+        if pd.isna(value):
+            continue
+        unit = None if col.share or col.unit in ("", "1") else col.unit
+        digits = 1 if col.share else (0 if col.dtype == "int" or abs(float(value)) >= 100 else 2)
+        rows.append({
+            R.COL_FIGURE: col.label_de,
+            R.COL_VALUE: fmt_unit(float(value), unit, digits, percent=col.share),
+            R.COL_YEAR: _source_year(col) if st == "fact" else R.DATA_STATUS["local"],
+            R.COL_SOURCE: col.source if st == "fact" else R.DATA_STATUS["local"],
+            R.COL_RANK_LAND.format(land=me["land_name"]): rank_text(same_land[name], ags),
+            R.COL_RANK_TYPE.format(kreistyp=type_label): rank_text(same_type[name], ags),
+        })
+    cols = [R.COL_FIGURE, R.COL_VALUE, R.COL_YEAR, R.COL_SOURCE,
+            R.COL_RANK_LAND.format(land=me["land_name"]), R.COL_RANK_TYPE.format(kreistyp=type_label)]
+    return pd.DataFrame(rows, columns=cols)
 
 
 def estimated_inputs(ags: str, parameter_keys=None) -> pd.DataFrame:
@@ -210,8 +299,44 @@ def estimated_inputs(ags: str, parameter_keys=None) -> pd.DataFrame:
                      R.COL_METHOD: f"{col.source}: {col.description_de}" if st != "local" else R.DATA_STATUS["local"]})
     params = load_parameters()
     keys = tuple(parameter_keys) if parameter_keys is not None else tuple(params)
+    replaced = replaced_parameters(ags, row, status)
+    keys = tuple(key for key in keys if key not in replaced)
     rows.extend(_parameter_rows(params, keys))
     return pd.DataFrame(rows, columns=[R.COL_INPUT, R.COL_VALUE, R.COL_RANGE, R.COL_STATUS, R.COL_METHOD])
+
+
+#: parameters that real data replace for a Kreis: key -> Kreis columns that must all be real
+#: (official or own) for the model to use the data instead of the parameter
+DATA_REPLACES: dict[str, tuple[str, ...]] = {
+    "tele.distance_km_urban": ("gp_per_10k", "area_km2"),
+    "tele.distance_km_rural": ("gp_per_10k", "area_km2"),
+}
+
+
+def replaced_parameters(ags: str, row: pd.Series, status: dict[str, str]) -> set[str]:
+    """Parameter keys the models do not use for this Kreis because real data take their place
+    (they are left out of the estimates table): the urban/rural GP distances where GP density
+    and area are real, the assumed gigabit rate and the urban/rural 100-Mbit/s shares where the
+    Kreis has an observed Breitbandatlas series."""
+    out = set()
+    for key, columns in DATA_REPLACES.items():
+        if all(c in row.index and pd.notna(row[c]) and status.get(c) in ("fact", "local") for c in columns):
+            out.add(key)
+    try:
+        from .datasets import load_broadband_history
+        from .models.digitalisation import GIGABIT_MBIT
+        hist = load_broadband_history()
+    except (ImportError, FileNotFoundError):
+        hist = None
+    if hist is not None:
+        mine = hist[(hist["ags"].astype(str) == ags)
+                    & (pd.to_numeric(hist["threshold_mbit"], errors="coerce") == GIGABIT_MBIT)]
+        if len(mine):
+            out.add("ddi.infra.rate")
+        hundred = hist[(hist["ags"].astype(str) == ags) & (pd.to_numeric(hist["threshold_mbit"], errors="coerce") == 100)]
+        if len(hundred):
+            out.update({"divide.access.broadband_urban", "divide.access.broadband_rural"})
+    return out
 
 
 _PARAM_ROWS: dict[tuple, tuple] = {}

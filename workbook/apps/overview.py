@@ -8,6 +8,8 @@ from ..notebook import check_choice
 from ..texts import apps as T
 from ..texts import charts as TC
 from ..texts import fmt_number, fmt_percent
+from ..texts import report as R
+from ..report import where_it_stands
 from . import common as C
 from .base import Block, TopicApp
 
@@ -128,5 +130,6 @@ class OverviewApp(TopicApp):
                   notes=C.data_notes(self.ags, COMPARE_COLUMNS)),
             Block("figures", T.FIGURES_TITLE, table=self.figures(), help=T.FIGURES_HELP,
                   notes=C.data_notes(self.ags, FIGURE_COLUMNS)),
+            Block("where", R.SECTION_WHERE, table=where_it_stands(self.ags, k), help=R.WHERE_INTRO),
         ]
         return out

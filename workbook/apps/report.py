@@ -104,6 +104,7 @@ class ReportApp(TopicApp):
         note = R.KEY_FIGURES_NOTE if C.has_bands(results) else R.KEY_FIGURES_NOTE_DEFAULT
         return [
             Block("summary", R.SECTION_SUMMARY, html=summary, notes=[model]),
+            Block("where", R.SECTION_WHERE, table=RP.where_it_stands(self.ags), help=R.WHERE_INTRO),
             Block("figures", R.SECTION_KEY_FIGURES, table=key_table, help=note, notes=[model]),
             Block("ddi", R.SECTION_SCENARIOS, help=TC.FAN_HELP,
                   chart=self.fan(results, "ddi.index", percent=True, selectable=not static,

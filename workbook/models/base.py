@@ -83,5 +83,59 @@ class ModelContext:
             return None
         return np.full((1, len(self.kreise), 1), float(default), dtype=self.dtype)
 
+    @property
+    def from_data_layer(self) -> bool:
+        """True when the Kreis table is the data layer's (``load_kreise()`` marks it with
+        ``attrs['local']``): only then do the data layer's supplementary files (age groups,
+        broadband history) apply; an inline frame gets them through ``extra``."""
+        return "local" in self.kreise.attrs
+
     def year_axis(self) -> np.ndarray:
         return np.asarray(self.years, dtype=float).reshape(1, 1, -1)
+
+
+# ---------------------------------------------------------------------------
+# The data layer's supplementary files, loaded once per content
+# ---------------------------------------------------------------------------
+
+_DATA_FILES: dict[str, tuple] = {}
+
+
+def data_layer_file(loader: str, file_attr: str):
+    """The table of ``workbook.datasets.<loader>()``, loaded once per content of its file (the
+    sha256 that ``data/sources.yml`` records and the loader verifies), or None when the data layer
+    has no such loader or file. The same object is returned until the file changes: models treat
+    it as read-only. Its content key is available through :func:`content_key`."""
+    try:
+        from .. import datasets
+    except ImportError:
+        return None
+    load = getattr(datasets, loader, None)
+    name = getattr(datasets, file_attr, None)
+    if load is None or name is None:
+        return None
+    try:
+        sha = (datasets.load_sources().get("files", {}).get(name) or {}).get("sha256")
+    except Exception:   # no sources.yml: load without caching by content
+        sha = None
+    hit = _DATA_FILES.get(name)
+    if hit is not None and sha is not None and hit[0] == sha:
+        return hit[1]
+    try:
+        table = load()
+    except FileNotFoundError:
+        return None
+    if sha is not None:
+        _DATA_FILES[name] = (sha, table, ("file", name, sha))
+    return table
+
+
+def content_key(obj) -> tuple:
+    """A key of a table's content: the file hash for a table from :func:`data_layer_file`,
+    else a hash of the values (tables handed in through ``ModelContext.extra``)."""
+    if obj is None:
+        return (None,)
+    for sha, table, key in _DATA_FILES.values():
+        if table is obj:
+            return key
+    return (len(obj), int(pd.util.hash_pandas_object(obj, index=True).sum()))

@@ -94,3 +94,43 @@ def kreis_weights(share_65plus: np.ndarray | None) -> np.ndarray:
     factor = np.where(np.arange(len(s)) >= FIRST_65PLUS,
                       share[:, None] / s65, (1.0 - share[:, None]) / (1.0 - s65))
     return s[None, :] * factor
+
+
+#: Lower bounds of the ten model groups (upper bound: the next one; 80+ is open).
+_LOWER = np.array([0, 14, 20, 30, 40, 50, 60, 65, 70, 80], dtype=float)
+_UPPER = np.append(_LOWER[1:], np.inf)
+#: An open top group of the data (e.g. "75 and over") is spread evenly up to this age.
+OPEN_GROUP_END = 100.0
+
+
+def weights_from_age_table(table, ags) -> np.ndarray:
+    """Real age-group shares per Kreis, shape (K, 10), rows summing to 1; NaN rows for
+    Kreise without any row in ``table``.
+
+    ``table``: long table ``ags, age_from, age_to, population_2019`` (Destatis
+    Regionalstatistik, any grouping; ``age_to`` exclusive, empty for the open top group).
+    Each data group is shared out to the model groups by the overlap of the age ranges
+    (people spread evenly over the years inside a data group; an open group up to age
+    OPEN_GROUP_END). Negative or non-numeric counts are refused with the row named.
+    """
+    import pandas as pd
+    ags = pd.Index(pd.Series(ags).astype(str))
+    df = table[["ags", "age_from", "age_to", "population_2019"]].copy()
+    lo = pd.to_numeric(df["age_from"], errors="coerce").to_numpy(dtype=float)
+    hi = pd.to_numeric(df["age_to"], errors="coerce").to_numpy(dtype=float)
+    pop = pd.to_numeric(df["population_2019"], errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(lo) | ~np.isfinite(pop) | (pop < 0) | (np.isfinite(hi) & (hi <= lo))
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise DataError("expected age_from < age_to (or an empty age_to for the open group) and a "
+                        "population count >= 0", file="data/kreise_age.csv", row=row + 2,
+                        column="age_from/age_to/population_2019")
+    hi = np.where(np.isfinite(hi), hi, np.maximum(OPEN_GROUP_END, lo + 1.0))
+    overlap = np.clip(np.minimum(hi[:, None], _UPPER[None, :]) - np.maximum(lo[:, None], _LOWER[None, :]),
+                      0.0, None) / (hi - lo)[:, None]
+    counts = pd.DataFrame(overlap * pop[:, None]).groupby(df["ags"].astype(str).to_numpy()).sum()
+    counts = counts.reindex(ags)
+    values = counts.to_numpy(dtype=float)
+    total = values.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.ascontiguousarray(np.where(total > 0, values / total, np.nan))

@@ -131,3 +131,107 @@ def bass_from(x0, ceiling, p, q, tau) -> np.ndarray:
     np.divide(numerator, out, out=out)
     out *= ceiling
     return out
+
+
+# ---------------------------------------------------------------------------
+# Fitting a logistic curve to an observed series (Breitbandatlas 2018-2021)
+# ---------------------------------------------------------------------------
+
+#: Shares outside (LOGIT_EDGE, 1 - LOGIT_EDGE) of the ceiling carry no information on the rate
+#: (0 % before the first cable upgrade, 100 % in a saturated city) and are left out of a fit.
+LOGIT_EDGE = 0.005
+#: A Kreis' own fit needs at least this many usable points spanning at least MIN_SPAN years.
+MIN_POINTS = 3
+MIN_SPAN = 1.5
+
+
+def period_to_year(period) -> np.ndarray:
+    """'2018-12' -> 2019.0 (the end of that month as a decimal year); numbers pass through."""
+    import pandas as pd
+    s = pd.Series(period)
+    if pd.api.types.is_numeric_dtype(s):
+        return s.to_numpy(dtype=float)
+    parts = s.astype(str).str.extract(r"^\s*(\d{4})(?:-(\d{1,2}))?\s*$")
+    year = pd.to_numeric(parts[0], errors="coerce")
+    month = pd.to_numeric(parts[1], errors="coerce").fillna(12)
+    return (year + month / 12.0).to_numpy(dtype=float)
+
+
+def fit_logistic_rates(series, groups=None, ceiling: float = 1.0):
+    """Logistic growth rate per unit fitted to an observed share series.
+
+    ``series``: DataFrame with ``ags``, ``t`` (decimal years) and ``share`` (0..1).
+    ``groups``: Series mapping ``ags`` to a pooling group (the BBSR Kreistyp); a unit whose
+    own series is too short (fewer than MIN_POINTS usable points or a span under MIN_SPAN
+    years) or whose own slope is not positive takes the pooled slope of its group.
+
+    With the ceiling fixed, the logistic curve is a straight line in logit space:
+    z(t) = ln(x / (K - x)) = z0 + r t. The own fit is the least-squares line through a unit's
+    points; the pooled fit is the within-group slope (every unit keeps its own intercept:
+    sum over units of centred t times centred z over sum of centred t squared).
+
+    Returns a DataFrame indexed by ``ags`` with ``rate`` (1/year), ``intercept`` (z at t = 0),
+    ``method`` ('own', 'pooled' or 'none': no usable point at all), ``points`` (usable points)
+    and ``pooled_rate`` (the group's pooled slope, for partial pooling: ``shrunk_rate``).
+    """
+    import pandas as pd
+    df = series[["ags", "t", "share"]].copy()
+    df["ags"] = df["ags"].astype(str)
+    df = df[np.isfinite(df["t"]) & np.isfinite(df["share"])]
+    usable = df[(df["share"] > LOGIT_EDGE * ceiling) & (df["share"] < (1 - LOGIT_EDGE) * ceiling)].copy()
+    usable["z"] = np.log(usable["share"] / (ceiling - usable["share"]))
+    g = usable.groupby("ags")
+    stats = pd.DataFrame({
+        "points": g.size(), "t_mean": g["t"].mean(), "z_mean": g["z"].mean(),
+        "span": g["t"].max() - g["t"].min(),
+    })
+    usable = usable.join(stats[["t_mean", "z_mean"]], on="ags")
+    usable["dt"] = usable["t"] - usable["t_mean"]
+    usable["dz"] = usable["z"] - usable["z_mean"]
+    usable["tt"] = usable["dt"] ** 2
+    usable["tz"] = usable["dt"] * usable["dz"]
+    sums = usable.groupby("ags")[["tt", "tz"]].sum()
+    stats = stats.join(sums)
+    own = np.where(stats["tt"] > 0, stats["tz"] / stats["tt"].where(stats["tt"] > 0, 1.0), np.nan)
+    stats["rate"] = own
+    ok = (stats["points"] >= MIN_POINTS) & (stats["span"] >= MIN_SPAN) & (stats["rate"] > 0)
+    stats["method"] = np.where(ok, "own", "pooled")
+    all_ags = pd.Index(sorted(set(df["ags"])), name="ags")
+    stats = stats.reindex(all_ags)
+    stats["points"] = stats["points"].fillna(0).astype(int)
+    group_of = (pd.Series(groups).rename(index=str).reindex(all_ags) if groups is not None
+                else pd.Series("all", index=all_ags))
+    group_of = group_of.fillna("unknown")
+    stats["group"] = group_of.to_numpy()
+    pooled_by_group = stats.groupby("group")[["tt", "tz"]].sum(min_count=1)
+    pooled = pooled_by_group["tz"] / pooled_by_group["tt"]
+    overall = stats["tz"].sum() / stats["tt"].sum() if stats["tt"].sum() > 0 else np.nan
+    pooled = pooled.where(pooled > 0, overall)
+    need = (stats["method"] != "own").to_numpy()
+    pooled_rate = stats["group"].map(pooled).fillna(overall).to_numpy(dtype=float)
+    stats["pooled_rate"] = pooled_rate
+    stats["rate"] = np.where(need, pooled_rate, stats["rate"].to_numpy(dtype=float))
+    points = stats["points"].to_numpy()
+    stats["method"] = np.where(~need, "own", np.where(points > 0, "pooled", "none"))
+    # the intercept keeps the line through the unit's own mean point
+    stats["intercept"] = stats["z_mean"] - stats["rate"] * stats["t_mean"]
+    return stats[["rate", "intercept", "method", "points", "pooled_rate"]]
+
+
+def logistic_at(rate, intercept, t, ceiling: float = 1.0) -> np.ndarray:
+    """Value of the fitted curve z = intercept + rate t at time(s) ``t`` (back from logit)."""
+    z = np.asarray(intercept, dtype=float) + np.asarray(rate, dtype=float) * np.asarray(t, dtype=float)
+    return ceiling / (1.0 + np.exp(-z))
+
+
+def shrunk_rate(fit, prior_points):
+    """Partial pooling of a fit's rates: (n r_own + n0 r_pooled) / (n + n0) for units with their own
+    fit (n usable points), the pooled rate for the others. ``prior_points`` n0 broadcasts (a
+    parameter array (N, 1, 1) against units on the second axis when ``fit`` columns are (1, K, 1))."""
+    rate = np.asarray(fit["rate"], dtype=float)
+    pooled = np.asarray(fit["pooled_rate"], dtype=float)
+    n = np.asarray(fit["points"], dtype=float)
+    own = np.asarray(fit["method"]) == "own"
+    n0 = np.maximum(np.asarray(prior_points, dtype=float), 0.0)
+    mixed = (n * rate + n0 * pooled) / np.maximum(n + n0, 1e-9)
+    return np.where(own, mixed, pooled)

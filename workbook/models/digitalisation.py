@@ -29,8 +29,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .base import Indicator, ModelContext
-from .diffusion import bass_from, integrate_rate, logistic_from_growth
+from .base import Indicator, ModelContext, content_key, data_layer_file
+from .diffusion import (bass_from, fit_logistic_rates, integrate_rate, logistic_from_growth, period_to_year,
+                        shrunk_rate)
 
 SUBINDICES = ("strat", "verw", "arbeit", "infra", "teilhabe", "lokal", "gesund")
 
@@ -111,6 +112,138 @@ def cluster_size(ctx: ModelContext) -> np.ndarray | None:
     return sizes.reshape(1, -1, 1)
 
 
+#: Breitbandatlas threshold of the INFRA sub-index (gigabit, >= 1000 Mbit/s).
+GIGABIT_MBIT = 1000
+_FIT_CACHE: dict[tuple, pd.DataFrame] = {}
+
+
+def _fingerprint(obj) -> tuple:
+    """Content key of a table or Series (the data layer's loaders hand out a fresh copy per call)."""
+    return content_key(obj)
+
+
+def _broadband_history(ctx: ModelContext):
+    """The observed broadband series: ``ctx.extra['broadband_history']`` or the data layer's file."""
+    hist = ctx.extra.get("broadband_history")
+    if hist is not None or not ctx.from_data_layer:
+        return hist
+    return data_layer_file("load_broadband_history", "BROADBAND_FILE")
+
+
+def _pooling_groups(ctx: ModelContext) -> pd.Series | None:
+    """Kreistyp of every Kreis (not only this chunk's), so a pooled rate does not depend on chunking."""
+    table = ctx.extra.get("kreise_all")
+    if table is None and ctx.from_data_layer:
+        try:
+            from ..datasets import load_kreise
+            table = load_kreise()
+        except Exception:  # no data layer: pool by this table's types
+            table = None
+    if table is None:
+        table = ctx.kreise
+    if "settlement_type" not in table.columns or "ags" not in table.columns:
+        return None
+    return pd.Series(table["settlement_type"].astype(str).to_numpy(), index=table["ags"].astype(str))
+
+
+def infra_fit(history: pd.DataFrame, groups: pd.Series | None = None) -> pd.DataFrame:
+    """Logistic rates of the gigabit share per Kreis fitted to the observed series (cached).
+
+    ``history``: long table ``ags, period, threshold_mbit, share`` (Breitbandatlas); only the
+    gigabit rows count. See ``diffusion.fit_logistic_rates`` for the own/pooled rule.
+    """
+    key = ("fit", _fingerprint(history), _fingerprint(groups))
+    hit = _FIT_CACHE.get(key)
+    if hit is not None:
+        return hit
+    rows = history
+    if "threshold_mbit" in rows.columns:
+        rows = rows[pd.to_numeric(rows["threshold_mbit"], errors="coerce") == GIGABIT_MBIT]
+    series = pd.DataFrame({"ags": rows["ags"].astype(str).to_numpy(),
+                           "t": period_to_year(rows["period"].to_numpy()),
+                           "share": pd.to_numeric(rows["share"], errors="coerce").to_numpy()})
+    fit = fit_logistic_rates(series, groups)
+    if len(_FIT_CACHE) >= 8:
+        _FIT_CACHE.clear()
+    _FIT_CACHE[key] = fit
+    return fit
+
+
+def broadband_share(ctx: ModelContext, threshold_mbit: int, until: float = 2021.0) -> np.ndarray | None:
+    """(K,) the Kreis' observed share of households with ``threshold_mbit`` available at the last
+    period up to ``until`` (decimal year; 2021.0 = end of 2020); NaN where the Kreis has no such
+    row, None without a series."""
+    hist = _broadband_history(ctx)
+    if hist is None or "ags" not in ctx.kreise.columns or len(hist) == 0:
+        return None
+    key = ("share", _fingerprint(hist), int(threshold_mbit), float(until))
+    latest = _FIT_CACHE.get(key)
+    if latest is None:
+        rows = hist[pd.to_numeric(hist["threshold_mbit"], errors="coerce") == threshold_mbit]
+        rows = pd.DataFrame({"ags": rows["ags"].astype(str).to_numpy(),
+                             "t": period_to_year(rows["period"].to_numpy()),
+                             "share": pd.to_numeric(rows["share"], errors="coerce").to_numpy()})
+        rows = rows[(rows["t"] <= until + 1e-9) & np.isfinite(rows["share"])].sort_values("t")
+        latest = rows.groupby("ags")["share"].last()
+        if len(_FIT_CACHE) >= 8:
+            _FIT_CACHE.clear()
+        _FIT_CACHE[key] = latest
+    return ctx.kreise["ags"].astype(str).map(latest).to_numpy(dtype=float)
+
+
+def infra_rate(ctx: ModelContext) -> np.ndarray:
+    """Base rate of the INFRA sub-index: (N, K, 1) or (N, 1, 1).
+
+    Kreise with an observed gigabit series grow at their fitted 2018-2021 rate, partially pooled
+    towards their Kreistyp's rate (``ddi.infra.fit_prior_points``), times
+    ``ddi.infra.pace_factor`` (the share of that pace that continues); the others, and every
+    Kreis when no series is available, at the sampled ``ddi.infra.rate``.
+    """
+    fallback = ctx.param("ddi.infra.rate")
+    hist = _broadband_history(ctx)
+    if hist is None or "ags" not in ctx.kreise.columns or len(hist) == 0:
+        return fallback
+    fit = infra_fit(hist, _pooling_groups(ctx))
+    mine = fit.reindex(ctx.kreise["ags"].astype(str))
+    cols = {c: mine[c].to_numpy().reshape(1, -1, 1) for c in ("rate", "pooled_rate", "points", "method")}
+    fitted = shrunk_rate(cols, ctx.param("ddi.infra.fit_prior_points"))
+    pace = ctx.param("ddi.infra.pace_factor")
+    has = np.isfinite(fitted) & (fitted > 0)
+    return np.where(has, np.where(has, fitted, 0.0).astype(ctx.dtype) * pace, fallback)
+
+
+def _relative(ctx: ModelContext, column: str, reference_key: str) -> np.ndarray | None:
+    """Kreis column / national reference parameter as (N, K, 1), 1 where the value is missing;
+    None without the column."""
+    col = ctx.column(column)
+    if col is None:
+        return None
+    ref = ctx.param(reference_key)
+    return np.where(np.isfinite(col) & (col > 0), col, ref) / ref
+
+
+def arbeit_inputs(ctx: ModelContext):
+    """Start, ceiling and rate multipliers of ARBEIT from the local labour market, or None.
+
+    start x (wfh_precovid / national), ceiling x (wfh_feas / national), rate x (1 + commute
+    effect (commuters_50km_share / national - 1)) x (1 + academic effect (academic_share /
+    national - 1)); each factor is 1 where its column is missing.
+    """
+    pre = _relative(ctx, "wfh_precovid", "ddi.arbeit.wfh_precovid_national")
+    feas = _relative(ctx, "wfh_feas", "ddi.arbeit.wfh_feas_national")
+    commute = _relative(ctx, "commuters_50km_share", "ddi.arbeit.commuters_national")
+    academic = _relative(ctx, "academic_share", "ddi.arbeit.academic_national")
+    if pre is None and feas is None and commute is None and academic is None:
+        return None
+    one = np.ones((1, 1, 1), dtype=ctx.dtype)
+    rate = one
+    if commute is not None:
+        rate = rate * np.maximum(1.0 + ctx.param("ddi.arbeit.commute_effect") * (commute - 1.0), 0.1)
+    if academic is not None:
+        rate = rate * np.maximum(1.0 + ctx.param("ddi.arbeit.academic_effect") * (academic - 1.0), 0.1)
+    return (one if pre is None else pre), (one if feas is None else feas), rate
+
+
 def _start(ctx: ModelContext, j: str, rural: np.ndarray) -> np.ndarray:
     if j == "infra":
         col = ctx.column("gigabit_share", default=None)
@@ -127,6 +260,11 @@ def _start(ctx: ModelContext, j: str, rural: np.ndarray) -> np.ndarray:
     base = ctx.param(f"ddi.{j}.start")
     if j == "gesund":
         return base
+    if j == "arbeit":
+        local = arbeit_inputs(ctx)
+        if local is not None:
+            # the local labour market replaces the assumed urban-rural gap
+            return base * local[0]
     gap = ctx.param("ddi.start.rural_gap")
     return base * (1.0 + gap * (0.5 - rural))
 
@@ -170,8 +308,20 @@ def run(ctx: ModelContext) -> dict[str, np.ndarray]:
     growth_verw = rate("verw") * coop * integrate_rate(verw_mult, years)
     out["ddi.verw"] = logistic_from_growth(starts["verw"], _ceiling(ctx, "verw", starts["verw"]), growth_verw)
 
-    for j in ("arbeit", "infra", "gesund"):
-        out[f"ddi.{j}"] = logistic_from_growth(starts[j], _ceiling(ctx, j, starts[j]), rate(j) * tau)
+    local = arbeit_inputs(ctx)
+    if local is None:
+        out["ddi.arbeit"] = logistic_from_growth(starts["arbeit"], _ceiling(ctx, "arbeit", starts["arbeit"]),
+                                                 rate("arbeit") * tau)
+    else:
+        _, feas, mult = local
+        k_arbeit = np.clip((ctx.param("ddi.arbeit.ceiling") * feas + ctx.param("ddi.arbeit.ceiling_shift")),
+                           0.01, 1.0)
+        k_arbeit = np.maximum(k_arbeit, starts["arbeit"])
+        out["ddi.arbeit"] = logistic_from_growth(starts["arbeit"], k_arbeit, rate("arbeit") * mult * tau)
+    r_infra = infra_rate(ctx) * ctx.param("ddi.infra.rate_factor")
+    out["ddi.infra"] = logistic_from_growth(starts["infra"], _ceiling(ctx, "infra", starts["infra"]), r_infra * tau)
+    out["ddi.gesund"] = logistic_from_growth(starts["gesund"], _ceiling(ctx, "gesund", starts["gesund"]),
+                                             rate("gesund") * tau)
 
     if "divide.online_share" in ctx.outputs:
         out["ddi.teilhabe"] = np.clip(np.asarray(ctx.outputs["divide.online_share"]).astype(dtype, copy=False), 0.0, 1.0)

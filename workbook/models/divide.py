@@ -137,10 +137,54 @@ def _population(ctx: ModelContext) -> np.ndarray:
                     column="population_2019")
 
 
+def age_table(ctx: ModelContext):
+    """The real age groups per Kreis: ``ctx.extra['kreise_age']`` or the data layer's file, or None."""
+    table = ctx.extra.get("kreise_age")
+    if table is not None or not ctx.from_data_layer:
+        return table
+    from .base import data_layer_file
+    return data_layer_file("load_kreise_age", "AGE_FILE")
+
+
+_AGE_CACHE: dict[tuple, np.ndarray] = {}
+
+
 def _weights(ctx: ModelContext) -> np.ndarray:
+    """Age-group shares (K, 10): the Kreis' real age groups where the age table has it, else
+    the national structure rescaled to its ``share_65plus``."""
     share = ctx.column("share_65plus")
-    w = demo.kreis_weights(None if share is None else share.reshape(-1))
-    return np.broadcast_to(w, (ctx.n_kreise, w.shape[1]))
+    if share is not None:
+        # refused like before (NaN or outside (0, 1)) even where the real age groups take its place:
+        # a broken column means a broken table
+        demo.kreis_weights(share.reshape(-1))
+    table = age_table(ctx) if "ags" in ctx.kreise.columns else None
+    real = None
+    if table is not None:
+        ags = tuple(ctx.kreise["ags"].astype(str))
+        from .digitalisation import _fingerprint
+        key = (_fingerprint(table), ags)
+        real = _AGE_CACHE.get(key)
+        if real is None:
+            real = demo.weights_from_age_table(table, list(ags))
+            if len(_AGE_CACHE) >= 64:
+                _AGE_CACHE.clear()
+            _AGE_CACHE[key] = real
+        ctx.extra["divide.real_age_rows"] = np.isfinite(real).all(axis=1)
+        if np.all(np.isfinite(real)):
+            return real
+    if share is None and real is None:
+        w = demo.kreis_weights(None)
+        return np.broadcast_to(w, (ctx.n_kreise, w.shape[1]))
+    missing = np.ones(ctx.n_kreise, dtype=bool) if real is None else ~np.isfinite(real).all(axis=1)
+    if share is None:
+        fallback = np.broadcast_to(demo.kreis_weights(None), (ctx.n_kreise, real.shape[1]))
+    else:
+        s = share.reshape(-1).copy()
+        s[~missing] = 0.5                         # not used: those rows come from the age table
+        fallback = demo.kreis_weights(s)
+    if real is None:
+        return fallback
+    return np.where(missing[:, None], fallback, real)
 
 
 def kreis_factor(ctx: ModelContext, w: np.ndarray, o0: np.ndarray) -> np.ndarray:
@@ -160,7 +204,37 @@ def kreis_factor(ctx: ModelContext, w: np.ndarray, o0: np.ndarray) -> np.ndarray
         raise DataError(f"expected a share between 0 and 1, found {data.reshape(-1)[row]!r}",
                         row=row, column="offline_share")
     upper = 1.0 / np.maximum(o0.max(axis=1, keepdims=True), 1e-9)
-    return np.clip(data / np.maximum(implied, 1e-9), 0.25, upper)
+    c = np.clip(data / np.maximum(implied, 1e-9), 0.25, upper)
+    # The data layer's offline_share is itself an estimate from age structure x D21 rates by age.
+    # Where the Kreis' real age groups are known, that estimate adds nothing and would undo the
+    # real age structure: those Kreise keep the national rates by age (c = 1), unless the
+    # municipality imported its own figure (a "local" value).
+    estimated = estimated_rows(ctx, "offline_share")
+    real = ctx.extra.get("divide.real_age_rows")
+    if estimated is not None and real is not None:
+        c = np.where((estimated & real)[None, :], 1.0, c)
+    return c
+
+
+def estimated_rows(ctx: ModelContext, column: str) -> np.ndarray | None:
+    """(K,) True where ``column`` of this table is the data layer's estimate (not a local import);
+    None for tables that do not come from the data layer (inline frames)."""
+    local = ctx.kreise.attrs.get("local")
+    if local is None or "ags" not in ctx.kreise.columns:
+        return None
+    try:
+        from ..datasets import COLUMNS
+    except ImportError:
+        return None
+    col = COLUMNS.get(column)
+    if col is None or getattr(col, "status", None) != "estimate":
+        return None
+    imported = set(local.get(column, ()))
+    return ~ctx.kreise["ags"].astype(str).isin(imported).to_numpy()
+
+
+#: Breitbandatlas threshold of the home connection that keeps a trained person online.
+ACCESS_MBIT = 100
 
 
 def access_factor(ctx: ModelContext) -> np.ndarray:
@@ -171,6 +245,13 @@ def access_factor(ctx: ModelContext) -> np.ndarray:
     rural = ctx.param("divide.access.broadband_rural").reshape(-1, 1)
     mobile = ctx.param("divide.access.mobile_substitution").reshape(-1, 1)
     broadband = urban * (1.0 - rw) + rural * rw
+    # the Kreis' observed share of households with >= 100 Mbit/s at the end of 2020 (Breitbandatlas)
+    from .digitalisation import broadband_share
+    observed = broadband_share(ctx, ACCESS_MBIT)
+    if observed is not None:
+        observed = observed.reshape(1, -1)
+        local = np.clip(np.nan_to_num(observed), 0.0, 1.0).astype(broadband.dtype)
+        broadband = np.where(np.isfinite(observed), local, broadband)
     return broadband + (1.0 - broadband) * mobile
 
 

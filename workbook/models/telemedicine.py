@@ -14,8 +14,10 @@ Formulas and their justification: docs/models.md, section "Telemedizin".
 * Trips avoided = video consultations * (1 - follow-up share) <= trips;
   car-km = trips avoided * 2 * distance * detour * car share; CO2 = car-km *
   emission factor; patient time = trips avoided * (2 * distance * detour /
-  speed + waiting time). Distance, car share and speed blend the urban and
-  rural defaults by the Kreis' rural weight.
+  speed + waiting time). Distance: the mean distance to the nearest GP from the
+  Kreis' real GP density and area (``gp_distance_km``); without ``area_km2`` the
+  urban/rural blend. Car share and speed blend the urban and rural defaults by
+  the Kreis' rural weight.
 * GP capacity = GPs(t) * contacts per GP, GPs falling linearly to the 2035
   decline; video saves a share of the consultation time, so the gap is
   max(0, 1 - capacity / (Dem - video * time saved share)).
@@ -110,6 +112,34 @@ def _blend(ctx: ModelContext, key: str, rw: np.ndarray) -> np.ndarray:
     return urban * (1.0 - rw) + rural * rw
 
 
+#: Bounds of the one-way distance from the GP density (km, straight line): a Kreis never gets a
+#: shorter or longer mean trip than these, whatever its data.
+DISTANCE_BOUNDS_KM = (0.3, 15.0)
+
+
+def gp_distance_km(ctx: ModelContext, gp10k: np.ndarray, pop: np.ndarray) -> np.ndarray | None:
+    """Mean one-way straight-line distance to the nearest GP from the Kreis' real GP density, or None.
+
+    With GPs spread like points of a Poisson process of density lam (GPs per km2), the mean
+    distance to the nearest one is 1 / (2 sqrt(lam)). Practices cluster in towns and
+    patients do not live evenly spread, so the level is scaled by ``tele.distance_scale``
+    (calibrated so that the population-weighted mean over the 401 Kreise equals the mean
+    of the urban/rural defaults, docs/models.md); the variation between Kreise is the data's.
+    Needs ``area_km2``; None without it (the urban/rural blend is used).
+    """
+    area = ctx.column("area_km2")
+    if area is None:
+        return None
+    area = area.reshape(1, -1, 1)
+    gps = gp10k.reshape(1, -1, 1) * pop.reshape(1, -1, 1) / 10_000.0
+    ok = np.isfinite(area) & (area > 0) & (gps > 0)
+    lam = np.where(ok, gps / np.where(ok, area, 1.0), np.nan)
+    raw = 0.5 / np.sqrt(lam)
+    d = ctx.param("tele.distance_scale") * raw
+    d = np.clip(d, *DISTANCE_BOUNDS_KM)
+    return d, ok
+
+
 def patient_online_share(ctx: ModelContext, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Contact-weighted online share U of the patients (N, K, T) and GP contacts per inhabitant
     (N, K, 1), from the divide model's state of this chunk (computed if it has not run)."""
@@ -158,13 +188,6 @@ def run(ctx: ModelContext) -> dict[str, np.ndarray]:
     s_eff *= s.astype(dtype)
     np.minimum(s_eff, cap.astype(dtype), out=s_eff)
     video = s_eff * demand.astype(dtype)
-    # effects of one avoided trip (N, K, 1), then one pass each over (N, K, T)
-    per_trip = travel_effects(1.0, 0.0, _blend(ctx, "tele.distance_km", rw), ctx.param("tele.detour_factor"),
-                              _blend(ctx, "tele.car_share", rw), ctx.param("tele.co2_kg_per_km"),
-                              _blend(ctx, "tele.speed_kmh", rw), ctx.param("tele.waiting_min"))
-    per_trip = {name: np.asarray(v).astype(dtype) for name, v in per_trip.items()}
-    trips = video * (1.0 - np.clip(ctx.param("tele.followup_share"), 0.0, 1.0)).astype(dtype)
-
     gp10k = ctx.column("gp_per_10k")
     if gp10k is None:
         raise DataError("the Kreis table has no GP density; expected column 'gp_per_10k'",
@@ -172,6 +195,17 @@ def run(ctx: ModelContext) -> dict[str, np.ndarray]:
     if np.any(~np.isfinite(gp10k) | (gp10k < 0)):
         row = int(np.flatnonzero(~np.isfinite(gp10k.reshape(-1)) | (gp10k.reshape(-1) < 0))[0])
         raise DataError("expected a GP density >= 0 per 10,000 inhabitants", row=row, column="gp_per_10k")
+    distance = _blend(ctx, "tele.distance_km", rw)
+    local = gp_distance_km(ctx, gp10k, pop)
+    if local is not None:
+        d_local, ok = local
+        distance = np.where(ok, np.where(ok, d_local, 0.0), distance)
+    # effects of one avoided trip (N, K, 1), then one pass each over (N, K, T)
+    per_trip = travel_effects(1.0, 0.0, distance, ctx.param("tele.detour_factor"),
+                              _blend(ctx, "tele.car_share", rw), ctx.param("tele.co2_kg_per_km"),
+                              _blend(ctx, "tele.speed_kmh", rw), ctx.param("tele.waiting_min"))
+    per_trip = {name: np.asarray(v).astype(dtype) for name, v in per_trip.items()}
+    trips = video * (1.0 - np.clip(ctx.param("tele.followup_share"), 0.0, 1.0)).astype(dtype)
     horizon = ctx.param("tele.gp_decline_year")
     progress = np.clip((years.reshape(1, 1, -1) - VIDEO_BASE_YEAR) / np.maximum(horizon - VIDEO_BASE_YEAR, 1.0),
                        0.0, 1.0)                                     # (N, 1, T)

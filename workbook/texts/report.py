@@ -31,6 +31,16 @@ COL_STATUS = "Status"
 COL_INPUT = "Eingabe"
 COL_RANGE = "Spanne"
 COL_METHOD = "Quelle / Methode"
+COL_YEAR = "Stand"
+COL_RANK_LAND = "Rang in {land}"
+COL_RANK_TYPE = "Rang unter {kreistyp}"
+RANK = "{rank} von {n}"
+SECTION_WHERE = "Wo steht der Kreis?"
+WHERE_INTRO = (
+    "Die amtlichen Zahlen, mit denen die Modelle für diesen Kreis rechnen, mit Stand und Quelle. "
+    "Der Rang zählt vom höchsten Wert an (1 = höchster Wert) unter den Kreisen desselben Landes "
+    "und desselben Kreistyps. Geschätzte Werte stehen nicht hier, sondern in der Liste der Schätzungen."
+)
 BAND = "{mid} ({lo} bis {hi})"
 KEY_FIGURES_NOTE = (
     "Median der Monte-Carlo-Rechnung, in Klammern das 90-%-Band (5. bis 95. Perzentil). "
@@ -82,7 +92,15 @@ SUM_COOP = (
     "Ein gemeinsamer IT-Dienst mit {partners} spart im Szenario „{scenario}“ "
     "allen Mitgliedern zusammen rund {saving} im Jahr; {losers}"
 )
-SUM_COOP_NONE_WORSE = "kein Mitglied zahlt dabei mehr als allein."
+SUM_COOP_NONE_WORSE = "mit den Standardannahmen zahlt kein Mitglied mehr als allein."
+SUM_COOP_RISK = (
+    "Unter ungünstigen Annahmen (5-%-Quantil der Monte-Carlo-Rechnung) würde die Kooperation "
+    "{name} aber rund {value} im Jahr mehr kosten als ein eigener Dienst."
+)
+SUM_COOP_SAFE = (
+    "Auch unter ungünstigen Annahmen (5-%-Quantil der Monte-Carlo-Rechnung) spart {name} "
+    "noch rund {value} im Jahr."
+)
 SUM_COOP_SOME_WORSE = "{names} würde(n) bei der einfachen Aufteilung mehr zahlen als allein."
 SUM_COOP_NO_PARTNER = "Für {name} schlägt das Modell keinen Partner vor (keine Ersparnis mit den Nachbarn)."
 SUM_ESTIMATES = (
