@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .ags import kreis_or_none
 from .errors import SelectionError, WorkbookError
 from .fsutil import atomic_write
 
@@ -51,7 +52,7 @@ def filter(table: pd.DataFrame, *, scenario=None, ags=None, indicator=None, year
         if values is None:
             continue
         if column == "ags":
-            values = [str(v).zfill(5) for v in values]
+            values = [kreis_or_none(v) or str(v) for v in values]
         mask &= table[column].isin(values).to_numpy()
     out = table.loc[mask].reset_index(drop=True)
     out.attrs = dict(table.attrs)
