@@ -168,11 +168,10 @@ def test_categorical_columns_are_neutralised_too(tmp_path):
 
 
 def test_real_engine_table_exports(tmp_path):
-    engine = pytest.importorskip("workbook.engine")
-    try:
-        res = engine.project(ags=["05315"], scenarios=["S0"], draws=20, seed=1, topics=["divide"])
-    except WorkbookError as exc:  # the data layer is not there: nothing to export
-        pytest.skip(str(exc))
+    from workbook import engine
+
+    # the engine and the data layer are part of the package: an error here is a failure, never a skip
+    res = engine.project(ags=["05315"], scenarios=["S0"], draws=20, seed=1, topics=["divide"])
     path = export.export_table(res, tmp_path, "köln", "csv")
     back = pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig", dtype={"ags": str})
     assert len(back) == len(res) and back["ags"].unique().tolist() == ["05315"]
@@ -189,3 +188,36 @@ def test_xlsx_control_characters_become_visible_replacements(tmp_path):
     csv = export.export_table(df, tmp_path, "k", "csv", meta=False)
     text = csv.read_text(encoding="utf-8-sig")
     assert "Köln\ufffd" in text and "\x00" not in text and "ok\ttab" in text
+
+
+def test_excel_row_limit_counts_the_header(tmp_path, monkeypatch):
+    """Excel's limit is 1,048,576 rows with the header: one sheet holds 1,048,575 data rows."""
+    from workbook import results, tables
+
+    monkeypatch.setattr(tables, "EXCEL_MAX_ROWS", 4)          # same rule, a small sheet
+    export.export_table(pd.DataFrame({"a": [1, 2, 3]}), tmp_path, "passt", "xlsx", meta=False)
+    for write in (lambda df: export.export_table(df, tmp_path, "zu_gross", "xlsx", meta=False),
+                  lambda df: results.write(df, tmp_path / "zu_gross.xlsx"),
+                  lambda df: tables.table_bytes(df, "xlsx")):
+        with pytest.raises(SelectionError, match="4 Zeilen passen nicht in ein Excel-Blatt.*höchstens 4 Zeilen"):
+            write(pd.DataFrame({"a": [1, 2, 3, 4]}))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["passt.xlsx"]
+    assert tables.EXCEL_MAX_ROWS == 4 and export.EXCEL_MAX_ROWS == 1_048_576
+
+
+def test_german_download_form_of_the_result_table():
+    from workbook import tables
+
+    df = results()
+    df.loc[0, "indicator"] = "ddi.index"
+    out = tables.for_people(df, kreis_names={"05315": "Köln, Stadt"}, scenario_titles={"S1": "Digitaler Sprung"})
+    assert list(out.columns) == ["Szenario", "Szenario (Titel)", "Kreisschlüssel (AGS)", "Kreis", "Kennzahl",
+                                 "Kennzahl (Schlüssel)", "Einheit", "Jahr", "Wert", "Lauf / Quantil"]
+    assert out.loc[0, "Kennzahl"].startswith("Digitalisierungsgrad") and out.loc[0, "Lauf / Quantil"] == "Median"
+    assert out.loc[0, "Szenario (Titel)"] == "Digitaler Sprung" and out.loc[0, "Kreis"] == "Köln, Stadt"
+    assert out.attrs["seed"] == 20211
+    text = tables.table_bytes(out, "csv").decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("Szenario;Szenario (Titel);Kreisschlüssel (AGS)")
+    assert ";2021;0,34;Median" in text and "'=HYPERLINK" in text and "'@SUM(A1:A9)" in text
+    kreis = tables.for_people(pd.DataFrame({"ags": ["05315"], "population_2019": [1087353]}))
+    assert list(kreis.columns)[0] != "ags" and "Einwohner" in " ".join(kreis.columns)

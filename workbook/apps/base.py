@@ -360,20 +360,15 @@ class TopicApp:
         return self.results()
 
     def _export(self, suffix: str) -> bytes:
-        from .. import results as R
+        """A download for council and strategy users: German headers and labels, German Excel CSV
+        (``;``, decimal comma) or XLSX with the run's metadata (``workbook.tables``)."""
+        from .. import tables
 
-        table = self.export_table()
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / f"export{suffix}"
-            if self.needs_results and set(R.COLUMNS) <= set(table.columns):
-                R.write(table, path)            # neutralised cells + metadata (sidecar / sheet)
-            else:
-                safe = neutralise_cells(table)
-                if suffix == ".csv":
-                    safe.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-                else:
-                    safe.to_excel(path, index=False, engine="openpyxl")
-            return path.read_bytes()
+        titles = {sid: sc.title_de for sid, sc in self.scenarios.items()}
+        titles.update({sc.id: sc.title_de for sc in self.p.scenario_objects})
+        table = tables.for_people(self.export_table(), kreis_names={self.ags: self.kreis_name},
+                                  scenario_titles=titles)
+        return tables.table_bytes(table, suffix.lstrip("."))
 
     def results_csv(self) -> bytes:
         return self._export(".csv")
@@ -433,9 +428,9 @@ class FocusApp(TopicApp):
 def neutralise_cells(df: pd.DataFrame) -> pd.DataFrame:
     """Text cells a spreadsheet would read as a formula (= + - @) get a leading apostrophe.
 
-    One rule for every download: :func:`workbook.export.neutralise` (categorical columns included).
+    One rule for every download: :func:`workbook.tables.neutralise` (categorical columns included).
     """
-    from ..export import neutralise
+    from ..tables import neutralise
 
     return neutralise(df)
 
