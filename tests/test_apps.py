@@ -179,6 +179,22 @@ def test_exports(live):
     view.panel.reset()
 
 
+def test_export_files_name_the_kreis_not_the_class_and_the_yaml_holds_slider_values(live):
+    app, view = live
+    name, data = view.export_file("svg")
+    assert name.startswith(f"{app.ags}_") and "scenarioapp" not in name.lower()
+    assert app.kreis_name.split(",")[0] in data.decode("utf-8")          # the chart names the place
+    assert "Klick auf die Legende" not in data.decode("utf-8")
+    saved = dict(app.overrides)
+    try:
+        app.set_overrides({"ddi.strat.rate": 0.05 + 18 * 0.01})       # 0.22999999999999998 from a slider
+        doc = yaml.safe_load(app.scenario_yaml().decode("utf-8"))
+        assert doc["changes"]["ddi.strat.rate"] == 0.23
+        assert "0.22999999999999998" not in app.scenario_yaml().decode("utf-8")
+    finally:
+        app.overrides = saved
+
+
 def test_overview_dropdown_refuses_values_not_offered():
     from workbook.apps.overview import OverviewApp
 

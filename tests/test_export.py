@@ -221,3 +221,37 @@ def test_german_download_form_of_the_result_table():
     assert ";2021;0,34;Median" in text and "'=HYPERLINK" in text and "'@SUM(A1:A9)" in text
     kreis = tables.for_people(pd.DataFrame({"ags": ["05315"], "population_2019": [1087353]}))
     assert list(kreis.columns)[0] != "ags" and "Einwohner" in " ".join(kreis.columns)
+
+
+def test_exported_chart_names_the_place_and_drops_the_legend_hint():
+    from workbook.texts import charts as TC
+
+    spec = {"title": {"text": "Digitalisierungsgrad 2021–2030", "subtitle": ["Median und Bänder", TC.FAN_SELECT_HINT]},
+            "mark": "point", "data": {"values": [{"x": 1}]}, "encoding": {"x": {"field": "x", "type": "quantitative"}}}
+    out = export.for_file(spec, "Köln, Stadt (05315)")
+    assert out["title"] == {"text": "Digitalisierungsgrad 2021–2030 – Köln, Stadt (05315)",
+                            "subtitle": "Median und Bänder"}
+    assert spec["title"]["subtitle"][1] == TC.FAN_SELECT_HINT            # the chart's own spec is unchanged
+    assert export.for_file({"title": "X", "mark": "point"}, None)["title"] == {"text": "X"}
+    assert export.for_file({"title": {"text": "Köln, Stadt (05315): X"}}, "Köln, Stadt (05315)")["title"]["text"] \
+        == "Köln, Stadt (05315): X"                                        # never named twice
+    svg = export.chart_bytes(spec, "svg", place="Köln, Stadt (05315)").decode("utf-8")
+    assert "Köln, Stadt (05315)" in svg and "Klick auf die Legende" not in svg
+
+
+def test_download_names_hold_no_class_names():
+    assert export.download_stem("05315", "Köln, Stadt", "Szenarien des Digitalisierungsgrads") == \
+        "05315_koeln-stadt_szenarien-des-digitalisierungsgrads"
+
+
+def test_scenario_values_are_rounded_to_the_slider_step():
+    from workbook import widgets
+    from workbook.params import load_parameters
+
+    params = load_parameters()
+    rec = params["ddi.strat.rate"]
+    assert export.step_value(rec, 0.22999999999999998) == 0.23
+    assert export.step_value(rec, rec.min + 7 * export.slider_step(rec)) == 0.12
+    assert export.step_value(rec, rec.max) == rec.max and export.step_value(rec, rec.default) == rec.default
+    for key in params:                       # the same step as the widget's slider
+        assert export.slider_step(params[key]) == widgets._step(params[key]), key

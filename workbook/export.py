@@ -18,8 +18,10 @@ never leave the chosen folder.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -34,10 +36,14 @@ __all__ = [
     "FORMULA_START",
     "TABLE_FORMATS",
     "chart_bytes",
+    "download_stem",
     "export_chart",
     "export_table",
+    "for_file",
     "neutralise",
     "safe_filename",
+    "slider_step",
+    "step_value",
     "target_path",
 ]
 
@@ -97,12 +103,103 @@ def target_path(directory, name: str, fmt: str) -> Path:
     return path
 
 
+def download_stem(ags: str, place: str, topic: str) -> str:
+    """``<ags>_<place>_<topic>`` as a lowercase ASCII slug: a download's file name names the
+    Kreis and the page in words, never an internal class name."""
+    from .batch.naming import safe_slug
+
+    return "_".join(part for part in (safe_slug(str(ags)), safe_slug(place), safe_slug(topic)) if part)
+
+
+def slider_step(record) -> float:
+    """The step of a lever's slider: the record's ``step``, else a hundredth of its range
+    (the rule of ``workbook.widgets``)."""
+    lo, hi = float(record.min), float(record.max)
+    return float(record.step or ((hi - lo) / 100 if hi > lo else 1.0))
+
+
+def _decimals(x: float) -> int:
+    text = f"{abs(x):.10f}".rstrip("0")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def step_value(record, value: float) -> float:
+    """A slider's value as a file should hold it: on the slider's grid (min + k x step), rounded
+    to the step's decimals, so 0.22999999999999998 is written as 0.23. The record's min, max and
+    default come back exactly."""
+    value = float(value)
+    lo, hi = float(record.min), float(record.max)
+    step = slider_step(record)
+    for exact in (float(record.default), lo, hi):
+        if math.isclose(value, exact, rel_tol=1e-9, abs_tol=step * 1e-6):
+            return exact
+    k = round((value - lo) / step)
+    snapped = round(lo + k * step, max(_decimals(step), _decimals(lo)))
+    return min(max(snapped, lo), hi)
+
+
 # ---------------------------------------------------------------------------
 # charts
 # ---------------------------------------------------------------------------
 
-def chart_bytes(chart, fmt: str, *, scale: float = 2.0) -> bytes:
-    """The chart rendered as PNG, SVG or PDF bytes (vl-convert, offline)."""
+_VIEW_LISTS = ("vconcat", "hconcat", "concat", "layer")
+
+
+def _file_title(title, hints: set[str], place: str | None):
+    """A title without the hints, with ``place`` in its first line (None: no title left)."""
+    title = dict(title) if isinstance(title, Mapping) else ({"text": title} if title else {})
+    sub = title.get("subtitle")
+    if isinstance(sub, list):
+        kept = [line for line in sub if line not in hints]
+        title["subtitle"] = kept[0] if len(kept) == 1 else kept
+        if not kept:
+            del title["subtitle"]
+    elif sub in hints:
+        del title["subtitle"]
+    if place:
+        text = title.get("text") or ""
+        first = text[0] if isinstance(text, list) and text else text
+        if place not in str(first):
+            named = f"{first} – {place}" if first else place
+            title["text"] = [named, *text[1:]] if isinstance(text, list) and text else named
+    return title or None
+
+
+def for_file(spec: dict, place: str | None = None) -> dict:
+    """A chart spec for a file: ``place`` (the Kreis) in its first title, and no hint about
+    clicking on the legend in any title (a file is not interactive). Compound charts
+    (concat, layer) are walked; the given spec is not changed (only the path to a changed
+    title is copied)."""
+    from .texts import charts as TC
+
+    hints = {TC.FAN_SELECT_HINT}
+    state = {"place": place}
+
+    def walk(view: dict) -> dict:
+        out = dict(view)
+        if "title" in out or (state["place"] and view is spec and not any(k in out for k in _VIEW_LISTS)):
+            title = _file_title(out.get("title"), hints, state["place"])
+            state["place"] = None
+            if title is None:
+                out.pop("title", None)
+            else:
+                out["title"] = title
+        for key in _VIEW_LISTS:
+            if isinstance(out.get(key), list):
+                out[key] = [walk(v) if isinstance(v, Mapping) else v for v in out[key]]
+        if isinstance(out.get("spec"), Mapping):
+            out["spec"] = walk(out["spec"])
+        return out
+
+    out = walk(spec)
+    if state["place"]:                   # no title anywhere: the place becomes the title
+        out["title"] = {"text": state["place"]}
+    return out
+
+
+def chart_bytes(chart, fmt: str, *, scale: float = 2.0, place: str | None = None) -> bytes:
+    """The chart rendered as PNG, SVG or PDF bytes (vl-convert, offline); ``place`` names the
+    Kreis in the title and drops the legend-click hint (``for_file``)."""
     import vl_convert as vlc
 
     from .render import chart_spec, to_svg
@@ -110,9 +207,9 @@ def chart_bytes(chart, fmt: str, *, scale: float = 2.0) -> bytes:
     fmt = _check_format(fmt, CHART_FORMATS)
     if not (isinstance(scale, (int, float)) and not isinstance(scale, bool) and 0.25 <= scale <= 8):
         raise SelectionError(f"Skalierung muss zwischen 0,25 und 8 liegen, nicht {scale!r}", key="scale")
+    spec = for_file(chart_spec(chart), place)
     if fmt == "svg":
-        return to_svg(chart).encode("utf-8")
-    spec = chart_spec(chart)
+        return to_svg(spec).encode("utf-8")
     try:
         if fmt == "png":
             return bytes(vlc.vegalite_to_png(spec, scale=float(scale), allowed_base_urls=[]))
@@ -121,11 +218,12 @@ def chart_bytes(chart, fmt: str, *, scale: float = 2.0) -> bytes:
         raise WorkbookError(f"Diagramm konnte nicht exportiert werden: {str(exc).splitlines()[0]}") from None
 
 
-def export_chart(chart, directory, name: str, fmt: str = "png", *, scale: float = 2.0) -> Path:
+def export_chart(chart, directory, name: str, fmt: str = "png", *, scale: float = 2.0,
+                 place: str | None = None) -> Path:
     """Write the chart to ``directory/<name>.<fmt>`` (png, svg, pdf); returns the path."""
     fmt = _check_format(fmt, CHART_FORMATS)
     path = target_path(directory, name, fmt)
-    data = chart_bytes(chart, fmt, scale=scale)
+    data = chart_bytes(chart, fmt, scale=scale, place=place)
     return atomic_write(path, lambda tmp: Path(tmp).write_bytes(data), fsync=True, on_error=lambda exc:
                         WorkbookError(TT.WRITE_FAILED.format(error=exc.strerror or exc), file=str(path)))
 

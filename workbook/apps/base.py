@@ -378,10 +378,14 @@ class TopicApp:
 
     def scenario_yaml(self, base: str | None = None) -> bytes:
         """The current settings (base scenario + changed levers) as a scenario YAML file."""
+        from ..export import step_value
         from ..params import save_scenario
 
         base = base or self.focus
-        values = self.parameters.resolve(scenario=self.scenario_object(base), overrides=self.overrides)
+        params = self.parameters
+        # lever values as the sliders show them (0.23, not 0.22999999999999998)
+        overrides = {key: step_value(params[key], value) for key, value in self.overrides.items()}
+        values = params.resolve(scenario=self.scenario_object(base), overrides=overrides)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"eigenes_szenario_{self.ags}.yml"
             save_scenario(path, values, T.EXPORT_SCENARIO_TITLE.format(ags=self.ags, name=self.kreis_name),
