@@ -175,7 +175,7 @@ def for_file(spec: dict, place: str | None = None) -> dict:
     hints = {TC.FAN_SELECT_HINT}
     state = {"place": place}
 
-    def walk(view: dict) -> dict:
+    def walk(view: Mapping) -> dict:
         out = dict(view)
         if "title" in out or (state["place"] and view is spec and not any(k in out for k in _VIEW_LISTS)):
             title = _file_title(out.get("title"), hints, state["place"])

@@ -112,16 +112,16 @@ def _map_text(df: pd.DataFrame, fn: Callable) -> pd.DataFrame:
             fixed = [fn(c) for c in cats]
             if fixed != cats:
                 if len(set(fixed)) == len(fixed):
-                    out.isetitem(i, col.cat.rename_categories(fixed))
+                    out.isetitem(i, col.cat.rename_categories(fixed))  # type: ignore[arg-type]
                 else:                  # two categories would merge: fix the cells instead
-                    out.isetitem(i, col.astype(object).map(fn))
+                    out.isetitem(i, col.astype(object).map(fn))  # type: ignore[arg-type]
         elif pd.api.types.is_object_dtype(col) or pd.api.types.is_string_dtype(col):
             values = col.to_numpy(dtype=object)
             new = np.fromiter((fn(v) for v in values), dtype=object, count=len(values))
             changed = np.fromiter((a is not b for a, b in zip(new, values)), dtype=bool, count=len(values))
             if changed.any():
-                out.isetitem(i, pd.Series(np.where(changed, new, values), index=col.index, dtype=col.dtype,
-                                          name=col.name))
+                fixed_col = pd.Series(np.where(changed, new, values), index=col.index, dtype=col.dtype, name=col.name)
+                out.isetitem(i, fixed_col)  # type: ignore[arg-type]
     out.attrs = dict(df.attrs)
     return out
 
@@ -237,7 +237,7 @@ def _fill_xlsx(df: pd.DataFrame, target, sheet: str, meta: Mapping | None) -> No
     ws.title = sheet
     ws.append([clean(str(c)) for c in df.columns])
     for row in df.itertuples(index=False, name=None):
-        values = []
+        values: list = []
         for v in row:
             if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v is pd.NaT:
                 values.append(None)

@@ -159,8 +159,8 @@ def reduce_runs(arrays: Mapping[str, np.ndarray], groups: int = 1) -> list[dict[
                 block = arr[g * n + 1:(g + 1) * n, k_slice, t_slice]
                 dtype = block.dtype if block.dtype in (np.float32, np.float64) else np.float64
                 pending.setdefault(np.dtype(dtype).str, []).append((res, block))
-    for dtype, items in pending.items():
-        itemsize = np.dtype(dtype).itemsize
+    for dtype_str, items in pending.items():
+        itemsize = np.dtype(dtype_str).itemsize
         budget = max(1, _BATCH_BYTES // (draws * itemsize))
         start = 0
         while start < len(items):
@@ -168,7 +168,7 @@ def reduce_runs(arrays: Mapping[str, np.ndarray], groups: int = 1) -> list[dict[
             while stop < len(items) and (stop == start or cols + items[stop][1][0].size <= budget):
                 cols += items[stop][1][0].size
                 stop += 1
-            work = _scratch(draws, cols, dtype)
+            work = _scratch(draws, cols, dtype_str)
             c = 0
             for res, block in items[start:stop]:
                 m = block[0].size

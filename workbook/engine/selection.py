@@ -135,6 +135,7 @@ def select_scenarios(scenarios, parameters: ParameterSet) -> list[Scenario]:
     shipped = load_scenarios(parameters=parameters)
     if scenarios is None or (isinstance(scenarios, str) and scenarios.strip().lower() == "all"):
         return list(shipped.values())
+    items: list
     if isinstance(scenarios, Scenario):
         items = [scenarios]
     elif isinstance(scenarios, (str, Path)):

@@ -13,6 +13,7 @@ import os
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from types import ModuleType
 
 import numpy as np
 import pandas as pd
@@ -50,7 +51,7 @@ class Plan:
     parameters: ParameterSet
     kreise: pd.DataFrame
     scenarios: list[Scenario]
-    topics: dict[str, object]
+    topics: dict[str, ModuleType]
     draws: int
     seed: int
     overrides: dict[str, float]
@@ -149,7 +150,7 @@ def chunk_size(n_runs: int, n_years: int = len(YEARS)) -> int:
     return max(1, int(_CHUNK_BUDGET // per_kreis))
 
 
-def run_models(kreise: pd.DataFrame, p: dict[str, np.ndarray], modules: Mapping[str, object],
+def run_models(kreise: pd.DataFrame, p: dict[str, np.ndarray], modules: Mapping[str, ModuleType],
                extra: dict | None = None, years: np.ndarray = YEARS) -> dict[str, np.ndarray]:
     """Run the topic modules in order on one chunk; returns every indicator as (N, K, T)."""
     ctx = ModelContext(kreise=kreise, years=years, p=p, outputs={}, extra=dict(extra or {}))

@@ -45,13 +45,13 @@ def to_long(plan: Plan, reduced: dict[str, dict[str, np.ndarray]]) -> pd.DataFra
         unit_cats = list(dict.fromkeys(units))
         unit_of_ind = np.array([unit_cats.index(u) for u in units], dtype=np.int16)
         table = pd.DataFrame({
-            "scenario": pd.Categorical.from_codes(scen_codes, categories=scen_ids),
-            "ags": pd.Categorical.from_codes(ags_codes, categories=list(ags)),
-            "indicator": pd.Categorical.from_codes(ind_codes, categories=names),
-            "unit": pd.Categorical.from_codes(unit_of_ind[ind_codes], categories=unit_cats),
+            "scenario": pd.Categorical.from_codes(scen_codes, categories=pd.Index(scen_ids)),
+            "ags": pd.Categorical.from_codes(ags_codes, categories=pd.Index(ags)),
+            "indicator": pd.Categorical.from_codes(ind_codes, categories=pd.Index(names)),
+            "unit": pd.Categorical.from_codes(unit_of_ind[ind_codes], categories=pd.Index(unit_cats)),
             "year": years.astype(np.int64),
             "value": value,
-            "quantile": pd.Categorical.from_codes(q_codes, categories=q_names),
+            "quantile": pd.Categorical.from_codes(q_codes, categories=pd.Index(q_names)),
         })
     table.attrs.update({
         "seed": plan.seed, "draws": plan.draws, "param_hash": hash_run(plan),
