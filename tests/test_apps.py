@@ -146,10 +146,23 @@ def test_exports(live):
     app, view = live
     name, data = view.export_file("csv")
     assert name.endswith(".csv")
-    table = pd.read_csv(io.BytesIO(data), dtype={"ags": str})
-    assert list(table.columns) == ["scenario", "ags", "indicator", "unit", "year", "value", "quantile"]
+    # the download is for people: German Excel CSV (";", decimal comma, BOM) with German headers
+    # and labels (the analysts' machine-readable table is `workbook project --out`)
+    assert data.startswith(b"\xef\xbb\xbf")
+    table = pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig",
+                        dtype={"Kreisschlüssel (AGS)": str})
+    assert list(table.columns) == ["Szenario", "Szenario (Titel)", "Kreisschlüssel (AGS)", "Kreis", "Kennzahl",
+                                   "Kennzahl (Schlüssel)", "Einheit", "Jahr", "Wert", "Lauf / Quantil"]
+    results = app.results()
+    assert len(table) == len(results) and set(table["Kreisschlüssel (AGS)"]) == {app.ags}
+    assert table["Wert"].to_numpy() == pytest.approx(results["value"].to_numpy())
+    assert set(table["Kreis"]) == {app.kreis_name} and "Median" in set(table["Lauf / Quantil"])
     name, data = view.export_file("xlsx")
     assert data[:2] == b"PK"
+    sheets = pd.read_excel(io.BytesIO(data), sheet_name=None)
+    assert set(sheets) == {"Ergebnisse", "Metadaten"}
+    assert list(sheets["Ergebnisse"].columns) == list(table.columns)
+    assert str(results.attrs["seed"]) in set(sheets["Metadaten"]["Wert"].astype(str))
     name, data = view.export_file("svg")
     assert data.lstrip().startswith(b"<svg")
     name, data = view.export_file("png")
@@ -164,6 +177,22 @@ def test_exports(live):
     assert doc["based_on"] == app.focus
     assert "data:application/x-yaml;base64," in view.links.value
     view.panel.reset()
+
+
+def test_export_files_name_the_kreis_not_the_class_and_the_yaml_holds_slider_values(live):
+    app, view = live
+    name, data = view.export_file("svg")
+    assert name.startswith(f"{app.ags}_") and "scenarioapp" not in name.lower()
+    assert app.kreis_name.split(",")[0] in data.decode("utf-8")          # the chart names the place
+    assert "Klick auf die Legende" not in data.decode("utf-8")
+    saved = dict(app.overrides)
+    try:
+        app.set_overrides({"ddi.strat.rate": 0.05 + 18 * 0.01})       # 0.22999999999999998 from a slider
+        doc = yaml.safe_load(app.scenario_yaml().decode("utf-8"))
+        assert doc["changes"]["ddi.strat.rate"] == 0.23
+        assert "0.22999999999999998" not in app.scenario_yaml().decode("utf-8")
+    finally:
+        app.overrides = saved
 
 
 def test_overview_dropdown_refuses_values_not_offered():

@@ -165,7 +165,7 @@ def test_tornado_ranks_parameters_and_splits_the_swing_by_lever():
 def test_cli_project_writes_the_table(tmp_path, monkeypatch, capsys):
     from workbook.cli import main
 
-    monkeypatch.setattr(engine, "load_kreise_table", lambda: KREISE.copy())
+    monkeypatch.setattr(engine.selection, "load_kreise_table", lambda: KREISE.copy())
     out = tmp_path / "p.csv"
     code = main(["project", "--ags", "05315", "--scenario", "all", "--draws", "50", "--topics", DDI,
                  "--out", str(out)])
@@ -179,7 +179,8 @@ def test_cli_project_writes_the_table(tmp_path, monkeypatch, capsys):
 
 
 def test_real_data_all_topics_for_one_kreis():
-    datasets = pytest.importorskip("workbook.datasets")
+    from workbook import datasets            # part of the package: never a skip
+
     kreise = datasets.load_kreise()
     t = engine.project(ags=["05315"], scenarios="all", draws=20, topics="all", kreise=kreise)
     assert "ddi.index" in set(t["indicator"])
@@ -209,3 +210,11 @@ def test_neutralise_fixes_categorical_and_text_columns():
     assert list(safe["scenario"].astype(str)) == ["'@SUM(A1)", "S0"]
     assert list(safe["ags"]) == ["'-1", "05315"] and list(safe["quantile"]) == ["p5", "'+p"]
     assert list(t["ags"]) == ["-1", "05315"]   # the input stays unchanged
+
+
+def test_a_gemeinde_key_is_refused_naming_its_kreis():
+    with pytest.raises(SelectionError, match="Gemeindeschlüssel; der Kreis wäre 05315"):
+        engine.project(["05315000"], "S0", 0, topics=DDI, kreise=KREISE)
+    with pytest.raises(SelectionError, match="unknown AGS '０５３１５'"):
+        engine.project("０５３１５", "S0", 0, topics=DDI, kreise=KREISE)
+    assert engine.normalise_ags(5315) == "05315" and engine.normalise_ags(" x ") == "x"

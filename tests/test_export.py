@@ -168,11 +168,10 @@ def test_categorical_columns_are_neutralised_too(tmp_path):
 
 
 def test_real_engine_table_exports(tmp_path):
-    engine = pytest.importorskip("workbook.engine")
-    try:
-        res = engine.project(ags=["05315"], scenarios=["S0"], draws=20, seed=1, topics=["divide"])
-    except WorkbookError as exc:  # the data layer is not there: nothing to export
-        pytest.skip(str(exc))
+    from workbook import engine
+
+    # the engine and the data layer are part of the package: an error here is a failure, never a skip
+    res = engine.project(ags=["05315"], scenarios=["S0"], draws=20, seed=1, topics=["divide"])
     path = export.export_table(res, tmp_path, "köln", "csv")
     back = pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig", dtype={"ags": str})
     assert len(back) == len(res) and back["ags"].unique().tolist() == ["05315"]
@@ -189,3 +188,70 @@ def test_xlsx_control_characters_become_visible_replacements(tmp_path):
     csv = export.export_table(df, tmp_path, "k", "csv", meta=False)
     text = csv.read_text(encoding="utf-8-sig")
     assert "Köln\ufffd" in text and "\x00" not in text and "ok\ttab" in text
+
+
+def test_excel_row_limit_counts_the_header(tmp_path, monkeypatch):
+    """Excel's limit is 1,048,576 rows with the header: one sheet holds 1,048,575 data rows."""
+    from workbook import results, tables
+
+    monkeypatch.setattr(tables, "EXCEL_MAX_ROWS", 4)          # same rule, a small sheet
+    export.export_table(pd.DataFrame({"a": [1, 2, 3]}), tmp_path, "passt", "xlsx", meta=False)
+    for write in (lambda df: export.export_table(df, tmp_path, "zu_gross", "xlsx", meta=False),
+                  lambda df: results.write(df, tmp_path / "zu_gross.xlsx"),
+                  lambda df: tables.table_bytes(df, "xlsx")):
+        with pytest.raises(SelectionError, match="4 Zeilen passen nicht in ein Excel-Blatt.*höchstens 4 Zeilen"):
+            write(pd.DataFrame({"a": [1, 2, 3, 4]}))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["passt.xlsx"]
+    assert tables.EXCEL_MAX_ROWS == 4 and export.EXCEL_MAX_ROWS == 1_048_576
+
+
+def test_german_download_form_of_the_result_table():
+    from workbook import tables
+
+    df = results()
+    df.loc[0, "indicator"] = "ddi.index"
+    out = tables.for_people(df, kreis_names={"05315": "Köln, Stadt"}, scenario_titles={"S1": "Digitaler Sprung"})
+    assert list(out.columns) == ["Szenario", "Szenario (Titel)", "Kreisschlüssel (AGS)", "Kreis", "Kennzahl",
+                                 "Kennzahl (Schlüssel)", "Einheit", "Jahr", "Wert", "Lauf / Quantil"]
+    assert out.loc[0, "Kennzahl"].startswith("Digitalisierungsgrad") and out.loc[0, "Lauf / Quantil"] == "Median"
+    assert out.loc[0, "Szenario (Titel)"] == "Digitaler Sprung" and out.loc[0, "Kreis"] == "Köln, Stadt"
+    assert out.attrs["seed"] == 20211
+    text = tables.table_bytes(out, "csv").decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("Szenario;Szenario (Titel);Kreisschlüssel (AGS)")
+    assert ";2021;0,34;Median" in text and "'=HYPERLINK" in text and "'@SUM(A1:A9)" in text
+    kreis = tables.for_people(pd.DataFrame({"ags": ["05315"], "population_2019": [1087353]}))
+    assert list(kreis.columns)[0] != "ags" and "Einwohner" in " ".join(kreis.columns)
+
+
+def test_exported_chart_names_the_place_and_drops_the_legend_hint():
+    from workbook.texts import charts as TC
+
+    spec = {"title": {"text": "Digitalisierungsgrad 2021–2030", "subtitle": ["Median und Bänder", TC.FAN_SELECT_HINT]},
+            "mark": "point", "data": {"values": [{"x": 1}]}, "encoding": {"x": {"field": "x", "type": "quantitative"}}}
+    out = export.for_file(spec, "Köln, Stadt (05315)")
+    assert out["title"] == {"text": "Digitalisierungsgrad 2021–2030 – Köln, Stadt (05315)",
+                            "subtitle": "Median und Bänder"}
+    assert spec["title"]["subtitle"][1] == TC.FAN_SELECT_HINT            # the chart's own spec is unchanged
+    assert export.for_file({"title": "X", "mark": "point"}, None)["title"] == {"text": "X"}
+    assert export.for_file({"title": {"text": "Köln, Stadt (05315): X"}}, "Köln, Stadt (05315)")["title"]["text"] \
+        == "Köln, Stadt (05315): X"                                        # never named twice
+    svg = export.chart_bytes(spec, "svg", place="Köln, Stadt (05315)").decode("utf-8")
+    assert "Köln, Stadt (05315)" in svg and "Klick auf die Legende" not in svg
+
+
+def test_download_names_hold_no_class_names():
+    assert export.download_stem("05315", "Köln, Stadt", "Szenarien des Digitalisierungsgrads") == \
+        "05315_koeln-stadt_szenarien-des-digitalisierungsgrads"
+
+
+def test_scenario_values_are_rounded_to_the_slider_step():
+    from workbook import widgets
+    from workbook.params import load_parameters
+
+    params = load_parameters()
+    rec = params["ddi.strat.rate"]
+    assert export.step_value(rec, 0.22999999999999998) == 0.23
+    assert export.step_value(rec, rec.min + 7 * export.slider_step(rec)) == 0.12
+    assert export.step_value(rec, rec.max) == rec.max and export.step_value(rec, rec.default) == rec.default
+    for key in params:                       # the same step as the widget's slider
+        assert export.slider_step(params[key]) == widgets._step(params[key]), key

@@ -256,11 +256,12 @@ def test_notebook_parameters_refuse_hostile_values(kwargs, key):
                          ids=["ags-int", "ags-float", "scenarios-int", "topics-int"])
 def test_project_selections_of_the_wrong_type_are_selection_errors(kwargs):
     args = {"ags": "05315", "scenarios": "S0", "draws": 0, "topics": "divide", **kwargs}
-    try:
-        table = engine.project(**args)
-    except SelectionError:
-        return
-    assert set(table["ags"].astype(str)) == {"05315"}          # or accepted as the Kreis 05315
+    # a single number is not a selection (text or a list of keys is): refused, naming the key
+    with pytest.raises(SelectionError, match="expected text \\(comma-separated\\) or a list") as info:
+        engine.project(**args)
+    assert info.value.key == next(iter(kwargs))
+    if kwargs == {"ags": 5315}:               # in a list, the number is the Kreis 05315
+        assert set(engine.project(**{**args, "ags": [5315]})["ags"].astype(str)) == {"05315"}
 
 
 @settings(max_examples=150, deadline=None, derandomize=True)

@@ -61,7 +61,7 @@ def test_reduce_runs_per_group_equals_one_group_at_a_time_and_keeps_broadcast_ax
 
 
 def test_reduce_runs_batches_larger_than_the_scratch_block(monkeypatch):
-    monkeypatch.setattr(engine, "_BATCH_BYTES", 1000 * 4 * 7)      # 7 columns per batch
+    monkeypatch.setattr(engine.quantiles, "_BATCH_BYTES", 1000 * 4 * 7)      # 7 columns per batch
     rng = np.random.default_rng(2)
     arrays = {f"x{i}": rng.random((1001, 3, 4)).astype(np.float32) for i in range(5)}
     reduced = engine.reduce_runs(arrays)[0]

@@ -36,6 +36,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from . import ags as ags_rule
 from .errors import WorkbookError
 from .fsutil import atomic_write_text
 from .paths import NOTEBOOKS_DIR, PROJECT_ROOT, TEMPLATES_DIR
@@ -81,7 +82,6 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "object-src 'none'",
 ])
 
-_AGS_RE = re.compile(r"^\d{5}$")
 _NOTEBOOK_RE = re.compile(r"^[A-Za-z0-9_\-]+$")
 
 
@@ -400,10 +400,9 @@ def _build_app_class():
             notice = None
             chosen = None
             if ags:
-                if kreise is not None and ags.isdigit() and len(ags) == 4:
-                    ags = "0" + ags
+                ags = ags_rule.kreis_or_none(ags) or ags        # '5315' -> '05315' (workbook.ags)
                 known = {k["ags"]: k for k in kreise} if kreise is not None else {}
-                if _AGS_RE.match(ags) and (kreise is None or ags in known):
+                if ags_rule.is_kreis(ags) and (kreise is None or ags in known):
                     chosen = known.get(ags, {"ags": ags, "name": ags})
                 else:
                     notice = T.PICKER_UNKNOWN.format(ags=ags[:20])
@@ -435,7 +434,7 @@ def _build_app_class():
             if stem is None or stem not in app.available_dashboards():
                 raise tornado.web.HTTPError(404)
             ags = self.get_query_argument("ags", None)
-            if ags is not None and not _AGS_RE.match(ags.strip()):
+            if ags is not None and not ags_rule.is_kreis(ags.strip()):
                 raise tornado.web.HTTPError(400)
             active = self.kernel_manager.session_count()
             if active >= app.max_sessions:

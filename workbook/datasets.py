@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from . import ags as ags_rule
 from . import paths
 from .errors import DataError, SelectionError
 from .schema import (COLUMNS, ESTIMATED, GEMEINDE_COLUMNS, KEY, SETTLEMENT_TYPES, pandas_dtypes, validate_frame,
@@ -540,13 +541,13 @@ def find_kreis(query, *, exact: bool = False) -> str:
     text = str(query).strip() if query is not None else ""
     if not text:
         raise SelectionError(T.KREIS_EMPTY, key="ags")
-    if re.fullmatch(r"\d+", text):
-        if len(text) in (7, 8):
-            raise SelectionError(T.GEMEINDE_AGS.format(kreis=text.zfill(8)[:5]), key=text)
-        if len(text) == 4:
-            text = "0" + text
-        if len(text) != 5:
+    if text.isdigit():                      # digits of any script: a key, never a name
+        key = ags_rule.parse(text)          # ASCII digits only; 4 digits get the leading zero back
+        if key is not None and key.level == ags_rule.GEMEINDE:
+            raise SelectionError(T.GEMEINDE_AGS.format(kreis=key.kreis), key=text)
+        if key is None or key.level != ags_rule.KREIS:
             raise SelectionError(T.AGS_FORMAT, key=text)
+        text = key.code
         if text not in set(codes):
             close = difflib.get_close_matches(text, codes, n=3)
             raise SelectionError(T.AGS_UNKNOWN.format(close=", ".join(close) or "–"), key=text)

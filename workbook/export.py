@@ -18,34 +18,46 @@ never leave the chosen folder.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from .errors import InputFileError, SelectionError, WorkbookError
+from . import tables
+from .errors import SelectionError, WorkbookError
 from .fsutil import atomic_write
+from .texts import tables as TT
 
 __all__ = [
-    "CHART_FORMATS", "TABLE_FORMATS", "FORMULA_START", "safe_filename", "target_path", "neutralise",
-    "export_chart", "export_table", "chart_bytes", "atomic_write_bytes",
+    "CHART_FORMATS",
+    "FORMULA_START",
+    "TABLE_FORMATS",
+    "chart_bytes",
+    "download_stem",
+    "export_chart",
+    "export_table",
+    "for_file",
+    "neutralise",
+    "safe_filename",
+    "slider_step",
+    "step_value",
+    "target_path",
 ]
 
 CHART_FORMATS = ("png", "svg", "pdf")
 TABLE_FORMATS = ("csv", "xlsx")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = tables.FORMULA_START
 MAX_NAME_BYTES = 120
-EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_ROWS = tables.EXCEL_MAX_ROWS
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 _BAD_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
 
 
 # ---------------------------------------------------------------------------
-# names and atomic writes
+# names
 # ---------------------------------------------------------------------------
 
 def safe_filename(name: str, default: str = "export", max_bytes: int = MAX_NAME_BYTES) -> str:
@@ -91,22 +103,103 @@ def target_path(directory, name: str, fmt: str) -> Path:
     return path
 
 
-def _atomic(path: Path, writer, **kwargs) -> Path:
-    return atomic_write(path, writer, prefix=f".{path.stem[:40]}.", suffix=".part", **kwargs, on_error=lambda exc:
-                        WorkbookError(f"Datei konnte nicht geschrieben werden: {exc.strerror or exc}", file=str(path)))
+def download_stem(ags: str, place: str, topic: str) -> str:
+    """``<ags>_<place>_<topic>`` as a lowercase ASCII slug: a download's file name names the
+    Kreis and the page in words, never an internal class name."""
+    from .batch.naming import safe_slug
+
+    return "_".join(part for part in (safe_slug(str(ags)), safe_slug(place), safe_slug(topic)) if part)
 
 
-def atomic_write_bytes(path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` via a temporary file and ``os.replace`` (flushed to disk)."""
-    return _atomic(Path(path), lambda tmp: Path(tmp).write_bytes(data), fsync=True)
+def slider_step(record) -> float:
+    """The step of a lever's slider: the record's ``step``, else a hundredth of its range
+    (the rule of ``workbook.widgets``)."""
+    lo, hi = float(record.min), float(record.max)
+    return float(record.step or ((hi - lo) / 100 if hi > lo else 1.0))
+
+
+def _decimals(x: float) -> int:
+    text = f"{abs(x):.10f}".rstrip("0")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def step_value(record, value: float) -> float:
+    """A slider's value as a file should hold it: on the slider's grid (min + k x step), rounded
+    to the step's decimals, so 0.22999999999999998 is written as 0.23. The record's min, max and
+    default come back exactly."""
+    value = float(value)
+    lo, hi = float(record.min), float(record.max)
+    step = slider_step(record)
+    for exact in (float(record.default), lo, hi):
+        if math.isclose(value, exact, rel_tol=1e-9, abs_tol=step * 1e-6):
+            return exact
+    k = round((value - lo) / step)
+    snapped = round(lo + k * step, max(_decimals(step), _decimals(lo)))
+    return min(max(snapped, lo), hi)
 
 
 # ---------------------------------------------------------------------------
 # charts
 # ---------------------------------------------------------------------------
 
-def chart_bytes(chart, fmt: str, *, scale: float = 2.0) -> bytes:
-    """The chart rendered as PNG, SVG or PDF bytes (vl-convert, offline)."""
+_VIEW_LISTS = ("vconcat", "hconcat", "concat", "layer")
+
+
+def _file_title(title, hints: set[str], place: str | None):
+    """A title without the hints, with ``place`` in its first line (None: no title left)."""
+    title = dict(title) if isinstance(title, Mapping) else ({"text": title} if title else {})
+    sub = title.get("subtitle")
+    if isinstance(sub, list):
+        kept = [line for line in sub if line not in hints]
+        title["subtitle"] = kept[0] if len(kept) == 1 else kept
+        if not kept:
+            del title["subtitle"]
+    elif sub in hints:
+        del title["subtitle"]
+    if place:
+        text = title.get("text") or ""
+        first = text[0] if isinstance(text, list) and text else text
+        if place not in str(first):
+            named = f"{first} – {place}" if first else place
+            title["text"] = [named, *text[1:]] if isinstance(text, list) and text else named
+    return title or None
+
+
+def for_file(spec: dict, place: str | None = None) -> dict:
+    """A chart spec for a file: ``place`` (the Kreis) in its first title, and no hint about
+    clicking on the legend in any title (a file is not interactive). Compound charts
+    (concat, layer) are walked; the given spec is not changed (only the path to a changed
+    title is copied)."""
+    from .texts import charts as TC
+
+    hints = {TC.FAN_SELECT_HINT}
+    state = {"place": place}
+
+    def walk(view: Mapping) -> dict:
+        out = dict(view)
+        if "title" in out or (state["place"] and view is spec and not any(k in out for k in _VIEW_LISTS)):
+            title = _file_title(out.get("title"), hints, state["place"])
+            state["place"] = None
+            if title is None:
+                out.pop("title", None)
+            else:
+                out["title"] = title
+        for key in _VIEW_LISTS:
+            if isinstance(out.get(key), list):
+                out[key] = [walk(v) if isinstance(v, Mapping) else v for v in out[key]]
+        if isinstance(out.get("spec"), Mapping):
+            out["spec"] = walk(out["spec"])
+        return out
+
+    out = walk(spec)
+    if state["place"]:                   # no title anywhere: the place becomes the title
+        out["title"] = {"text": state["place"]}
+    return out
+
+
+def chart_bytes(chart, fmt: str, *, scale: float = 2.0, place: str | None = None) -> bytes:
+    """The chart rendered as PNG, SVG or PDF bytes (vl-convert, offline); ``place`` names the
+    Kreis in the title and drops the legend-click hint (``for_file``)."""
     import vl_convert as vlc
 
     from .render import chart_spec, to_svg
@@ -114,9 +207,9 @@ def chart_bytes(chart, fmt: str, *, scale: float = 2.0) -> bytes:
     fmt = _check_format(fmt, CHART_FORMATS)
     if not (isinstance(scale, (int, float)) and not isinstance(scale, bool) and 0.25 <= scale <= 8):
         raise SelectionError(f"Skalierung muss zwischen 0,25 und 8 liegen, nicht {scale!r}", key="scale")
+    spec = for_file(chart_spec(chart), place)
     if fmt == "svg":
-        return to_svg(chart).encode("utf-8")
-    spec = chart_spec(chart)
+        return to_svg(spec).encode("utf-8")
     try:
         if fmt == "png":
             return bytes(vlc.vegalite_to_png(spec, scale=float(scale), allowed_base_urls=[]))
@@ -125,12 +218,14 @@ def chart_bytes(chart, fmt: str, *, scale: float = 2.0) -> bytes:
         raise WorkbookError(f"Diagramm konnte nicht exportiert werden: {str(exc).splitlines()[0]}") from None
 
 
-def export_chart(chart, directory, name: str, fmt: str = "png", *, scale: float = 2.0) -> Path:
+def export_chart(chart, directory, name: str, fmt: str = "png", *, scale: float = 2.0,
+                 place: str | None = None) -> Path:
     """Write the chart to ``directory/<name>.<fmt>`` (png, svg, pdf); returns the path."""
     fmt = _check_format(fmt, CHART_FORMATS)
     path = target_path(directory, name, fmt)
-    data = chart_bytes(chart, fmt, scale=scale)
-    return atomic_write_bytes(path, data)
+    data = chart_bytes(chart, fmt, scale=scale, place=place)
+    return atomic_write(path, lambda tmp: Path(tmp).write_bytes(data), fsync=True, on_error=lambda exc:
+                        WorkbookError(TT.WRITE_FAILED.format(error=exc.strerror or exc), file=str(path)))
 
 
 def _check_format(fmt: str, allowed: tuple[str, ...]) -> str:
@@ -141,80 +236,10 @@ def _check_format(fmt: str, allowed: tuple[str, ...]) -> str:
 
 
 # ---------------------------------------------------------------------------
-# tables
+# tables (workbook.tables: the one table export)
 # ---------------------------------------------------------------------------
 
-def _neutral_text(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def neutralise(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy in which no text cell or header starts like a formula.
-
-    Numbers stay numbers (a negative number is not a formula); text that
-    starts with = + - @, tab or CR gets a leading apostrophe.
-    """
-    if not isinstance(df, pd.DataFrame):
-        raise WorkbookError(f"Export: erwartet eine Tabelle (pandas.DataFrame), erhalten {type(df).__name__}")
-    out = df.copy()
-    out.columns = [_neutral_text(str(c)) for c in out.columns]
-    for col in out.columns:
-        s = out[col]
-        if isinstance(s.dtype, pd.CategoricalDtype):  # engine tables keep text columns as categories
-            s = s.astype(object)
-        if pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s):
-            out[col] = s.map(_neutral_text).astype(object)
-    out.attrs = dict(df.attrs)
-    return out
-
-
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def _clean_controls(df: pd.DataFrame) -> pd.DataFrame:
-    """Control characters (other than tab and line breaks) shown as U+FFFD:
-    XLSX cannot hold them, and in a CSV a NUL cuts the cell in many tools."""
-    def clean(v):
-        return _CONTROL_RE.sub("\ufffd", v) if isinstance(v, str) else v
-    out = df.copy()
-    out.columns = [clean(str(c)) for c in out.columns]
-    for col in out.columns:
-        if pd.api.types.is_object_dtype(out[col]):
-            out[col] = out[col].map(clean)
-    out.attrs = dict(df.attrs)
-    return out
-
-
-def _meta(df: pd.DataFrame) -> dict:
-    try:
-        from .results import metadata
-
-        meta = metadata(df)
-    except Exception:  # noqa: BLE001 - not a result table: its attrs as far as JSON can hold them
-        meta = {}
-        for key, value in (df.attrs or {}).items():
-            if isinstance(value, (np.integer,)):
-                value = int(value)
-            elif isinstance(value, (np.floating,)):
-                value = float(value)
-            try:
-                json.dumps(value)
-            except (TypeError, ValueError):
-                value = str(value)
-            meta[str(key)] = value
-    return meta
-
-
-def _check_finite(df: pd.DataFrame) -> None:
-    for col in df.columns:
-        s = df[col]
-        if pd.api.types.is_float_dtype(s):
-            bad = ~np.isfinite(s.to_numpy(dtype=float)) & s.notna().to_numpy()
-            if bad.any():
-                row = int(np.flatnonzero(bad)[0])
-                raise InputFileError("unendlicher Wert kann nicht exportiert werden", row=row, column=str(col))
+neutralise = tables.neutralise
 
 
 def export_table(df: pd.DataFrame, directory, name: str, fmt: str = "csv", *, german: bool = True,
@@ -230,55 +255,13 @@ def export_table(df: pd.DataFrame, directory, name: str, fmt: str = "csv", *, ge
     if not isinstance(german, bool):
         raise SelectionError(f"german muss True oder False sein, nicht {german!r}", key="german")
     path = target_path(directory, name, fmt)
-    safe = _clean_controls(neutralise(df))
-    _check_finite(safe)
+    if not isinstance(df, pd.DataFrame):
+        raise WorkbookError(TT.NOT_A_TABLE.format(kind=type(df).__name__))
+    tables.check_finite(df)
     if fmt == "csv":
-        sep, dec = (";", ",") if german else (",", ".")
-
-        def write(tmp):
-            safe.to_csv(tmp, sep=sep, decimal=dec, index=False, encoding="utf-8-sig", lineterminator="\r\n")
-        _atomic(path, write)
+        tables.write_csv(df, path, tables.EXCEL_DE if german else tables.EXCEL_INT)
     else:
-        if len(safe) + 1 > EXCEL_MAX_ROWS:
-            raise SelectionError(f"{len(safe)} Zeilen passen nicht in ein Excel-Blatt (höchstens "
-                                 f"{EXCEL_MAX_ROWS - 1}); bitte als CSV exportieren", file=str(path))
-        sheet_name = safe_filename(sheet, default="Daten")[:31].replace("[", "(").replace("]", ")")
-        _atomic(path, lambda tmp: _write_xlsx(safe, tmp, sheet_name))
-    want_meta = bool(df.attrs) if meta is None else bool(meta)
-    if want_meta:
-        text = json.dumps(_meta(df), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-        atomic_write_bytes(path.with_name(path.name + ".meta.json"), text.encode("utf-8"))
+        tables.write_xlsx(df, path, sheet=safe_filename(sheet, default="Daten"))
+    if bool(df.attrs) if meta is None else bool(meta):
+        tables.write_meta(df, path)
     return path
-
-
-def _write_xlsx(df: pd.DataFrame, tmp: str, sheet_name: str) -> None:
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING
-
-    def clean(v):
-        # XML (and so XLSX) cannot hold control characters: show them as U+FFFD
-        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v
-
-    wb = Workbook(write_only=False)
-    ws = wb.active
-    ws.title = sheet_name
-    ws.append([clean(str(c)) for c in df.columns])
-    for cell in ws[1]:
-        cell.data_type = TYPE_STRING
-    for row in df.itertuples(index=False, name=None):
-        values = []
-        for v in row:
-            if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v is pd.NaT:
-                values.append(None)
-            elif isinstance(v, np.generic):
-                values.append(clean(v.item()))
-            else:
-                values.append(clean(v))
-        ws.append(values)
-    # openpyxl reads any string starting with "=" as a formula: force text type
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = TYPE_STRING
-    ws.freeze_panes = "A2"
-    wb.save(tmp)

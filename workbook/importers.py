@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import ags as ags_rule
 from .errors import DataError, InputFileError
 from .fsutil import atomic_write_bytes
 from .schema import COLUMNS, IMPORTABLE, KEY, SETTLEMENT_TYPES
@@ -536,22 +537,20 @@ def _parse_key(cell, row_cells, known: set[str], shown: str, row: int, header: s
             raise InputFileError(T.IMP_TOTAL_ROW.format(value=total), file=shown, row=row, column=header)
         raise InputFileError(T.IMP_AGS_EMPTY, file=shown, row=row, column=header)
     text = _key_text(cell)
-    if not re.fullmatch(r"\d+", text):
+    key = ags_rule.parse(text)          # the one AGS rule: ASCII digits, level by length
+    if key is None and not re.fullmatch(r"[0-9]+", text):
         total = _is_total_row([cell]) or _is_total_row(row_cells)
         if total:
             raise InputFileError(T.IMP_TOTAL_ROW.format(value=total), file=shown, row=row, column=header)
         raise InputFileError(T.IMP_AGS_FORMAT.format(value=text[:40]), file=shown, row=row, column=header)
-    if len(text) == 12 and text.endswith("0000000"):
-        text = text[:5]
-    if len(text) in (7, 8) or len(text) in (11, 12):
-        kreis = text.zfill(8)[:5] if len(text) <= 8 else text.zfill(12)[:5]
-        raise InputFileError(T.IMP_AGS_GEMEINDE.format(value=text, kreis=kreis), file=shown, row=row,
+    if key is not None and key.level == ags_rule.GEMEINDE:
+        raise InputFileError(T.IMP_AGS_GEMEINDE.format(value=text, kreis=key.kreis), file=shown, row=row,
                              column=header)
-    if len(text) <= 2:
+    if key is not None and key.level == ags_rule.LAND:
         raise InputFileError(T.IMP_AGS_LAND.format(value=text), file=shown, row=row, column=header)
-    if len(text) not in (4, 5):
+    if key is None:
         raise InputFileError(T.IMP_AGS_FORMAT.format(value=text), file=shown, row=row, column=header)
-    ags = text.zfill(5)
+    ags = key.code
     if ags not in known:
         raise InputFileError(T.IMP_AGS_UNKNOWN.format(value=text), file=shown, row=row, column=header)
     return ags

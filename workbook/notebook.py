@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
+from . import ags as ags_rule
 from .errors import ScenarioError, SelectionError, WorkbookError
 from .texts import apps as T
 
 MAX_DRAWS = 20_000
 MAX_SEED = 2**32 - 1
 
-_AGS_RE = re.compile(r"^\d{4,5}$")
 
 
 @dataclass(frozen=True)
@@ -128,11 +128,17 @@ def check_ags(value: Any) -> tuple[str, str]:
     text = str(value).strip()
     kreise = load_kreise()
     names = dict(zip(kreise["ags"], kreise["name"]))
-    if _AGS_RE.match(text):
-        ags = text.zfill(5)
-        if ags in names:
-            return ags, names[ags]
+    key = ags_rule.parse(value)
+    if key is not None and key.level == ags_rule.KREIS:
+        if key.code in names:
+            return key.code, names[key.code]
         raise SelectionError(T.PARAM_AGS_UNKNOWN.format(value=value, hint=""), key="ags")
+    if key is not None:                 # a Gemeinde or Land key: say so, naming the Kreis
+        try:
+            ags_rule.kreis_key(value)
+        except SelectionError as exc:
+            raise SelectionError(T.PARAM_AGS_UNKNOWN.format(value=value, hint=f" ({exc.detail})"),
+                                 key="ags") from None
     if isinstance(value, str) and text:
         # a name ("Köln") is accepted when it names exactly one Kreis
         from .datasets import find_kreis

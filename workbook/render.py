@@ -33,6 +33,7 @@ import altair as alt
 from .charts import _template
 from .charts import theme as _theme
 from .errors import WorkbookError
+from .offline import external_urls
 
 __all__ = [
     "show", "display_chart", "chart_spec", "to_svg", "svg_html", "static_html", "interactive_widget",
@@ -75,23 +76,6 @@ def _spec_json(spec: dict) -> str:
     return json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-_URL_RE = re.compile(r"""(?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}[^\s"'<>)]*""")
-#: identifiers that are names, never fetched: SVG/XLink namespaces and the
-#: Vega-Lite schema id in "$schema"
-_NAMESPACE_URLS = ("http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink",
-                   "http://www.w3.org/XML/1998/namespace")
-
-
-def external_urls(text: str, *, allow_namespaces: bool = False) -> list[str]:
-    """Every http(s) or protocol-relative URL in ``text`` (for offline checks).
-
-    ``allow_namespaces`` ignores the SVG/XLink namespace identifiers, which
-    browsers never fetch.
-    """
-    found = _URL_RE.findall(text)
-    if allow_namespaces:
-        found = [u for u in found if not any(u.startswith(ns) for ns in _NAMESPACE_URLS)]
-    return found
 
 
 # ---------------------------------------------------------------------------

@@ -17,15 +17,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import tables
+from .ags import kreis_or_none
 from .errors import SelectionError, WorkbookError
-from .fsutil import atomic_write
+from .texts import tables as T
 
 COLUMNS = ("scenario", "ags", "indicator", "unit", "year", "value", "quantile")
 QUANTILES = {"p5": 0.05, "p25": 0.25, "p50": 0.50, "p75": 0.75, "p95": 0.95}
 QUANTILE_ORDER = ("default", *QUANTILES)
 META_KEYS = ("seed", "draws", "param_hash", "data_hash", "workbook_version")
 TEXT_COLUMNS = ("scenario", "ags", "indicator", "unit", "quantile")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def empty_table() -> pd.DataFrame:
@@ -51,7 +52,7 @@ def filter(table: pd.DataFrame, *, scenario=None, ags=None, indicator=None, year
         if values is None:
             continue
         if column == "ags":
-            values = [str(v).zfill(5) for v in values]
+            values = [kreis_or_none(v) or str(v) for v in values]
         mask &= table[column].isin(values).to_numpy()
     out = table.loc[mask].reset_index(drop=True)
     out.attrs = dict(table.attrs)
@@ -72,61 +73,28 @@ def wide(table: pd.DataFrame, columns: str = "quantile",
 
 
 def metadata(table: pd.DataFrame) -> dict:
-    meta = {}
-    for key, value in table.attrs.items():
-        if isinstance(value, (np.integer,)):
-            value = int(value)
-        elif isinstance(value, (np.floating,)):
-            value = float(value)
-        elif isinstance(value, tuple):
-            value = list(value)
-        meta[key] = value
-    return meta
-
-
-def _risky(text: pd.Series) -> pd.Series:
-    return text.str.startswith(_FORMULA_START)
+    """The table's attrs as JSON values (``workbook.tables.metadata``)."""
+    return tables.metadata(table)
 
 
 def neutralise(table: pd.DataFrame) -> pd.DataFrame:
     """Prefix text cells that a spreadsheet would read as a formula (= + - @) with an apostrophe.
 
-    Categorical columns are fixed through their categories (no per-row strings).
+    Categorical columns are fixed through their categories (no per-row strings). The one
+    rule of every export: ``workbook.tables.neutralise``.
     """
-    out = table.copy(deep=False)
-    for column in TEXT_COLUMNS:
-        if column not in out.columns:
-            continue
-        col = out[column]
-        if isinstance(col.dtype, pd.CategoricalDtype):
-            cats = pd.Series(col.cat.categories.astype(str))
-            bad = _risky(cats)
-            if bad.any():
-                fixed = cats.where(~bad, "'" + cats)
-                out[column] = col.cat.rename_categories(list(fixed))
-            continue
-        text = col.astype(str)
-        bad = _risky(text)
-        if bad.any():
-            out[column] = text.where(~bad, "'" + text)
-    out.attrs = dict(table.attrs)
-    return out
+    return tables.neutralise(table)
 
 
-def _atomic(path: Path, writer) -> None:
-    # the temporary name keeps the suffix: pandas picks the Excel writer from it
-    atomic_write(path, writer, prefix=f".{path.stem}.", keep_suffix=True, mkdir=True, on_error=lambda exc:
-                 WorkbookError(f"cannot be written ({exc.strerror or type(exc).__name__}); nothing was written",
-                               file=str(path)))
-
-
-def meta_path(path: Path | str) -> Path:
-    path = Path(path)
-    return path.with_name(path.name + ".meta.json")
+meta_path = tables.meta_path
 
 
 def write(table: pd.DataFrame, path: Path | str) -> Path:
-    """Write ``table`` to .csv, .xlsx or .parquet atomically, plus the ``.meta.json`` sidecar."""
+    """Write ``table`` to .csv, .xlsx or .parquet atomically, plus the ``.meta.json`` sidecar.
+
+    The analysts' form: machine-readable CSV (``,``, decimal point, UTF-8, 7 significant
+    digits) with the machine column names; Excel with a Metadaten sheet.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx", ".parquet"):
@@ -134,31 +102,13 @@ def write(table: pd.DataFrame, path: Path | str) -> Path:
                              ".parquet", file=str(path))
     if not path.parent.exists():
         raise SelectionError("output folder does not exist", file=str(path.parent))
-    meta = metadata(table)
-    safe = neutralise(table)
     if suffix == ".csv":
-        _atomic(path, lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n",
-                                                float_format="%.7g"))
+        tables.write_csv(table, path, tables.MACHINE)
     elif suffix == ".xlsx":
-        if len(safe) > 1_048_000:
-            raise SelectionError(f"{len(safe):,} rows do not fit into one Excel sheet (max 1,048,576); "
-                                 "choose fewer Kreise or write .csv", file=str(path))
-
-        def _xlsx(tmp):
-            with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-                safe.to_excel(writer, sheet_name="Ergebnisse", index=False)
-                pd.DataFrame({"key": list(meta), "value": [json.dumps(v, ensure_ascii=False) for v in meta.values()]}
-                             ).to_excel(writer, sheet_name="Metadaten", index=False)
-        _atomic(path, _xlsx)
+        tables.write_xlsx(table, path, sheet=T.SHEET_RESULTS, meta=tables.metadata(table))
     else:
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError:
-            raise SelectionError("writing .parquet needs the optional package pyarrow, which is not "
-                                 "installed; write .csv or .xlsx instead", file=str(path)) from None
-        _atomic(path, lambda tmp: safe.to_parquet(tmp, index=False))
-    text = json.dumps(meta, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    _atomic(meta_path(path), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+        tables.write_parquet(table, path)
+    tables.write_meta(table, path)
     return path
 
 

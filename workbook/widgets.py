@@ -22,6 +22,7 @@ import ipywidgets as W
 import traitlets
 from ipywidgets.widgets.widget_string import HTMLStyle
 
+from .ags import kreis_or_none
 from .texts import apps as T
 
 LEVER_ORDER = ("kommune", "bund_land", "markt")
@@ -483,11 +484,11 @@ class KreisPicker(W.VBox):
             return None
         if text in self._options:
             return self._options[text]
-        m = re.search(r"\((\d{4,5})\)\s*$", text)
-        if m and m.group(1).zfill(5) in self._names:
-            return m.group(1).zfill(5)
-        if re.fullmatch(r"\d{4,5}", text):
-            return text.zfill(5) if text.zfill(5) in self._names else None
+        m = re.search(r"\(([0-9]{4,5})\)\s*$", text)
+        if m and kreis_or_none(m.group(1)) in self._names:
+            return kreis_or_none(m.group(1))
+        if kreis_or_none(text) is not None:          # the AGS rule: workbook.ags
+            return kreis_or_none(text) if kreis_or_none(text) in self._names else None
         exact = [a for a, n in self._names.items() if n.casefold() == text.casefold()]
         if len(exact) == 1:
             return exact[0]

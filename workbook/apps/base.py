@@ -360,20 +360,15 @@ class TopicApp:
         return self.results()
 
     def _export(self, suffix: str) -> bytes:
-        from .. import results as R
+        """A download for council and strategy users: German headers and labels, German Excel CSV
+        (``;``, decimal comma) or XLSX with the run's metadata (``workbook.tables``)."""
+        from .. import tables
 
-        table = self.export_table()
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / f"export{suffix}"
-            if self.needs_results and set(R.COLUMNS) <= set(table.columns):
-                R.write(table, path)            # neutralised cells + metadata (sidecar / sheet)
-            else:
-                safe = neutralise_cells(table)
-                if suffix == ".csv":
-                    safe.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-                else:
-                    safe.to_excel(path, index=False, engine="openpyxl")
-            return path.read_bytes()
+        titles = {sid: sc.title_de for sid, sc in self.scenarios.items()}
+        titles.update({sc.id: sc.title_de for sc in self.p.scenario_objects})
+        table = tables.for_people(self.export_table(), kreis_names={self.ags: self.kreis_name},
+                                  scenario_titles=titles)
+        return tables.table_bytes(table, suffix.lstrip("."))
 
     def results_csv(self) -> bytes:
         return self._export(".csv")
@@ -383,10 +378,14 @@ class TopicApp:
 
     def scenario_yaml(self, base: str | None = None) -> bytes:
         """The current settings (base scenario + changed levers) as a scenario YAML file."""
+        from ..export import step_value
         from ..params import save_scenario
 
         base = base or self.focus
-        values = self.parameters.resolve(scenario=self.scenario_object(base), overrides=self.overrides)
+        params = self.parameters
+        # lever values as the sliders show them (0.23, not 0.22999999999999998)
+        overrides = {key: step_value(params[key], value) for key, value in self.overrides.items()}
+        values = params.resolve(scenario=self.scenario_object(base), overrides=overrides)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"eigenes_szenario_{self.ags}.yml"
             save_scenario(path, values, T.EXPORT_SCENARIO_TITLE.format(ags=self.ags, name=self.kreis_name),
@@ -433,9 +432,9 @@ class FocusApp(TopicApp):
 def neutralise_cells(df: pd.DataFrame) -> pd.DataFrame:
     """Text cells a spreadsheet would read as a formula (= + - @) get a leading apostrophe.
 
-    One rule for every download: :func:`workbook.export.neutralise` (categorical columns included).
+    One rule for every download: :func:`workbook.tables.neutralise` (categorical columns included).
     """
-    from ..export import neutralise
+    from ..tables import neutralise
 
     return neutralise(df)
 

@@ -41,11 +41,11 @@ def _live_chart(chart: Any):
     return LiveChart(_same, chart, interactive=True)
 
 
-def chart_bytes(chart: Any, kind: str) -> bytes:
-    """PNG, SVG or PDF bytes of a chart (vl-convert, offline)."""
+def chart_bytes(chart: Any, kind: str, place: str | None = None) -> bytes:
+    """PNG, SVG or PDF bytes of a chart (vl-convert, offline), ``place`` named in its title."""
     from ..export import chart_bytes as export_bytes
 
-    return export_bytes(chart, kind)
+    return export_bytes(chart, kind, place=place)
 
 
 class BlockView:
@@ -272,14 +272,18 @@ class LiveView:
 
     def export_file(self, kind: str) -> tuple[str, bytes]:
         """Build one export and offer it as a download link; returns (filename, bytes)."""
-        stem = f"{self.app.ags}_{type(self.app).__name__.lower()}"
+        from ..export import download_stem
+
+        app = self.app
+        place = f"{app.kreis_name} ({app.ags})"
+        stem = download_stem(app.ags, app.kreis_name, app.title.split(":")[0] if app.title else "")
         if kind in ("png", "svg", "pdf"):
             index = self.chart_choice.value
             blocks = getattr(self, "_blocks", [])
             if not isinstance(index, int) or not 0 <= index < len(blocks) or blocks[index].chart is None:
                 index = next(i for i, b in enumerate(blocks) if b.chart is not None)
             chart = resolve_chart(blocks[index].chart)
-            data = chart_bytes(chart, kind)
+            data = chart_bytes(chart, kind, place)
             name = f"{stem}_{blocks[index].key}.{kind}"
             mime = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}[kind]
         elif kind == "csv":

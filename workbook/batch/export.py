@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ..offline import external_references  # noqa: F401 - the one offline check, used by the batch
 from ..paths import TEMPLATES_DIR
 
 TEMPLATE_NAME = "bericht"
@@ -73,31 +74,3 @@ def make_exporter():
     )
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=set(REMOVE_TAGS)), enabled=True)
     return exporter
-
-
-# Attributes and CSS that make a browser fetch something.
-_ATTR = re.compile(
-    r"""<(?P<tag>[a-zA-Z][\w:-]*)\b[^>]*?\s(?P<attr>src|href|xlink:href|data|action|srcset|poster|background|formaction)\s*=\s*(?P<q>["']?)(?P<url>[^"'\s>]*)""",
-    re.IGNORECASE)
-_CSS = re.compile(r"""(?:url\(\s*["']?|@import\s+["']?)(?P<url>[^"')\s]+)""", re.IGNORECASE)
-_EXTERNAL = re.compile(r"^\s*(?:https?:|ftp:|//)", re.IGNORECASE)
-
-
-def external_references(html: str, *, allow_links: bool = True) -> list[str]:
-    """Every URL in ``html`` that a browser would fetch from the network.
-
-    ``<a href>`` links to sources are citations the reader may follow, not
-    something the page loads; they are allowed unless ``allow_links`` is False.
-    SVG namespace declarations (``xmlns="http://www.w3.org/2000/svg"``) are
-    names, not references, and are not reported.
-    """
-    found = []
-    for m in _ATTR.finditer(html):
-        if allow_links and m.group("tag").lower() == "a":
-            continue
-        if _EXTERNAL.match(m.group("url")):
-            found.append(f"<{m.group('tag')} {m.group('attr')}={m.group('url')}>")
-    for m in _CSS.finditer(html):
-        if _EXTERNAL.match(m.group("url")):
-            found.append(f"css {m.group('url')}")
-    return found

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+from ..ags import is_kreis
 from ..errors import BatchError
 
 MAX_SLUG = 60
@@ -22,7 +23,6 @@ _FOLD = str.maketrans({
     "ß": "ss", "ẞ": "SS", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L",
 })
 
-_AGS = re.compile(r"[0-9]{5}")  # ASCII only: \d also matches full-width and Arabic-Indic digits
 
 
 def safe_slug(name: str, max_len: int = MAX_SLUG) -> str:
@@ -43,7 +43,7 @@ def safe_slug(name: str, max_len: int = MAX_SLUG) -> str:
 def report_stem(ags: str, name: str) -> str:
     """``"<ags>_<slug>"``; ``ags`` must be five digits."""
     ags = str(ags)
-    if not _AGS.fullmatch(ags):
+    if not is_kreis(ags):             # ASCII digits only (workbook.ags)
         raise BatchError(f"AGS {ags!r} is not a 5-digit Kreis key / kein fünfstelliger Kreisschlüssel",
                          key="ags")
     return f"{ags}_{safe_slug(name)}"

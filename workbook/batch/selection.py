@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..ags import GEMEINDE, kreis_or_none, land_or_none, parse
 from ..errors import SelectionError
 from .naming import safe_slug
 
@@ -31,11 +32,16 @@ def _split(value: str | list[str] | None) -> list[str]:
 
 
 def normalise_ags(value: str) -> str | None:
-    """'5315' -> '05315'; None for anything that is not a 4-5 digit key."""
-    text = str(value).strip()
-    if re.fullmatch(r"[0-9]{4,5}", text):
-        return text.zfill(5)
-    return None
+    """'5315' -> '05315'; None for anything that is not a Kreis key (the rule: ``workbook.ags``)."""
+    return kreis_or_none(value)
+
+
+def _expected(value: str) -> str:
+    """What a Kreis key looks like; for a Gemeinde key also the Kreis it lies in."""
+    key = parse(value)
+    if key is not None and key.level == GEMEINDE:
+        return f"5 digits expected; a Gemeinde key, its Kreis is {key.kreis} / Gemeindeschlüssel, Kreis {key.kreis}"
+    return "5 digits expected"
 
 
 def read_ags_file(path: str | Path) -> list[str]:
@@ -74,9 +80,9 @@ def read_ags_file(path: str | Path) -> list[str]:
         first = _SPLIT.split(line)[0].strip('"\'')
         ags = normalise_ags(first)
         if ags is None:
-            if row == 1 and not first.isdigit():
+            if row == 1 and not any(ch.isdigit() for ch in first):
                 continue  # a header line such as "ags" or "Kennziffer"
-            raise SelectionError(f"{first!r} is not an AGS / kein Kreisschlüssel (5 digits expected)",
+            raise SelectionError(f"{first!r} is not an AGS / kein Kreisschlüssel ({_expected(first)})",
                                  file=str(path), row=row)
         out.append(ags)
     if not out:
@@ -107,7 +113,7 @@ def select_kreise(kreise: pd.DataFrame, *, ags=None, ags_file=None, land=None,
         else:
             wanted.append(norm)
     if bad:
-        raise SelectionError(f"not an AGS / kein Kreisschlüssel: {', '.join(bad)} (5 digits expected)",
+        raise SelectionError(f"not an AGS / kein Kreisschlüssel: {', '.join(bad)} ({_expected(bad[0])})",
                              key="--ags")
     if ags_file is not None:
         wanted += read_ags_file(ags_file)
@@ -125,7 +131,7 @@ def select_kreise(kreise: pd.DataFrame, *, ags=None, ags_file=None, land=None,
         by_name = {safe_slug(n): c for c, n in names.items()}
         codes, unknown = set(), []
         for item in lands:
-            code = item.zfill(2) if item.isdigit() else None
+            code = land_or_none(item)
             if code in by_code:
                 codes.add(code)
             elif safe_slug(item) in by_name:

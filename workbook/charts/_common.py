@@ -79,17 +79,10 @@ def scenario_labels(ids, labels: dict | None = None) -> dict[str, str]:
 
 
 def _indicator_registry() -> dict:
-    reg = {}
-    import importlib
+    """Every topic's indicators (``workbook.topics``: the one list of topics)."""
+    from ..topics import indicators
 
-    for topic in ("divide", "digitalisation", "telemedicine", "resilience", "cooperation"):
-        try:
-            mod = importlib.import_module(f"workbook.models.{topic}")
-        except Exception:  # noqa: BLE001 - a missing topic only costs its labels
-            continue
-        for name, ind in getattr(mod, "INDICATORS", {}).items():
-            reg[name] = ind
-    return reg
+    return indicators()
 
 
 def indicator_label(name: str, labels: dict | None = None) -> str:

@@ -11,6 +11,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ..ags import is_kreis
 from ..errors import SelectionError, WorkbookError
 from ..texts import charts as T
 from . import theme
@@ -122,7 +123,7 @@ def _features(boundaries, land: str | None) -> list[dict]:
     for i, f in enumerate(boundaries.get("features", [])):
         props = f.get("properties") or {}
         ags = props.get("ags")
-        if not isinstance(ags, str) or len(ags) != 5 or not ags.isdigit():
+        if not is_kreis(ags):                       # five ASCII digits (workbook.ags)
             raise WorkbookError(f"Kreisgrenzen: Feature {i} ohne gültige AGS (5 Ziffern): {ags!r}",
                                 key="properties.ags")
         if land is None or ags.startswith(land):

@@ -1,0 +1,259 @@
+"""The simulation: a validated ``Plan`` (``prepare``), the topic models on chunks of
+Kreise (``run_models``) and the reduction of the draws (``simulate``).
+
+Everything is vectorised over runs, Kreise and years; the only Python loops are
+over scenarios, chunks and topic modules. Scenarios that share their precomputed
+extras (the cooperation plan) run stacked along the run axis in one model call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from types import ModuleType
+
+import numpy as np
+import pandas as pd
+
+from .. import topics as topic_registry
+from ..errors import DataError, ParameterError, SelectionError
+from ..models.base import Indicator, ModelContext
+from ..params import ParameterSet, Scenario, load_parameters
+from . import selection
+from .blas import blas_single_thread
+from .quantiles import reduce_runs
+from .sampling import run_values, unit_sample
+from .selection import (
+    DEFAULT_SEED,
+    MAX_DRAWS,
+    YEARS,
+    check_int,
+    select_kreise,
+    select_scenarios,
+    select_topics,
+)
+
+# Working-set budget per chunk (bytes): runs x Kreise x years x 4 bytes (float32) x live arrays.
+# Measured (benchmarks/bench_engine.py): about 20-30 Kreise per chunk of 6 x 1,001 runs is
+# fastest; smaller chunks pay the per-chunk work on the (runs, ...) parameter arrays again.
+_CHUNK_BUDGET = 256 * 2**20
+_LIVE_ARRAYS = 48
+_ITEMSIZE = 4
+
+
+@dataclass
+class Plan:
+    """Everything resolved before any model runs."""
+
+    parameters: ParameterSet
+    kreise: pd.DataFrame
+    scenarios: list[Scenario]
+    topics: dict[str, ModuleType]
+    draws: int
+    seed: int
+    overrides: dict[str, float]
+    values: dict[str, dict[str, float]] = field(default_factory=dict)
+    runs: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    extra: dict[str, dict] = field(default_factory=dict)
+    indicators: dict[str, Indicator] = field(default_factory=dict)
+    dtype: type = np.float32
+    stacked: dict[tuple, dict[str, np.ndarray]] = field(default_factory=dict)
+
+
+def prepare(ags="all", scenarios="all", draws: int = 1000, seed: int = DEFAULT_SEED, topics="all",
+            overrides: Mapping[str, float] | None = None, *, kreise: pd.DataFrame | None = None,
+            parameters: ParameterSet | None = None) -> Plan:
+    """Validate every input and resolve the parameter runs; raises ``WorkbookError`` subclasses."""
+    draws = check_int("draws", draws, 0, MAX_DRAWS)
+    seed = check_int("seed", seed, 0, 2**32 - 1)
+    parameters = parameters if parameters is not None else load_parameters()
+    all_kreise = kreise if kreise is not None else selection.load_kreise_table()
+    if kreise is not None:
+        selection.validate_given_kreise(kreise)
+    if "ags" not in all_kreise.columns:
+        raise SelectionError("the Kreis table has no 'ags' column", column="ags")
+    all_kreise = all_kreise.assign(ags=all_kreise["ags"].astype(str))
+    chosen = select_kreise(all_kreise, ags)
+    scenario_list = select_scenarios(scenarios, parameters)
+    modules = select_topics(topics)
+    if overrides is not None and not isinstance(overrides, Mapping):
+        raise ParameterError(f"overrides must be a mapping of parameter key to number, found "
+                             f"{type(overrides).__name__}", key="overrides")
+    overrides = dict(overrides or {})
+    plan = Plan(parameters, chosen, scenario_list, modules, draws, seed, overrides)
+    records, unit = unit_sample(parameters, draws, seed)
+    for module in modules.values():
+        plan.indicators.update(getattr(module, "INDICATORS", {}))
+    coop = modules.get("cooperation")
+    if coop is None and "digitalisation" in modules:
+        # the DDI's cooperation effect (r_VERW (1 + kappa ln N), S4) reads the cluster sizes of
+        # the cooperation plan: make it also when only the DDI runs, so the DDI of a scenario
+        # does not depend on which other topics were selected
+        coop = topic_registry.module("cooperation")
+    coop_prepare = getattr(coop, "prepare", None) if coop is not None else None
+    all_hash = None
+    for sc in scenario_list:
+        values = parameters.resolve(sc, overrides)
+        plan.values[sc.id] = values
+        plan.runs[sc.id] = run_values(parameters, values, records, unit, dtype=plan.dtype,
+                                      cache_key=(draws, len(records), seed))
+        extra: dict = {"scenario": sc.id}
+        if coop_prepare is not None and ("cooperation" in modules or values.get("ddi.verw.coop_kappa", 0.0) > 0):
+            if all_hash is None:
+                all_hash = _plan_hash(all_kreise, getattr(coop, "PLAN_COLUMNS", None))
+            try:
+                extra["cooperation"] = _cooperation_plan(coop_prepare, all_kreise, all_hash, values)
+            except DataError:
+                if "cooperation" in modules:
+                    raise
+                # DDI only, on a table without what the plan needs (Land, population): the DDI
+                # uses its documented stand-in cluster size ddi.verw.coop_size
+        plan.extra[sc.id] = extra
+    return plan
+
+
+def _plan_hash(kreise: pd.DataFrame, columns) -> str:
+    """Hash of the Kreis columns the cooperation plan reads (all columns when not declared)."""
+    if not columns:
+        return data_hash(kreise)
+    present = [c for c in columns if c in kreise.columns]
+    return "plan:" + data_hash(kreise[present])
+
+
+_COOP_CACHE: dict[tuple, object] = {}
+
+
+def _cooperation_plan(prepare_fn, all_kreise: pd.DataFrame, all_hash: str, values: Mapping[str, float]):
+    """cooperation.prepare(), cached by the data and the ``coop.*`` values it reads (contract)."""
+    key = (getattr(prepare_fn, "__module__", ""), all_hash,
+           tuple(sorted((k, v) for k, v in values.items() if k.startswith("coop."))))
+    if key not in _COOP_CACHE:
+        if len(_COOP_CACHE) >= 32:
+            _COOP_CACHE.clear()
+        _COOP_CACHE[key] = prepare_fn(all_kreise, _neighbours(), values)
+    return _COOP_CACHE[key]
+
+
+def _neighbours():
+    try:
+        from ..datasets import load_neighbours
+    except ImportError:
+        return pd.DataFrame({"ags_a": pd.Series(dtype=str), "ags_b": pd.Series(dtype=str)})
+    return load_neighbours()
+
+
+def chunk_size(n_runs: int, n_years: int = len(YEARS)) -> int:
+    per_kreis = max(1, n_runs) * n_years * _ITEMSIZE * _LIVE_ARRAYS
+    return max(1, int(_CHUNK_BUDGET // per_kreis))
+
+
+def run_models(kreise: pd.DataFrame, p: dict[str, np.ndarray], modules: Mapping[str, ModuleType],
+               extra: dict | None = None, years: np.ndarray = YEARS) -> dict[str, np.ndarray]:
+    """Run the topic modules in order on one chunk; returns every indicator as (N, K, T)."""
+    ctx = ModelContext(kreise=kreise, years=years, p=p, outputs={}, extra=dict(extra or {}))
+    for module in modules.values():
+        result = module.run(ctx)
+        for name, arr in result.items():
+            ctx.outputs[name] = arr
+    shape = (ctx.n_runs, len(kreise), len(years))
+    return {name: np.broadcast_to(arr, shape) for name, arr in ctx.outputs.items()}
+
+
+def _groups(plan: Plan) -> list[list[str]]:
+    """Scenarios that can share one model call: the same precomputed extras (cooperation plan)."""
+    groups: dict[int, list[str]] = {}
+    for sc in plan.scenarios:
+        groups.setdefault(id(plan.extra[sc.id].get("cooperation")), []).append(sc.id)
+    return list(groups.values())
+
+
+def _address(arr: np.ndarray) -> int:
+    return arr.__array_interface__["data"][0]
+
+
+def _run_block(runs: dict[str, np.ndarray], names: list[str]) -> np.ndarray:
+    """The (keys, N) block behind ``run_values``' rows in the order ``names`` (no copy when
+    the rows are that block's rows in that order, as ``run_values`` makes them)."""
+    first = runs[names[0]]
+    block = first.base
+    if (isinstance(block, np.ndarray) and block.ndim == 2 and block.shape[0] == len(names)
+            and list(runs) == names
+            and all(runs[k].base is block for k in names)
+            and _address(runs[names[-1]]) == _address(block[-1]) and _address(first) == _address(block[0])):
+        return block
+    return np.stack([runs[k].reshape(-1) for k in names])
+
+
+def _stacked_runs(plan: Plan, ids: list[str]) -> dict[str, np.ndarray]:
+    """The runs of several scenarios stacked along the run axis (built once per group)."""
+    if len(ids) == 1:
+        return plan.runs[ids[0]]
+    key = tuple(ids)
+    stacked = plan.stacked.get(key)
+    if stacked is None:
+        names = list(plan.runs[ids[0]])
+        blocks = [_run_block(plan.runs[sid], names) for sid in ids]
+        block = np.concatenate(blocks, axis=1)
+        stacked = {k: block[i].reshape(-1, 1, 1) for i, k in enumerate(names)}
+        plan.stacked[key] = stacked
+    return stacked
+
+
+def _run_chunk(plan: Plan, ids: list[str], start: int, size: int) -> dict[str, dict[str, np.ndarray]]:
+    """One chunk of Kreise for a group of scenarios stacked along the run axis."""
+    sub = plan.kreise.iloc[start:start + size].reset_index(drop=True)
+    p = _stacked_runs(plan, ids)
+    extra = dict(plan.extra[ids[0]], scenario=ids[0] if len(ids) == 1 else None, scenarios=list(ids))
+    arrays = run_models(sub, p, plan.topics, extra)
+    return dict(zip(ids, reduce_runs(arrays, len(ids))))
+
+
+def simulate(plan: Plan, chunk: int | None = None, workers: int | None = None) -> dict[str, dict[str, np.ndarray]]:
+    """{scenario: {indicator: (6, K, T)}} with rows default, p5 .. p95.
+
+    Scenarios that share their precomputed extras run stacked in one model call;
+    chunks of Kreise run on ``workers`` threads (default: up to 2 when the run is big;
+    numpy releases the GIL inside its array operations). Results do not depend on
+    chunking, grouping or threads.
+    """
+    k_all = len(plan.kreise)
+    groups = _groups(plan)
+    tasks = []
+    for ids in groups:
+        _stacked_runs(plan, ids)          # build shared inputs before any thread starts
+        n_runs = (plan.draws + 1) * len(ids)
+        size = chunk or chunk_size(n_runs)
+        tasks += [(ids, start, size) for start in range(0, k_all, size)]
+    if workers is None:
+        work = (plan.draws + 1) * len(plan.scenarios) * k_all
+        workers = min(2, os.cpu_count() or 1) if work >= 20_000 else 1
+    with blas_single_thread():
+        if workers > 1 and len(tasks) > 1:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                done = list(pool.map(lambda task: _run_chunk(plan, *task), tasks))
+        else:
+            done = [_run_chunk(plan, *task) for task in tasks]
+    out: dict[str, dict[str, np.ndarray]] = {}
+    for sc in plan.scenarios:
+        parts = [d[sc.id] for d in done if sc.id in d]
+        names = list(dict.fromkeys(n for d in parts for n in d))
+        out[sc.id] = {name: np.concatenate([d[name] for d in parts], axis=1) for name in names}
+    return out
+
+
+def hash_run(plan: Plan) -> str:
+    h = hashlib.sha256(plan.parameters.hash().encode())
+    for sc in plan.scenarios:
+        h.update(repr((sc.id, sorted(sc.changes.items()))).encode())
+    h.update(repr(sorted(plan.overrides.items())).encode())
+    return h.hexdigest()
+
+
+def data_hash(kreise: pd.DataFrame) -> str:
+    values = pd.util.hash_pandas_object(kreise.reset_index(drop=True), index=False).to_numpy()
+    h = hashlib.sha256(values.tobytes())
+    h.update(",".join(map(str, kreise.columns)).encode())
+    return h.hexdigest()
