@@ -82,6 +82,12 @@ class DashboardServer:
         return self.base + path.lstrip("/")
 
     def start(self, timeout: float = 60.0) -> "DashboardServer":
+        """Start the server and wait until its start page answers."""
+        self.launch()
+        return self.wait_answering(timeout)
+
+    def launch(self) -> "DashboardServer":
+        """Start the server process without waiting (the cold-start benchmark times what follows)."""
         cmd = [sys.executable, "-m", "workbook.dashboard", "serve", "--notebooks", str(self.notebooks),
                "--port", str(self.port)]
         if self.config is not None:
@@ -93,6 +99,10 @@ class DashboardServer:
         self._log = open(self.log_path, "w", encoding="utf-8")
         self.proc = subprocess.Popen(cmd, cwd=str(ROOT), stdout=self._log, stderr=subprocess.STDOUT,
                                      env=env, start_new_session=True)
+        return self
+
+    def wait_answering(self, timeout: float = 60.0) -> "DashboardServer":
+        """Wait until the start page answers (200, or 400 for a bad query); stop the server on a timeout."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
