@@ -16,8 +16,8 @@ private state.
   possibly one that has not started yet).
 - Readiness: a preheated kernel is ready when it opens Voila's query socket (the
   notebook waits in ``get_query_string()`` for a visitor; every import is done),
-  or, for a notebook that never asks for the query, when it is idle for
-  ``SETTLED_S``. A dashboard is *warm* once one of its pool kernels was ready;
+  or, for a notebook that never asks for the query, when it has executed
+  something (activity after its start) and is idle for ``SETTLED_S``. A dashboard is *warm* once one of its pool kernels was ready;
   before that (only right after a server start) visitors get the German
   "wird vorbereitet" page instead of a spinner that waits for the kernel.
 """
@@ -30,8 +30,10 @@ import uuid
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 
-#: seconds a preheated kernel must be idle to count as ready (notebooks without get_query_string())
-SETTLED_S = 3.0
+#: seconds a preheated kernel must be idle after running cells to count as ready, for notebooks
+#: that never call get_query_string(); long enough that the pause between two cells of a
+#: notebook still starting (the server busy with other kernels) does not pass for the end
+SETTLED_S = 10.0
 
 #: the visit of the request being served (set by the dashboard page handler)
 CURRENT_VISIT: contextvars.ContextVar[object | None] = contextvars.ContextVar("drehbuch_visit", default=None)
@@ -47,6 +49,7 @@ class SessionCountingKernelManager(AsyncMappingKernelManager):
         self._pending: set[object] = set()     # visits past the cap check without a kernel yet
         self._claims: set[object] = set()      # visits waiting for their pool kernel
         self._warm: set[str] = set()           # notebooks whose pool has had a ready kernel
+        self._start_activity: dict = {}        # pool kernel -> its last_activity right after the start
         super().__init__(**kwargs)
 
     # -- kernels -------------------------------------------------------------------
@@ -61,16 +64,20 @@ class SessionCountingKernelManager(AsyncMappingKernelManager):
             self._pending.discard(CURRENT_VISIT.get())
             self._fresh_starting.add(kernel_id)
         try:
-            return await super().start_kernel(*args, kernel_id=kernel_id, **kwargs)
+            started = await super().start_kernel(*args, kernel_id=kernel_id, **kwargs)
         except BaseException:
             self._pool_kernels.discard(kernel_id)
             raise
         finally:
             self._fresh_starting.discard(kernel_id)
+        if preheat:   # a kernel that has not run a cell yet is idle too: remember where it began
+            self._start_activity[started] = getattr(self.get_kernel(started), "last_activity", None)
+        return started
 
     async def shutdown_kernel(self, kernel_id, *args, **kwargs):
         self._pool_kernels.discard(kernel_id)
         self._waiting.discard(kernel_id)
+        self._start_activity.pop(kernel_id, None)
         return await super().shutdown_kernel(kernel_id, *args, **kwargs)
 
     def track_handouts(self) -> None:
@@ -134,6 +141,9 @@ class SessionCountingKernelManager(AsyncMappingKernelManager):
         last = getattr(kernel, "last_activity", None)
         if getattr(kernel, "execution_state", None) != "idle" or last is None:
             return False
+        began = self._start_activity.get(kernel_id)
+        if began is None or last <= began:   # nothing executed yet (the renderer has not begun)
+            return False
         return (_dt.datetime.now(_dt.timezone.utc) - last).total_seconds() >= SETTLED_S
 
     def check_ready(self) -> set[str]:
@@ -142,10 +152,17 @@ class SessionCountingKernelManager(AsyncMappingKernelManager):
             if notebook in self._warm:
                 continue
             for kernel_id in data.get("kernel_ids", ()):
-                if kernel_id in self._pool_kernels and (kernel_id in self._waiting or self._settled(kernel_id)):
-                    self._warm.add(notebook)
-                    self.log.info("Dashboard %s is ready: a preheated kernel waits for visitors", notebook)
-                    break
+                if kernel_id not in self._pool_kernels:
+                    continue
+                if kernel_id in self._waiting:
+                    how = "waits in get_query_string()"
+                elif self._settled(kernel_id):
+                    how = f"idle for {SETTLED_S:.0f} s after running its cells"
+                else:
+                    continue
+                self._warm.add(notebook)
+                self.log.info("Dashboard %s is ready: a preheated kernel waits for visitors (%s)", notebook, how)
+                break
         return set(self._warm)
 
     def is_preparing(self, notebook: str) -> bool:
