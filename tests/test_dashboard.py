@@ -671,3 +671,48 @@ def test_server_restarts_on_the_same_port_right_after_a_stop():
         assert "nicht verfügbar" not in second.log_text()
     finally:
         second.stop()
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("dashboard")
+def test_first_visitor_after_a_start_gets_the_preparing_page_then_the_dashboard():
+    """Right after a start the dashboard's preheated kernel still runs its 8 s first cell
+    (tests/fixtures/dashboard/fixture_slow.ipynb): the German page that reloads itself, not a
+    request that hangs on the kernel; once the kernel waits for its visitor, the dashboard."""
+    import requests
+
+    from dashboard_helpers import page_kernel_id
+
+    texts = {"fixture_slow": ["Langsames Testdashboard", "Braucht acht Sekunden bis zur Bereitschaft."]}
+    cfg = D.default_config(list(texts), max_sessions=2)
+    cfg["DashboardApp"]["dashboard_texts"] = texts
+    srv = DashboardServer(FIXTURE_DIR, cfg, name="dashboard-cold")
+    srv.start()
+    try:
+        url = srv.url("voila/render/fixture_slow.ipynb?ags=16069")
+        r = requests.get(url, timeout=30)
+        assert r.status_code == 503, r.status_code
+        assert r.headers["Retry-After"] == "2"
+        text = r.content.decode("utf-8")
+        assert T.PREPARING_TITLE in text and T.PREPARING_TEXT.format(title="Langsames Testdashboard") in text
+        assert '<meta http-equiv="refresh" content="2">' in text and '<html lang="de">' in text
+        assert not EXTERNAL_URL.search(text)
+        assert "Kernel" not in text and "kernelId" not in text
+        deadline = time.monotonic() + 120
+        while r.status_code == 503 and time.monotonic() < deadline:
+            time.sleep(1)
+            r = requests.get(url, timeout=120)
+        assert r.status_code == 200
+        s = requests.Session()
+        assert srv.ready_dashboards() == ["fixture_slow.ipynb"]
+        assert "fixture_slow.ipynb is ready: a preheated kernel waits for visitors " \
+               "(waits in get_query_string())" in srv.log_text()
+        kid = page_kernel_id(r.content.decode("utf-8"))
+        assert "Kreis 16069" in r.content.decode("utf-8")   # the preheated kernel got this visitor's ?ags=
+        shutdown_kernel(srv, s, kid)
+        # after the first ready kernel, visitors wait for the refilled pool as before (no preparing page)
+        r2 = requests.get(url, timeout=120)
+        assert r2.status_code == 200
+        shutdown_kernel(srv, s, page_kernel_id(r2.content.decode("utf-8")))
+    finally:
+        srv.stop()
