@@ -26,7 +26,18 @@ every request of the page by a round trip through this Python process.
   how many got the page, how many the busy page (503), the number of kernels
   and their total RSS afterwards, against the bound (cap + pools) x max RSS.
 
-Run standalone: ``.venv/bin/python benchmarks/bench_dashboard.py`` (prints JSON).
+- ``cold_start``: a new server on the real notebooks (chromium already open):
+  seconds from the process start until the start page answers and until each
+  dashboard is ready (the server's log line, polled every 0.1 s); then
+  ``first_visitor``: a visitor who opens ``COLD_DASHBOARD`` as soon as the
+  start page answers (German "wird vorbereitet" page, reloading itself, until
+  the dashboard is ready): seconds from navigation to the first chart, and how
+  many preparing pages were shown; ``visitor_once_ready``: a visitor who opens
+  ``COLD_READY_DASHBOARD`` (not visited before) once the server says it is ready:
+  seconds from navigation to the first chart (the goal of issue 16: < 5 s).
+
+Run standalone: ``.venv/bin/python benchmarks/bench_dashboard.py`` (prints JSON);
+``.venv/bin/python benchmarks/bench_dashboard.py cold`` runs only ``cold_start``.
 """
 
 from __future__ import annotations
@@ -35,6 +46,7 @@ import json
 import os
 import statistics
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -44,6 +56,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from dashboard_helpers import (  # noqa: E402
     FIXTURE_DIR,
+    READY_LINE,
     DashboardServer,
     PageWatch,
     chart_state,
@@ -54,6 +67,8 @@ from dashboard_helpers import (  # noqa: E402
 )
 
 SLIDER_DASHBOARD = "01_szenarien"
+COLD_DASHBOARD = "01_szenarien"
+COLD_READY_DASHBOARD = "02_digitale_kluft"
 SLIDER_MOVES = 20
 #: page loads per dashboard (medians reported; every load after the pool is idle again)
 ROUNDS = 3
@@ -270,14 +285,95 @@ def bench_concurrency() -> dict:
     return figures
 
 
-def run() -> dict:
-    return {
-        "note": "timings indicative (2 shared cores); load average at start: "
-                + ", ".join(f"{x:.1f}" for x in os.getloadavg()),
-        "topics": bench_topics(),
-        "concurrency": bench_concurrency(),
-    }
+def _visible_now(page) -> bool:
+    try:   # the preparing page reloads itself: the document may be between two loads
+        return bool(page.evaluate(VISIBLE_JS))
+    except Exception:
+        return False
+
+
+def _first_chart(browser, server: DashboardServer, stem: str, timeout: float = 300.0) -> dict:
+    """Open ``stem`` like a visitor; seconds until a chart and a control are visible, following
+    the "wird vorbereitet" page's reloads; the number of preparing pages seen."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="de-DE")
+    page = context.new_page()
+    PageWatch(page, passive=True)
+    statuses: list[int] = []
+    page.on("response", lambda r: statuses.append(r.status) if "/voila/render/" in r.url else None)
+    t0 = time.perf_counter()
+    page.goto(server.url(f"voila/render/{stem}.ipynb?ags={AGS}"), wait_until="commit", timeout=300000)
+    seconds = None
+    while time.perf_counter() - t0 < timeout:
+        if _visible_now(page):
+            seconds = time.perf_counter() - t0
+            break
+        time.sleep(0.02)
+    release_kernel(page)
+    context.close()
+    return {"dashboard": stem, "seconds": round(seconds, 2) if seconds is not None else None,
+            "preparing_pages": statuses.count(503), "served": statuses.count(200)}
+
+
+def bench_cold_start() -> dict:
+    """Time to first chart after a cold start of the server (see the module docstring)."""
+    import requests
+    from playwright.sync_api import sync_playwright
+
+    from workbook.dashboard import default_config
+    from workbook.texts.dashboard import DASHBOARDS
+
+    with sync_playwright() as p:
+        browser = launch_browser(p)
+        server = DashboardServer(ROOT / "notebooks", default_config(max_sessions=8), name="bench-cold")
+        t0 = time.perf_counter()
+        server.launch()
+        ready: dict[str, float] = {}
+        stop = threading.Event()
+
+        def watch_ready():   # the server's "is ready" lines, timed while the first visitor waits
+            while not stop.is_set() and len(ready) < len(DASHBOARDS):
+                for notebook in server.ready_dashboards():
+                    ready.setdefault(notebook, round(time.perf_counter() - t0, 1))
+                time.sleep(0.1)
+
+        watcher = threading.Thread(target=watch_ready, daemon=True)
+        watcher.start()
+        try:
+            answered = None
+            while answered is None and time.perf_counter() - t0 < 120:
+                try:
+                    if requests.get(server.base, timeout=2).status_code == 200:
+                        answered = time.perf_counter() - t0
+                except requests.RequestException:
+                    time.sleep(0.05)
+            first = _first_chart(browser, server, COLD_DASHBOARD)
+            first["navigated_at_s"] = round(answered, 2) if answered is not None else None
+            watcher.join(timeout=max(0.0, 300 - (time.perf_counter() - t0)))
+            once_ready = _first_chart(browser, server, COLD_READY_DASHBOARD)
+            figures = {
+                "start_page_answers_s": round(answered, 2) if answered is not None else None,
+                "ready_s": ready,
+                "first_visitor": first,
+                "visitor_once_ready": once_ready,
+            }
+        finally:
+            stop.set()
+            server.stop()
+            browser.close()
+    return figures
+
+
+def run(parts: tuple[str, ...] = ("topics", "concurrency", "cold")) -> dict:
+    out: dict = {"note": "timings indicative (2 shared cores); load average at start: "
+                         + ", ".join(f"{x:.1f}" for x in os.getloadavg())}
+    if "topics" in parts:
+        out["topics"] = bench_topics()
+    if "concurrency" in parts:
+        out["concurrency"] = bench_concurrency()
+    if "cold" in parts:
+        out["cold_start"] = bench_cold_start()
+    return out
 
 
 if __name__ == "__main__":
-    print(json.dumps(run(), indent=2, ensure_ascii=False))
+    print(json.dumps(run(tuple(sys.argv[1:]) or ("topics", "concurrency", "cold")), indent=2, ensure_ascii=False))

@@ -36,6 +36,8 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage",
 ]
+#: the server's log line when a dashboard's first preheated kernel is ready (workbook.dashboard.sessions)
+READY_LINE = "is ready: a preheated kernel waits for visitors"
 FIXTURE_TEXTS = {
     "fixture_dashboard": ["Testdashboard", "Ein kleines Dashboard für die Tests des Servers."],
     "fixture_broken": ["Fehlerhaftes Testdashboard", "Eine Zelle wirft einen Fehler."],
@@ -80,6 +82,12 @@ class DashboardServer:
         return self.base + path.lstrip("/")
 
     def start(self, timeout: float = 60.0) -> "DashboardServer":
+        """Start the server and wait until its start page answers."""
+        self.launch()
+        return self.wait_answering(timeout)
+
+    def launch(self) -> "DashboardServer":
+        """Start the server process without waiting (the cold-start benchmark times what follows)."""
         cmd = [sys.executable, "-m", "workbook.dashboard", "serve", "--notebooks", str(self.notebooks),
                "--port", str(self.port)]
         if self.config is not None:
@@ -91,6 +99,10 @@ class DashboardServer:
         self._log = open(self.log_path, "w", encoding="utf-8")
         self.proc = subprocess.Popen(cmd, cwd=str(ROOT), stdout=self._log, stderr=subprocess.STDOUT,
                                      env=env, start_new_session=True)
+        return self
+
+    def wait_answering(self, timeout: float = 60.0) -> "DashboardServer":
+        """Wait until the start page answers (200, or 400 for a bad query); stop the server on a timeout."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -104,13 +116,21 @@ class DashboardServer:
         self.stop()
         raise RuntimeError(f"dashboard server not ready after {timeout} s; see {self.log_path}")
 
-    def wait_pools(self, n: int, timeout: float = 90.0) -> None:
-        """Wait until the log says ``n`` pools are filled (the page is faster then)."""
+    def wait_pools(self, n: int, timeout: float = 120.0) -> None:
+        """Wait until the log says ``n`` dashboards are ready (a preheated kernel of each waits for
+        its visitor; before that a dashboard answers with the "wird vorbereitet" page).
+
+        Voila's "pool is filled" line is not enough: it comes when the kernel has started,
+        before it ran the notebook."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.log_path.read_text(encoding="utf-8", errors="replace").count("is filled with") >= n:
+            if self.log_text().count(READY_LINE) >= n:
                 return
             time.sleep(0.25)
+
+    def ready_dashboards(self) -> list[str]:
+        """Notebooks the server has logged as ready, in order."""
+        return re.findall(r"Dashboard (\S+) " + re.escape(READY_LINE), self.log_text())
 
     def log_text(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")

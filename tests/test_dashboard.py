@@ -500,3 +500,219 @@ def test_workbook_dashboard_command_serves_the_start_page():
             os.killpg(proc.pid, signal.SIGKILL)
             out, _ = proc.communicate()
     assert f"Dashboards: http://127.0.0.1:{port}/" in out
+
+
+# ---------------------------------------------------------------------------
+# Place labels and German order (start page and the apps' Kreis picker)
+# ---------------------------------------------------------------------------
+
+def test_place_labels_tell_kreise_of_the_same_name_apart():
+    from workbook.texts.places import place_labels
+
+    labels = place_labels([("08121", "Heilbronn", "Stadtkreis"), ("08125", "Heilbronn", "Landkreis"),
+                           ("09163", "Rosenheim", "Kreisfreie Stadt"), ("09187", "Rosenheim", "Landkreis"),
+                           ("08115", "Böblingen", "Landkreis")])
+    assert labels == {"08121": "Heilbronn, Stadt", "08125": "Heilbronn, Landkreis",
+                      "09163": "Rosenheim, Stadt", "09187": "Rosenheim, Landkreis",
+                      "08115": "Böblingen"}   # a unique name stays as it is
+
+
+@pytest.mark.parametrize("names, expected", [
+    (["Breisgau-Hochschwarzwald", "Böblingen"], ["Böblingen", "Breisgau-Hochschwarzwald"]),
+    (["Zollernalbkreis", "Ulm", "Ötztal", "Oberallgäu"], ["Oberallgäu", "Ötztal", "Ulm", "Zollernalbkreis"]),
+    (["bamberg", "Augsburg", "Ärzteland"], ["Ärzteland", "Augsburg", "bamberg"]),   # case-insensitive
+    (["Straubing", "Straße"], ["Straße", "Straubing"]),                             # ß as ss
+    (["Thüringen", "Sachsen", "Baden-Württemberg"], ["Baden-Württemberg", "Sachsen", "Thüringen"]),
+])
+def test_german_sort_key(names, expected):
+    from workbook.texts.places import german_sort_key
+
+    assert sorted(names, key=german_sort_key) == expected
+
+
+def test_kreis_choices_have_labels_in_german_order():
+    from workbook.texts.places import german_sort_key
+
+    kreise = D.kreis_choices()
+    if kreise is None:
+        pytest.skip("data layer unavailable")
+    by_ags = {k["ags"]: k for k in kreise}
+    assert (by_ags["08121"]["label"], by_ags["08125"]["label"]) == ("Heilbronn, Stadt", "Heilbronn, Landkreis")
+    assert by_ags["09162"]["label"] == by_ags["09162"]["name"]   # a unique name stays as it is
+    assert len({k["label"] for k in kreise}) == 401          # every label names one Kreis
+    bw = [k["label"] for k in kreise if k["land_name"] == "Baden-Württemberg"]
+    assert bw.index("Böblingen") < bw.index("Breisgau-Hochschwarzwald")
+    assert bw == sorted(bw, key=german_sort_key)
+    lands = list(dict.fromkeys(k["land_name"] for k in kreise))
+    assert lands == sorted(lands, key=german_sort_key) and lands[0] == "Baden-Württemberg"
+
+
+def test_kreis_picker_uses_the_same_labels_and_order():
+    import pandas as pd
+
+    from workbook.widgets import KreisPicker
+
+    kreise = pd.DataFrame({
+        "ags": ["08125", "08121", "08315", "08115", "05315"],
+        "name": ["Heilbronn", "Heilbronn", "Breisgau-Hochschwarzwald", "Böblingen", "Köln"],
+        "kreis_type": ["Landkreis", "Stadtkreis", "Landkreis", "Landkreis", "Kreisfreie Stadt"],
+        "land_name": ["Baden-Württemberg"] * 4 + ["Nordrhein-Westfalen"],
+    })
+    picker = KreisPicker("05315", kreise=kreise)
+    assert list(picker.combo.options) == [
+        "Böblingen (08115)", "Breisgau-Hochschwarzwald (08315)", "Heilbronn, Landkreis (08125)",
+        "Heilbronn, Stadt (08121)", "Köln (05315)"]
+    picker.combo.value = "Heilbronn, Stadt"      # the label typed without its key
+    assert picker.ags == "08121"
+    picker.combo.value = "Heilbronn"             # ambiguous: the last valid Kreis stays
+    assert picker.ags == "08121"
+
+
+def test_start_page_uses_the_place_labels(tmp_path):
+    """The start page template renders the label (not the bare name) of each Kreis."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(D.TEMPLATE_DIR)), autoescape=True)
+    kreise = [{"ags": "08125", "name": "Heilbronn", "label": "Heilbronn, Landkreis", "land_name": "BW"},
+              {"ags": "08121", "name": "Heilbronn", "label": "Heilbronn, Stadt", "land_name": "BW"}]
+    html = env.get_template("start.html.j2").render(
+        base_url="/", t=T, dashboards={}, kreise=kreise, lands={"BW": kreise}, chosen=kreise[1],
+        notice=None, default=None)
+    assert '<option value="08125">Heilbronn, Landkreis (08125)</option>' in html
+    assert '<option value="08121" selected>Heilbronn, Stadt (08121)</option>' in html
+    assert T.PICKER_CURRENT.format(name="Heilbronn, Stadt", ags="08121") in html
+
+
+# ---------------------------------------------------------------------------
+# Structure of the server code (issue 12)
+# ---------------------------------------------------------------------------
+
+def test_dashboard_package_defines_no_class_in_a_function_and_reads_no_private_voila_state():
+    import ast
+
+    package = ROOT / "workbook" / "dashboard"
+    assert not (ROOT / "workbook" / "dashboard.py").exists()
+    for path in sorted(package.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for func in (n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
+            inner = [n.name for n in ast.walk(func) if isinstance(n, ast.ClassDef)]
+            assert not inner, f"{path.name}: class {inner} defined inside {func.name}()"
+        private = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)
+                   and n.attr in ("_pools", "_waiters", "_cache", "_kernels", "_activity_stream")}
+        strings = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and n.value == "_pools"}
+        assert not private and not strings, f"{path.name} reads Voila's private state: {private | strings}"
+
+
+def test_importing_the_package_does_not_import_voila():
+    import subprocess
+    import sys
+
+    code = "import sys, workbook.dashboard as D; D.default_config(); print('voila' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=str(ROOT),
+                         env={**__import__("os").environ, "PYTHONPATH": str(ROOT)}, check=True)
+    assert out.stdout.strip() == "False"
+
+
+# ---------------------------------------------------------------------------
+# Restart on the same port (issue 16)
+# ---------------------------------------------------------------------------
+
+def _time_wait_on(port: int) -> bool:
+    import psutil
+
+    return any(c.laddr and c.laddr.port == port and c.status == psutil.CONN_TIME_WAIT
+               for c in psutil.net_connections(kind="tcp"))
+
+
+def test_port_check_allows_time_wait_but_refuses_a_listener():
+    import socket
+
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # as tornado binds
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port = listener.getsockname()[1]
+    client = socket.create_connection(("127.0.0.1", port))
+    served, _addr = listener.accept()
+    served.close()            # the server side closes first: its end of the port goes to TIME-WAIT
+    client.recv(1)
+    client.close()
+    listener.close()
+    assert _time_wait_on(port)
+    D.check_port_free("127.0.0.1", port)      # a stopped server's leftovers do not block a restart
+    with socket.socket() as taken:
+        taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        taken.bind(("127.0.0.1", port))
+        taken.listen()
+        with pytest.raises(WorkbookError, match=rf"Port {port} auf 127\.0\.0\.1 ist nicht verfügbar"):
+            D.check_port_free("127.0.0.1", port)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("dashboard")
+def test_server_restarts_on_the_same_port_right_after_a_stop():
+    import requests
+
+    first = DashboardServer(FIXTURE_DIR, fixture_config(pool_size=0), name="dashboard-restart")
+    port = first.port
+    first.start()
+    held = requests.Session()
+    try:
+        assert held.get(first.base, timeout=30).status_code == 200   # a keep-alive connection stays open
+    finally:
+        first.stop()          # the server closes that connection: TIME-WAIT on its port
+    held.close()
+    assert _time_wait_on(port), "expected TIME-WAIT sockets on the port after the stop"
+    second = DashboardServer(FIXTURE_DIR, fixture_config(pool_size=0), name="dashboard-restart", port=port)
+    second.start(timeout=60)
+    try:
+        r = requests.get(second.base, timeout=30)
+        assert r.status_code == 200 and T.SITE_TITLE in r.text
+        assert "nicht verfügbar" not in second.log_text()
+    finally:
+        second.stop()
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("dashboard")
+def test_first_visitor_after_a_start_gets_the_preparing_page_then_the_dashboard():
+    """Right after a start the dashboard's preheated kernel still runs its 8 s first cell
+    (tests/fixtures/dashboard/fixture_slow.ipynb): the German page that reloads itself, not a
+    request that hangs on the kernel; once the kernel waits for its visitor, the dashboard."""
+    import requests
+
+    from dashboard_helpers import page_kernel_id
+
+    texts = {"fixture_slow": ["Langsames Testdashboard", "Braucht acht Sekunden bis zur Bereitschaft."]}
+    cfg = D.default_config(list(texts), max_sessions=2)
+    cfg["DashboardApp"]["dashboard_texts"] = texts
+    srv = DashboardServer(FIXTURE_DIR, cfg, name="dashboard-cold")
+    srv.start()
+    try:
+        url = srv.url("voila/render/fixture_slow.ipynb?ags=16069")
+        r = requests.get(url, timeout=30)
+        assert r.status_code == 503, r.status_code
+        assert r.headers["Retry-After"] == "2"
+        text = r.content.decode("utf-8")
+        assert T.PREPARING_TITLE in text and T.PREPARING_TEXT.format(title="Langsames Testdashboard") in text
+        assert '<meta http-equiv="refresh" content="2">' in text and '<html lang="de">' in text
+        assert not EXTERNAL_URL.search(text)
+        assert "Kernel" not in text and "kernelId" not in text
+        deadline = time.monotonic() + 120
+        while r.status_code == 503 and time.monotonic() < deadline:
+            time.sleep(1)
+            r = requests.get(url, timeout=120)
+        assert r.status_code == 200
+        s = requests.Session()
+        assert srv.ready_dashboards() == ["fixture_slow.ipynb"]
+        assert "fixture_slow.ipynb is ready: a preheated kernel waits for visitors " \
+               "(waits in get_query_string())" in srv.log_text()
+        kid = page_kernel_id(r.content.decode("utf-8"))
+        assert "Kreis 16069" in r.content.decode("utf-8")   # the preheated kernel got this visitor's ?ags=
+        shutdown_kernel(srv, s, kid)
+        # after the first ready kernel, visitors wait for the refilled pool as before (no preparing page)
+        r2 = requests.get(url, timeout=120)
+        assert r2.status_code == 200
+        shutdown_kernel(srv, s, page_kernel_id(r2.content.decode("utf-8")))
+    finally:
+        srv.stop()

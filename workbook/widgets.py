@@ -24,6 +24,7 @@ from ipywidgets.widgets.widget_string import HTMLStyle
 
 from .ags import kreis_or_none
 from .texts import apps as T
+from .texts import places
 
 LEVER_ORDER = ("kommune", "bund_land", "markt")
 BADGE_COLOURS = {"fact": "#1b5e20", "derived": "#0d47a1", "assumption": "#8a4b00"}
@@ -451,12 +452,15 @@ class KreisPicker(W.VBox):
             kreise = load_kreise()
         self._names = dict(zip(kreise["ags"], kreise["name"]))
         self._info = {row.ags: row for row in kreise.itertuples(index=False)}
-        self._options = {f"{name} ({a})": a for a, name in self._names.items()}
+        # one label and one German order for every list of Kreise (workbook.texts.places)
+        kinds = kreise["kreis_type"] if "kreis_type" in kreise else [""] * len(kreise)
+        self._labels = places.place_labels(zip(kreise["ags"], kreise["name"], kinds))
+        self._options = {places.option_label(self._labels[a], a): a for a in places.sorted_places(self._labels)}
         if ags not in self._names:
             from .errors import SelectionError
 
             raise SelectionError(T.PARAM_AGS_UNKNOWN.format(value=ags, hint=""), key="ags")
-        self.combo = W.Combobox(value=self._label(ags), options=sorted(self._options),
+        self.combo = W.Combobox(value=self._label(ags), options=list(self._options),
                                 placeholder=T.KREIS_PLACEHOLDER, description=T.KREIS_LABEL,
                                 ensure_option=False, continuous_update=False,
                                 layout=W.Layout(width="420px"))
@@ -467,7 +471,7 @@ class KreisPicker(W.VBox):
         self.combo.observe(self._on_text, names="value")
 
     def _label(self, ags: str) -> str:
-        return f"{self._names[ags]} ({ags})"
+        return places.option_label(self._labels[ags], ags)
 
     def _describe(self, ags: str) -> str:
         row = self._info[ags]
@@ -489,7 +493,8 @@ class KreisPicker(W.VBox):
             return kreis_or_none(m.group(1))
         if kreis_or_none(text) is not None:          # the AGS rule: workbook.ags
             return kreis_or_none(text) if kreis_or_none(text) in self._names else None
-        exact = [a for a, n in self._names.items() if n.casefold() == text.casefold()]
+        exact = [a for a, n in self._labels.items() if n.casefold() == text.casefold()] or \
+            [a for a, n in self._names.items() if n.casefold() == text.casefold()]
         if len(exact) == 1:
             return exact[0]
         hits = [a for a, n in self._names.items() if text.casefold() in n.casefold()]

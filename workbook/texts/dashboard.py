@@ -1,6 +1,6 @@
 """German texts of the Voila dashboards: start page, busy page, error pages.
 
-Kept apart from the server code (``workbook.dashboard``) so that an English
+Kept apart from the server code (the ``workbook.dashboard`` package) so that an English
 variant, or a municipality's own wording, is a change of this file only.
 """
 
@@ -71,6 +71,14 @@ DISCONNECTED = (
     "Laden Sie die Seite neu, um weiterzuarbeiten."
 )
 RELOAD = "Neu laden"
+
+# Right after a server start: the dashboard's preheated kernel is not ready yet
+# (shown with HTTP 503 and Retry-After; the page reloads itself every few seconds).
+PREPARING_TITLE = "Das Dashboard wird vorbereitet"
+PREPARING_TEXT = (
+    "„{title}“ wird nach dem Start des Servers gerade vorbereitet. Diese Seite "
+    "lädt von selbst neu und zeigt das Dashboard, sobald es bereit ist."
+)
 
 # The kernel cap is reached: shown with HTTP 503 and Retry-After.
 BUSY_TITLE = "Bitte versuchen Sie es später erneut"
