@@ -63,7 +63,9 @@ def make_exporter():
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
-        anchor_link_text="",
+        # no "#" links on headings: nbconvert serialises an empty one as <a ... />, which a browser
+        # keeps open, so every paragraph, table and chart after the heading became part of that link
+        exclude_anchor_links=True,
         embed_images=False,
         skip_svg_encoding=True,  # SVG stays inline markup, not a base64 <img> (smaller, selectable text)
         language_code="de",
