@@ -458,9 +458,12 @@ def render_report(task: dict) -> dict:
 
 
 def export_html(nb, title: str) -> bytes:
+    from .export import print_css
+
     nb = copy.deepcopy(nb)
     nb.metadata["title"] = title
-    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
+    body, _ = _exporter().from_notebook_node(
+        nb, resources={"metadata": {"name": title}, "bericht": {"print_css": print_css(title)}})
     return body.encode("utf-8")
 
 
