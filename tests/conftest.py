@@ -13,6 +13,7 @@ failure is that test's); folders of wider-scoped fixtures
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,17 @@ def pytest_sessionfinish(session, exitstatus):
             print(text)
         if session.exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(scope="session")
+def bericht_reports(tmp_path_factory):
+    """The project's report notebook for Köln (a kreisfreie Stadt) and Hildburghausen (a rural
+    Landkreis), rendered once per session by the batch as ``make reports`` does (fewer draws),
+    with the index page: the output folder."""
+    from workbook.batch import BatchOptions, run_batch
+
+    out = tmp_path_factory.mktemp("bericht") / "reports"
+    result = run_batch(BatchOptions(out=out, ags="05315,16069", draws=50, workers=2, timeout=300,
+                                    progress=False, stream=io.StringIO()))
+    assert result.ok == 2, result.records
+    return out
