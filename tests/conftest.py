@@ -75,6 +75,7 @@ def pytest_sessionfinish(session, exitstatus):
         text = ("HTML a browser reads differently from what was written (tmp_path_factory folders):\n  "
                 + "\n  ".join(problems[:30]))
         if reporter is not None:
+            reporter.ensure_newline()
             reporter.write_line(text, red=True)
         else:  # pragma: no cover
             print(text)
