@@ -103,9 +103,10 @@ class ReportApp(TopicApp):
         key_table = RP.key_figures(results, self.scenario_ids)
         note = R.KEY_FIGURES_NOTE if C.has_bands(results) else R.KEY_FIGURES_NOTE_DEFAULT
         return [
+            # key figures first: with the Kreis's name they make page 1 of the printed report
+            Block("figures", R.SECTION_KEY_FIGURES, table=key_table, help=note, notes=[model]),
             Block("summary", R.SECTION_SUMMARY, html=summary, notes=[model]),
             Block("where", R.SECTION_WHERE, table=RP.where_it_stands(self.ags), help=R.WHERE_INTRO),
-            Block("figures", R.SECTION_KEY_FIGURES, table=key_table, help=note, notes=[model]),
             Block("ddi", R.SECTION_SCENARIOS, help=TC.FAN_HELP,
                   chart=self.fan(results, "ddi.index", percent=True, selectable=not static,
                                  points=not static, legend=not static),
@@ -128,7 +129,8 @@ class ReportApp(TopicApp):
                   chart=coop.partner_map(),
                   html=f"<p>Vorgeschlagene Partner: {html.escape(members, quote=False)}</p>",
                   table=coop.split_table(), notes=[model, *C.data_notes(self.ags, ["population_2019"])]),
+            Block("method", R.SECTION_METHOD, html=self.method_html(results)),
+            # last: the long list of inputs is the printed report's appendix (small type, own pages)
             Block("estimates", R.SECTION_ESTIMATES, help=R.ESTIMATES_INTRO,
                   table=self.estimates(), html=""),
-            Block("method", R.SECTION_METHOD, html=self.method_html(results)),
         ]

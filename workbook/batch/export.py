@@ -55,6 +55,44 @@ def _lean_exporter_class():
     return LeanHTMLExporter
 
 
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal: quotes, backslashes, line breaks and ``<`` escaped
+    (a title can never close the ``<style>`` element or the string)."""
+    out = []
+    for ch in str(text):
+        if ch in '"\\<>&' or ord(ch) < 0x20 or ord(ch) == 0x7f:
+            out.append(f"\\{ord(ch):x} ")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _css_content(template: str, **values: str) -> str:
+    """A German text with ``{page}``/``{pages}`` as a CSS ``content`` value (strings and counters)."""
+    counters = {"page": "counter(page)", "pages": "counter(pages)"}
+    parts = re.split(r"(\{page\}|\{pages\})", template)
+    out = []
+    for part in parts:
+        if part in ("{page}", "{pages}"):
+            out.append(counters[part[1:-1]])
+        elif part:
+            out.append(css_string(part.format(**values)))
+    return " ".join(out) or '""'
+
+
+def print_css(title: str) -> str:
+    """The page boxes of the printed report (browser print and ``--pdf``): the report's title
+    at the foot of each page on the left, "Seite 3 von 9" on the right. No date: the same
+    inputs give the same bytes."""
+    from ..texts import batch as T
+
+    left = _css_content(T.PRINT_FOOTER_LEFT, title=title)
+    right = _css_content(T.PRINT_FOOTER_RIGHT, title=title)
+    box = "font:8pt system-ui,Arial,sans-serif;color:#444"
+    return (f"@page{{@bottom-left{{content:{left};{box}}}"
+            f"@bottom-right{{content:{right};{box}}}}}")
+
+
 def make_exporter():
     from nbconvert.preprocessors import TagRemovePreprocessor
 
@@ -64,7 +102,9 @@ def make_exporter():
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
-        anchor_link_text="",
+        # no "#" links on headings: nbconvert serialises an empty one as <a ... />, which a browser
+        # keeps open, so every paragraph, table and chart after the heading became part of that link
+        exclude_anchor_links=True,
         embed_images=False,
         skip_svg_encoding=True,  # SVG stays inline markup, not a base64 <img> (smaller, selectable text)
         language_code="de",

@@ -58,6 +58,9 @@ th[data-col]{cursor:pointer}
 th[aria-sort=ascending]::after{content:" ▲"}
 th[aria-sort=descending]::after{content:" ▼"}
 thead th{border-bottom:2px solid var(--ink);position:sticky;top:0;background:#fff}
+tbody td:nth-child(2),thead th[data-col="1"]{position:sticky;left:0;z-index:1;background:#fff;box-shadow:1px 0 0 var(--line)}
+thead th[data-col="1"]{z-index:2}
+@media (max-width:40rem){tbody td:nth-child(2){white-space:normal;min-width:8rem;max-width:45vw}}
 svg.map{max-width:34rem;width:100%;height:auto}
 svg.map path{stroke:#fff;stroke-width:.4}
 svg.map a:hover path,svg.map a:focus path{stroke:#000;stroke-width:1.2}
@@ -66,7 +69,7 @@ dl.run{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;font-si
 dl.run dt{color:var(--muted)}
 dl.run dd{margin:0;word-break:break-all}
 .failed{color:#9b1c1c}
-@media print{thead th{position:static}.wrap{overflow:visible}a{color:#000;text-decoration:none}}
+@media print{thead th,tbody td:nth-child(2){position:static;box-shadow:none}.wrap{overflow:visible}a{color:#000;text-decoration:none}}
 """
 
 # five classes, light to dark, readable in greyscale (ColorBrewer-like blues)

@@ -95,3 +95,8 @@ def fmt_bytes(n: float) -> str:
     return ""  # pragma: no cover
 
 REPORT_TITLE = "Drehbuch Digitale Kommune: Bericht"
+
+# Printed report (browser print and --pdf): the line at the foot of every page.
+# {title} is the report's title (the Kreis's name); {page}/{pages} are filled in by the browser.
+PRINT_FOOTER_LEFT = "{title}"
+PRINT_FOOTER_RIGHT = "Seite {page} von {pages}"

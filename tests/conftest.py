@@ -1,0 +1,97 @@
+"""Suite-wide checks.
+
+Every HTML document the test suite writes (a file ``*.html`` under pytest's
+temporary folders that starts with ``<!DOCTYPE html>``: reports, index pages,
+anything a test has the workbook write) is parsed the way a browser parses it
+(html5lib) and must have no parse error and no block (paragraph, table,
+figure, ...) inside an ``<a>``. Files a test writes by hand as fragments
+(``b"<html>half"``, ``"x"``) have no doctype and are not documents the
+workbook wrote. A test's own ``tmp_path`` is checked when the test ends (the
+failure is that test's); folders of wider-scoped fixtures
+(``tmp_path_factory``) are checked once at the end of the session.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from html_check import html_problems
+
+_SEEN: dict = {}
+_DOCTYPE = b"<!doctype html"
+
+
+def _documents(root: Path):
+    for path in sorted(Path(root).rglob("*.html")):
+        try:
+            st = path.stat()
+            if not path.is_file():
+                continue
+            with path.open("rb") as fh:
+                head = fh.read(64)
+        except OSError:
+            continue
+        if head.lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith(_DOCTYPE):
+            yield path, (str(path), st.st_size, st.st_mtime_ns)
+
+
+def check_html_documents(root: Path) -> list[str]:
+    """Problems of every HTML document under ``root`` (each file parsed once per version)."""
+    found = []
+    for path, key in _documents(root):
+        if key not in _SEEN:
+            try:
+                _SEEN[key] = html_problems(path.read_bytes(), str(path))
+            except OSError:
+                continue
+        found += _SEEN[key]
+    return found
+
+
+@pytest.fixture(autouse=True)
+def _html_written_is_valid(request):
+    """After each test that used ``tmp_path``: the HTML documents in it parse cleanly."""
+    yield
+    tmp = request.node.funcargs.get("tmp_path") if hasattr(request.node, "funcargs") else None
+    if tmp is None or not Path(tmp).exists():
+        return
+    problems = check_html_documents(Path(tmp))
+    if problems:
+        pytest.fail("HTML a browser reads differently from what was written:\n  "
+                    + "\n  ".join(problems[:30]), pytrace=False)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    base = getattr(factory, "_basetemp", None) if factory is not None else None
+    if base is None or not Path(base).exists():
+        return
+    problems = check_html_documents(Path(base))
+    if problems:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        text = ("HTML a browser reads differently from what was written (tmp_path_factory folders):\n  "
+                + "\n  ".join(problems[:30]))
+        if reporter is not None:
+            reporter.ensure_newline()
+            reporter.write_line(text, red=True)
+        else:  # pragma: no cover
+            print(text)
+        if session.exitstatus == 0:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(scope="session")
+def bericht_reports(tmp_path_factory):
+    """The project's report notebook for Köln (a kreisfreie Stadt) and Hildburghausen (a rural
+    Landkreis), rendered once per session by the batch as ``make reports`` does (fewer draws),
+    with the index page: the output folder."""
+    from workbook.batch import BatchOptions, run_batch
+
+    out = tmp_path_factory.mktemp("bericht") / "reports"
+    result = run_batch(BatchOptions(out=out, ags="05315,16069", draws=50, workers=2, timeout=300,
+                                    progress=False, stream=io.StringIO()))
+    assert result.ok == 2, result.records
+    return out
