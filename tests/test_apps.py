@@ -25,6 +25,24 @@ def test_block_static_html_escapes_and_orders_parts():
     assert out.index("<p>frei</p>") < out.index("<table") < out.index("Hilfe &amp; mehr") < out.index("Quelle: A")
 
 
+def test_table_aligns_each_heading_with_its_column():
+    import re
+
+    from workbook.apps.base import table_html
+
+    df = pd.DataFrame({"Jahr": ["2021", "2030"], "Gruppe": ["65 bis 69 Jahre", "80 Jahre und älter"],
+                       "Personen": ["1.234", "–"], "Band": ["63,0 % (57,1 bis 68,9 %)", "−2,5 %"],
+                       "zahlt mehr": ["ja", "nein"]})
+    out = table_html(df)
+    heads = re.findall(r"<th class=\"(wb-\w+)\" style=\"text-align: (\w+);\">", out)
+    assert heads == [("wb-num", "right"), ("wb-text", "left"), ("wb-num", "right"), ("wb-num", "right"),
+                     ("wb-text", "left")]
+    rows = re.findall(r"<tr>(.*?)</tr>", out, flags=re.S)[1:]
+    for row in rows:      # every cell sits under a heading aligned the same way
+        assert re.findall(r"<td class=\"(wb-\w+)\" style=\"text-align: (\w+);\">", row) == heads
+    assert '<tr style="text-align: right;">' not in out     # no row-wide alignment that pulls headings off
+
+
 def test_download_link_is_a_data_uri():
     link = download_link(b"a;b\n1;2\n", "x.csv", "text/csv", "x.csv")
     assert link.startswith("<a download='x.csv' href='data:text/csv;base64,YTtiCjE7Mgo='")

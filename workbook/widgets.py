@@ -99,6 +99,30 @@ def _fmt(value: float, step: float | None = None) -> str:
     return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
 
 
+#: units of calendar years: a value reads 2025 (no separator, no decimals, no unit)
+YEAR_UNITS = {"Jahr", "year"}
+
+
+def _unit_text(unit: str) -> str:
+    """The German text after a lever's value: '' for '1' and years, 'pro Jahr' for '1/Jahr', '€' for 'EUR'."""
+    if unit in ("", "1") or unit in YEAR_UNITS:
+        return ""
+    from .texts import unit_suffix
+
+    text = unit_suffix(unit)
+    return text[2:] if text.startswith("1 ") else text
+
+
+def value_text(value: float, step: float | None, unit: str) -> str:
+    """A lever's value as a council member reads it: '2025', '0,35 pro Jahr', '120 €'."""
+    unit = str(unit or "")
+    if unit in YEAR_UNITS:
+        return str(int(round(float(value))))
+    suffix = _unit_text(unit)
+    text = _fmt(value, step)
+    return f"{text} {suffix}" if suffix else text
+
+
 def _decimals(step: float) -> int:
     if step <= 0 or not math.isfinite(step):
         return 2
@@ -282,7 +306,6 @@ class ParameterPanel:
         lo, hi = float(_get(rec, "min", default)), float(_get(rec, "max", default))
         step = _step(rec)
         unit = str(_get(rec, "unit", "") or "")
-        unit_txt = "" if unit == "1" else unit
         shared = self._shared()
         value = self._pending.pop(key, default)
         slider = W.FloatSlider(value=value, min=lo, max=hi, step=step, readout=False,
@@ -290,9 +313,9 @@ class ParameterPanel:
                                style=shared["slider_style"], tooltip=str(_get(rec, "label_de", key)))
         slider.add_class("wb-param")
         slider.add_class("wb-param-" + re.sub(r"[^a-z0-9]+", "-", key.lower()))
-        readout = W.HTML(self._readout(value, step, unit_txt, default), layout=shared["plain"],
+        readout = W.HTML(self._readout(value, step, unit, default), layout=shared["plain"],
                          style=shared["html_style"])
-        reset = W.Button(description=T.RESET_ONE_SYMBOL, tooltip=T.RESET_ONE_TOOLTIP.format(default=_fmt(default, step)),
+        reset = W.Button(description=T.RESET_ONE_SYMBOL, tooltip=T.RESET_ONE_TOOLTIP.format(default=value_text(default, step, unit)),
                          layout=shared["button"], style=shared["button_style"])
         reset.on_click(lambda _b, k=key: self.reset([k]))
         slider.observe(lambda ch, k=key: self._on_value(k, ch), names="value")
@@ -301,8 +324,8 @@ class ParameterPanel:
         self.readouts[key] = readout
         label = html.escape(str(_get(rec, "label_de", key)))
         explain = html.escape(str(_get(rec, "explain_de", "") or ""))
-        range_note = T.RANGE_NOTE.format(lo=_fmt(lo, step), hi=_fmt(hi, step), unit=unit_txt,
-                                         default=_fmt(default, step)).replace("  ", " ")
+        range_note = T.RANGE_NOTE.format(lo=value_text(lo, step, unit if unit in YEAR_UNITS else ""),
+                                         hi=value_text(hi, step, unit), default=value_text(default, step, unit))
         head = (f"<b>{label}</b>{badge_html(str(_get(rec, 'status', '')))}"
                 f"<details><summary><small>{html.escape(T.LEVER_HELP)}</small></summary>"
                 f"<small>{explain}<br><i>{html.escape(range_note)}</i><br>"
@@ -325,7 +348,8 @@ class ParameterPanel:
 
     def _readout(self, value: float, step: float, unit: str, default: float) -> str:
         mark = "" if value == default else " ●"
-        return f"<span style='min-width:90px;display:inline-block'>{_fmt(value, step)} {html.escape(unit)}{mark}</span>"
+        return (f"<span style='min-width:90px;display:inline-block'>"
+                f"{html.escape(value_text(value, step, unit), quote=False)}{mark}</span>")
 
     # -- hostile clients ----------------------------------------------------------
     def _guard(self, key: str) -> None:
@@ -367,7 +391,7 @@ class ParameterPanel:
                 self._restoring = was
         unit = str(_get(rec, "unit", "") or "")
         self.readouts[key].value = self._readout(value, slider.step if slider.step > 0 else 0.01,
-                                                 "" if unit == "1" else unit, float(_get(rec, "default")))
+                                                 unit, float(_get(rec, "default")))
         if not self._restoring:
             self._debouncer()
 
@@ -431,8 +455,7 @@ class ParameterPanel:
         for key, value in changed.items():
             rec = self.records[key]
             unit = str(_get(rec, "unit", "") or "")
-            items.append(f"{_get(rec, 'label_de', key)} = {_fmt(value, _step(rec))}"
-                         + ("" if unit == "1" else f" {unit}"))
+            items.append(f"{_get(rec, 'label_de', key)} = {value_text(value, _step(rec), unit)}")
         return T.ASSUMPTIONS_CHANGED.format(items="; ".join(items))
 
 

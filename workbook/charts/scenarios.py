@@ -18,7 +18,7 @@ from ..errors import WorkbookError
 from ..texts import charts as T
 from . import theme
 from ._common import (
-    QUANTILES, ValueForm, clip, indicator_label, model_note, require_columns, scenario_labels,
+    QUANTILES, ValueForm, clip, wrap, indicator_label, model_note, require_columns, scenario_labels,
     scenario_order, select_results, source_note, title, units_of,
 )
 from ._template import templated
@@ -75,8 +75,12 @@ def fan_chart(results: pd.DataFrame, *, ags: str | None = None, indicator: str |
               scenarios=None, labels: dict | None = None, indicator_labels: dict | None = None,
               chart_title: str | None = None, percent: bool | None = None, bands: bool = True,
               selectable: bool = True, points: bool = True, source: str | None = None, note: bool = True,
-              legend: bool = True, width: int = 560, height: int = 320):
+              legend: bool = True, width: int = 560, height: int = 320, focus: str | None = None):
     """Median line, 50 % and 90 % bands per scenario, all scenarios on one axis.
+
+    ``focus`` (a scenario id of the table): bands only for that scenario, lines
+    for all, so that overlapping bands stay readable (the live apps pass their
+    focus scenario).
 
     ``points=False`` drops the yearly markers that carry the tooltips (lighter
     static reports, where tooltips do nothing); ``legend=False`` leaves the
@@ -114,15 +118,18 @@ def fan_chart(results: pd.DataFrame, *, ags: str | None = None, indicator: str |
     data = data.sort_values(["Szenario", "Jahr"]).reset_index(drop=True)
 
     y0, y1 = int(data["Jahr"].min()), int(data["Jahr"].max())
+    focus = str(focus) if focus is not None and str(focus) in ids and len(ids) > 1 else None
     subtitle = (T.FAN_SUBTITLE if has_bands else T.FAN_SUBTITLE_MEDIAN_ONLY if has_quantiles
                 else T.FAN_SUBTITLE_NO_BANDS)
+    if has_bands and focus is not None:
+        subtitle = T.FAN_SUBTITLE_FOCUS.format(scenario=labs[focus])
     if selectable and len(ids) > 1:
         subtitle = [subtitle, T.FAN_SELECT_HINT]
     head = chart_title or T.FAN_TITLE.format(label=label, start=y0, end=y1)
     note_text = model_note(results, has_quantiles) if note else None
     key = ("fan", tuple(ids), tuple(labs[s] for s in ids), form, label, y0, y1, has_bands, bool(selectable),
            bool(points), bool(legend), width, height, head,
-           tuple(subtitle) if isinstance(subtitle, list) else subtitle, note_text, source)
+           tuple(subtitle) if isinstance(subtitle, list) else subtitle, note_text, source, focus)
 
     def build(refs):
         color_scale, dash_scale = _scenario_scales(ids, labs)
@@ -146,11 +153,14 @@ def fan_chart(results: pd.DataFrame, *, ags: str | None = None, indicator: str |
         base = alt.Chart(refs["main"]).encode(x=x, color=color)
         layers = []
         if has_bands:
-            layers.append(base.mark_area(interpolate="monotone").encode(
+            band = base if focus is None else base.transform_filter(
+                alt.FieldEqualPredicate(field="Szenario", equal=labs[focus]))
+            layers.append(band.mark_area(interpolate="monotone").encode(
                 y=alt.Y("p5:Q", axis=y_axis, scale=alt.Scale(zero=False)), y2="p95:Q",
-                opacity=faded(0.12, 0.02)))
-            layers.append(base.mark_area(interpolate="monotone").encode(
-                y=alt.Y("p25:Q", axis=y_axis), y2="p75:Q", opacity=faded(0.28, 0.03)))
+                opacity=faded(0.12, 0.02) if focus is None else alt.value(0.18)))
+            layers.append(band.mark_area(interpolate="monotone").encode(
+                y=alt.Y("p25:Q", axis=y_axis), y2="p75:Q",
+                opacity=faded(0.28, 0.03) if focus is None else alt.value(0.32)))
         line_y = alt.Y("mid:Q", axis=y_axis, scale=alt.Scale(zero=False))
         line = base.mark_line(interpolate="monotone").encode(
             y=line_y,
@@ -310,7 +320,8 @@ def scenario_bars_2030(results: pd.DataFrame, *, ags: str | None = None, indicat
     label = indicator_label(name, indicator_labels)
     wide, has_bands = _wide_quantiles(sel, ["scenario"])
     ids = scenario_order(wide["scenario"])
-    labs = {sid: clip(lab, 46) for sid, lab in scenario_labels(ids, labels).items()}
+    # the whole scenario title, broken onto two lines (the axis splits at the line break)
+    labs = {sid: "\n".join(wrap(lab, 34, max_lines=2)) for sid, lab in scenario_labels(ids, labels).items()}
     vals = wide[[c for c in QUANTILES + ("mid",) if c in wide.columns]].to_numpy().ravel()
     form = ValueForm.for_values(unit, vals, percent)
     data = pd.DataFrame({
@@ -329,7 +340,8 @@ def scenario_bars_2030(results: pd.DataFrame, *, ags: str | None = None, indicat
            note_text, source)
 
     def build(refs):
-        y = alt.Y("Szenario:N", sort=domain, title=None)
+        y = alt.Y("Szenario:N", sort=domain, title=None,
+                  axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelLineHeight=14))
         tooltip = [alt.Tooltip("Szenario:N"), alt.Tooltip("Median:N", title=T.TOOLTIP_MEDIAN)]
         if has_bands:
             tooltip.append(alt.Tooltip("b90:N", title=T.TOOLTIP_BAND90))
@@ -348,7 +360,7 @@ def scenario_bars_2030(results: pd.DataFrame, *, ags: str | None = None, indicat
         layers.append(base.mark_text(align="left", dx=6, dy=-12 if has_bands else 0, fontSize=12).encode(
             x="mid:Q", text="Median:N"))
         chart = alt.layer(*layers).properties(
-            width=width, height=height or 38 * len(ids),
+            width=width, height=height or 44 * len(ids),
             title=title(head, T.BARS_SUBTITLE if has_bands else T.BARS_SUBTITLE_NO_BANDS))
         if note_text or source:
             chart = source_note(chart, source=source, estimate=note_text, width=width)

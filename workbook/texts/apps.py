@@ -76,7 +76,7 @@ PANEL_HINT = (
     "Geänderte Werte gelten für alle Szenarien dieser Ansicht; was die Szenarien selbst "
     "festlegen (Faktoren und Verschiebungen), steht in ihren Szenario-Dateien."
 )
-RANGE_NOTE = "Spanne {lo} bis {hi} {unit} · Standard {default}"
+RANGE_NOTE = "Spanne {lo} bis {hi} · Standard {default}"
 SOURCE_LINE = "Quelle: {source}"
 VALUE_CLAMPED = "Wert {value} lag außerhalb der Spanne und wurde auf {clamped} begrenzt."
 VALUE_REJECTED = "Wert {value!r} ist keine Zahl; verwendet wird der Standardwert {default}."
