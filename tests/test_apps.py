@@ -325,7 +325,11 @@ def test_a_page_without_levers_offers_no_settings_file_and_no_draws(live):
     view = app._widget
     assert view.panel is None
     assert T.EXPORT_YAML not in _button_labels(view.export)
-    assert "Aktualisiert in" in view.status.value and "Ziehungen" not in view.status.value
+    assert "Rechenzeit" in view.status.value and "Rechnungen" not in view.status.value
+    assert "Ziehungen" not in view.status.value
     _app, scenario_view = live                          # a page with levers keeps both
     assert T.EXPORT_YAML in _button_labels(scenario_view.export)
-    assert "Ziehungen" in scenario_view.status.value
+    assert "Rechnungen je Szenario" in scenario_view.status.value
+    # the seed and the run time are folded into the technical details, not in the visible line
+    visible = scenario_view.status.value.split("<details")[0]
+    assert "Startwert" not in visible and " ms" not in visible and "Startwert" in scenario_view.status.value

@@ -550,7 +550,7 @@ def test_fan_chart_with_a_focus_draws_bands_for_that_scenario_only():
         assert {"filter": {"field": "Szenario", "equal": "S1 Szenario 1"}} in area["transform"]
     lines = [layer for layer in all_layers(top) if mark_type(layer) == "line"]
     assert lines and all("transform" not in layer for layer in lines)     # lines for every scenario
-    assert "S1 Szenario 1" in top["title"]["subtitle"][0]
+    assert any("Flächen für S1 Szenario 1" in line for line in top["title"]["subtitle"])
     # an unknown focus (or none) keeps the bands of all scenarios
     d = charts.fan_chart(long_table(), labels=LABELS, focus="S9").to_dict()
     assert all("transform" not in layer for layer in all_layers(d["vconcat"][0]) if mark_type(layer) == "area")
@@ -574,3 +574,12 @@ def test_a_long_footnote_wraps_instead_of_being_cut():
     foot = d["datasets"][d["vconcat"][1]["data"]["name"]]
     assert len(foot) > 1 and "…" not in json.dumps(foot, ensure_ascii=False)
     assert " ".join(r["text"] for r in foot) == note
+
+
+def test_no_doubled_words_when_a_label_ends_with_im_jahr():
+    labels = {"divide.training_cost_eur": "Kosten des Schulungsprogramms im Jahr"}
+    d = charts.scenario_bars_2030(long_table(indicators=("divide.training_cost_eur",), unit="EUR"),
+                                  labels=LABELS, indicator_labels=labels).to_dict()
+    text = json.dumps(d, ensure_ascii=False)
+    assert "Kosten des Schulungsprogramms im Jahr 2030 nach Szenario" in text
+    assert "im Jahr im Jahr" not in text

@@ -317,6 +317,7 @@ class ParameterPanel:
                          style=shared["html_style"])
         reset = W.Button(description=T.RESET_ONE_SYMBOL, tooltip=T.RESET_ONE_TOOLTIP.format(default=value_text(default, step, unit)),
                          layout=shared["button"], style=shared["button_style"])
+        reset.add_class("wb-reset")
         reset.on_click(lambda _b, k=key: self.reset([k]))
         slider.observe(lambda ch, k=key: self._on_value(k, ch), names="value")
         slider.observe(lambda ch, k=key: self._guard(k), names=["min", "max", "step"])
@@ -329,7 +330,9 @@ class ParameterPanel:
         head = (f"<b>{label}</b>{badge_html(str(_get(rec, 'status', '')))}"
                 f"<details><summary><small>{html.escape(T.LEVER_HELP)}</small></summary>"
                 f"<small>{explain}<br><i>{html.escape(range_note)}</i><br>"
-                f"{html.escape(T.SOURCE_LINE.format(source=reference_text(rec)))}</small></details>")
+                f"{html.escape(T.SOURCE_LINE.format(source=reference_text(rec)))}<br>"
+                f"<span class='wb-tech-name'>{html.escape(T.LEVER_TECH_NAME.format(key=key))}</span>"
+                f"</small></details>")
         # five widgets per lever, sharing their layout and style models (a dashboard
         # with 50 levers stays light to load)
         controls = W.HBox([slider, readout, reset], layout=shared["plain"])
@@ -340,7 +343,7 @@ class ParameterPanel:
     def _shared(self) -> dict[str, W.Widget]:
         if not hasattr(self, "_shared_models"):
             self._shared_models = {
-                "slider": W.Layout(width="200px"), "plain": W.Layout(), "button": W.Layout(width="34px"),
+                "slider": W.Layout(width="auto", min_width="110px", max_width="240px"), "plain": W.Layout(), "button": W.Layout(width="44px", min_width="44px"),
                 "row": W.Layout(margin="0 0 8px 0"), "slider_style": W.SliderStyle(),
                 "html_style": HTMLStyle(), "button_style": W.ButtonStyle(),
             }
@@ -481,8 +484,9 @@ class KreisPicker(W.VBox):
         self.combo = W.Combobox(value=self._label(ags), options=sorted(self._options),
                                 placeholder=T.KREIS_PLACEHOLDER, description=T.KREIS_LABEL,
                                 ensure_option=False, continuous_update=False,
-                                layout=W.Layout(width="420px"))
+                                layout=W.Layout(width="100%", max_width="560px"))
         self.combo.add_class("wb-kreis-picker")
+        self.combo.add_class("wb-picker")
         self.message = W.HTML(self._describe(ags))
         super().__init__(children=[self.combo, self.message], **kwargs)
         self.ags = ags
@@ -572,8 +576,9 @@ class ScenarioPicker(W.VBox):
                                 key="scenario")
         self.dropdown = W.Dropdown(options=options, value=value,
                                    description=description or T.SCENARIO_LABEL,
-                                   layout=W.Layout(width="420px"))
+                                   layout=W.Layout(width="100%", max_width="640px"))
         self.dropdown.add_class("wb-scenario-picker")
+        self.dropdown.add_class("wb-picker")
         self.narrative = W.HTML()
         super().__init__(children=[self.dropdown, self.narrative], **kwargs)
         self.scenario = value
@@ -594,9 +599,12 @@ class ScenarioPicker(W.VBox):
             return
         text = _get(sc, "narrative_de", "") or ""
         src = _get(sc, "source_de", "") or ""
-        self.narrative.value = (f"<small>{html.escape(str(text))}"
+        # folded: on a phone the story would push the first chart off the screen
+        self.narrative.value = (f"<details class='wb-narrative'><summary><small>"
+                                f"{html.escape(T.SCENARIO_STORY.format(scenario=sid))}</small></summary>"
+                                f"<small>{html.escape(str(text))}"
                                 + (f"<br><i>{html.escape(T.SOURCE_LINE.format(source=src))}</i>" if src else "")
-                                + "</small>")
+                                + "</small></details>")
 
     def _on_pick(self, change: Any) -> None:
         new = change["new"]

@@ -85,6 +85,5 @@ class ScenarioApp(FocusApp):
         out.append(Block("narratives", "Die Szenarien und ihre Geschichten", table=table,
                          help="Szenarien sind Geschichten, keine Vorhersagen; sie werden nie gemittelt "
                               "und haben keine Wahrscheinlichkeit.",
-                         notes=[T.SOURCE_LINE.format(source="Szenario-Dateien scenarios/S0…S5 "
-                                                            "(Quellenangabe je Szenario in der Tabelle)")]))
+                         notes=[T.SOURCE_LINE.format(source=T.NARRATIVES_SOURCE)]))
         return out

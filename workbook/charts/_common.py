@@ -231,6 +231,14 @@ def clip(text, max_chars: int) -> str:
     return text[: max(1, max_chars - 1)].rstrip() + "…"
 
 
+def year_label(label: str) -> str:
+    """A label to be followed by 'im Jahr 2030': without its own trailing 'im Jahr'
+    ('Kosten des Schulungsprogramms im Jahr' -> '... Schulungsprogramms'), so no word doubles."""
+    import re
+
+    return re.sub(r"\s+im Jahr$", "", str(label))
+
+
 def wrap(text, max_chars: int, max_lines: int = 3) -> list[str]:
     """Break a label into lines of at most ``max_chars`` characters at spaces (nothing is cut
     off; a single word longer than a line stays whole). More than ``max_lines`` lines: the
@@ -315,17 +323,19 @@ def source_note(chart, source: str | None = None, estimate: str | None = None, *
     if not lines:
         return chart
     # a long note wraps onto further lines instead of being cut off at the chart's edge
-    arts, wrapped = [], []
+    arts, wrapped, more = [], [], []
     for ln in lines:
         art = "schaetzung" if ln.startswith(("Schätzung", "Modellrechnung")) else "quelle"
-        for part in wrap(ln, int(((width or 560) + 60) / 6.2), max_lines=8):
+        for i, part in enumerate(wrap(ln, int(((width or 560) + 60) / 6.2), max_lines=8)):
             wrapped.append(part)
             arts.append(art)
+            more.append(int(i > 0))
     lines = wrapped
     data = pd.DataFrame({
         NOTE_COLUMNS[0]: list(range(len(lines))),
         "text": lines,
         "art": arts,
+        **({"fortsetzung": more} if any(more) else {}),
         **{k: [v] * len(lines) for k, v in meta.items()},
     })
     base = alt.Chart(data).encode(

@@ -18,7 +18,7 @@ from ..errors import WorkbookError
 from ..texts import charts as T
 from . import theme
 from ._common import (
-    QUANTILES, ValueForm, clip, wrap, indicator_label, model_note, require_columns, scenario_labels,
+    QUANTILES, ValueForm, clip, wrap, year_label, indicator_label, model_note, require_columns, scenario_labels,
     scenario_order, select_results, source_note, title, units_of,
 )
 from ._template import templated
@@ -123,8 +123,11 @@ def fan_chart(results: pd.DataFrame, *, ags: str | None = None, indicator: str |
                 else T.FAN_SUBTITLE_NO_BANDS)
     if has_bands and focus is not None:
         subtitle = T.FAN_SUBTITLE_FOCUS.format(scenario=labs[focus])
+    subtitle = [part for ln in subtitle.split(" · ") for part in wrap(ln.strip(), int(width / 6.6), max_lines=3)]
     if selectable and len(ids) > 1:
-        subtitle = [subtitle, T.FAN_SELECT_HINT]
+        subtitle = [*subtitle, T.FAN_SELECT_HINT]
+    if len(subtitle) == 1:
+        subtitle = subtitle[0]
     head = chart_title or T.FAN_TITLE.format(label=label, start=y0, end=y1)
     note_text = model_note(results, has_quantiles) if note else None
     key = ("fan", tuple(ids), tuple(labs[s] for s in ids), form, label, y0, y1, has_bands, bool(selectable),
@@ -334,7 +337,7 @@ def scenario_bars_2030(results: pd.DataFrame, *, ags: str | None = None, indicat
         data["p95"] = form.round(wide["p95"])
         data["b90"] = [form.range_text(a, b) for a, b in zip(wide["p5"], wide["p95"])]
     domain = [labs[s] for s in ids]
-    head = chart_title or T.BARS_TITLE.format(label=label, year=year)
+    head = chart_title or T.BARS_TITLE.format(label=year_label(label), year=year)
     note_text = model_note(results, has_bands) if note else None
     key = ("bars", tuple(ids), tuple(domain), form, label, int(year), has_bands, width, height, head,
            note_text, source)
@@ -347,7 +350,7 @@ def scenario_bars_2030(results: pd.DataFrame, *, ags: str | None = None, indicat
             tooltip.append(alt.Tooltip("b90:N", title=T.TOOLTIP_BAND90))
         base = alt.Chart(refs["main"]).encode(y=y)
         bar = base.mark_bar(height={"band": 0.6}).encode(
-            x=alt.X("mid:Q", axis=form.axis(f"{label} {year}"), scale=alt.Scale(zero=True)),
+            x=alt.X("mid:Q", axis=form.axis(f"{year_label(label)} {year}"), scale=alt.Scale(zero=True)),
             color=alt.Color("Szenario:N", scale=alt.Scale(domain=domain, range=theme.scenario_colors(ids)),
                             legend=None),
             tooltip=tooltip)
@@ -439,11 +442,11 @@ def tornado_chart(sensitivity: pd.DataFrame, *, base: float | None = None, label
     y = alt.Y("Annahme:N", sort=order, title=None)
     tooltip = [alt.Tooltip("Annahme:N", title=T.TOOLTIP_PARAMETER), alt.Tooltip("Hebel:N"),
                alt.Tooltip("Seite:N"), alt.Tooltip("Parameterwert:N"),
-               alt.Tooltip("Ergebnis:N", title=T.TORNADO_AXIS.format(label=label, year=year)),
+               alt.Tooltip("Ergebnis:N", title=T.TORNADO_AXIS.format(label=year_label(label), year=year)),
                alt.Tooltip("Spannweite:N", title=T.TOOLTIP_SWING)]
     bars = alt.Chart(data).mark_bar(height={"band": 0.7}, stroke=theme.TEXT_COLOR, strokeWidth=0.5).encode(
         y=y,
-        x=alt.X("start:Q", axis=form.axis(T.TORNADO_AXIS.format(label=label, year=year)),
+        x=alt.X("start:Q", axis=form.axis(T.TORNADO_AXIS.format(label=year_label(label), year=year)),
                 scale=alt.Scale(zero=False)),
         x2="end:Q",
         color=alt.Color("Hebel:N", scale=alt.Scale(domain=lever_names, range=list(theme.LEVER_COLORS.values())),
@@ -454,7 +457,7 @@ def tornado_chart(sensitivity: pd.DataFrame, *, base: float | None = None, label
     rule = alt.Chart(pd.DataFrame({"base": [form.round(pd.Series([base]))[0]],
                                    "txt": [f"{T.TORNADO_BASE}: {form.text(base)}"]})).mark_rule(
         color=theme.TEXT_COLOR, strokeWidth=1.5).encode(x="base:Q", tooltip=alt.Tooltip("txt:N", title=T.TORNADO_BASE))
-    head = chart_title or T.TORNADO_TITLE.format(label=label, year=year)
+    head = chart_title or T.TORNADO_TITLE.format(label=year_label(label), year=year)
     subtitle = [T.TORNADO_SUBTITLE, T.TORNADO_SHADES]
     shares = sensitivity.attrs.get("lever_shares") if hasattr(sensitivity, "attrs") else None
     shares = shares or own_shares
