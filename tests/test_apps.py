@@ -89,6 +89,35 @@ def test_overview_static_tables_name_sources():
     assert "Haushalte mit Gigabit-Anschluss nach Kreisen" in html
 
 
+def test_sources_name_publisher_title_and_date_not_packages_or_files():
+    from workbook.apps import common as C
+    from workbook.apps.overview import OverviewApp
+    from workbook.schema import COLUMNS
+
+    for name in COLUMNS:
+        text = C.reader_source(name)
+        assert text and not any(bad in text for bad in ("npm", "PyPI", "docs/", ".yml", ".md")), (name, text)
+    assert C.reader_source("population_2018") == "Statistisches Bundesamt (Destatis), Gemeindeverzeichnis (GV-ISys) 31.12.2018"
+    assert "Initiative D21" in C.reader_source("offline_share")
+    notes = " ".join(C.data_notes("16069", ["offline_share", "population_2019"]))
+    assert "Quelle: Offline-Anteile nach Alter (Initiative D21, D21-Digital-Index 2020/21)" in notes
+    assert "PyPI" not in notes and "docs/data.md" not in notes
+    html = OverviewApp("16069", interactive=False).render_static()
+    assert "PyPI" not in html and "npm " not in html and "data/estimation.yml" not in html
+
+
+def test_cooperation_without_a_saving_says_so_instead_of_a_map():
+    from workbook.apps.cooperation import CooperationApp
+
+    app = CooperationApp("02000", draws=0, interactive=False)      # Hamburg: no neighbour in its Land
+    block = next(b for b in app.build_blocks(app.results()) if b.key == "partners")
+    assert block.chart is None
+    assert "spart im Szenario" in block.html and "kein Verbund" in block.html
+    app = CooperationApp("09372", draws=0, interactive=False)      # Cham: a cluster with partners
+    block = next(b for b in app.build_blocks(app.results()) if b.key == "partners")
+    assert block.chart is not None and "Einsparung des Verbunds" in block.html
+
+
 def test_cooperation_split_has_everyone_and_no_member_above_alone():
     from workbook.apps.cooperation import CooperationApp
 

@@ -195,8 +195,8 @@ def test_dashboard_reads_right(browser, server, stem, viewport):
         # a chart on the first screen (below the top bar, above the fold)
         first = pg.evaluate("""() => Array.from(document.querySelectorAll('.wb-blocks .vega-embed'))
             .filter(e => e.offsetParent).map(e => e.getBoundingClientRect().top)""")
-        assert first and min(first) < VIEWPORTS[viewport]["height"] - 120, (stem, viewport, first)
         pg.screenshot(path=str(ARTIFACTS / f"readability-{stem}-{viewport}.png"))
+        assert first and min(first) < VIEWPORTS[viewport]["height"] - 120, (stem, viewport, first)
 
         problems, cut, texts, n_tables = [], [], [], 0
         for i in range(tabs(pg).count()):

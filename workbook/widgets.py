@@ -484,7 +484,7 @@ class KreisPicker(W.VBox):
         self.combo = W.Combobox(value=self._label(ags), options=sorted(self._options),
                                 placeholder=T.KREIS_PLACEHOLDER, description=T.KREIS_LABEL,
                                 ensure_option=False, continuous_update=False,
-                                layout=W.Layout(width="100%", max_width="560px"))
+                                layout=W.Layout(width="auto"))
         self.combo.add_class("wb-kreis-picker")
         self.combo.add_class("wb-picker")
         self.message = W.HTML(self._describe(ags))
@@ -576,7 +576,7 @@ class ScenarioPicker(W.VBox):
                                 key="scenario")
         self.dropdown = W.Dropdown(options=options, value=value,
                                    description=description or T.SCENARIO_LABEL,
-                                   layout=W.Layout(width="100%", max_width="640px"))
+                                   layout=W.Layout(width="auto"))
         self.dropdown.add_class("wb-scenario-picker")
         self.dropdown.add_class("wb-picker")
         self.narrative = W.HTML()

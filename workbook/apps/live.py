@@ -52,7 +52,7 @@ APP_CSS = """<style>
 .wb-app .wb-blocks .vega-embed svg, .wb-app .wb-blocks .vega-embed canvas { max-width: 100%; height: auto; }
 /* Voila: the app (title, pickers, first chart) opens the page; the introduction follows it */
 body.drehbuch #rendered_cells > div { display: flex; flex-direction: column; }
-body.drehbuch #rendered_cells > div > .jp-Cell:has(.wb-app) { order: -1; }
+body.drehbuch #rendered_cells > div > :has(.wb-app) { order: -1; }
 </style>"""
 
 
@@ -163,7 +163,7 @@ class LiveView:
         self.dropdowns: dict[str, W.Dropdown] = {}
         for name, (label, options) in app.choices().items():
             dd = W.Dropdown(options=options, value=app.extra[name], description=label,
-                            layout=W.Layout(width="100%", max_width="560px"), style={"description_width": "initial"})
+                            layout=W.Layout(width="auto"), style={"description_width": "initial"})
             dd.add_class("wb-picker")
             dd.add_class(f"wb-choice-{name}")
             dd.observe(lambda ch, n=name: self._on_choice(n, ch), names="value")

@@ -65,7 +65,7 @@ class OverviewApp(TopicApp):
             st = status.get(name, col.status)
             rows.append({"Kennzahl": col.label_de, "Wert": _format(name, row[name]),
                          "Einheit": "" if col.share or col.unit in ("", "1") else col.unit,
-                         "Quelle": col.source if st != "local" else T.STATUS_LOCAL,
+                         "Quelle": C.reader_source(name) if st != "local" else T.STATUS_LOCAL,
                          "Status": C.status_text(st)})
         return pd.DataFrame(rows)
 

@@ -150,7 +150,7 @@ AGE_GROUP_LABELS = {
     "65-69": "65 bis 69 Jahre", "70-79": "70 bis 79 Jahre", "80+": "80 Jahre und älter",
 }
 AGE_GROUPS = tuple(dict.fromkeys(AGE_GROUP_LABELS.values()))
-AGE_ESTIMATE = "Modellrechnung mit den eingestellten Annahmen, ohne Streuung; Startwerte je Kreis geschätzt (D21 2020/21)"
+AGE_ESTIMATE = "Modellrechnung mit den eingestellten Annahmen, ohne Streuung; Ausgangswerte 2021 je Kreis geschätzt (Initiative D21, D21-Digital-Index 2020/21)"
 AGE_HELP = (
     "Wie lese ich das? Jede Fläche ist eine Altersgruppe; die Oberkante ist die Zahl aller Menschen "
     "ab 14 Jahren, die im gewählten Szenario offline sind (Rechnung mit den eingestellten Annahmen). "

