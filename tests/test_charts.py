@@ -583,3 +583,13 @@ def test_no_doubled_words_when_a_label_ends_with_im_jahr():
     text = json.dumps(d, ensure_ascii=False)
     assert "Kosten des Schulungsprogramms im Jahr 2030 nach Szenario" in text
     assert "im Jahr im Jahr" not in text
+
+
+def test_subindex_multiples_with_a_focus_band_one_scenario_only():
+    t = long_table(indicators=tuple(charts.SUBINDICES[:2]))
+    d = charts.subindex_chart(t, labels=LABELS, focus="S2").to_dict()
+    areas = [layer for layer in all_layers(d) if mark_type(layer) == "area"]
+    assert areas and all({"filter": {"field": "Szenario", "equal": "S2 Szenario 2"}} in a.get("transform", [])
+                         for a in areas)
+    d = charts.subindex_chart(t, labels=LABELS).to_dict()
+    assert all("transform" not in a for a in all_layers(d) if mark_type(a) == "area")

@@ -62,7 +62,10 @@ class ScenarioApp(FocusApp):
                   notes=[model]),
             Block("subindex", TC.SUBINDEX_TITLE, help=TC.SUBINDEX_HELP,
                   chart=self.chart_for(results, charts.SUBINDICES,
-                                       lambda: charts.subindex_chart(results, ags=self.ags), "sub", self.ags),
+                                       lambda: charts.subindex_chart(
+                                           results, ags=self.ags,
+                                           focus=self.focus if self.p.interactive else None),
+                                       "sub", self.ags, self.focus if self.p.interactive else None),
                   notes=[model, *data]),
         ]
         sens = self.tornado_table()

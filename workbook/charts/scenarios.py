@@ -210,13 +210,14 @@ def subindex_chart(results: pd.DataFrame, *, ags: str | None = None, scenarios=N
                    indicators=SUBINDICES, labels: dict | None = None, indicator_labels: dict | None = None,
                    chart_title: str | None = None, source: str | None = None, note: bool = True,
                    points: bool = True, bands: bool = True, columns: int = 4, width: int | None = None,
-                   height: int | None = None):
+                   height: int | None = None, focus: str | None = None):
     """The seven DDI sub-indices.
 
     ``kind="multiples"``: one small panel per sub-index, a line per scenario
     (median) with the 90 % band. ``kind="lines"``: one scenario, one line per
     sub-index (colour and dash per sub-index). ``points=False`` / ``bands=False``
-    make a lighter static chart (no tooltip markers / no bands).
+    make a lighter static chart (no tooltip markers / no bands). ``focus``: bands of
+    that scenario only (multiples), lines for all.
     """
     what = "Teilindizes"
     if kind not in ("multiples", "lines"):
@@ -270,8 +271,11 @@ def subindex_chart(results: pd.DataFrame, *, ags: str | None = None, scenarios=N
             legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=3, symbolSize=500, symbolOpacity=1,
                               columns=1)))
         layers = []
+        band_base = base
+        if focus is not None and str(focus) in labs and len(ids) > 1:
+            band_base = base.transform_filter(alt.FieldEqualPredicate(field="Szenario", equal=labs[str(focus)]))
         if has_bands:
-            layers.append(base.mark_area(opacity=0.15).encode(y=alt.Y("p5:Q", axis=form.axis("Anteil" if
+            layers.append(band_base.mark_area(opacity=0.15 if band_base is base else 0.25).encode(y=alt.Y("p5:Q", axis=form.axis("Anteil" if
                                                                        form.percent else "Wert")),
                                                               y2="p95:Q"))
         layers.append(base.mark_line().encode(
