@@ -276,7 +276,7 @@ class ParameterPanel:
             W.HTML(f"<b>{html.escape(title or T.PANEL_TITLE)}</b><br>"
                    f"<small>{html.escape(T.PANEL_HINT)}</small>"),
             self.accordion, self.reset_button,
-        ], layout=W.Layout(min_width="320px"))
+        ], layout=W.Layout(min_width="min(320px, 100%)"))
         if values:
             self.set_values(values)
 

@@ -181,7 +181,7 @@ class LiveView:
         self.changed = W.HTML()
         self.views: list[BlockView] = []
         # one tab per block: only the chart in view is built and updated on a change
-        self.blocks_box = W.Tab(layout=W.Layout(flex="3 1 0%", min_width="480px"))
+        self.blocks_box = W.Tab(layout=W.Layout(flex="3 1 0%", min_width="min(480px, 100%)"))
         self.blocks_box.add_class("wb-blocks")
         self.blocks_box.observe(self._on_tab, names="selected_index")
         title = W.HTML(f"<h2>{html.escape(app.title.format(name=app.kreis_name, ags=app.ags), quote=False)}</h2>")
@@ -191,7 +191,7 @@ class LiveView:
         self.warnings = warnings
         self.export = self._export_box(settings=self.panel is not None)
         side = W.VBox([self.panel.widget] if self.panel else [],
-                      layout=W.Layout(flex="1 1 0%", min_width="340px" if self.panel else "0"))
+                      layout=W.Layout(flex="1 1 0%", min_width="min(340px, 100%)" if self.panel else "0"))
         self.root = W.VBox([
             W.HTML(APP_CSS), title, warnings, W.HBox(controls, layout=W.Layout(flex_flow="row wrap")), self.header,
             self.error, W.HBox([self.blocks_box, side], layout=W.Layout(flex_flow="row wrap")),
