@@ -267,3 +267,13 @@ def test_a_year_lever_reads_as_a_year_not_as_a_number_with_unit():
     assert "2.025" not in texts and "Jahr<" not in texts
     panel.sliders["ddi.verw.federal_year"].value = 2026.0
     assert panel.changed_text() == "Geänderte Annahmen: Jahr der Bundeslösung = 2026"
+
+
+def test_scenario_picker_shows_short_names_and_the_full_title_below():
+    sc = {"S1": _Sc("S1", "Städte entwickeln sich strukturiert zur Smart City"),
+          "U_1": _Sc("U_1", "Eigenes Szenario des Kreises")}
+    picker = ScenarioPicker(sc, value="S1")
+    labels = [label for label, _ in picker.dropdown.options]
+    assert labels == ["S1 · Smart City", "U_1 · Eigenes Szenario des Kreises"]   # a user's title stays whole
+    assert all(len(label) <= 34 for label in labels[:1])                     # fits a phone's dropdown
+    assert "S1 „Städte entwickeln sich strukturiert zur Smart City“" in picker.narrative.value

@@ -565,7 +565,13 @@ class ScenarioPicker(W.VBox):
 
             scenarios = load_scenarios()
         self.scenarios = dict(scenarios)
-        options = [(f"{sid} · {_get(sc, 'title_de', sid)}", sid) for sid, sc in self.scenarios.items()]
+        from .texts.scenarios import SHORT_TITLES
+
+        def short(sid: str, sc: Any) -> str:
+            title = str(_get(sc, "title_de", sid))
+            return SHORT_TITLES.get(title, title)
+
+        options = [(f"{sid} · {short(sid, sc)}", sid) for sid, sc in self.scenarios.items()]
         if allow_all:
             options.insert(0, (T.SCENARIO_ALL, "all"))
         self._ids = [o[1] for o in options]
@@ -601,7 +607,8 @@ class ScenarioPicker(W.VBox):
         src = _get(sc, "source_de", "") or ""
         # folded: on a phone the story would push the first chart off the screen
         self.narrative.value = (f"<details class='wb-narrative'><summary><small>"
-                                f"{html.escape(T.SCENARIO_STORY.format(scenario=sid))}</small></summary>"
+                                f"{html.escape(T.SCENARIO_STORY.format(scenario=sid, title=_get(sc, 'title_de', sid)))}"
+                                "</small></summary>"
                                 f"<small>{html.escape(str(text))}"
                                 + (f"<br><i>{html.escape(T.SOURCE_LINE.format(source=src))}</i>" if src else "")
                                 + "</small></details>")
