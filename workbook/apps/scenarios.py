@@ -32,6 +32,8 @@ class ScenarioApp(FocusApp):
         return self._cache[key]
 
     def narratives(self) -> tuple[pd.DataFrame, str]:
+        from ..widgets import _step, value_text
+
         params = self.parameters
         rows = []
         for sid in self.scenario_ids:
@@ -39,7 +41,8 @@ class ScenarioApp(FocusApp):
             changes = []
             for key, value in sc.changes.items():
                 rec = params[key]
-                changes.append(f"{rec.label_de}: {C.fmt(value, rec.unit, percent=False)}")
+                # as the lever shows it: decimals of its step, years as years, '8 Mitglieder'
+                changes.append(f"{rec.label_de}: {value_text(value, _step(rec), rec.unit)}")
             rows.append({"Szenario": f"{sid} {sc.title_de}", "Erzählung": sc.narrative_de or sc.short_de,
                          "Quelle": sc.source_de or "–",
                          "Geänderte Annahmen": "; ".join(changes) or "keine (Trend)"})
