@@ -25,6 +25,24 @@ def test_block_static_html_escapes_and_orders_parts():
     assert out.index("<p>frei</p>") < out.index("<table") < out.index("Hilfe &amp; mehr") < out.index("Quelle: A")
 
 
+def test_table_aligns_each_heading_with_its_column():
+    import re
+
+    from workbook.apps.base import table_html
+
+    df = pd.DataFrame({"Jahr": ["2021", "2030"], "Gruppe": ["65 bis 69 Jahre", "80 Jahre und älter"],
+                       "Personen": ["1.234", "–"], "Band": ["63,0 % (57,1 bis 68,9 %)", "−2,5 %"],
+                       "zahlt mehr": ["ja", "nein"]})
+    out = table_html(df)
+    heads = re.findall(r"<th class=\"(wb-\w+)\" style=\"text-align: (\w+);\">", out)
+    assert heads == [("wb-num", "right"), ("wb-text", "left"), ("wb-num", "right"), ("wb-num", "right"),
+                     ("wb-text", "left")]
+    rows = re.findall(r"<tr>(.*?)</tr>", out, flags=re.S)[1:]
+    for row in rows:      # every cell sits under a heading aligned the same way
+        assert re.findall(r"<td class=\"(wb-\w+)\" style=\"text-align: (\w+);\">", row) == heads
+    assert '<tr style="text-align: right;">' not in out     # no row-wide alignment that pulls headings off
+
+
 def test_download_link_is_a_data_uri():
     link = download_link(b"a;b\n1;2\n", "x.csv", "text/csv", "x.csv")
     assert link.startswith("<a download='x.csv' href='data:text/csv;base64,YTtiCjE7Mgo='")
@@ -69,6 +87,35 @@ def test_overview_static_tables_name_sources():
     assert any(c.startswith("Median Nordrhein-Westfalen (") for c in comp.columns)
     html = app.render_static()
     assert "Haushalte mit Gigabit-Anschluss nach Kreisen" in html
+
+
+def test_sources_name_publisher_title_and_date_not_packages_or_files():
+    from workbook.apps import common as C
+    from workbook.apps.overview import OverviewApp
+    from workbook.schema import COLUMNS
+
+    for name in COLUMNS:
+        text = C.reader_source(name)
+        assert text and not any(bad in text for bad in ("npm", "PyPI", "docs/", ".yml", ".md")), (name, text)
+    assert C.reader_source("population_2018") == "Statistisches Bundesamt (Destatis), Gemeindeverzeichnis (GV-ISys) 31.12.2018"
+    assert "Initiative D21" in C.reader_source("offline_share")
+    notes = " ".join(C.data_notes("16069", ["offline_share", "population_2019"]))
+    assert "Quelle: Offline-Anteile nach Alter (Initiative D21, D21-Digital-Index 2020/21)" in notes
+    assert "PyPI" not in notes and "docs/data.md" not in notes
+    html = OverviewApp("16069", interactive=False).render_static()
+    assert "PyPI" not in html and "npm " not in html and "data/estimation.yml" not in html
+
+
+def test_cooperation_without_a_saving_says_so_instead_of_a_map():
+    from workbook.apps.cooperation import CooperationApp
+
+    app = CooperationApp("02000", draws=0, interactive=False)      # Hamburg: no neighbour in its Land
+    block = next(b for b in app.build_blocks(app.results()) if b.key == "partners")
+    assert block.chart is None
+    assert "spart im Szenario" in block.html and "kein Verbund" in block.html
+    app = CooperationApp("09372", draws=0, interactive=False)      # Cham: a cluster with partners
+    block = next(b for b in app.build_blocks(app.results()) if b.key == "partners")
+    assert block.chart is not None and "Einsparung des Verbunds" in block.html
 
 
 def test_cooperation_split_has_everyone_and_no_member_above_alone():
@@ -336,7 +383,11 @@ def test_a_page_without_levers_offers_no_settings_file_and_no_draws(live):
     view = app._widget
     assert view.panel is None
     assert T.EXPORT_YAML not in _button_labels(view.export)
-    assert "Aktualisiert in" in view.status.value and "Ziehungen" not in view.status.value
+    assert "Rechenzeit" in view.status.value and "Rechnungen" not in view.status.value
+    assert "Ziehungen" not in view.status.value
     _app, scenario_view = live                          # a page with levers keeps both
     assert T.EXPORT_YAML in _button_labels(scenario_view.export)
-    assert "Ziehungen" in scenario_view.status.value
+    assert "Rechnungen je Szenario" in scenario_view.status.value
+    # the seed and the run time are folded into the technical details, not in the visible line
+    visible = scenario_view.status.value.split("<details")[0]
+    assert "Startwert" not in visible and " ms" not in visible and "Startwert" in scenario_view.status.value

@@ -128,7 +128,8 @@ def test_fan_chart_bands_median_and_selection():
     # German title, tooltip titles, preformatted de-DE values
     assert top["title"]["text"].endswith("Entwicklung 2021–2030")
     tips = {t["title"] for t in points["encoding"]["tooltip"]}
-    assert {"Szenario", "Jahr", "Median", "50-%-Band (p25–p75)", "90-%-Band (p5–p95)"} <= tips
+    assert {"Szenario", "Jahr", "Median", "mittlere Hälfte der Rechnungen", "90 von 100 Rechnungen"} <= tips
+    assert not any("p5" in t or "p25" in t for t in tips)          # no model symbols for a council member
     rows = dataset_rows(d, points) if "data" in points else d["datasets"][top["data"]["name"]]
     s1_2030 = [r for r in rows if r["Szenario"] == "S1 Szenario 1" and r["Jahr"] == 2030][0]
     # S1: 0.34 + 0.035 * 9 = 0.655 -> p50 65,5 %; p5 0.595 -> 59,5 %; p95 0.715
@@ -138,9 +139,10 @@ def test_fan_chart_bands_median_and_selection():
     # the y axis says percent in de-DE form
     assert line["encoding"]["y"]["axis"]["format"] == ",.0%"
     assert "' %'" in line["encoding"]["y"]["axis"]["labelExpr"]
-    # the estimate note names draws and seed from the table's attrs
+    # the estimate note names the draws from the table's attrs; the seed travels in its data, unprinted
     foot = json.dumps(d["datasets"][d["vconcat"][1]["data"]["name"]], ensure_ascii=False)
-    assert "1.000 Ziehungen" in foot and "20211" in foot and "Schätzung" in foot
+    assert "1.000 Rechnungen" in foot and "20211" in foot and "Schätzung" in foot
+    assert not any("20211" in row["text"] or "Startwert" in row["text"] for row in json.loads(foot))
     # one row per scenario and year: the spec carries no draws
     assert len(rows) == 3 * 10
 
@@ -466,9 +468,9 @@ def test_lean_fan_still_says_medians_of_draws():
     d = charts.fan_chart(long_table(), labels=LABELS, bands=False, points=False, selectable=False).to_dict()
     top = d["vconcat"][0]
     assert [mark_type(layer) for layer in all_layers(top)] == ["line"]
-    assert top["title"]["subtitle"] == "Linien: Median je Szenario aus der Monte-Carlo-Rechnung"
+    assert top["title"]["subtitle"] == "Linien: mittlerer Wert je Szenario aus vielen Rechnungen"
     foot = json.dumps(d["datasets"][d["vconcat"][1]["data"]["name"]], ensure_ascii=False)
-    assert "1.000 Ziehungen" in foot
+    assert "1.000 Rechnungen" in foot and "Startwert" not in foot
 
 
 def test_theme_sets_no_pixel_label_limits():
@@ -537,3 +539,57 @@ def test_live_map_new_highlight_redraws_title_other_values_only_rows():
     assert live.update("01002", other) == "spec"              # the subtitle names another Kreis
     assert "Nordkreis" in json.dumps(live.spec, ensure_ascii=False)
     assert live.update("01002", other) == "none"
+
+
+def test_fan_chart_with_a_focus_draws_bands_for_that_scenario_only():
+    d = charts.fan_chart(long_table(), labels=LABELS, focus="S1").to_dict()
+    top = d["vconcat"][0]
+    areas = [layer for layer in all_layers(top) if mark_type(layer) == "area"]
+    assert len(areas) == 2
+    for area in areas:   # each band layer keeps only the focus scenario's rows
+        assert {"filter": {"field": "Szenario", "equal": "S1 Szenario 1"}} in area["transform"]
+    lines = [layer for layer in all_layers(top) if mark_type(layer) == "line"]
+    assert lines and all("transform" not in layer for layer in lines)     # lines for every scenario
+    assert any("Flächen für S1 Szenario 1" in line for line in top["title"]["subtitle"])
+    # an unknown focus (or none) keeps the bands of all scenarios
+    d = charts.fan_chart(long_table(), labels=LABELS, focus="S9").to_dict()
+    assert all("transform" not in layer for layer in all_layers(d["vconcat"][0]) if mark_type(layer) == "area")
+
+
+def test_scenario_bars_keep_the_whole_scenario_title_on_two_lines():
+    long = {"S0": "S0 Trend", "S1": "S1 Städte entwickeln sich strukturiert zur Smart City"}
+    d = charts.scenario_bars_2030(long_table(scenarios=("S0", "S1")), labels=long).to_dict()
+    rows = next(v for k, v in d["datasets"].items() if v and "Szenario" in v[0] and "mid" in v[0])
+    names = [r["Szenario"] for r in rows]
+    assert [n.replace("\n", " ") for n in names] == list(long.values())       # not cut with '…'
+    assert any("\n" in n for n in names) and all(len(part) <= 34 for n in names for part in n.split("\n"))
+    axis = next(layer["encoding"]["y"]["axis"] for layer in all_layers(d["vconcat"][0])
+                if "axis" in layer["encoding"].get("y", {}) and layer["encoding"]["y"].get("field") == "Szenario")
+    assert "split(datum.label" in axis["labelExpr"]
+
+
+def test_a_long_footnote_wraps_instead_of_being_cut():
+    note = "Schätzung: " + " ".join(["Wort"] * 60)
+    d = charts.source_note(alt.Chart(pd.DataFrame({"a": [1]})).mark_point(), estimate=note, width=300).to_dict()
+    foot = d["datasets"][d["vconcat"][1]["data"]["name"]]
+    assert len(foot) > 1 and "…" not in json.dumps(foot, ensure_ascii=False)
+    assert " ".join(r["text"] for r in foot) == note
+
+
+def test_no_doubled_words_when_a_label_ends_with_im_jahr():
+    labels = {"divide.training_cost_eur": "Kosten des Schulungsprogramms im Jahr"}
+    d = charts.scenario_bars_2030(long_table(indicators=("divide.training_cost_eur",), unit="EUR"),
+                                  labels=LABELS, indicator_labels=labels).to_dict()
+    text = json.dumps(d, ensure_ascii=False)
+    assert "Kosten des Schulungsprogramms im Jahr 2030 nach Szenario" in text
+    assert "im Jahr im Jahr" not in text
+
+
+def test_subindex_multiples_with_a_focus_band_one_scenario_only():
+    t = long_table(indicators=tuple(charts.SUBINDICES[:2]))
+    d = charts.subindex_chart(t, labels=LABELS, focus="S2").to_dict()
+    areas = [layer for layer in all_layers(d) if mark_type(layer) == "area"]
+    assert areas and all({"filter": {"field": "Szenario", "equal": "S2 Szenario 2"}} in a.get("transform", [])
+                         for a in areas)
+    d = charts.subindex_chart(t, labels=LABELS).to_dict()
+    assert all("transform" not in a for a in all_layers(d) if mark_type(a) == "area")

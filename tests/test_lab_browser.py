@@ -95,7 +95,7 @@ def test_scenario_notebook_runs_in_jupyterlab_and_its_levers_redraw_the_chart(la
                 handle.press("ArrowRight")
             wait_for_chart_change(page, before)
             page.screenshot(path=str(ARTIFACTS / "lab-01_szenarien-moved.png"))
-            assert "Ziehungen" in page.locator(".wb-app").first.inner_text()   # the status line
+            assert "Rechnungen je Szenario" in page.locator(".wb-app").first.inner_text()   # the status line
             assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
             assert watch.external == [], watch.external
             assert watch.page_errors == [], watch.page_errors

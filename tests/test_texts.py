@@ -93,9 +93,18 @@ def test_fmt_int_and_units():
     (7200.4, "Kontakte/Jahr", "7.200,4 Kontakte pro Jahr"),
     (15.0, "t CO2/Woche", "15,0 t CO₂ pro Woche"),
     (40.0, "EUR/Einwohner", "40,0 € je Einwohner"),
+    (2025.0, "Jahr", "2025"),                               # a calendar year, not '2.025,0 Jahr'
+    (2030, "Jahr", "2030"),
+    (None, "Jahr", MISSING),
+    (12.0, "Jahre", "12,0 Jahre"),                         # a duration keeps its unit
 ])
 def test_fmt_unit(value, unit, expected):
     assert fmt_unit(value, unit) == expected
+
+
+def test_fmt_unit_year_ignores_percent_and_decimals():
+    assert fmt_unit(2022.0, "Jahr", 1, percent=False) == "2022"
+    assert f"{fmt_unit(2022, 'Jahr', percent=False)} bis {fmt_unit(2030, 'Jahr', percent=False)}" == "2022 bis 2030"
 
 
 def test_fmt_unit_percent_override():

@@ -55,7 +55,8 @@ def test_row_shows_label_badge_help_and_source(panel):
     assert "Wachstumsrate Online-Verwaltung" in html_text
     assert "abgeleitet" in html_text                      # badge for status derived
     assert "Wie schnell Leistungen online gehen." in html_text
-    assert "Spanne 0,15 bis 0,60 1/Jahr" in html_text
+    assert "Spanne 0,15 bis 0,60 pro Jahr" in html_text      # a rate per year, in words
+    assert "1/Jahr" not in html_text
     assert "Quelle: Bonn: vollständig digitale Leistungen, Bundesstadt Bonn 2022" in html_text
 
 
@@ -65,7 +66,7 @@ def test_changing_a_slider_changes_the_model_input(panel):
     panel.sliders["ddi.verw.rate"].value = 0.5
     assert seen[-1]["ddi.verw.rate"] == 0.5
     assert panel.overrides() == {"ddi.verw.rate": 0.5}
-    assert "Wachstumsrate Online-Verwaltung = 0,50 1/Jahr" in panel.changed_text()
+    assert "Wachstumsrate Online-Verwaltung = 0,50 pro Jahr" in panel.changed_text()
 
 
 def test_client_raising_max_and_value_is_clamped_to_the_record(panel):
@@ -252,3 +253,27 @@ def test_collapsed_groups_are_built_when_opened_and_keep_values_set_before():
     assert panel._built[key].value == wanted
     assert "●" in panel.readouts[key].value            # marked as changed from the default
     assert set(panel.sliders) == set(panel.records)    # every key listed, built or not
+
+
+def test_a_year_lever_reads_as_a_year_not_as_a_number_with_unit():
+    rec = {"key": "ddi.verw.federal_year", "label_de": "Jahr der Bundeslösung", "unit": "Jahr",
+           "status": "assumption", "reference": REF, "default": 2025.0, "min": 2024.0, "max": 2026.0,
+           "lever": "bund_land", "step": 1}
+    panel = ParameterPanel([rec], debounce=0)
+    row = panel.widget.children[1].children[0].children[0]
+    texts = " ".join(w.value for w in row.children[0:1]) + " " + panel.readouts["ddi.verw.federal_year"].value
+    assert "Spanne 2024 bis 2026 · Standard 2025" in texts
+    assert ">2025<" in panel.readouts["ddi.verw.federal_year"].value
+    assert "2.025" not in texts and "Jahr<" not in texts
+    panel.sliders["ddi.verw.federal_year"].value = 2026.0
+    assert panel.changed_text() == "Geänderte Annahmen: Jahr der Bundeslösung = 2026"
+
+
+def test_scenario_picker_shows_short_names_and_the_full_title_below():
+    sc = {"S1": _Sc("S1", "Städte entwickeln sich strukturiert zur Smart City"),
+          "U_1": _Sc("U_1", "Eigenes Szenario des Kreises")}
+    picker = ScenarioPicker(sc, value="S1")
+    labels = [label for label, _ in picker.dropdown.options]
+    assert labels == ["S1 · Smart City", "U_1 · Eigenes Szenario des Kreises"]   # a user's title stays whole
+    assert all(len(label) <= 34 for label in labels[:1])                     # fits a phone's dropdown
+    assert "S1 „Städte entwickeln sich strukturiert zur Smart City“" in picker.narrative.value

@@ -161,6 +161,8 @@ def _chart_title(spec: dict) -> str:
 
 #: the row keys of the footnote view that ``charts.source_note`` appends under a chart
 NOTE_KEYS = frozenset(("zeile", "text", "art"))
+#: optional keys of those rows: a wrapped line's continuation, the seed and draws of a model note
+NOTE_OPTIONAL_KEYS = frozenset(("fortsetzung", "startwert", "ziehungen"))
 
 
 def _title_lines(title) -> tuple[str, list[str]] | None:
@@ -190,8 +192,13 @@ def _static_parts(spec: dict) -> tuple[dict, tuple[str, list[str]] | None, list[
             and "params" not in spec and isinstance(parts[0], dict)):
         data = parts[1].get("data") or {}
         rows = data.get("values") if "values" in data else (spec.get("datasets") or {}).get(data.get("name"))
-        if isinstance(rows, list) and rows and all(isinstance(r, dict) and set(r) == NOTE_KEYS for r in rows):
-            notes = [(str(r["text"]), r.get("art") == "schaetzung") for r in rows]
+        if isinstance(rows, list) and rows and all(isinstance(r, dict) and NOTE_KEYS <= set(r) <= NOTE_KEYS
+                                                   | NOTE_OPTIONAL_KEYS for r in rows):
+            for r in rows:      # a line the chart wrapped is one line again in HTML (the page wraps it)
+                if r.get("fortsetzung") and notes:
+                    notes[-1] = (notes[-1][0] + " " + str(r["text"]), notes[-1][1])
+                else:
+                    notes.append((str(r["text"]), r.get("art") == "schaetzung"))
             plot = {k: v for k, v in spec.items() if k not in ("vconcat", "spacing", "resolve")}
             plot.update(parts[0])
     head = _title_lines(plot.get("title")) if "title" in plot else None

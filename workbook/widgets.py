@@ -101,6 +101,30 @@ def _fmt(value: float, step: float | None = None) -> str:
     return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
 
 
+#: units of calendar years: a value reads 2025 (no separator, no decimals, no unit)
+YEAR_UNITS = {"Jahr", "year"}
+
+
+def _unit_text(unit: str) -> str:
+    """The German text after a lever's value: '' for '1' and years, 'pro Jahr' for '1/Jahr', '€' for 'EUR'."""
+    if unit in ("", "1") or unit in YEAR_UNITS:
+        return ""
+    from .texts import unit_suffix
+
+    text = unit_suffix(unit)
+    return text[2:] if text.startswith("1 ") else text
+
+
+def value_text(value: float, step: float | None, unit: str) -> str:
+    """A lever's value as a council member reads it: '2025', '0,35 pro Jahr', '120 €'."""
+    unit = str(unit or "")
+    if unit in YEAR_UNITS:
+        return str(int(round(float(value))))
+    suffix = _unit_text(unit)
+    text = _fmt(value, step)
+    return f"{text} {suffix}" if suffix else text
+
+
 def _decimals(step: float) -> int:
     if step <= 0 or not math.isfinite(step):
         return 2
@@ -254,7 +278,7 @@ class ParameterPanel:
             W.HTML(f"<b>{html.escape(title or T.PANEL_TITLE)}</b><br>"
                    f"<small>{html.escape(T.PANEL_HINT)}</small>"),
             self.accordion, self.reset_button,
-        ], layout=W.Layout(min_width="320px"))
+        ], layout=W.Layout(min_width="min(320px, 100%)"))
         if values:
             self.set_values(values)
 
@@ -284,7 +308,6 @@ class ParameterPanel:
         lo, hi = float(_get(rec, "min", default)), float(_get(rec, "max", default))
         step = _step(rec)
         unit = str(_get(rec, "unit", "") or "")
-        unit_txt = "" if unit == "1" else unit
         shared = self._shared()
         value = self._pending.pop(key, default)
         slider = W.FloatSlider(value=value, min=lo, max=hi, step=step, readout=False,
@@ -292,10 +315,11 @@ class ParameterPanel:
                                style=shared["slider_style"], tooltip=str(_get(rec, "label_de", key)))
         slider.add_class("wb-param")
         slider.add_class("wb-param-" + re.sub(r"[^a-z0-9]+", "-", key.lower()))
-        readout = W.HTML(self._readout(value, step, unit_txt, default), layout=shared["plain"],
+        readout = W.HTML(self._readout(value, step, unit, default), layout=shared["plain"],
                          style=shared["html_style"])
-        reset = W.Button(description=T.RESET_ONE_SYMBOL, tooltip=T.RESET_ONE_TOOLTIP.format(default=_fmt(default, step)),
+        reset = W.Button(description=T.RESET_ONE_SYMBOL, tooltip=T.RESET_ONE_TOOLTIP.format(default=value_text(default, step, unit)),
                          layout=shared["button"], style=shared["button_style"])
+        reset.add_class("wb-reset")
         reset.on_click(lambda _b, k=key: self.reset([k]))
         slider.observe(lambda ch, k=key: self._on_value(k, ch), names="value")
         slider.observe(lambda ch, k=key: self._guard(k), names=["min", "max", "step"])
@@ -303,12 +327,14 @@ class ParameterPanel:
         self.readouts[key] = readout
         label = html.escape(str(_get(rec, "label_de", key)))
         explain = html.escape(str(_get(rec, "explain_de", "") or ""))
-        range_note = T.RANGE_NOTE.format(lo=_fmt(lo, step), hi=_fmt(hi, step), unit=unit_txt,
-                                         default=_fmt(default, step)).replace("  ", " ")
+        range_note = T.RANGE_NOTE.format(lo=value_text(lo, step, unit if unit in YEAR_UNITS else ""),
+                                         hi=value_text(hi, step, unit), default=value_text(default, step, unit))
         head = (f"<b>{label}</b>{badge_html(str(_get(rec, 'status', '')))}"
                 f"<details><summary><small>{html.escape(T.LEVER_HELP)}</small></summary>"
                 f"<small>{explain}<br><i>{html.escape(range_note)}</i><br>"
-                f"{html.escape(T.SOURCE_LINE.format(source=reference_text(rec)))}</small></details>")
+                f"{html.escape(T.SOURCE_LINE.format(source=reference_text(rec)))}<br>"
+                f"<span class='wb-tech-name'>{html.escape(T.LEVER_TECH_NAME.format(key=key))}</span>"
+                f"</small></details>")
         # five widgets per lever, sharing their layout and style models (a dashboard
         # with 50 levers stays light to load)
         controls = W.HBox([slider, readout, reset], layout=shared["plain"])
@@ -319,7 +345,7 @@ class ParameterPanel:
     def _shared(self) -> dict[str, W.Widget]:
         if not hasattr(self, "_shared_models"):
             self._shared_models = {
-                "slider": W.Layout(width="200px"), "plain": W.Layout(), "button": W.Layout(width="34px"),
+                "slider": W.Layout(width="auto", min_width="110px", max_width="240px"), "plain": W.Layout(), "button": W.Layout(width="44px", min_width="44px"),
                 "row": W.Layout(margin="0 0 8px 0"), "slider_style": W.SliderStyle(),
                 "html_style": HTMLStyle(), "button_style": W.ButtonStyle(),
             }
@@ -327,7 +353,8 @@ class ParameterPanel:
 
     def _readout(self, value: float, step: float, unit: str, default: float) -> str:
         mark = "" if value == default else " ●"
-        return f"<span style='min-width:90px;display:inline-block'>{_fmt(value, step)} {html.escape(unit)}{mark}</span>"
+        return (f"<span style='min-width:90px;display:inline-block'>"
+                f"{html.escape(value_text(value, step, unit), quote=False)}{mark}</span>")
 
     # -- hostile clients ----------------------------------------------------------
     def _guard(self, key: str) -> None:
@@ -369,7 +396,7 @@ class ParameterPanel:
                 self._restoring = was
         unit = str(_get(rec, "unit", "") or "")
         self.readouts[key].value = self._readout(value, slider.step if slider.step > 0 else 0.01,
-                                                 "" if unit == "1" else unit, float(_get(rec, "default")))
+                                                 unit, float(_get(rec, "default")))
         if not self._restoring:
             self._debouncer()
 
@@ -433,8 +460,7 @@ class ParameterPanel:
         for key, value in changed.items():
             rec = self.records[key]
             unit = str(_get(rec, "unit", "") or "")
-            items.append(f"{_get(rec, 'label_de', key)} = {_fmt(value, _step(rec))}"
-                         + ("" if unit == "1" else f" {unit}"))
+            items.append(f"{_get(rec, 'label_de', key)} = {value_text(value, _step(rec), unit)}")
         return T.ASSUMPTIONS_CHANGED.format(items="; ".join(items))
 
 
@@ -463,8 +489,9 @@ class KreisPicker(W.VBox):
         self.combo = W.Combobox(value=self._label(ags), options=list(self._options),
                                 placeholder=T.KREIS_PLACEHOLDER, description=T.KREIS_LABEL,
                                 ensure_option=False, continuous_update=False,
-                                layout=W.Layout(width="420px"))
+                                layout=W.Layout(width="auto"))
         self.combo.add_class("wb-kreis-picker")
+        self.combo.add_class("wb-picker")
         self.message = W.HTML(self._describe(ags))
         super().__init__(children=[self.combo, self.message], **kwargs)
         self.ags = ags
@@ -544,7 +571,13 @@ class ScenarioPicker(W.VBox):
 
             scenarios = load_scenarios()
         self.scenarios = dict(scenarios)
-        options = [(f"{sid} · {_get(sc, 'title_de', sid)}", sid) for sid, sc in self.scenarios.items()]
+        from .texts.scenarios import SHORT_TITLES
+
+        def short(sid: str, sc: Any) -> str:
+            title = str(_get(sc, "title_de", sid))
+            return SHORT_TITLES.get(title, title)
+
+        options = [(f"{sid} · {short(sid, sc)}", sid) for sid, sc in self.scenarios.items()]
         if allow_all:
             options.insert(0, (T.SCENARIO_ALL, "all"))
         self._ids = [o[1] for o in options]
@@ -555,8 +588,9 @@ class ScenarioPicker(W.VBox):
                                 key="scenario")
         self.dropdown = W.Dropdown(options=options, value=value,
                                    description=description or T.SCENARIO_LABEL,
-                                   layout=W.Layout(width="420px"))
+                                   layout=W.Layout(width="auto"))
         self.dropdown.add_class("wb-scenario-picker")
+        self.dropdown.add_class("wb-picker")
         self.narrative = W.HTML()
         super().__init__(children=[self.dropdown, self.narrative], **kwargs)
         self.scenario = value
@@ -577,9 +611,13 @@ class ScenarioPicker(W.VBox):
             return
         text = _get(sc, "narrative_de", "") or ""
         src = _get(sc, "source_de", "") or ""
-        self.narrative.value = (f"<small>{html.escape(str(text))}"
+        # folded: on a phone the story would push the first chart off the screen
+        self.narrative.value = (f"<details class='wb-narrative'><summary><small>"
+                                f"{html.escape(T.SCENARIO_STORY.format(scenario=sid, title=_get(sc, 'title_de', sid)))}"
+                                "</small></summary>"
+                                f"<small>{html.escape(str(text))}"
                                 + (f"<br><i>{html.escape(T.SOURCE_LINE.format(source=src))}</i>" if src else "")
-                                + "</small>")
+                                + "</small></details>")
 
     def _on_pick(self, change: Any) -> None:
         new = change["new"]

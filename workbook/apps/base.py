@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterable
@@ -77,21 +78,61 @@ def _cell(value: Any) -> str:
     return html.escape(str(value), quote=False)
 
 
+#: a cell that reads as a number: '2021', '1.234,5', '−3,2 %', '12.345 € pro Jahr', with an
+#: optional band in brackets ('63,0 % (57,1 bis 68,9 %)'); '65 bis 69 Jahre' is a label
+_NUMBER_CELL = re.compile(r"^[−+\-]?\d[\d.,]*(?:%|\s(?P<unit>[^\d\s()][^\d()]{0,24}?))?\s*(?:\([^()]*\))?$")
+_NOT_UNIT_WORDS = {"bis", "und", "oder", "älter", "jünger", "unter", "über", "ab", "von"}
+
+
+def _number_like(text: str) -> bool:
+    m = _NUMBER_CELL.match(text)
+    if not m:
+        return False
+    unit = (m.group("unit") or "").split()
+    return len(unit) <= 3 and not _NOT_UNIT_WORDS & {w.casefold() for w in unit}
+
+
+def _numeric_column(values: list) -> bool:
+    """True when every filled cell of a column reads as a number (a dash counts as empty)."""
+    seen = False
+    for v in values:
+        if v is None or (isinstance(v, float) and v != v):
+            continue
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            seen = True
+            continue
+        text = str(v).strip()
+        if text in ("", "–", "-"):
+            continue
+        if not _number_like(text):
+            return False
+        seen = True
+    return seen
+
+
 def table_html(df: pd.DataFrame, css_class: str = "wb-table") -> str:
     """A formatted frame as a plain HTML table (German strings expected).
 
     The markup of ``DataFrame.to_html(index=False, escape=True, border=0,
     na_rep="–")``, written directly (pandas' HTML writer costs ~30 ms a table).
+    Each column's heading and cells are aligned alike: numbers (and years)
+    right, text left (class ``wb-num`` / ``wb-text`` and an inline style, so no
+    stylesheet of JupyterLab, Voila or a report can pull them apart).
     """
     if df is None or df.empty:
         return ""
     cls = html.escape(" ".join(["dataframe", *str(css_class).split()]), quote=True)
-    out = [f'<table class="{cls}">', "  <thead>", '    <tr style="text-align: right;">']
-    out.extend(f"      <th>{_cell(c)}</th>" for c in df.columns)
+    columns = [df[c].tolist() for c in df.columns] if len(df.columns) else []
+    forced = dict(getattr(df, "attrs", {}).get("align", {}) or {})      # column -> "right" | "left"
+    attrs = [' class="wb-num" style="text-align: right;"'
+             if forced.get(name, "right" if _numeric_column(col) else "left") == "right"
+             else ' class="wb-text" style="text-align: left;"' for name, col in zip(df.columns, columns)]
+    out = [f'<table class="{cls}">', "  <thead>", "    <tr>"]
+    out.extend(f"      <th{a}>{_cell(c)}</th>" for c, a in zip(df.columns, attrs))
     out += ["    </tr>", "  </thead>", "  <tbody>"]
-    for row in zip(*(df[c].tolist() for c in df.columns)) if len(df.columns) else []:
+    for row in zip(*columns) if columns else []:
         out.append("    <tr>")
-        out.extend(f"      <td>{_cell(v)}</td>" for v in row)
+        out.extend(f"      <td{a}>{_cell(v)}</td>" for v, a in zip(row, attrs))
         out.append("    </tr>")
     out += ["  </tbody>", "</table>"]
     return "\n".join(out)
@@ -210,6 +251,8 @@ class TopicApp:
         """``charts.fan_chart`` for the current Kreis, reused while its rows are unchanged."""
         from .. import charts
 
+        if self.p.interactive and self.scenario_picker and len(self.scenario_ids) > 1:
+            kwargs.setdefault("focus", self.focus)    # bands for the picked scenario, lines for the others
         return self.chart_for(results, [indicator],
                               lambda: charts.fan_chart(results, ags=self.ags, indicator=indicator, **kwargs),
                               "fan", self.ags, tuple(sorted(kwargs.items())))

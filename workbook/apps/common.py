@@ -33,8 +33,25 @@ def status_text(status: str) -> str:
             "assumption": T.STATUS_ASSUMPTION, "derived": T.STATUS_DERIVED}.get(status, status)
 
 
+def reader_source(name: str) -> str:
+    """The source of a data column as a reader can follow it: publisher, title and date
+    (``texts.data.READER_SOURCES``), never a package or file name."""
+    import re
+
+    from ..schema import COLUMNS
+    from ..texts import data as TD
+
+    if name in TD.READER_ESTIMATE_SOURCES and COLUMNS[name].status == "estimate":
+        return TD.READER_ESTIMATE_SOURCES[name]
+    source = str(COLUMNS[name].source)
+    if source in TD.READER_SOURCES:
+        return TD.READER_SOURCES[source]
+    # an unknown provenance string: without its package / file references in brackets
+    return re.sub(r"\s*\((?:npm|PyPI|docs/|data/)[^)]*\)", "", source).strip()
+
+
 def data_notes(ags: str, columns: Iterable[str]) -> list[str]:
-    """'<Label>: Quelle: <source> · Schätzung' for each data column a block uses."""
+    """'<Label>: Quelle: <publisher, title, date> · Schätzung' for each data column a block uses."""
     from ..schema import COLUMNS
 
     status = value_status(ags)
@@ -42,7 +59,7 @@ def data_notes(ags: str, columns: Iterable[str]) -> list[str]:
     for name in columns:
         col = COLUMNS[name]
         st = status.get(name, col.status)
-        source = col.source if st != "local" else T.STATUS_LOCAL
+        source = reader_source(name) if st != "local" else T.STATUS_LOCAL
         out.append(f"{col.label_de}: " + T.SOURCE_LINE.format(source=source) + T.NOTE_SEP + status_text(st))
     return out
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..texts import apps as TA
 from ..texts import charts as TC
+from ..texts import data as TD
 from ..texts import fmt_eur, fmt_int, fmt_percent
 from ..texts import topics as TT
 from . import common as C
@@ -120,11 +122,12 @@ class CooperationApp(FocusApp):
         df = self.partners()
         land = str(k.loc[k["ags"] == self.ags, "land_ags"].iloc[0])
         savings = dict(zip(df["ags"], df["saving_share"]))
-        values = k[["ags", "name", "land_name"]].assign(saving=k["ags"].map(savings))
+        cols = ["ags", "name", "land_name"] + [c for c in ("lon", "lat") if c in k.columns]
+        values = k[cols].assign(saving=k["ags"].map(savings))
         return kreis_map(values, "saving", highlight=self.ags, land=land, label="Einsparung im Verbund",
-                         percent=True, width=420,
+                         percent=True, width=420, place_labels=list(df["ags"]),
                          estimate="Modellrechnung mit Kostenannahmen (Schätzung)",
-                         source="Nachbarschaft aus BKG VG250; Einwohner Destatis/RKI")
+                         source=TD.READER_NEIGHBOURS + "; Einwohner: " + C.reader_source("population_2019"))
 
     def cost_chart(self):
         from ..charts.generic import cost_curve
@@ -144,14 +147,26 @@ class CooperationApp(FocusApp):
         note = df.attrs.get("note_de")
         sc = self.scenarios.get(self.focus)
         focus_title = f"{self.focus} {getattr(sc, 'title_de', '')}".strip()
-        members = "; ".join(n for a, n in zip(df["ags"], df["name"]) if a != self.ags) or "keine"
+        import html as _html
+
+        partners = [n for a, n in zip(df["ags"], df["name"]) if a != self.ags]
+        saving = float(df["saving_eur"].sum())
+        if partners and saving > 0.5:
+            partner_block = Block(
+                "partners", f"Vorgeschlagene Partner ({focus_title})", help=PARTNER_HELP,
+                chart=self.chart_for(results, [], self.partner_map, "map", self.ags, self.focus,
+                                     tuple(sorted(self.overrides.items()))),
+                html="<p>" + _html.escape(TA.COOP_PARTNERS.format(partners="; ".join(partners),
+                                                                   saving=fmt_eur(saving)), quote=False) + "</p>",
+                notes=[model, *data])
+        else:   # no cluster saves anything: a sentence, not a one-colour map with a '0 %' legend
+            partner_block = Block(
+                "partners", f"Vorgeschlagene Partner ({focus_title})", help=PARTNER_HELP,
+                html="<p class='wb-no-saving'>" + _html.escape(TA.COOP_NO_SAVING.format(
+                    name=self.kreis_name, scenario=focus_title), quote=False) + "</p>",
+                notes=[model, *data])
         return [
-            Block("partners", f"Vorgeschlagene Partner ({focus_title})", help=PARTNER_HELP,
-                  chart=self.chart_for(results, [], self.partner_map, "map", self.ags, self.focus,
-                                       tuple(sorted(self.overrides.items()))),
-                  html=f"<p>Partner: {members} · Einsparung des Verbunds: "
-                       f"{fmt_eur(float(df['saving_eur'].sum()))} im Jahr</p>",
-                  notes=[model, *data]),
+            partner_block,
             Block("cost", TC.COST_TITLE, help=TC.COST_HELP, chart=self.chart_for(
                 results, [], self.cost_chart, "cost", self.ags, self.focus, tuple(sorted(self.overrides.items()))),
                   notes=[model, *data]),

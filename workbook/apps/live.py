@@ -26,8 +26,34 @@ from .base import Block, TopicApp, download_link, notes_html, resolve_chart, tab
 #: the app's own CSS, shipped with the widgets so JupyterLab and Voila look alike: text in
 #: widgets (lever labels, hints, notes) gets normal line spacing instead of the control
 #: height that ipywidgets uses as line height, which spreads wrapped text far apart
-APP_CSS = ("<style>.wb-app .widget-html-content { line-height: 1.45; }"
-           " .wb-app .wb-lever-row { align-items: center; }</style>")
+#: Nothing is cut off: tab titles take the width they need and wrap onto a second row of
+#: tabs; the lever rows shrink their slider, not the reset button (whose symbol the
+#: dashboard's 16 px button padding used to push out); dropdowns get the page width they
+#: need, up to the column; tables scroll sideways inside their block on a phone.
+APP_CSS = """<style>
+.wb-app .widget-html-content { line-height: 1.45; }
+.wb-app .wb-lever-row { align-items: center; flex-wrap: nowrap; max-width: 100%; }
+.wb-app .wb-lever-row .wb-param { flex: 1 1 auto; min-width: 110px; }
+.wb-app .wb-reset.jupyter-button, .wb-app .wb-reset { flex: 0 0 44px; width: 44px; min-width: 44px;
+  padding: 0 !important; overflow: visible; text-overflow: clip; }
+.wb-app .wb-blocks > .lm-TabBar { min-height: fit-content; overflow: visible; }
+.wb-app .wb-blocks > .lm-TabBar .lm-TabBar-content { flex-wrap: wrap; }
+.wb-app .wb-blocks > .lm-TabBar .lm-TabBar-tab { flex: 0 0 auto !important; width: auto !important;
+  max-width: none !important; min-width: 0; }
+.wb-app .wb-blocks > .lm-TabBar .lm-TabBar-tabLabel { overflow: visible; text-overflow: clip; white-space: nowrap; }
+.wb-app .wb-picker select, .wb-app .wb-picker input { text-overflow: clip; }
+.wb-app .wb-table-wrap { overflow-x: auto; max-width: 100%; }
+.wb-app table.wb-table { border-collapse: collapse; }
+.wb-app table.wb-table th, .wb-app table.wb-table td { padding: 3px 8px; vertical-align: top; }
+.wb-app table.wb-table td.wb-num { white-space: nowrap; font-variant-numeric: tabular-nums; }
+.wb-app .wb-tech summary { cursor: pointer; color: #595959; }
+/* charts fit their column (JupyterLab with the file browser open, a phone): scaled, not cut */
+.wb-app .wb-blocks .vega-embed { max-width: 100%; }
+.wb-app .wb-blocks .vega-embed svg, .wb-app .wb-blocks .vega-embed canvas { max-width: 100%; height: auto; }
+/* Voila: the app (title, pickers, first chart) opens the page; the introduction follows it */
+body.drehbuch #rendered_cells > div { display: flex; flex-direction: column; }
+body.drehbuch #rendered_cells > div > :has(.wb-app) { order: -1; }
+</style>"""
 
 
 def _same(chart: Any) -> Any:
@@ -108,7 +134,8 @@ class BlockView:
         if self.visible:
             self._sync_chart()
         self.extra.value = block.html or ""
-        self.table.value = table_html(block.table) if block.table is not None else ""
+        self.table.value = (f"<div class='wb-table-wrap'>{table_html(block.table)}</div>"
+                            if block.table is not None else "")
         self.help.value = (f"<details><summary><small>{html.escape(T.HOW_TO_READ)}</small></summary>"
                            f"<small>{html.escape(block.help, quote=False)}</small></details>"
                            if block.help else "")
@@ -136,11 +163,16 @@ class LiveView:
         self.dropdowns: dict[str, W.Dropdown] = {}
         for name, (label, options) in app.choices().items():
             dd = W.Dropdown(options=options, value=app.extra[name], description=label,
-                            layout=W.Layout(width="420px"), style={"description_width": "initial"})
+                            layout=W.Layout(width="auto"), style={"description_width": "initial"})
+            dd.add_class("wb-picker")
             dd.add_class(f"wb-choice-{name}")
             dd.observe(lambda ch, n=name: self._on_choice(n, ch), names="value")
             self.dropdowns[name] = dd
             controls.append(dd)
+        for control in controls:     # side by side on a wide screen, one below the other on a phone
+            control.layout.flex = "1 1 420px"
+            control.layout.max_width = "640px"
+            control.layout.min_width = "0"
         params = app.parameters
         keys = app.panel_keys()
         self.panel = ParameterPanel(params, keys=keys) if keys else None
@@ -149,7 +181,7 @@ class LiveView:
         self.changed = W.HTML()
         self.views: list[BlockView] = []
         # one tab per block: only the chart in view is built and updated on a change
-        self.blocks_box = W.Tab(layout=W.Layout(flex="3 1 0%", min_width="480px"))
+        self.blocks_box = W.Tab(layout=W.Layout(flex="3 1 0%", min_width="min(480px, 100%)"))
         self.blocks_box.add_class("wb-blocks")
         self.blocks_box.observe(self._on_tab, names="selected_index")
         title = W.HTML(f"<h2>{html.escape(app.title.format(name=app.kreis_name, ags=app.ags), quote=False)}</h2>")
@@ -159,7 +191,7 @@ class LiveView:
         self.warnings = warnings
         self.export = self._export_box(settings=self.panel is not None)
         side = W.VBox([self.panel.widget] if self.panel else [],
-                      layout=W.Layout(flex="1 1 0%", min_width="340px" if self.panel else "0"))
+                      layout=W.Layout(flex="1 1 0%", min_width="min(340px, 100%)" if self.panel else "0"))
         self.root = W.VBox([
             W.HTML(APP_CSS), title, warnings, W.HBox(controls, layout=W.Layout(flex_flow="row wrap")), self.header,
             self.error, W.HBox([self.blocks_box, side], layout=W.Layout(flex_flow="row wrap")),
@@ -249,9 +281,17 @@ class LiveView:
             self.changed.value = f"<small>{html.escape(self.panel.changed_text(), quote=False)}</small>"
         ms = (time.perf_counter() - t0) * 1000
         self.last_refresh_ms = ms
-        text = (T.COMPUTED.format(ms=round(ms), draws=self.app.p.draws, seed=self.app.p.seed)
-                if self.app.needs_results else T.COMPUTED_BASE.format(ms=round(ms)))
-        self.status.value = "<small style='color:#595959'>" + html.escape(text) + "</small>"
+        from ..texts import fmt_int
+
+        if self.app.needs_results:
+            text = T.COMPUTED.format(draws=fmt_int(self.app.p.draws))
+            details = T.COMPUTED_DETAILS.format(ms=round(ms), seed=self.app.p.seed, draws=self.app.p.draws)
+        else:
+            text, details = T.COMPUTED_BASE, T.COMPUTED_BASE_DETAILS.format(ms=round(ms))
+        self.status.value = (f"<small style='color:#595959'>{html.escape(text)}</small>"
+                             f"<details class='wb-tech'><summary><small>{html.escape(T.COMPUTED_DETAILS_TITLE)}"
+                             f"</small></summary><small style='color:#595959'>{html.escape(details)}</small>"
+                             "</details>")
 
     # -- exports ----------------------------------------------------------------------
     def _export_box(self, settings: bool = True) -> W.Widget:

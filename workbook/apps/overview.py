@@ -67,7 +67,7 @@ class OverviewApp(TopicApp):
             st = status.get(name, col.status)
             rows.append({"Kennzahl": col.label_de, "Wert": _format(name, row[name]),
                          "Einheit": "" if col.share or col.unit in ("", "1") else col.unit,
-                         "Quelle": col.source if st != "local" else T.STATUS_LOCAL,
+                         "Quelle": C.reader_source(name) if st != "local" else T.STATUS_LOCAL,
                          "Status": C.status_text(st)})
         return pd.DataFrame(rows)
 
@@ -111,20 +111,21 @@ class OverviewApp(TopicApp):
 
         col_name = self.extra["indicator"]
         col = COLUMNS[col_name]
-        estimate = col.description_de if col.is_estimate else None
+        estimate = T.ESTIMATE_PER_KREIS if col.is_estimate else None
+        source = C.reader_source(col_name)
         k = self.kreise()
         unit = None if col.share else col.unit
         out = [
             Block("map", TC.MAP_TITLE.format(label=col.label_de), help=TC.MAP_HELP,
                   chart=self.chart_for(None, [], lambda: kreis_map(
                       k, col_name, highlight=self.ags, label=col.label_de, unit=unit, percent=col.share,
-                      estimate=estimate, source=col.source), "map", col_name, self.ags),
+                      estimate=estimate, source=source), "map", col_name, self.ags),
                   notes=C.data_notes(self.ags, [col_name])),
             Block("compare", TC.COMPARE_TITLE.format(label=col.label_de, name=self.kreis_name),
                   help=TC.COMPARE_HELP,
                   chart=self.chart_for(None, [], lambda: compare_chart(
                       k, self.ags, col_name, label=col.label_de, unit=unit, percent=col.share,
-                      points=self.p.interactive, estimate=estimate, source=col.source),
+                      points=self.p.interactive, estimate=estimate, source=source),
                       "compare", col_name, self.ags),
                   table=self.comparison(),
                   notes=C.data_notes(self.ags, COMPARE_COLUMNS)),

@@ -32,6 +32,8 @@ class ScenarioApp(FocusApp):
         return self._cache[key]
 
     def narratives(self) -> tuple[pd.DataFrame, str]:
+        from ..widgets import _step, value_text
+
         params = self.parameters
         rows = []
         for sid in self.scenario_ids:
@@ -39,7 +41,8 @@ class ScenarioApp(FocusApp):
             changes = []
             for key, value in sc.changes.items():
                 rec = params[key]
-                changes.append(f"{rec.label_de}: {C.fmt(value, rec.unit, percent=False)}")
+                # as the lever shows it: decimals of its step, years as years, '8 Mitglieder'
+                changes.append(f"{rec.label_de}: {value_text(value, _step(rec), rec.unit)}")
             rows.append({"Szenario": f"{sid} {sc.title_de}", "Erzählung": sc.narrative_de or sc.short_de,
                          "Quelle": sc.source_de or "–",
                          "Geänderte Annahmen": "; ".join(changes) or "keine (Trend)"})
@@ -62,7 +65,10 @@ class ScenarioApp(FocusApp):
                   notes=[model]),
             Block("subindex", TC.SUBINDEX_TITLE, help=TC.SUBINDEX_HELP,
                   chart=self.chart_for(results, charts.SUBINDICES,
-                                       lambda: charts.subindex_chart(results, ags=self.ags), "sub", self.ags),
+                                       lambda: charts.subindex_chart(
+                                           results, ags=self.ags,
+                                           focus=self.focus if self.p.interactive else None),
+                                       "sub", self.ags, self.focus if self.p.interactive else None),
                   notes=[model, *data]),
         ]
         sens = self.tornado_table()
@@ -85,6 +91,5 @@ class ScenarioApp(FocusApp):
         out.append(Block("narratives", "Die Szenarien und ihre Geschichten", table=table,
                          help="Szenarien sind Geschichten, keine Vorhersagen; sie werden nie gemittelt "
                               "und haben keine Wahrscheinlichkeit.",
-                         notes=[T.SOURCE_LINE.format(source="Szenario-Dateien scenarios/S0…S5 "
-                                                            "(Quellenangabe je Szenario in der Tabelle)")]))
+                         notes=[T.SOURCE_LINE.format(source=T.NARRATIVES_SOURCE)]))
         return out

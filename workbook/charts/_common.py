@@ -224,6 +224,27 @@ def clip(text, max_chars: int) -> str:
     return text[: max(1, max_chars - 1)].rstrip() + "…"
 
 
+def year_label(label: str) -> str:
+    """A label to be followed by 'im Jahr 2030': without its own trailing 'im Jahr'
+    ('Kosten des Schulungsprogramms im Jahr' -> '... Schulungsprogramms'), so no word doubles."""
+    import re
+
+    return re.sub(r"\s+im Jahr$", "", str(label))
+
+
+def wrap(text, max_chars: int, max_lines: int = 3) -> list[str]:
+    """Break a label into lines of at most ``max_chars`` characters at spaces (nothing is cut
+    off; a single word longer than a line stays whole). More than ``max_lines`` lines: the
+    last one is shortened with an ellipsis."""
+    import textwrap
+
+    lines = textwrap.wrap(str(text), width=max(8, int(max_chars)), break_long_words=False,
+                          break_on_hyphens=False) or [""]
+    if len(lines) > max_lines:
+        lines = lines[: max_lines - 1] + [clip(" ".join(lines[max_lines - 1:]), max_chars)]
+    return lines
+
+
 def share_column(column: str, unit, values) -> bool | None:
     """True for a column named like a share (``*_share``, ``share_*``) without
     a unit whose values lie in 0..1; otherwise None (let the unit decide)."""
@@ -245,12 +266,29 @@ def title(text: str, subtitle: str | None = None) -> alt.TitleParams:
     return alt.TitleParams(text=text)
 
 
+class NoteText(str):
+    """A note's printed text plus data that travels with it unprinted (``meta``: the seed of
+    the draws), so that a chart stays reproducible without a model symbol in its footnote."""
+
+    def __new__(cls, text: str, **meta):
+        obj = super().__new__(cls, text)
+        obj.meta = dict(meta)
+        return obj
+
+    def __eq__(self, other):
+        return str.__eq__(self, other) and getattr(other, "meta", {}) == self.meta
+
+    def __hash__(self):
+        return hash((str(self), tuple(sorted(self.meta.items()))))
+
+
 def model_note(df: pd.DataFrame, bands: bool = True) -> str:
-    """The estimate note of a model result, from the table's attrs (draws, seed)."""
+    """The estimate note of a model result, from the table's attrs (draws; the seed goes
+    into the note's data as ``startwert``, not into its text)."""
     attrs = getattr(df, "attrs", {}) or {}
     draws, seed = attrs.get("draws"), attrs.get("seed")
     if bands and draws and seed is not None:
-        return T.NOTE_MODEL.format(draws=texts.fmt_int(draws), seed=seed)
+        return NoteText(T.NOTE_MODEL.format(draws=texts.fmt_int(draws)), startwert=int(seed), ziehungen=int(draws))
     return T.NOTE_MODEL_DEFAULT
 
 
@@ -273,14 +311,25 @@ def source_note(chart, source: str | None = None, estimate: str | None = None, *
     Returns a vertical concatenation; the footnote is a text mark, so it is part
     of the SVG/PNG export and of the interactive chart alike.
     """
+    meta = dict(getattr(estimate, "meta", {}) or {})
     lines = footer_lines(source, estimate, extra)
     if not lines:
         return chart
-    lines = [clip(ln, int(((width or 560) + 200) / 6.2)) for ln in lines]
+    # a long note wraps onto further lines instead of being cut off at the chart's edge
+    arts, wrapped, more = [], [], []
+    for ln in lines:
+        art = "schaetzung" if ln.startswith(("Schätzung", "Modellrechnung")) else "quelle"
+        for i, part in enumerate(wrap(ln, int(((width or 560) + 60) / 6.2), max_lines=8)):
+            wrapped.append(part)
+            arts.append(art)
+            more.append(int(i > 0))
+    lines = wrapped
     data = pd.DataFrame({
         NOTE_COLUMNS[0]: list(range(len(lines))),
         "text": lines,
-        "art": ["schaetzung" if ln.startswith(("Schätzung", "Modellrechnung")) else "quelle" for ln in lines],
+        "art": arts,
+        **({"fortsetzung": more} if any(more) else {}),
+        **{k: [v] * len(lines) for k, v in meta.items()},
     })
     base = alt.Chart(data).encode(
         x=alt.value(0),

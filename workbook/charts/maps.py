@@ -160,8 +160,11 @@ def kreis_map(values: pd.DataFrame, column: str, *, boundaries: dict | None = No
               highlight: str | None = None, land: str | None = None, label: str | None = None,
               unit: str | None = None, percent: bool | None = None, chart_title: str | None = None,
               estimate: str | None = None, source: str | None = None, width: int = 460,
-              height: int | None = None):
+              height: int | None = None, place_labels=None):
     """Choropleth of Kreise coloured by ``values[column]`` (joined on ``ags``).
+
+    ``place_labels``: AGS whose names are written on the map (at their ``lon``/``lat``
+    in ``values``); default: the highlighted Kreis. Every Kreis names itself in the tooltip.
 
     ``highlight``: AGS drawn with a black outline. ``land``: two-digit Land key
     to draw only that Land's Kreise (small enough for a report). Boundaries are
@@ -213,7 +216,17 @@ def kreis_map(values: pd.DataFrame, column: str, *, boundaries: dict | None = No
                        else T.MAP_TITLE.format(label=label))
     geo_id = (("default", land, int(width)) if boundaries is None
               else ("custom", hashlib.sha1(geo_text.encode("utf-8")).hexdigest()))
-    key = ("map", geo_id, form, label, highlight is not None, width, height, estimate, source)
+    if place_labels is None:
+        place_labels = [highlight] if highlight is not None else []
+    wanted = [str(a).zfill(5) for a in place_labels if str(a).zfill(5) in present_ags]
+    has_labels = bool(wanted) and {"lon", "lat"} <= set(vals.columns)
+    if has_labels:
+        pos = vals.loc[wanted]
+        place_table = pd.DataFrame({"ort": [names[a] for a in wanted],
+                                    "lon": pd.to_numeric(pos["lon"], errors="coerce").to_numpy(),
+                                    "lat": pd.to_numeric(pos["lat"], errors="coerce").to_numpy()}).dropna()
+        has_labels = not place_table.empty
+    key = ("map", geo_id, form, label, highlight is not None, width, height, estimate, source, has_labels)
     head = title(chart_title, subtitle)
 
     def build(refs):
@@ -240,12 +253,19 @@ def kreis_map(values: pd.DataFrame, column: str, *, boundaries: dict | None = No
             layers.append(geo.transform_filter("datum.hl === 1").mark_geoshape(
                 filled=False, stroke=theme.HIGHLIGHT_COLOR, strokeWidth=2.5).encode(tooltip=tooltip
                                                                                      ).project(type="mercator"))
+        if has_labels:   # the places by name, on a white halo so they read on every colour
+            places = alt.Chart(refs["places"]).encode(longitude="lon:Q", latitude="lat:Q", text="ort:N")
+            layers.append(places.mark_text(fontSize=11, fontWeight="bold", stroke="#ffffff", strokeWidth=3,
+                                           strokeOpacity=0.9, dy=-2).project(type="mercator"))
+            layers.append(places.mark_text(fontSize=11, fontWeight="bold", color=theme.TEXT_COLOR,
+                                           dy=-2).project(type="mercator"))
         chart = alt.layer(*layers).properties(width=width, height=height, title=head)
         if estimate or source:
             chart = source_note(chart, source=source, estimate=estimate, width=width)
         return chart
 
-    return templated(key, build, {"values": table}, title=head)
+    return templated(key, build, {"values": table, **({"places": place_table} if has_labels else {})},
+                     title=head)
 
 
 def compare_chart(kreise: pd.DataFrame, ags: str, column: str, *, label: str | None = None,

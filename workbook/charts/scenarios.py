@@ -18,7 +18,7 @@ from ..errors import WorkbookError
 from ..texts import charts as T
 from . import theme
 from ._common import (
-    QUANTILES, ValueForm, clip, indicator_label, model_note, require_columns, scenario_labels,
+    QUANTILES, ValueForm, clip, wrap, year_label, indicator_label, model_note, require_columns, scenario_labels,
     scenario_order, select_results, source_note, title, units_of,
 )
 from ._template import templated
@@ -75,8 +75,12 @@ def fan_chart(results: pd.DataFrame, *, ags: str | None = None, indicator: str |
               scenarios=None, labels: dict | None = None, indicator_labels: dict | None = None,
               chart_title: str | None = None, percent: bool | None = None, bands: bool = True,
               selectable: bool = True, points: bool = True, source: str | None = None, note: bool = True,
-              legend: bool = True, width: int = 560, height: int = 320):
+              legend: bool = True, width: int = 560, height: int = 320, focus: str | None = None):
     """Median line, 50 % and 90 % bands per scenario, all scenarios on one axis.
+
+    ``focus`` (a scenario id of the table): bands only for that scenario, lines
+    for all, so that overlapping bands stay readable (the live apps pass their
+    focus scenario).
 
     ``points=False`` drops the yearly markers that carry the tooltips (lighter
     static reports, where tooltips do nothing); ``legend=False`` leaves the
@@ -114,15 +118,21 @@ def fan_chart(results: pd.DataFrame, *, ags: str | None = None, indicator: str |
     data = data.sort_values(["Szenario", "Jahr"]).reset_index(drop=True)
 
     y0, y1 = int(data["Jahr"].min()), int(data["Jahr"].max())
+    focus = str(focus) if focus is not None and str(focus) in ids and len(ids) > 1 else None
     subtitle = (T.FAN_SUBTITLE if has_bands else T.FAN_SUBTITLE_MEDIAN_ONLY if has_quantiles
                 else T.FAN_SUBTITLE_NO_BANDS)
+    if has_bands and focus is not None:
+        subtitle = T.FAN_SUBTITLE_FOCUS.format(scenario=labs[focus])
+    subtitle = [part for ln in subtitle.split(" · ") for part in wrap(ln.strip(), int(width / 6.6), max_lines=3)]
     if selectable and len(ids) > 1:
-        subtitle = [subtitle, T.FAN_SELECT_HINT]
+        subtitle = [*subtitle, T.FAN_SELECT_HINT]
+    if len(subtitle) == 1:
+        subtitle = subtitle[0]
     head = chart_title or T.FAN_TITLE.format(label=label, start=y0, end=y1)
     note_text = model_note(results, has_quantiles) if note else None
     key = ("fan", tuple(ids), tuple(labs[s] for s in ids), form, label, y0, y1, has_bands, bool(selectable),
            bool(points), bool(legend), width, height, head,
-           tuple(subtitle) if isinstance(subtitle, list) else subtitle, note_text, source)
+           tuple(subtitle) if isinstance(subtitle, list) else subtitle, note_text, source, focus)
 
     def build(refs):
         color_scale, dash_scale = _scenario_scales(ids, labs)
@@ -146,11 +156,14 @@ def fan_chart(results: pd.DataFrame, *, ags: str | None = None, indicator: str |
         base = alt.Chart(refs["main"]).encode(x=x, color=color)
         layers = []
         if has_bands:
-            layers.append(base.mark_area(interpolate="monotone").encode(
+            band = base if focus is None else base.transform_filter(
+                alt.FieldEqualPredicate(field="Szenario", equal=labs[focus]))
+            layers.append(band.mark_area(interpolate="monotone").encode(
                 y=alt.Y("p5:Q", axis=y_axis, scale=alt.Scale(zero=False)), y2="p95:Q",
-                opacity=faded(0.12, 0.02)))
-            layers.append(base.mark_area(interpolate="monotone").encode(
-                y=alt.Y("p25:Q", axis=y_axis), y2="p75:Q", opacity=faded(0.28, 0.03)))
+                opacity=faded(0.12, 0.02) if focus is None else alt.value(0.18)))
+            layers.append(band.mark_area(interpolate="monotone").encode(
+                y=alt.Y("p25:Q", axis=y_axis), y2="p75:Q",
+                opacity=faded(0.28, 0.03) if focus is None else alt.value(0.32)))
         line_y = alt.Y("mid:Q", axis=y_axis, scale=alt.Scale(zero=False))
         line = base.mark_line(interpolate="monotone").encode(
             y=line_y,
@@ -197,13 +210,14 @@ def subindex_chart(results: pd.DataFrame, *, ags: str | None = None, scenarios=N
                    indicators=SUBINDICES, labels: dict | None = None, indicator_labels: dict | None = None,
                    chart_title: str | None = None, source: str | None = None, note: bool = True,
                    points: bool = True, bands: bool = True, columns: int = 4, width: int | None = None,
-                   height: int | None = None):
+                   height: int | None = None, focus: str | None = None):
     """The seven DDI sub-indices.
 
     ``kind="multiples"``: one small panel per sub-index, a line per scenario
     (median) with the 90 % band. ``kind="lines"``: one scenario, one line per
     sub-index (colour and dash per sub-index). ``points=False`` / ``bands=False``
-    make a lighter static chart (no tooltip markers / no bands).
+    make a lighter static chart (no tooltip markers / no bands). ``focus``: bands of
+    that scenario only (multiples), lines for all.
     """
     what = "Teilindizes"
     if kind not in ("multiples", "lines"):
@@ -257,8 +271,11 @@ def subindex_chart(results: pd.DataFrame, *, ags: str | None = None, scenarios=N
             legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=3, symbolSize=500, symbolOpacity=1,
                               columns=1)))
         layers = []
+        band_base = base
+        if focus is not None and str(focus) in labs and len(ids) > 1:
+            band_base = base.transform_filter(alt.FieldEqualPredicate(field="Szenario", equal=labs[str(focus)]))
         if has_bands:
-            layers.append(base.mark_area(opacity=0.15).encode(y=alt.Y("p5:Q", axis=form.axis("Anteil" if
+            layers.append(band_base.mark_area(opacity=0.15 if band_base is base else 0.25).encode(y=alt.Y("p5:Q", axis=form.axis("Anteil" if
                                                                        form.percent else "Wert")),
                                                               y2="p95:Q"))
         layers.append(base.mark_line().encode(
@@ -310,7 +327,8 @@ def scenario_bars_2030(results: pd.DataFrame, *, ags: str | None = None, indicat
     label = indicator_label(name, indicator_labels)
     wide, has_bands = _wide_quantiles(sel, ["scenario"])
     ids = scenario_order(wide["scenario"])
-    labs = {sid: clip(lab, 46) for sid, lab in scenario_labels(ids, labels).items()}
+    # the whole scenario title, broken onto two lines (the axis splits at the line break)
+    labs = {sid: "\n".join(wrap(lab, 34, max_lines=2)) for sid, lab in scenario_labels(ids, labels).items()}
     vals = wide[[c for c in QUANTILES + ("mid",) if c in wide.columns]].to_numpy().ravel()
     form = ValueForm.for_values(unit, vals, percent)
     data = pd.DataFrame({
@@ -323,19 +341,20 @@ def scenario_bars_2030(results: pd.DataFrame, *, ags: str | None = None, indicat
         data["p95"] = form.round(wide["p95"])
         data["b90"] = [form.range_text(a, b) for a, b in zip(wide["p5"], wide["p95"])]
     domain = [labs[s] for s in ids]
-    head = chart_title or T.BARS_TITLE.format(label=label, year=year)
+    head = chart_title or T.BARS_TITLE.format(label=year_label(label), year=year)
     note_text = model_note(results, has_bands) if note else None
     key = ("bars", tuple(ids), tuple(domain), form, label, int(year), has_bands, width, height, head,
            note_text, source)
 
     def build(refs):
-        y = alt.Y("Szenario:N", sort=domain, title=None)
+        y = alt.Y("Szenario:N", sort=domain, title=None,
+                  axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelLineHeight=14))
         tooltip = [alt.Tooltip("Szenario:N"), alt.Tooltip("Median:N", title=T.TOOLTIP_MEDIAN)]
         if has_bands:
             tooltip.append(alt.Tooltip("b90:N", title=T.TOOLTIP_BAND90))
         base = alt.Chart(refs["main"]).encode(y=y)
         bar = base.mark_bar(height={"band": 0.6}).encode(
-            x=alt.X("mid:Q", axis=form.axis(f"{label} {year}"), scale=alt.Scale(zero=True)),
+            x=alt.X("mid:Q", axis=form.axis(f"{year_label(label)} {year}"), scale=alt.Scale(zero=True)),
             color=alt.Color("Szenario:N", scale=alt.Scale(domain=domain, range=theme.scenario_colors(ids)),
                             legend=None),
             tooltip=tooltip)
@@ -348,7 +367,7 @@ def scenario_bars_2030(results: pd.DataFrame, *, ags: str | None = None, indicat
         layers.append(base.mark_text(align="left", dx=6, dy=-12 if has_bands else 0, fontSize=12).encode(
             x="mid:Q", text="Median:N"))
         chart = alt.layer(*layers).properties(
-            width=width, height=height or 38 * len(ids),
+            width=width, height=height or 44 * len(ids),
             title=title(head, T.BARS_SUBTITLE if has_bands else T.BARS_SUBTITLE_NO_BANDS))
         if note_text or source:
             chart = source_note(chart, source=source, estimate=note_text, width=width)
@@ -427,11 +446,11 @@ def tornado_chart(sensitivity: pd.DataFrame, *, base: float | None = None, label
     y = alt.Y("Annahme:N", sort=order, title=None)
     tooltip = [alt.Tooltip("Annahme:N", title=T.TOOLTIP_PARAMETER), alt.Tooltip("Hebel:N"),
                alt.Tooltip("Seite:N"), alt.Tooltip("Parameterwert:N"),
-               alt.Tooltip("Ergebnis:N", title=T.TORNADO_AXIS.format(label=label, year=year)),
+               alt.Tooltip("Ergebnis:N", title=T.TORNADO_AXIS.format(label=year_label(label), year=year)),
                alt.Tooltip("Spannweite:N", title=T.TOOLTIP_SWING)]
     bars = alt.Chart(data).mark_bar(height={"band": 0.7}, stroke=theme.TEXT_COLOR, strokeWidth=0.5).encode(
         y=y,
-        x=alt.X("start:Q", axis=form.axis(T.TORNADO_AXIS.format(label=label, year=year)),
+        x=alt.X("start:Q", axis=form.axis(T.TORNADO_AXIS.format(label=year_label(label), year=year)),
                 scale=alt.Scale(zero=False)),
         x2="end:Q",
         color=alt.Color("Hebel:N", scale=alt.Scale(domain=lever_names, range=list(theme.LEVER_COLORS.values())),
@@ -442,7 +461,7 @@ def tornado_chart(sensitivity: pd.DataFrame, *, base: float | None = None, label
     rule = alt.Chart(pd.DataFrame({"base": [form.round(pd.Series([base]))[0]],
                                    "txt": [f"{T.TORNADO_BASE}: {form.text(base)}"]})).mark_rule(
         color=theme.TEXT_COLOR, strokeWidth=1.5).encode(x="base:Q", tooltip=alt.Tooltip("txt:N", title=T.TORNADO_BASE))
-    head = chart_title or T.TORNADO_TITLE.format(label=label, year=year)
+    head = chart_title or T.TORNADO_TITLE.format(label=year_label(label), year=year)
     subtitle = [T.TORNADO_SUBTITLE, T.TORNADO_SHADES]
     shares = sensitivity.attrs.get("lever_shares") if hasattr(sensitivity, "attrs") else None
     shares = shares or own_shares

@@ -140,7 +140,8 @@ def theme_config() -> dict:
             "legend": {
                 "labelFont": FONT, "titleFont": FONT, "labelFontSize": 13, "titleFontSize": 13,
                 "labelColor": TEXT_COLOR, "titleColor": TEXT_COLOR, "symbolStrokeWidth": 3,
-                "symbolSize": 220, "labelLimit": 0, "orient": "bottom", "direction": "vertical",
+                # titles too: the default of 180 px cut 'Einsparung im Verbund (in %)' to '(in …'
+                "symbolSize": 220, "labelLimit": 0, "titleLimit": 0, "orient": "bottom", "direction": "vertical",
                 "columns": 2,
             },
             "line": {"strokeWidth": 2.5},

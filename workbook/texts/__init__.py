@@ -28,7 +28,7 @@ import re
 __all__ = [
     "MISSING", "MINUS", "D3_INT", "D3_NUMBER", "D3_PERCENT",
     "to_float", "fmt_number", "fmt_int", "fmt_percent", "fmt_points", "fmt_signed",
-    "fmt_eur", "fmt_km", "fmt_tonnes", "fmt_hours", "fmt_compact", "fmt_unit", "fmt_date",
+    "fmt_eur", "fmt_km", "fmt_tonnes", "fmt_hours", "fmt_compact", "fmt_unit", "fmt_year", "fmt_date",
     "fmt_year_range", "unit_suffix",
 ]
 
@@ -187,6 +187,9 @@ _UNIT_FORMS: dict[str, tuple[str, int, str]] = {
     "Tage": ("Tage", 0, "number"),
     "Personen": ("Personen", 0, "number"),
     "Anzahl": ("", 0, "number"),
+    # a calendar year is shown as a year: 2025, not '2.025,0 Jahr'
+    "Jahr": ("", 0, "year"),
+    "year": ("", 0, "year"),
 }
 
 
@@ -216,6 +219,8 @@ def fmt_unit(value, unit: str | None, decimals: int | None = None, *, percent: b
     """
     unit_s = None if unit is None else str(unit)
     suffix, default_dec, kind = _UNIT_FORMS.get(unit_s or "", (unit_suffix(unit_s), 1, "number"))
+    if kind == "year":
+        return fmt_year(value)
     if percent is True or (percent is None and kind == "percent"):
         return fmt_percent(value, 1 if decimals is None else decimals)
     text = fmt_number(value, default_dec if decimals is None else decimals)
@@ -240,6 +245,12 @@ def fmt_date(value) -> str:
     if isinstance(value, (_dt.date, _dt.datetime)):
         return f"{value.day:02d}.{value.month:02d}.{value.year:04d}"
     raise ValueError(f"not a date: {value!r}")
+
+
+def fmt_year(value) -> str:
+    """2025.0 -> '2025' (a calendar year: no thousands separator, no decimals, no unit)."""
+    x = to_float(value)
+    return MISSING if x is None else str(int(round(x)))
 
 
 def fmt_year_range(start: int, end: int) -> str:

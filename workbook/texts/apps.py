@@ -66,6 +66,8 @@ STATUS_BADGES = {
     "assumption": ("Annahme", "Modellannahme: bitte prüfen und anpassen"),
 }
 LEVER_HELP = "Was bewirkt dieser Hebel? Quelle und Spanne"
+#: the lever's name in the model (parameter key, as in the scenario files and MODELS.md)
+LEVER_TECH_NAME = "Name im Modell: {key}"
 RESET_ONE = "Standard"
 RESET_ONE_SYMBOL = "↺"
 RESET_ONE_TOOLTIP = "auf den Standardwert {default} zurücksetzen"
@@ -76,7 +78,7 @@ PANEL_HINT = (
     "Geänderte Werte gelten für alle Szenarien dieser Ansicht; was die Szenarien selbst "
     "festlegen (Faktoren und Verschiebungen), steht in ihren Szenario-Dateien."
 )
-RANGE_NOTE = "Spanne {lo} bis {hi} {unit} · Standard {default}"
+RANGE_NOTE = "Spanne {lo} bis {hi} · Standard {default}"
 SOURCE_LINE = "Quelle: {source}"
 VALUE_CLAMPED = "Wert {value} lag außerhalb der Spanne und wurde auf {clamped} begrenzt."
 VALUE_REJECTED = "Wert {value!r} ist keine Zahl; verwendet wird der Standardwert {default}."
@@ -88,15 +90,20 @@ KREIS_UNKNOWN = "Kein Kreis passt zu {value!r}; es bleibt {name} ({ags})."
 KREIS_CHOSEN = "{name} ({ags}) · {kreis_type} · {land}"
 SCENARIO_LABEL = "Szenario"
 SCENARIO_ALL = "alle Szenarien"
+SCENARIO_STORY = "{scenario} „{title}“: Worum geht es?"
 SCENARIO_UNKNOWN = "Unbekanntes Szenario {value!r}; es bleibt {current}."
 INDICATOR_LABEL = "Kennzahl"
 YEAR_LABEL = "Jahr"
 
 # -- app frame ------------------------------------------------------------------
 COMPUTING = "Berechne …"
-COMPUTED = "Berechnet in {ms} ms · {draws} Ziehungen · Startwert {seed}"
+COMPUTED = "Neu berechnet aus {draws} Rechnungen je Szenario mit gestreuten Annahmen."
 #: apps that show base data only (no model run, no draws)
-COMPUTED_BASE = "Aktualisiert in {ms} ms"
+COMPUTED_BASE = "Angezeigt werden die Daten des gewählten Kreises."
+#: the technical figures of the status line, folded away (for analysts)
+COMPUTED_DETAILS_TITLE = "Technische Angaben"
+COMPUTED_DETAILS = "Rechenzeit {ms} ms · Startwert des Zufallsgenerators {seed} · {draws} Ziehungen je Szenario"
+COMPUTED_BASE_DETAILS = "Rechenzeit {ms} ms"
 ERROR_FRIENDLY = (
     "Diese Einstellung lässt sich nicht berechnen: {message}. "
     "Die Ansicht zeigt weiter das letzte gültige Ergebnis."
@@ -143,7 +150,7 @@ AGE_GROUP_LABELS = {
     "65-69": "65 bis 69 Jahre", "70-79": "70 bis 79 Jahre", "80+": "80 Jahre und älter",
 }
 AGE_GROUPS = tuple(dict.fromkeys(AGE_GROUP_LABELS.values()))
-AGE_ESTIMATE = "Modellrechnung mit den eingestellten Annahmen, ohne Streuung; Startwerte je Kreis geschätzt (D21 2020/21)"
+AGE_ESTIMATE = "Modellrechnung mit den eingestellten Annahmen, ohne Streuung; Ausgangswerte 2021 je Kreis geschätzt (Initiative D21, D21-Digital-Index 2020/21)"
 AGE_HELP = (
     "Wie lese ich das? Jede Fläche ist eine Altersgruppe; die Oberkante ist die Zahl aller Menschen "
     "ab 14 Jahren, die im gewählten Szenario offline sind (Rechnung mit den eingestellten Annahmen). "
@@ -193,4 +200,17 @@ FIGURES_HELP = (
     "Amtliche Zahlen stammen aus dem Gemeindeverzeichnis von Destatis und den Einwohnerzahlen des RKI; "
     "Schätzungen sind als solche markiert und lassen sich durch eigene Zahlen der Kommune ersetzen "
     "(workbook import)."
+)
+
+# -- readable sources -------------------------------------------------------------------------
+#: the footnote of a map or comparison of an estimated column (its basis is the source line)
+ESTIMATE_PER_KREIS = "Schätzung für jeden Kreis, keine amtliche Zahl"
+NARRATIVES_SOURCE = "die fünf Post-Corona-Zukünfte und der Trend als Vergleich (je Szenario in der Spalte „Quelle“)"
+
+# -- cooperation ------------------------------------------------------------------------------
+COOP_PARTNERS = "Partner: {partners} · Einsparung des Verbunds: {saving} im Jahr"
+COOP_NO_SAVING = (
+    "Für {name} spart im Szenario {scenario} mit den eingestellten Annahmen kein Verbund mit den "
+    "Nachbarkreisen Geld: Allein ist die Verwaltung hier am günstigsten. Ändern Sie die Kosten-Hebel "
+    "rechts, um zu sehen, ab wann sich eine Zusammenarbeit lohnt."
 )

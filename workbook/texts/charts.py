@@ -17,11 +17,11 @@ LEGEND_SUBINDEX = "Teilindex"
 TOOLTIP_SCENARIO = "Szenario"
 TOOLTIP_YEAR = "Jahr"
 TOOLTIP_MEDIAN = "Median"
-TOOLTIP_BAND50 = "50-%-Band (p25–p75)"
-TOOLTIP_BAND90 = "90-%-Band (p5–p95)"
+TOOLTIP_BAND50 = "mittlere Hälfte der Rechnungen"
+TOOLTIP_BAND90 = "90 von 100 Rechnungen"
 TOOLTIP_VALUE = "Wert"
 TOOLTIP_KREIS = "Kreis"
-TOOLTIP_AGS = "AGS"
+TOOLTIP_AGS = "Kreisschlüssel"
 TOOLTIP_STATUS = "Status"
 TOOLTIP_PARAMETER = "Annahme"
 TOOLTIP_LOW = "am unteren Rand"
@@ -37,8 +37,11 @@ LEVER_LABELS = {
 
 # -- fan chart -----------------------------------------------------------------
 FAN_TITLE = "{label}: Entwicklung {start}–{end}"
-FAN_SUBTITLE = "Linien: Median je Szenario · Flächen: 50-%- und 90-%-Band der Monte-Carlo-Rechnung"
-FAN_SUBTITLE_MEDIAN_ONLY = "Linien: Median je Szenario aus der Monte-Carlo-Rechnung"
+FAN_SUBTITLE = "Linien: mittlerer Wert je Szenario · Flächen: wo die Hälfte bzw. 90 von 100 Rechnungen liegen"
+#: bands for one scenario only (the scenario picked above the chart), lines for the others
+FAN_SUBTITLE_FOCUS = ("Linien: mittlerer Wert je Szenario · Flächen für {scenario}: wo die Hälfte bzw. "
+                      "90 von 100 Rechnungen liegen")
+FAN_SUBTITLE_MEDIAN_ONLY = "Linien: mittlerer Wert je Szenario aus vielen Rechnungen"
 FAN_SUBTITLE_NO_BANDS = "Linien: Rechnung mit den Standardwerten (ohne Unsicherheitsband)"
 FAN_HELP = (
     "Wie lese ich das? Jede Linie ist ein Szenario (Median aus vielen Rechnungen mit "
@@ -62,7 +65,7 @@ SUBINDEX_HELP = (
 
 # -- scenario bars ---------------------------------------------------------------
 BARS_TITLE = "{label} im Jahr {year} nach Szenario"
-BARS_SUBTITLE = "Balken: Median · Strich: 90-%-Band (p5–p95)"
+BARS_SUBTITLE = "Balken: mittlerer Wert · Strich: Bereich, in dem 90 von 100 Rechnungen liegen"
 BARS_SUBTITLE_NO_BANDS = "Balken: Rechnung mit den Standardwerten"
 BARS_HELP = (
     "Wie lese ich das? Jeder Balken zeigt den mittleren Wert eines Szenarios im Zieljahr, "
@@ -152,8 +155,5 @@ OUTAGE_TOOLTIP_BACKLOG = "liegen gebliebene Vorgänge bis dahin"
 # -- notes ---------------------------------------------------------------------------
 NOTE_SOURCE = "Quelle: {source}"
 NOTE_ESTIMATE = "Schätzung: {text}"
-NOTE_MODEL = (
-    "Modellrechnung (Schätzung): {draws} Ziehungen je Szenario, Startwert {seed}; "
-    "Annahmen mit Quellen: Parameterverzeichnis"
-)
-NOTE_MODEL_DEFAULT = "Modellrechnung (Schätzung) mit Standardannahmen; Quellen: Parameterverzeichnis"
+NOTE_MODEL = "Modellrechnung (Schätzung): {draws} Rechnungen je Szenario mit gestreuten Annahmen (Quellen: Liste der Annahmen)"
+NOTE_MODEL_DEFAULT = "Modellrechnung (Schätzung) mit den Standardannahmen (Quellen: Liste der Annahmen)"

