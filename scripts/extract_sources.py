@@ -81,6 +81,22 @@ SOURCES = {
                   "b7f8591b9197720397fefd0e71244c1dfd77ce48d6c5b85cef2561da93049f4f"},
         "extracts": ["bbsr_kreistypen_2017.csv"],
     },
+    "bbsr_gemeinden": {
+        "publisher": "Bundesinstitut für Bau-, Stadt- und Raumforschung (BBSR) im BBR, Bonn",
+        "title": "Laufende Raumbeobachtung, Raumabgrenzungen: Referenz Gemeinden, Gemeindeverbände, Kreise, "
+                 "NUTS (Stand 31.12.2017): Stadt- und Gemeindetyp, Raumtyp nach Lage, zentralörtliche "
+                 "Einstufung, Mittelbereiche",
+        "reference_date": "2017-12-31",
+        "repository": "ruettenauer/COVID-19-maps",
+        "commit": "421fa4bf3b23f40e01816d60095dba9b9cddc058",
+        "paths": ["02_Data/Referenz Gemeinden-GVB-Kreise_NUTS.xlsx"],
+        "license": "dl-de/by-2-0",
+        "credit": "© BBSR Bonn 2019, Laufende Raumbeobachtung des BBSR; Datenlizenz Deutschland – "
+                  "Namensnennung – Version 2.0",
+        "files": {"bbsr_raumgliederung/Referenz_Gemeinden-GVB-Kreise_NUTS.xlsx":
+                  "b1b4a96887e81300914bbf02aaa5d73a00821d8258ae9640c958a9d56cbcc1fe"},
+        "extracts": ["bbsr_gemeinden_2017.csv"],
+    },
     "inkar_2021": {
         "publisher": "Bundesinstitut für Bau-, Stadt- und Raumforschung (BBSR) im BBR, Bonn",
         "title": "INKAR – Indikatoren und Karten zur Raum- und Stadtentwicklung, Ausgabe 2021 "
@@ -173,7 +189,7 @@ SOURCES = {
                   "auszugsweise, mit Quellenangabe gestattet (dl-de/by-2-0)",
         "files": {"destatis_gv/31122019_Auszug_GV.xlsx":
                   "f56b05b41954ad5cc27980995e6bfdbaf8d40e63b1e802ca0e5f2178cf2c370c"},
-        "extracts": ["gv2019_gemeinden_03159.csv"],
+        "extracts": ["gv2019_gemeinden.csv"],
     },
 }
 
@@ -452,26 +468,86 @@ def extract_ifo(paths: dict[str, Path]) -> bytes:
     return data             # small: the original as it is
 
 
-# -- GV 2019: the Gemeinden of 03159 (weights to merge the Breitbandatlas's 03152/03156) --
+# -- GV 2019: every Gemeinde (issue 14; also the weights to merge the Breitbandatlas's 03152/03156) --
 
-def extract_gv_03159(paths: dict[str, Path]) -> bytes:
+GV_COLUMNS = ["ags", "name", "verband_key", "verband_name", "area_km2", "population_2019", "population_male_2019",
+              "population_female_2019", "density_per_km2", "plz", "lon", "lat", "urbanisation_key",
+              "urbanisation_name"]
+
+
+def extract_gv(paths: dict[str, Path]) -> bytes:
+    """Satzart 60 (Gemeinden, incl. uninhabited gemeindefreie Gebiete) with the name of their Verband
+    (Satzart 50); numbers as published (decimal comma -> point)."""
     import pandas as pd
 
     df = pd.read_excel(paths["destatis_gv/31122019_Auszug_GV.xlsx"], sheet_name=1, header=None, dtype=str)
+    head = [str(v).strip() for v in df.iloc[3]]
+    if head[2:7] != ["Land", "RB", "Kreis", "VB", "Gem"] or head[9:13] != ["insgesamt", "männlich", "weiblich", "je km2"]:
+        raise ExtractError(f"31122019_Auszug_GV.xlsx: unexpected header {head}")
+    verbaende = {}
     rows = []
-    total = 0
     for rec in df.iloc[6:].itertuples(index=False, name=None):
-        if rec[0] != "60":
-            continue
+        rec = ["" if not isinstance(v, str) else v.strip() for v in rec]
+        if rec[0] == "50":
+            verbaende[f"{rec[2]}{rec[3]}{rec[4]}{rec[5]}"] = rec[7]
+        elif rec[0] == "60":
+            rows.append(rec)
+    out = []
+    total = 0
+    for rec in rows:
         ags = f"{rec[2]}{rec[3]}{rec[4]}{rec[6]}"
-        pop = int(rec[9]) if isinstance(rec[9], str) and rec[9].strip() else 0
+        verband = f"{rec[2]}{rec[3]}{rec[4]}{rec[5]}"
+        if len(ags) != 8 or verband not in verbaende:
+            raise ExtractError(f"31122019_Auszug_GV.xlsx: Gemeinde {ags!r} without a Gemeindeverband {verband!r}")
+        pop = int(rec[9]) if rec[9] else 0
         total += pop
-        if ags.startswith("03159"):
-            rows.append([ags, rec[7].strip(), pop, _num(rec[14]), _num(rec[15])])
-    if total != OFFICIAL_TOTAL_2019:
-        raise ExtractError(f"31122019_Auszug_GV.xlsx: Gemeinden sum to {total}, expected {OFFICIAL_TOTAL_2019}")
+        out.append([ags, rec[7], verband, verbaende[verband], _num(rec[8]), rec[9] or "0", rec[10] or "0",
+                    rec[11] or "0", _num(rec[12]), rec[13], _num(rec[14]), _num(rec[15]), rec[18], rec[19]])
+    inhabited = sum(1 for r in out if int(r[5]) > 0)
+    kreise = len({r[0][:5] for r in out if int(r[5]) > 0})    # uninhabited areas also under 07000, 13000
+    if (len(out), inhabited, kreise, total) != (11_010, 10_799, 401, OFFICIAL_TOTAL_2019):
+        raise ExtractError(f"31122019_Auszug_GV.xlsx: {len(out)} records, {inhabited} inhabited, {kreise} Kreise, "
+                           f"{total} inhabitants; expected 11,010 / 10,799 / 401 / {OFFICIAL_TOTAL_2019:,}")
+    out.sort()
+    return _csv(GV_COLUMNS, out)
+
+
+# -- BBSR Gemeinden 31.12.2017 (issue 14) ---------------------------------------------------
+
+def extract_bbsr_gemeinden(paths: dict[str, Path]) -> bytes:
+    """Per Gemeinde 2017: Stadt-/Gemeindetyp, Raumtyp nach Lage, zentralörtliche Einstufung, BBSR
+    Gemeindeverband and its Mittelbereich (Referenz Gemeinden-GVB-Kreise_NUTS.xlsx)."""
+    import pandas as pd
+
+    path = paths["bbsr_raumgliederung/Referenz_Gemeinden-GVB-Kreise_NUTS.xlsx"]
+
+    def sheet(name: str, codes: list[str]):
+        df = pd.read_excel(path, sheet_name=name, header=None, dtype=str)
+        got = [str(c).strip() for c in df.iloc[0]]
+        for code in codes:
+            if code not in got:
+                raise ExtractError(f"{path.name}, sheet {name}: no column {code!r} ({got})")
+        body = df.iloc[2:]
+        body.columns = got
+        body = body[body[codes[0]].fillna("").str.strip().str.isdigit()]
+        return body[codes].apply(lambda col: col.fillna("").str.strip())
+
+    gem = sheet("Gemeinden", ["gem17", "gem17name", "ZO4", "ZO4_bez", "ZOalle", "ZOalle_bez", "Raumtyp_Lage",
+                              "Raumtyp_Lage_bez", "SGtyp17", "SGtyp17_bez"])
+    gvb = sheet("Gemeinden-GVB", ["gem17", "vbgem17", "vbgnam17"])
+    verb = sheet("Gemeindeverbände", ["gvb17", "mittelb17", "mittelb17name"])
+    table = gem.merge(gvb, on="gem17", how="left", validate="one_to_one")
+    table = table.merge(verb, left_on="vbgem17", right_on="gvb17", how="left", validate="many_to_one")
+    if table[["vbgem17", "mittelb17"]].eq("").any().any() or table[["vbgem17", "mittelb17"]].isna().any().any():
+        raise ExtractError(f"{path.name}: a Gemeinde without Gemeindeverband or Mittelbereich")
+    rows = [[g.zfill(8), n, v.zfill(8), vn, m, mn, zo4, zo4b, zo, zob, lage, lageb, sg, sgb]
+            for g, n, zo4, zo4b, zo, zob, lage, lageb, sg, sgb, v, vn, _, m, mn in table.itertuples(index=False)]
     rows.sort()
-    return _csv(["ags", "name", "population_2019", "lon", "lat"], rows)
+    if len(rows) != len({r[0] for r in rows}) or not 10_000 < len(rows) < 12_000:
+        raise ExtractError(f"{path.name}: {len(rows)} Gemeinden")
+    return _csv(["ags", "name", "bbsr_verband_key", "bbsr_verband_name", "mittelbereich_key", "mittelbereich_name",
+                 "zo4", "zo4_name", "zo", "zo_name", "raumtyp_lage", "raumtyp_lage_name", "sgtyp", "sgtyp_name"],
+                rows)
 
 
 def extract(sources: Path) -> dict[str, bytes]:
@@ -482,7 +558,8 @@ def extract(sources: Path) -> dict[str, bytes]:
     files["inkar_2017_bildung.csv"] = extract_inkar_2017(paths)
     files["breitbandatlas_landkreise.csv"] = extract_broadband(paths)
     files["ifo_wfh_nuts3.csv"] = extract_ifo(paths)
-    files["gv2019_gemeinden_03159.csv"] = extract_gv_03159(paths)
+    files["gv2019_gemeinden.csv"] = extract_gv(paths)
+    files["bbsr_gemeinden_2017.csv"] = extract_bbsr_gemeinden(paths)
     declared = sorted(x for spec in SOURCES.values() for x in spec["extracts"])
     if sorted(files) != declared:
         raise ExtractError(f"extracts {sorted(files)} do not match SOURCES {declared}")

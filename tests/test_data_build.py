@@ -28,39 +28,44 @@ def seeds(build):
     return build.load_seeds(ROOT / "data" / "estimation.yml")
 
 
-@pytest.mark.parametrize("kreis_type, population, density, expected", [
-    ("Kreisfreie Stadt", 1_085_664, 2680.0, "kreisfreie_grossstadt"),
-    ("Stadtkreis", 100_000, 1200.0, "kreisfreie_grossstadt"),
-    ("Kreisfreie Stadt", 99_999, 1200.0, "staedtischer_kreis"),
-    ("Landkreis", 600_000, 150.0, "staedtischer_kreis"),
-    ("Kreis", 300_000, 149.9, "laendlich_verdichtet"),
-    ("Landkreis", 200_000, 100.0, "laendlich_verdichtet"),
-    ("Landkreis", 90_000, 99.9, "duenn_besiedelt"),
-])
-def test_settlement_type_rules(build, seeds, kreis_type, population, density, expected):
-    assert build.settlement_type(kreis_type, population, density, seeds) == expected
+def test_bbsr_kreistyp_maps_to_the_four_settlement_codes(build):
+    assert build.KTYP4 == {"1": "kreisfreie_grossstadt", "2": "staedtischer_kreis",
+                           "3": "laendlich_verdichtet", "4": "duenn_besiedelt"}
+    assert list(build.KTYP4.values()) == build.SETTLEMENT_TYPES
 
 
-def test_estimates_are_calibrated_and_ordered(build, seeds):
-    df = pd.DataFrame({
-        "ags": ["05315", "05382", "09184", "13075"],
-        "kreis_type": ["Kreisfreie Stadt", "Kreis", "Landkreis", "Landkreis"],
-        "land_ags": ["05", "05", "09", "13"],
-        "population_2018": [1_000_000, 600_000, 350_000, 240_000],
-        "density_per_km2": [2500.0, 520.0, 120.0, 50.0],
-    })
-    build.estimate(df, seeds)
-    assert df["settlement_type"].tolist() == ["kreisfreie_grossstadt", "staedtischer_kreis",
-                                              "laendlich_verdichtet", "duenn_besiedelt"]
-    w = df["population_2018"].to_numpy(float)
-    assert np.average(df["share_65plus"], weights=w) == pytest.approx(0.215)
-    assert np.average(df["offline_share"], weights=w) == pytest.approx(0.12)
-    assert np.average(df["gigabit_share"], weights=w) == pytest.approx(0.59, abs=1e-9)
-    assert np.average(df["gp_per_10k"], weights=w) == pytest.approx(6.3)
-    # the eastern, thinly settled Kreis is oldest, most offline, least gigabit, fewest GPs
-    assert df["share_65plus"].idxmax() == 3 and df["offline_share"].idxmax() == 3
-    assert df["gigabit_share"].idxmin() == 3 and df["gp_per_10k"].idxmin() == 3
-    assert df["gigabit_share"].max() <= 0.77 + 1e-12 and df["gigabit_share"].min() >= 0.20 - 1e-12
+def _groups(build, counts: dict[str, list[int]]):
+    """A long age table (21 groups of 12411) from per-Kreis counts."""
+    lows = [0, 3, 6, 10, 15, 18, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90]
+    rows = [(a, lo, n) for a, values in counts.items() for lo, n in zip(lows, values)]
+    return pd.DataFrame(rows, columns=["ags", "age_from", "population_2019"])
+
+
+def test_offline_estimate_is_calibrated_and_ordered(build, seeds):
+    young = [100] * 12 + [100, 100, 100] + [50, 50, 40, 30, 20, 10]       # 0..59, 60..74, 75+
+    old = [60] * 12 + [110, 120, 130] + [120, 110, 100, 80, 50, 25]
+    groups = _groups(build, {"05315": young, "13075": old})
+    bands = build.age_shares(groups, seeds)
+    assert bands.loc["05315", "total"] == sum(young)
+    assert bands.loc["13075", "p65plus"] == sum(old[15:])
+    assert bands.loc["13075", "p50_64"] == sum(old[12:15])
+    assert bands.loc["05315", "p14plus"] == pytest.approx(sum(young[4:]) + 0.2 * young[3])
+    share, rate_young = build.offline_estimate(bands, seeds)
+    p14 = bands["p14plus"].to_numpy()
+    # the national offline share of residents 14+ is D21's 12 %
+    assert np.average(share, weights=p14) == pytest.approx(0.12)
+    assert 0 <= rate_young < seeds["offline.rate_60_69"]
+    # by hand: offliners = rate_young * (14-59) + 0.15 * (60-69) + 0.48 * (70+)
+    p60 = bands["p60_69"].to_numpy()
+    p70 = bands["p70plus"].to_numpy()
+    assert share == pytest.approx((rate_young * (p14 - p60 - p70) + 0.15 * p60 + 0.48 * p70) / p14)
+    assert share[1] > share[0]        # the older Kreis has more offliners
+
+
+def test_offline_seeds_that_do_not_fit_are_refused(build, seeds):
+    groups = _groups(build, {"05315": [100] * 21})
+    with pytest.raises(build.BuildError, match="14-59"):
+        build.offline_estimate(build.age_shares(groups, seeds), {**seeds, "offline.share_national_14plus": 0.01})
 
 
 def test_a_tampered_package_is_refused(build, tmp_path):
@@ -81,7 +86,8 @@ def test_rebuild_is_byte_identical_to_the_committed_data(tmp_path):
                             cwd=ROOT, timeout=900)
     assert result.returncode == 0, result.stderr
     built = sorted(p.name for p in out.iterdir())
-    assert built == ["kreise.csv", "kreise.geojson", "laender.geojson", "neighbours.csv", "sources.yml"]
+    assert built == ["broadband_history.csv", "gemeinden.csv", "kreise.csv", "kreise.geojson", "kreise_age.csv",
+                     "laender.geojson", "neighbours.csv", "sources.yml"]
     for name in built:
         assert (out / name).read_bytes() == (ROOT / "data" / name).read_bytes(), f"data/{name} differs"
     assert "Kreise without neighbours: none" in result.stderr

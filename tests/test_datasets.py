@@ -60,16 +60,21 @@ def test_known_rows():
     assert 6.7 < df.loc["05315", "lon"] < 7.2 and 50.8 < df.loc["05315", "lat"] < 51.1
 
 
-def test_estimates_keep_the_national_figures():
+def test_official_figures_and_the_estimate_keep_the_national_figures():
     df = datasets.load_kreise()
-    w = df["population_2018"].to_numpy(float)
-    assert np.average(df["share_65plus"], weights=w) == pytest.approx(0.215, abs=5e-4)
-    assert np.average(df["offline_share"], weights=w) == pytest.approx(0.12, abs=5e-4)
-    assert np.average(df["gigabit_share"], weights=w) == pytest.approx(0.59, abs=5e-4)
-    assert np.average(df["gp_per_10k"], weights=w) == pytest.approx(6.3, abs=5e-3)
-    # older Kreise have more offliners: the method is monotone in the age share
-    order = np.argsort(df["share_65plus"].to_numpy())
-    assert np.all(np.diff(df["offline_share"].to_numpy()[order]) >= -1e-4)
+    w = df["population_2019"].to_numpy(float)
+    # Destatis 31.12.2019: 18,09 Mio. of 83,17 Mio. aged 65+ (21,8 %); Breitbandatlas end 2020: ~58 %
+    assert np.average(df["share_65plus"], weights=w) == pytest.approx(0.2175, abs=5e-4)
+    assert np.average(df["gigabit_share"], weights=w) == pytest.approx(0.58, abs=5e-3)
+    assert df["gp_per_10k"].median() == pytest.approx(6.28)
+    assert (df["gp_per_10k"].min(), df["gp_per_10k"].max()) == (4.56, 8.88)
+    # offline_share is calibrated on the residents aged 14+ (15+ plus a fifth of 10-14), D21: 12 %
+    age = datasets.load_kreise_age()
+    p14 = (age.loc[age["age_from"] >= 15].groupby("ags")["population_2019"].sum()
+           + 0.2 * age.loc[age["age_from"] == 10].groupby("ags")["population_2019"].sum()).reindex(df["ags"])
+    assert np.average(df["offline_share"], weights=p14) == pytest.approx(0.12, abs=5e-5)
+    # older Kreise have more offliners (the method follows the real 60-69 / 70+ groups, not 65+ alone)
+    assert np.corrcoef(df["share_65plus"], df["offline_share"])[0, 1] > 0.95
 
 
 def test_a_fresh_copy_each_call():
@@ -92,7 +97,8 @@ def test_value_and_column_status_without_overlay():
     assert status["population_2018"] == "fact"
     assert {c for c, s in status.items() if s == "estimate"} == set(ESTIMATED)
     df = datasets.load_kreise()
-    assert datasets.column_status(df)["gigabit_share"] == "estimate"
+    assert datasets.column_status(df)["gigabit_share"] == "fact"
+    assert datasets.column_status(df)["offline_share"] == "estimate"
 
 
 @pytest.mark.parametrize("query, ags", [
@@ -147,7 +153,7 @@ def test_hashes_match_sources_yml():
     sources = datasets.load_sources()
     hashes = datasets.verify_hashes()
     assert set(hashes) == {"kreise.csv", "kreise.geojson", "laender.geojson", "neighbours.csv", "estimation.yml",
-                           "national_age_structure.csv"}
+                           "national_age_structure.csv", "kreise_age.csv", "broadband_history.csv", "gemeinden.csv"}
     for name, digest in hashes.items():
         assert hashlib.sha256((paths.DATA_DIR / name).read_bytes()).hexdigest() == digest
         assert sources["files"][name]["sha256"] == digest

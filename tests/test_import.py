@@ -340,3 +340,33 @@ def test_genesis_footer_lines_are_refused_as_footer_rows(tmp_path, footer):
     with pytest.raises(InputFileError, match="Summen- oder Fußzeile") as err:
         import_file(path)
     assert err.value.row == 3
+
+
+def test_inkar_export_of_the_columns_added_with_the_official_data():
+    """INKAR names of commuting, accessibility, education and income map onto the new columns (issue 13);
+    the fixture repeats the official values of data/raw for three Kreise."""
+    result = read_import(GOOD / "inkar_new_columns.csv")
+    assert result.format.startswith("INKAR")
+    v = _values(result)
+    assert v[("01001", "commuters_50km_share")] == pytest.approx(0.1433)
+    assert v[("16077", "time_to_oberzentrum_min")] == pytest.approx(31.49)
+    assert v[("05315", "academic_share")] == pytest.approx(0.269)
+    assert v[("05315", "household_income_eur_month")] == pytest.approx(1942.91)
+    assert not result.unused
+    base = datasets.load_kreise(local=False).set_index("ags")
+    for (ags, column), value in v.items():
+        assert base.loc[ags, column] == pytest.approx(value)
+
+
+def test_a_users_figures_replace_new_official_columns_as_local(local_dir, tmp_path):
+    source = tmp_path / "eigene.csv"
+    source.write_text("AGS;Anteil Einwohner ab 75 Jahren (%);wfh_precovid;gigabit_share (%)\n"
+                      "05315;10,5;0,31;82,0\n", encoding="utf-8")
+    import_file(source)
+    df = datasets.load_kreise().set_index("ags")
+    assert df.loc["05315", "share_75plus"] == pytest.approx(0.105)
+    assert df.loc["05315", "wfh_precovid"] == pytest.approx(0.31)
+    assert df.loc["05315", "gigabit_share"] == pytest.approx(0.82)
+    status = datasets.value_status("05315")
+    assert status["share_75plus"] == status["wfh_precovid"] == status["gigabit_share"] == "local"
+    assert status["share_65_74"] == "fact" and status["wfh_feas"] == "estimate"

@@ -6,6 +6,7 @@
     load_neighbours()         DataFrame[ags_a, ags_b], ags_a < ags_b, shared borders
     load_kreise_age()         DataFrame[ags, age_from, age_to, population_2019]: 21 age groups per Kreis
     load_broadband_history()  DataFrame[ags, period, threshold_mbit, share]: Breitbandatlas 2018-2021
+    load_gemeinden()          the 10,799 inhabited Gemeinden of 31.12.2019 (registry: GEMEINDE_COLUMNS)
     rural_weight(df)          0 (kreisfreie Großstadt) .. 1 (dünn besiedelt)
     find_kreis(query)         AGS from an AGS or a name fragment
     value_status(ags)         {column: "fact" | "estimate" | "local"} for one Kreis
@@ -33,7 +34,8 @@ import yaml
 
 from . import paths
 from .errors import DataError, SelectionError
-from .schema import COLUMNS, ESTIMATED, KEY, SETTLEMENT_TYPES, pandas_dtypes, validate_frame, validate_value
+from .schema import (COLUMNS, ESTIMATED, GEMEINDE_COLUMNS, KEY, SETTLEMENT_TYPES, pandas_dtypes, validate_frame,
+                     validate_value)
 
 N_KREISE = 401
 KREISE_FILE = "kreise.csv"
@@ -42,6 +44,8 @@ LAENDER_FILE = "laender.geojson"
 NEIGHBOURS_FILE = "neighbours.csv"
 AGE_FILE = "kreise_age.csv"
 BROADBAND_FILE = "broadband_history.csv"
+GEMEINDEN_FILE = "gemeinden.csv"
+N_GEMEINDEN = 10_799
 AGE_COLUMNS = ["ags", "age_from", "age_to", "population_2019"]
 BROADBAND_COLUMNS = ["ags", "period", "threshold_mbit", "share"]
 #: Lower bounds of the 21 age groups of Regionalstatistik 12411 (age_to = next lower bound, exclusive;
@@ -469,6 +473,47 @@ def load_broadband_history() -> pd.DataFrame:
     """
     return _long_table(BROADBAND_FILE, BROADBAND_COLUMNS, {"threshold_mbit": "int", "share": "float"},
                        _check_broadband)
+
+
+def _parse_gemeinden() -> pd.DataFrame:
+    import io
+
+    from .texts import data as T
+
+    path = data_dir() / GEMEINDEN_FILE
+    raw = _read_verified(GEMEINDEN_FILE)
+    dtypes = {c.name: {"str": "str", "category": "str", "int": "int64", "float": "float64"}[c.dtype]
+              for c in GEMEINDE_COLUMNS.values()}
+    try:
+        df = pd.read_csv(io.BytesIO(raw), dtype=dtypes, keep_default_na=False,
+                         na_values={c: [""] for c, t in dtypes.items() if t != "str"})
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise DataError(T.CSV_UNREADABLE.format(error=str(exc).splitlines()[0]), file=_rel(path)) from None
+    validate_frame(df, file=_rel(path), columns=GEMEINDE_COLUMNS, key="ags")
+    if len(df) != N_GEMEINDEN:
+        raise DataError(T.ROW_COUNT.format(n=len(df), expected=N_GEMEINDEN), file=_rel(path))
+    kreise = _base_kreise().set_index(KEY)["population_2019"]
+    unknown = np.flatnonzero(~df["kreis_ags"].isin(kreise.index).to_numpy())
+    if len(unknown):
+        i = int(unknown[0])
+        raise DataError(T.UNKNOWN_AGS_SHORT, file=_rel(path), row=i + 2, column="kreis_ags", key=df["ags"].iloc[i])
+    sums = df.groupby("kreis_ags")["population_2019"].sum()
+    off = sums[sums != kreise.reindex(sums.index)]
+    if len(off) or len(sums) != len(kreise):
+        raise DataError(T.CHECK_JOIN.format(what=f"{GEMEINDEN_FILE} population_2019", diff=list(off.index[:5])),
+                        file=_rel(path))
+    return df.sort_values("ags", kind="stable").reset_index(drop=True)
+
+
+def load_gemeinden() -> pd.DataFrame:
+    """The 10,799 inhabited Gemeinden on 31.12.2019 (Destatis GV-ISys) with BBSR types (31.12.2017).
+
+    Columns and their sources: ``workbook.schema.GEMEINDE_COLUMNS``. Validated (keys, types, ranges;
+    each Kreis's Gemeinden sum to its ``population_2019`` in kreise.csv), cached; a fresh copy each call.
+    """
+    sig = (_signature(data_dir() / GEMEINDEN_FILE), _signature(data_dir() / SOURCES_FILE),
+           _signature(data_dir() / KREISE_FILE))
+    return _cached("gemeinden", sig, _parse_gemeinden).copy()
 
 
 # -- finding a Kreis -------------------------------------------------------------------

@@ -66,6 +66,11 @@ INKAR_DIRECT = [
     (r"^einwohner je hausarzt$", "gp_per_10k", "per_gp"),
     (r"^breitbandversorgung.*1\.?000 ?mbit", "gigabit_share", "percent"),
     (r"gigabit", "gigabit_share", "percent"),
+    # INKAR names of the columns added with the official data (issue 13)
+    (r"^pendler mit arbeitsweg 50 km und mehr\b", "commuters_50km_share", "percent"),
+    (r"^erreichbarkeit von oberzentren\b", "time_to_oberzentrum_min", "plain"),
+    (r"^beschaftigte (am wohnort )?mit akademischem (berufs)?abschluss\b", "academic_share", "percent"),
+    (r"^haushaltseinkommen$", "household_income_eur_month", "plain"),
 ]
 
 

@@ -179,6 +179,80 @@ KEY = "ags"
 ESTIMATED = tuple(c.name for c in _COLUMNS if c.is_estimate)
 IMPORTABLE = tuple(c.name for c in _COLUMNS if c.importable)
 
+# -- the Gemeinden (data/gemeinden.csv, issue 14) ------------------------------------------
+
+SRC_GV_2019 = "Statistisches Bundesamt (Destatis), Gemeindeverzeichnis GV-ISys, 31.12.2019"
+SRC_BBSR_GEM = "BBSR, Referenz Gemeinden (Laufende Raumbeobachtung), 31.12.2017"
+URBANISATION = ("dicht_besiedelt", "mittlere_besiedlungsdichte", "gering_besiedelt")
+_GV, _BG = "destatis_gv", "bbsr_gemeinden"
+
+_GEMEINDE_COLUMNS = [
+    Column("ags", "str", "", "Gemeindeschlüssel (AGS)", SRC_GV_2019, "fact",
+           "Amtlicher Gemeindeschlüssel, 8 Ziffern als Text.", pattern=r"\d{8}", year=2019, source_key=_GV),
+    Column("name", "str", "", "Gemeinde", SRC_GV_2019, "fact", "Amtlicher Name der Gemeinde.", pattern=r".+",
+           year=2019, source_key=_GV),
+    Column("kreis_ags", "str", "", "Kreisschlüssel", SRC_GV_2019, "fact",
+           "Die ersten fünf Ziffern des AGS: der Kreis in data/kreise.csv.", pattern=r"\d{5}", year=2019,
+           source_key=_GV),
+    Column("verband_key", "str", "", "Gemeindeverband (Schlüssel)", SRC_GV_2019, "fact",
+           "Schlüssel des Gemeindeverbands (Amt, Verbandsgemeinde, Samtgemeinde ...; bei verbandsfreien "
+           "Gemeinden die Gemeinde selbst), 9 Ziffern: Kreis + 4 Ziffern.", pattern=r"\d{9}", year=2019,
+           source_key=_GV),
+    Column("verband_name", "str", "", "Gemeindeverband", SRC_GV_2019, "fact", "Name des Gemeindeverbands.",
+           pattern=r".+", year=2019, source_key=_GV),
+    Column("area_km2", "float", "km²", "Fläche", SRC_GV_2019, "fact", "Fläche in km² (ALKIS).",
+           min=0.01, max=1_000.0, year=2019, source_key=_GV),
+    Column("population_2019", "int", "Einwohner", "Einwohner 2019", SRC_GV_2019, "fact",
+           "Bevölkerung am 31.12.2019 (Fortschreibung auf Basis Zensus 2011).", min=1, max=4_000_000,
+           year=2019, source_key=_GV),
+    Column("population_male_2019", "int", "Einwohner", "Einwohner männlich 2019", SRC_GV_2019, "fact",
+           "Männliche Bevölkerung am 31.12.2019.", min=0, max=4_000_000, year=2019, source_key=_GV),
+    Column("population_female_2019", "int", "Einwohner", "Einwohner weiblich 2019", SRC_GV_2019, "fact",
+           "Weibliche Bevölkerung am 31.12.2019.", min=0, max=4_000_000, year=2019, source_key=_GV),
+    Column("density_per_km2", "float", "Einwohner/km²", "Bevölkerungsdichte", SRC_GV_2019, "fact",
+           "Einwohner je km², wie im Gemeindeverzeichnis (ganze Zahl).", min=0.0, max=10_000.0, year=2019,
+           source_key=_GV),
+    Column("lon", "float", "Grad", "Längengrad Mittelpunkt", SRC_GV_2019, "fact",
+           "Geografische Länge des Gemeindemittelpunkts (WGS84).", min=5.8, max=15.1, year=2019, source_key=_GV),
+    Column("lat", "float", "Grad", "Breitengrad Mittelpunkt", SRC_GV_2019, "fact",
+           "Geografische Breite des Gemeindemittelpunkts (WGS84).", min=47.2, max=55.1, year=2019,
+           source_key=_GV),
+    Column("plz", "str", "", "Postleitzahl", SRC_GV_2019, "fact",
+           "Postleitzahl des Verwaltungssitzes (eine Gemeinde kann mehrere haben).", pattern=r"\d{5}",
+           year=2019, source_key=_GV),
+    Column("urbanisation", "category", "", "Grad der Verstädterung", SRC_GV_2019, "fact",
+           "Grad der Verstädterung (DEGURBA, Eurostat): dicht, mittel oder gering besiedelt.",
+           categories=URBANISATION, year=2019, source_key=_GV),
+    Column("bbsr_sgtyp", "str", "", "Stadt- und Gemeindetyp (Schlüssel)", SRC_BBSR_GEM, "fact",
+           "BBSR-Stadt- und Gemeindetyp (10 Großstadt, 20 Mittelstadt, 30 größere Kleinstadt, 40 kleine "
+           "Kleinstadt, 50 Landgemeinde ...).", pattern=r"\d{2}", year=2017, source_key=_BG),
+    Column("bbsr_sgtyp_name", "str", "", "Stadt- und Gemeindetyp", SRC_BBSR_GEM, "fact",
+           "Bezeichnung des BBSR-Stadt- und Gemeindetyps.", pattern=r".+", year=2017, source_key=_BG),
+    Column("raumtyp_lage", "str", "", "Raumtyp nach Lage (Schlüssel)", SRC_BBSR_GEM, "fact",
+           "BBSR-Raumtyp nach Lage: 1 sehr zentral, 2 zentral, 3 peripher, 4 sehr peripher.", pattern=r"[1-4]",
+           year=2017, source_key=_BG),
+    Column("raumtyp_lage_name", "str", "", "Raumtyp nach Lage", SRC_BBSR_GEM, "fact",
+           "Bezeichnung des Raumtyps nach Lage.", pattern=r".+", year=2017, source_key=_BG),
+    Column("zentralort", "str", "", "Zentralörtliche Einstufung (Schlüssel)", SRC_BBSR_GEM, "fact",
+           "Zentralörtliche Einstufung differenziert (BBSR-Schlüssel; 10 Oberzentrum ...).", pattern=r"\d+",
+           year=2017, source_key=_BG),
+    Column("zentralort_name", "str", "", "Zentralörtliche Einstufung", SRC_BBSR_GEM, "fact",
+           "Bezeichnung der zentralörtlichen Einstufung nach Landesplanung.", pattern=r".+", year=2017,
+           source_key=_BG),
+    Column("mittelbereich_key", "str", "", "Mittelbereich (Schlüssel)", SRC_BBSR_GEM, "fact",
+           "BBSR-Mittelbereich des Gemeindeverbands.", pattern=r"\d+", year=2017, source_key=_BG),
+    Column("mittelbereich_name", "str", "", "Mittelbereich", SRC_BBSR_GEM, "fact",
+           "Name des BBSR-Mittelbereichs.", pattern=r".+", year=2017, source_key=_BG),
+    Column("bbsr_verband_key", "str", "", "BBSR-Gemeindeverband (Schlüssel)", SRC_BBSR_GEM, "fact",
+           "Gemeindeverband nach BBSR-Schlüssel (Kreis + 3 Ziffern; nicht der GV-ISys-Schlüssel), wie INKAR "
+           "ihn verwendet.", pattern=r"\d{8}", year=2017, source_key=_BG),
+    Column("bbsr_from_ags", "str", "", "BBSR-Typ übernommen von", SRC_BBSR_GEM, "fact",
+           "Leer, wenn die BBSR-Merkmale zur Gemeinde selbst gehören; sonst der AGS der Vorgängergemeinde "
+           "(Stand 2017), deren Fläche 2016 den Mittelpunkt der 2018/2019 durch Fusion entstandenen "
+           "Gemeinde enthält (35 Gemeinden).", pattern=r"(\d{8})?", year=2017, source_key=_BG),
+]
+GEMEINDE_COLUMNS: dict[str, Column] = {c.name: c for c in _GEMEINDE_COLUMNS}
+
 
 def pandas_dtypes() -> dict[str, str]:
     """dtypes for ``pandas.read_csv`` of kreise.csv."""
@@ -192,11 +266,12 @@ def _fail(message: str, file: str, row: int | None = None, column: str | None = 
     raise DataError(message, file=file, row=row, column=column, key=key)
 
 
-def validate_value(column: str, value, *, file: str, row: int | None = None, key: str | None = None):
-    """Check one value against its column record; raise DataError otherwise."""
+def validate_value(column: str, value, *, file: str, row: int | None = None, key: str | None = None,
+                   columns: dict[str, Column] | None = None):
+    """Check one value against its column record (in ``columns``, default the Kreis registry)."""
     from .texts import data as T
 
-    col = COLUMNS[column]
+    col = (columns or COLUMNS)[column]
     if col.dtype in ("int", "float"):
         try:
             number = float(value)
@@ -218,26 +293,29 @@ def validate_value(column: str, value, *, file: str, row: int | None = None, key
             _fail(T.EXPECTED_PATTERN.format(value=value, pattern=col.pattern), file, row, column, key)
 
 
-def validate_frame(df: pd.DataFrame, *, file: str = "data/kreise.csv") -> None:
-    """Validate a whole table against the registry (columns, dtypes, ranges, unique keys).
+def validate_frame(df: pd.DataFrame, *, file: str = "data/kreise.csv", columns: dict[str, Column] | None = None,
+                   key: str = KEY) -> None:
+    """Validate a whole table against a registry (columns, dtypes, ranges, unique keys); by default
+    the Kreis registry ``COLUMNS``, or e.g. ``GEMEINDE_COLUMNS`` with ``key="ags"``.
 
     Rows are reported as file lines (header = line 1), so the first data row is row 2.
     """
     from .texts import data as T
 
-    missing = [c for c in COLUMNS if c not in df.columns]
+    registry = columns or COLUMNS
+    missing = [c for c in registry if c not in df.columns]
     if missing:
         _fail(T.MISSING_COLUMNS.format(columns=", ".join(missing)), file)
-    unknown = [c for c in df.columns if c not in COLUMNS]
+    unknown = [c for c in df.columns if c not in registry]
     if unknown:
         _fail(T.UNKNOWN_COLUMNS.format(columns=", ".join(map(str, unknown))), file)
-    keys = df[KEY].tolist()
-    for name, col in COLUMNS.items():
+    keys = df[key].tolist()
+    for name, col in registry.items():
         series = df[name]
         nulls = np.flatnonzero(series.isna().to_numpy())
         if len(nulls):
             i = int(nulls[0])
-            _fail(T.MISSING_VALUE, file, i + 2, name, keys[i] if name != KEY else None)
+            _fail(T.MISSING_VALUE, file, i + 2, name, keys[i] if name != key else None)
         if col.dtype in ("int", "float"):
             if not pd.api.types.is_numeric_dtype(series):
                 _fail(T.EXPECTED_NUMERIC_COLUMN.format(dtype=series.dtype), file, None, name)
@@ -252,7 +330,7 @@ def validate_frame(df: pd.DataFrame, *, file: str = "data/kreise.csv") -> None:
             idx = np.flatnonzero(bad)
             if len(idx):
                 i = int(idx[0])
-                validate_value(name, values[i], file=file, row=i + 2, key=keys[i])
+                validate_value(name, values[i], file=file, row=i + 2, key=keys[i], columns=registry)
         else:
             for i, value in enumerate(series.tolist()):
                 if col.dtype == "category":
@@ -260,11 +338,12 @@ def validate_frame(df: pd.DataFrame, *, file: str = "data/kreise.csv") -> None:
                 else:
                     ok = isinstance(value, str) and (col.pattern is None or re.fullmatch(col.pattern, value))
                 if not ok:
-                    validate_value(name, value, file=file, row=i + 2, key=keys[i] if name != KEY else None)
-    dup = df[KEY].duplicated(keep="first")
+                    validate_value(name, value, file=file, row=i + 2, key=keys[i] if name != key else None,
+                                   columns=registry)
+    dup = df[key].duplicated(keep="first")
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
-        _fail(T.DUPLICATE_KEY, file, i + 2, KEY, keys[i])
+        _fail(T.DUPLICATE_KEY, file, i + 2, key, keys[i])
 
 
 def dictionary_markdown() -> str:
@@ -283,7 +362,8 @@ def dictionary_markdown() -> str:
     lines = ["| " + " | ".join(T.DICT_HEADER) + " |", "|" + "---|" * len(T.DICT_HEADER)]
     for c in _COLUMNS:
         cells = [f"`{c.name}`", c.label_de, c.unit, c.dtype, T.STATUS_DE[c.status], rng(c),
-                 "ja" if c.importable else "", c.source, c.description_de]
+                 "ja" if c.importable else "", c.source, "" if c.year is None else str(c.year),
+                 f"`{c.source_key}`" if c.source_key else "", c.description_de]
         lines.append("| " + " | ".join(cell.replace("|", "/") for cell in cells) + " |")
     return "\n".join(lines) + "\n"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 STATUS_DE = {"fact": "Fakt", "estimate": "Schätzung", "local": "eigene Daten"}
 
 DICT_HEADER = ("Spalte", "Bezeichnung", "Einheit", "Typ", "Status", "Bereich", "importierbar",
-               "Quelle", "Beschreibung")
+               "Quelle", "Jahr", "Quellschlüssel", "Beschreibung")
 
 # -- validation of the shipped data ---------------------------------------------------
 FILE_MISSING = "Datei fehlt / file missing (make data --write baut sie neu)"
