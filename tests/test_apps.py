@@ -81,12 +81,16 @@ def test_overview_static_tables_name_sources():
     expected = int(k.loc[k["ags"] == "05315", "population_2019"].iloc[0])
     assert row["Wert"] == f"{expected:,}".replace(",", ".")
     assert row["Status"] == "amtliche Zahl" and "RKI" in row["Quelle"]
-    est = figures[figures["Kennzahl"] == "Haushalte mit Gigabit-Anschluss"].iloc[0]
+    # issue 13: the gigabit share is an official figure now; the offline share is still estimated
+    giga = figures[figures["Kennzahl"] == "Haushalte mit Gigabit-Anschluss"].iloc[0]
+    assert giga["Status"] == "amtliche Zahl" and giga["Wert"].endswith(" %") and "Breitbandatlas" in giga["Quelle"]
+    est = figures[figures["Kennzahl"] == "Anteil Offliner (ab 14 Jahren)"].iloc[0]
     assert est["Status"] == "Schätzung" and est["Wert"].endswith(" %")
     comp = app.comparison()
     assert any(c.startswith("Median Nordrhein-Westfalen (") for c in comp.columns)
     html = app.render_static()
     assert "Haushalte mit Gigabit-Anschluss nach Kreisen" in html
+    assert "Wo steht der Kreis?" in html and "Rang in Nordrhein-Westfalen" in html
 
 
 def test_sources_name_publisher_title_and_date_not_packages_or_files():
