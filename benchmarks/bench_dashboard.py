@@ -56,7 +56,6 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from dashboard_helpers import (  # noqa: E402
     FIXTURE_DIR,
-    READY_LINE,
     DashboardServer,
     PageWatch,
     chart_state,

@@ -74,7 +74,8 @@ __all__ = [
     "BUSY_RETRY_AFTER", "CONFIG_FILE", "CONTENT_SECURITY_POLICY", "CULL_IDLE_TIMEOUT", "CULL_INTERVAL",
     "DEFAULT_AGS", "DEFAULT_IP", "DEFAULT_PORT", "FILE_ALLOWLIST", "FILE_DENYLIST", "MAX_SESSIONS",
     "POOL_SIZE", "TEMPLATE_DIR", "UNUSED_FRONTEND_EXTENSIONS", "default_config", "file_allowed",
-    "is_loopback", "load_config", "write_config", "kreis_choices", *_SERVER_NAMES,
+    "is_loopback", "load_config", "write_config", "kreis_choices",
+    "DashboardApp", "make_app", "serve", "check_port_free", "cli_dashboard", "main",
 ]
 
 

@@ -144,7 +144,7 @@ class SessionCountingKernelManager(AsyncMappingKernelManager):
         began = self._start_activity.get(kernel_id)
         if began is None or last <= began:   # nothing executed yet (the renderer has not begun)
             return False
-        return (_dt.datetime.now(_dt.timezone.utc) - last).total_seconds() >= SETTLED_S
+        return (_dt.datetime.now(_dt.UTC) - last).total_seconds() >= SETTLED_S
 
     def check_ready(self) -> set[str]:
         """Mark the dashboards with a ready pool kernel as warm (logged once each); the warm set."""
