@@ -51,3 +51,34 @@ def test_is_kreis_is_strict():
     assert ags.is_kreis("05315")
     for bad in ("5315", "０５３１５", 5315, "05315 ", "053150"):
         assert not ags.is_kreis(bad)
+
+
+def test_every_call_site_names_a_gemeinde_key_and_refuses_other_digits(tmp_path):
+    import pandas as pd
+
+    from workbook import datasets, notebook
+    from workbook.batch.naming import report_stem
+    from workbook.batch.selection import read_ags_file, select_kreise
+    from workbook.errors import BatchError
+
+    with pytest.raises(SelectionError, match="Gemeindeschlüssel; der Kreis wäre 05315"):
+        notebook.check_ags("05315000")
+    assert notebook.check_ags(5315)[0] == "05315"
+    with pytest.raises(SelectionError, match="Parameter 'ags'"):
+        notebook.check_ags("０５３１５")
+    with pytest.raises(SelectionError, match="Gemeindeschlüssel.*05315"):
+        datasets.find_kreis("053150000001")
+    assert datasets.find_kreis("053150000000") == "05315"       # the Kreis's Regionalschlüssel
+    with pytest.raises(SelectionError, match="5 Ziffern"):
+        datasets.find_kreis("０５３１５")
+    kreise = pd.DataFrame({"ags": ["05315"], "name": ["Köln"], "land_ags": ["05"], "land_name": ["NRW"],
+                           "kreis_type": ["Kreisfreie Stadt"]})
+    with pytest.raises(SelectionError, match="Gemeinde key, its Kreis is 05315"):
+        select_kreise(kreise, ags="05315000")
+    assert list(select_kreise(kreise, land="5")["ags"]) == ["05315"]
+    f = tmp_path / "liste.txt"
+    f.write_text("ags\n05315000\n", encoding="utf-8")
+    with pytest.raises(SelectionError, match="row 2: '05315000' is not an AGS.*its Kreis is 05315"):
+        read_ags_file(f)
+    with pytest.raises(BatchError, match="5-digit"):
+        report_stem("０５３１５", "Köln")
