@@ -5,7 +5,8 @@ For each dashboard, at 1366x900 and on a phone (390x844), every tab is opened an
 - every table's heading sits over its column: heading and cells aligned the same
   way (numbers right, text left), their right (or left) edges within 2 px;
 - nothing is cut off: tab titles, the reset buttons of the levers, the dropdowns
-  (the chosen option fits), and no chart text ends in an ellipsis;
+  (the chosen option fits), tables fit their block on a wide screen, and no
+  chart text ends in an ellipsis;
 - the visible text has no model symbols (Greek letters, "1/Jahr", "p5", the
   seed), no package or file names as sources, no category codes, no doubled
   "im Jahr im Jahr" and no year written as a number ("2.025,0 Jahr");
@@ -93,6 +94,12 @@ CUT_JS = """
     const room = inp.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
     if (ctx.measureText(inp.value).width > room) cut.push('Eingabe: ' + inp.value);
   });
+  // on a wide screen a table fits its block (on a phone it may scroll sideways in its box)
+  if (window.innerWidth >= 1000) {
+    document.querySelectorAll('.wb-app .wb-table-wrap').forEach(el => {
+      if (el.offsetParent && el.scrollWidth > el.clientWidth + 1) cut.push('Tabelle: ' + el.querySelector('th').textContent.trim());
+    });
+  }
   document.querySelectorAll('.wb-blocks .vega-embed svg text').forEach(t => {
     if (t.textContent.trim().endsWith('…')) cut.push('Diagramm: ' + t.textContent.trim());
   });

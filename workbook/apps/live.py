@@ -45,7 +45,7 @@ APP_CSS = """<style>
 .wb-app .wb-table-wrap { overflow-x: auto; max-width: 100%; }
 .wb-app table.wb-table { border-collapse: collapse; }
 .wb-app table.wb-table th, .wb-app table.wb-table td { padding: 3px 8px; vertical-align: top; }
-.wb-app table.wb-table td.wb-num { white-space: nowrap; font-variant-numeric: tabular-nums; }
+.wb-app table.wb-table td.wb-num { font-variant-numeric: tabular-nums; }
 .wb-app .wb-tech summary { cursor: pointer; color: #595959; }
 /* charts fit their column (JupyterLab with the file browser open, a phone): scaled, not cut */
 .wb-app .wb-blocks .vega-embed { max-width: 100%; }
