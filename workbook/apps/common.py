@@ -35,19 +35,10 @@ def status_text(status: str) -> str:
 
 def reader_source(name: str) -> str:
     """The source of a data column as a reader can follow it: publisher, title and date
-    (``texts.data.READER_SOURCES``), never a package or file name."""
-    import re
-
+    (``Column.source_de``), never a package or file name."""
     from ..schema import COLUMNS
-    from ..texts import data as TD
 
-    if name in TD.READER_ESTIMATE_SOURCES and COLUMNS[name].status == "estimate":
-        return TD.READER_ESTIMATE_SOURCES[name]
-    source = str(COLUMNS[name].source)
-    if source in TD.READER_SOURCES:
-        return TD.READER_SOURCES[source]
-    # an unknown provenance string: without its package / file references in brackets
-    return re.sub(r"\s*\((?:npm|PyPI|docs/|data/)[^)]*\)", "", source).strip()
+    return COLUMNS[name].source_de
 
 
 def data_notes(ags: str, columns: Iterable[str]) -> list[str]:

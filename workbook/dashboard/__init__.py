@@ -41,7 +41,6 @@ Importing this package does not import Voila: the server names
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from .config import (
@@ -81,5 +80,7 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     if name in _SERVER_NAMES:
-        return getattr(importlib.import_module(".server", __name__), name)
+        from . import server
+
+        return getattr(server, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
