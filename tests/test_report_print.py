@@ -44,7 +44,7 @@ def _check_printed(pages: list[str], html: str):
     assert "Köln, Stadt (05315)" in first                       # the place, not only the generic title
     assert "Kennzahlen 2030 nach Szenario" in first
     # the whole key-figures table is on page 1: its first and last rows, a value of the table
-    rows = re.findall(r"<td>([^<]*)</td>", html.split("id='wb-figures'", 1)[1].split("</table>", 1)[0])
+    rows = re.findall(r"<td[^>]*>([^<]*)</td>", html.split("id='wb-figures'", 1)[1].split("</table>", 1)[0])
     assert rows and rows[0] in first and rows[1] in first
     assert "Einsparung durch Kooperation" in first
     for i, text in enumerate(pages, start=1):

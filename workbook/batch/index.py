@@ -12,6 +12,7 @@ import html
 import math
 
 from ..texts import batch as T
+from ..texts import drop_control
 from ..texts import fmt_number, fmt_percent
 
 SORT_JS = r"""
@@ -78,7 +79,7 @@ MISSING_COLOUR = "#e3e3e3"
 
 
 def _esc(text) -> str:
-    return html.escape(str(text), quote=True)
+    return html.escape(drop_control(text), quote=True)
 
 
 def format_value(indicator: str, value: float | None) -> str:

@@ -37,6 +37,8 @@ from dataclasses import dataclass
 
 import nbformat
 
+from ..texts import drop_control
+
 SUMMARY_MIME = "application/vnd.workbook.summary+json"
 KERNEL_NAME = "python3"
 
@@ -457,14 +459,11 @@ def render_report(task: dict) -> dict:
     return result
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
 def export_html(nb, title: str) -> bytes:
     from .export import print_css
 
     # control characters (a NUL in a Kreis name from a user's file) are not text a page may carry
-    title = _CONTROL.sub("", str(title))
+    title = drop_control(title)
     nb = copy.deepcopy(nb)
     nb.metadata["title"] = title
     body, _ = _exporter().from_notebook_node(

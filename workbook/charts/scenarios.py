@@ -426,7 +426,8 @@ def tornado_chart(sensitivity: pd.DataFrame, *, base: float | None = None, label
     own_shares = ((df.groupby("lever")["swing"].sum() / total_swing).to_dict() if total_swing > 0 else None)
     df = df.sort_values("swing", ascending=False).head(int(top)).reset_index(drop=True)
     form = ValueForm.for_values(unit, pd.concat([df["low"], df["high"], pd.Series([base])]), percent)
-    df["label"] = [clip(lab, 56) for lab in df["label"].astype(str)]
+    # long lever names break onto a second line (the axis splits at "\n") instead of being cut
+    df["label"] = ["\n".join(wrap(lab, 42, max_lines=3)) for lab in df["label"].astype(str)]
     order = list(dict.fromkeys(df["label"]))
     lever_names = [T.LEVER_LABELS[k] for k in theme.LEVER_COLORS]
     rows = []
@@ -443,7 +444,7 @@ def tornado_chart(sensitivity: pd.DataFrame, *, base: float | None = None, label
                 else texts.fmt_points(abs(r["high"] - r["low"])),
             })
     data = pd.DataFrame(rows)
-    y = alt.Y("Annahme:N", sort=order, title=None)
+    y = alt.Y("Annahme:N", sort=order, title=None, axis=alt.Axis(labelExpr="split(datum.label, '\\n')"))
     tooltip = [alt.Tooltip("Annahme:N", title=T.TOOLTIP_PARAMETER), alt.Tooltip("Hebel:N"),
                alt.Tooltip("Seite:N"), alt.Tooltip("Parameterwert:N"),
                alt.Tooltip("Ergebnis:N", title=T.TORNADO_AXIS.format(label=year_label(label), year=year)),

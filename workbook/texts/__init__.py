@@ -29,7 +29,7 @@ __all__ = [
     "MISSING", "MINUS", "D3_INT", "D3_NUMBER", "D3_PERCENT",
     "to_float", "fmt_number", "fmt_int", "fmt_percent", "fmt_points", "fmt_signed",
     "fmt_eur", "fmt_km", "fmt_tonnes", "fmt_hours", "fmt_compact", "fmt_unit", "fmt_year", "fmt_date",
-    "fmt_year_range", "unit_suffix",
+    "fmt_year_range", "unit_suffix", "drop_control",
 ]
 
 MISSING = "–"          # en dash: "keine Angabe"
@@ -40,6 +40,16 @@ MINUS = "\u2212"       # typographic minus, as d3-format prints it
 D3_INT = ",.0f"
 D3_NUMBER = ",.1f"
 D3_PERCENT = ".1%"      # d3 writes "12,5%"; charts add the space via labelExpr
+
+# C0/C1 control characters other than tab and line breaks: no page or title may carry them
+# (a NUL in a Kreis name from a user's file is a parse error in HTML).
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def drop_control(text) -> str:
+    """``text`` as a string without control characters (tab and line breaks kept)."""
+    return CONTROL_CHARS.sub("", str(text))
+
 
 _COMPACT_STEPS = (
     (1e12, "Bio."),
