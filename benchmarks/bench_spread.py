@@ -33,7 +33,7 @@ def spread(draws: int = 0, year: int = YEAR, scenario: str = SCENARIO) -> dict[s
     """{indicator: {unit, p10, p50, p90, range, range_rel[, band_half_width]}} over all Kreise."""
     from workbook import engine
     table = engine.project("all", scenario, draws=draws, topics="all")
-    from workbook.datasets import load_kreise
+    from workbook.data import load_kreise
     kreise = load_kreise()
     population = kreise.set_index(kreise["ags"].astype(str))["population_2019"].astype(float)
     table = table[table["year"] == year]

@@ -43,7 +43,7 @@ OFFICIAL_TOTAL_2019 = 83_166_711
 
 # Where each original came from. `files` maps the path under ../shared/sources to its sha256
 # (the same as in SHA256SUMS there). Keys are referenced from data/sources.yml and the column
-# registry (workbook/schema.py, `source_key`).
+# registry (workbook/data/schema.py, `source_key`).
 SOURCES = {
     "regionalstatistik_12411": {
         "publisher": "Statistische Ämter des Bundes und der Länder, Regionaldatenbank Deutschland",

@@ -116,7 +116,7 @@ def test_estimated_inputs_lists_data_estimates_and_assumptions():
                                     "Home-Office vor Corona (Wohnort)"}
     params = load_parameters()
     # parameters that the Kreis' real data replace are not listed (only what is still estimated)
-    from workbook.datasets import load_kreise, value_status
+    from workbook.data import load_kreise, value_status
     k = load_kreise()
     replaced = RP.replaced_parameters("16069", k[k["ags"] == "16069"].iloc[0], value_status("16069"))
     assert {"ddi.infra.rate", "tele.distance_km_urban", "tele.distance_km_rural",
@@ -188,8 +188,8 @@ def test_coop_sentence_says_when_the_cooperation_may_cost_more(results):
 
 
 def test_where_it_stands_lists_real_inputs_with_year_source_and_ranks():
-    from workbook.datasets import load_kreise
-    from workbook.schema import COLUMNS
+    from workbook.data import load_kreise
+    from workbook.data.schema import COLUMNS
 
     table = RP.where_it_stands("05315")
     assert list(table.columns[:4]) == ["Kennzahl", "Wert", "Stand", "Herkunft"]

@@ -347,7 +347,7 @@ def for_people(df: pd.DataFrame, *, kreis_names: Mapping[str, str] | None = None
         cols[T.RESULT_HEADERS_DE["quantile"]] = _text(df["quantile"]).map(lambda q: QUANTILE_DE.get(q, q))
         out = pd.DataFrame(cols, index=df.index).reset_index(drop=True)
     else:
-        from .schema import COLUMNS
+        from .data.schema import COLUMNS
 
         out = df.rename(columns={c: COLUMNS[c].label_de for c in df.columns if c in COLUMNS}).copy(deep=False)
     out.attrs = dict(df.attrs)

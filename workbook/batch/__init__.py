@@ -1,8 +1,8 @@
 """Batch reports for every Kreis with Papermill: warm kernels, in-process HTML
 export, index page, manifest, resume, local process pool or Dask cluster.
 
-Public API: ``run_batch(BatchOptions(...)) -> BatchResult``; the CLI handler is
-``cli_batch`` (``workbook batch``). See ``docs/batch.md``.
+Public API: ``run_batch(BatchOptions(...)) -> BatchResult``; the command
+``workbook batch`` is ``workbook.cli.batch``. See ``docs/batch.md``.
 """
 
 from __future__ import annotations
@@ -16,6 +16,6 @@ import sys as _sys
 # a process that imported it already keeps it.
 _sys.modules.setdefault("rfc3987_syntax", None)
 
-from .runner import BatchOptions, BatchResult, cli_batch, run_batch
+from .runner import BatchOptions, BatchResult, run_batch
 
-__all__ = ["BatchOptions", "BatchResult", "cli_batch", "run_batch"]
+__all__ = ["BatchOptions", "BatchResult", "run_batch"]

@@ -48,7 +48,7 @@ import sys as _sys
 _sys.modules.setdefault("rfc3987_syntax", None)
 import importlib as _il
 for _m in ("numpy", "pandas", "altair", "vl_convert", "workbook", "workbook.texts",
-           "workbook.datasets", "workbook.params", "workbook.engine", "workbook.charts",
+           "workbook.data", "workbook.params", "workbook.engine", "workbook.charts",
            "workbook.notebook", "workbook.apps.report", "workbook.batch.summary"):
     try:
         _il.import_module(_m)

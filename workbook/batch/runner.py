@@ -167,7 +167,7 @@ def run_batch(opts: BatchOptions) -> BatchResult:
 
     kreise = opts.kreise
     if kreise is None:
-        from ..datasets import load_kreise
+        from ..data import load_kreise
 
         kreise = load_kreise()
     selected = select_kreise(kreise, ags=opts.ags, ags_file=opts.ags_file, land=opts.land,
@@ -321,7 +321,7 @@ def _write_manifest_and_index(folder: OutputFolder, run: dict, records: dict, se
     boundaries, boundary_error = opts.boundaries, None
     if boundaries is None:
         try:
-            from ..datasets import load_boundaries
+            from ..data import load_boundaries
 
             boundaries = load_boundaries()
         except (WorkbookError, ImportError, OSError) as exc:
@@ -349,22 +349,6 @@ def _print_summary(result: BatchResult, stream, folder: OutputFolder) -> None:
         print(T.SUMMARY_FAILED.format(ags=rec["ags"], name=rec["name"], error=rec.get("error")), file=stream)
     if len(failed) > 10:
         print(T.SUMMARY_MORE.format(n=len(failed) - 10, manifest=folder.root / "manifest.json"), file=stream)
-
-
-def cli_batch(args) -> int:
-    """Handler of ``workbook batch`` (see workbook/cli.py)."""
-    opts = BatchOptions(
-        out=Path(args.out), ags=args.ags, ags_file=args.ags_file, land=args.land,
-        kreis_type=args.kreis_type, scenario=args.scenario, draws=args.draws, seed=args.seed,
-        workers=args.workers, scheduler=args.scheduler, resume=args.resume, timeout=args.timeout,
-        pdf=args.pdf, notebook=Path(args.notebook) if args.notebook else None,
-        progress=not args.no_progress,
-    )
-    if opts.pdf and not os.path.exists("/usr/bin/chromium"):
-        raise BatchError("--pdf braucht /usr/bin/chromium (apt-get install chromium) / needs chromium",
-                         key="--pdf")
-    result = run_batch(opts)
-    return result.exit_code
 
 
 def manifest_of(out: Path) -> dict:
