@@ -588,10 +588,10 @@ def main(argv=None) -> int:
     if args.write or args.out is not None:
         if str(ROOT) not in sys.path:
             sys.path.insert(0, str(ROOT))
-        from workbook.fsutil import atomic_write_bytes
+        from workbook.fsutil import atomic_write
 
         for name in differ:
-            atomic_write_bytes(target / name, files[name], mkdir=True)
+            atomic_write(target / name, files[name], mkdir=True)
         print(f"wrote {differ or 'nothing (all identical)'} to {target}", file=sys.stderr)
         return 0
     if differ:

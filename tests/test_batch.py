@@ -18,6 +18,7 @@ from workbook.batch.naming import inside, report_stem, safe_slug
 from workbook.batch.progress import Progress
 from workbook.batch.selection import read_ags_file, select_kreise
 from workbook.errors import BatchError, SelectionError
+from workbook.fsutil import atomic_write
 from workbook.texts import batch as T
 
 KREISE = pd.DataFrame({
@@ -168,7 +169,7 @@ def test_write_atomic_leaves_no_partial_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(O.os, "replace", full_disk)
     with pytest.raises(O.OutputError) as info:
-        O.write_atomic(target, b"new")
+        atomic_write(target, b"new", **O.write_options(target))
     assert info.value.errno == errno.ENOSPC
     assert "r.html: No space left on device" in str(info.value)
     assert target.read_bytes() == b"old"

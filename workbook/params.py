@@ -31,7 +31,7 @@ import yaml
 
 from . import paths
 from .errors import ParameterError, ScenarioError
-from .fsutil import atomic_write_text
+from .fsutil import atomic_write
 
 STATUSES = ("fact", "derived", "assumption")
 LEVERS = ("kommune", "bund_land", "markt")
@@ -668,7 +668,7 @@ def save_scenario(path: Path | str, values: Mapping[str, float], title_de: str, 
                         narrative_de=narrative_de.strip(), based_on=based_on, file=_display(path))
     text = "# Eigenes Szenario (Drehbuch Digitale Kommune)\n" + yaml.safe_dump(
         scenario.to_dict(), allow_unicode=True, sort_keys=False, width=100)
-    atomic_write_text(path, text, mkdir=True, on_error=lambda exc: ScenarioError(
+    atomic_write(path, text, mkdir=True, on_error=lambda exc: ScenarioError(
         f"cannot be written ({exc.strerror or type(exc).__name__}); nothing was saved", file=str(path)))
     return scenario
 

@@ -329,9 +329,11 @@ def _write_manifest_and_index(folder: OutputFolder, run: dict, records: dict, se
     info = {str(r.ags): {"name": str(r.name), "land_name": str(getattr(r, "land_name", ""))}
             for r in selected.itertuples(index=False)}
     page = build_index(list(records.values()), run, boundaries, info, boundary_error=boundary_error)
-    from .outputs import write_atomic
+    from ..fsutil import atomic_write
+    from .outputs import write_options
 
-    write_atomic(folder.root / "index.html", page.encode("utf-8"))
+    index = folder.root / "index.html"
+    atomic_write(index, page.encode("utf-8"), **write_options(index))
 
 
 def _print_summary(result: BatchResult, stream, folder: OutputFolder) -> None:

@@ -161,7 +161,7 @@ def merge(new_rows: pd.DataFrame) -> tuple[Path, int]:
         merged = pd.concat([current[keep], new_rows[OVERLAY_COLUMNS]], ignore_index=True).sort_values(
             ["ags", "column"], kind="stable")
         data = merged.to_csv(index=False, lineterminator="\n").encode("utf-8")
-        atomic_write(target, lambda tmp: Path(tmp).write_bytes(data), prefix=".overlay.", fsync=True,
+        atomic_write(target, data, prefix=".overlay.", fsync=True,
                      on_error=lambda exc: DataError(T.OVERLAY_WRITE.format(error=exc.strerror or exc),
                                                     file=str(target)))
     clear_cache()
