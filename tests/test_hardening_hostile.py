@@ -277,7 +277,7 @@ def test_papermill_parameters_from_the_batch_stay_literal_strings(value):
     cell.metadata["tags"] = ["parameters"]
     nb.cells = [cell]
     nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
-    nb.metadata["papermill"] = {}                 # as workbook.batch.render.prepare_notebook does
+    nb.metadata["papermill"] = {}                 # as workbook.batch.task.prepare_notebook does
     out = parameterize_notebook(nb, {"scenario": value, "ags": "05315"}, kernel_name="python3", language="python")
     injected = next(c for c in out.cells if "injected-parameters" in c.metadata.get("tags", []))
     tree = ast.parse(injected.source)

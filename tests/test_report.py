@@ -153,12 +153,12 @@ def test_summary_figures_without_draws_take_the_default_run_and_skip_nan():
 
 def test_static_report_publishes_the_figures_the_engine_gives(monkeypatch):
     """The batch's index reads these instead of running the engine a second time: they must equal
-    workbook.batch.summary.key_figures for the same parameters, and show nothing on the page."""
+    workbook.batch.key_figures.key_figures for the same parameters, and show nothing on the page."""
     import IPython.display
 
     from workbook.apps.report import ReportApp
-    from workbook.batch.render import SUMMARY_MIME
-    from workbook.batch.summary import key_figures
+    from workbook.batch.task import SUMMARY_MIME
+    from workbook.batch.key_figures import key_figures
 
     shown = []
     monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.append((objs, kw)))

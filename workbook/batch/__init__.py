@@ -12,7 +12,7 @@ import sys as _sys
 # nbformat imports jsonschema, whose format checker imports ``rfc3987_syntax``: that
 # builds Lark grammars at import, 1.4-3.4 s measured, paid by the coordinator and by
 # every spawned worker before the first report. Notebooks are never validated for IRI
-# formats, so the batch's processes skip it as its kernels do (render.WARMUP_CODE);
+# formats, so the batch's processes skip it as its kernels do (kernel.WARMUP_CODE);
 # a process that imported it already keeps it.
 _sys.modules.setdefault("rfc3987_syntax", None)
 

@@ -32,7 +32,7 @@ from .naming import report_stem
 from .outputs import FATAL_ERRNOS, OutputError, OutputFolder, input_hash, sha256_bytes, tree_hash
 from .progress import Progress
 
-DEFAULT_SUMMARY = "workbook.batch.summary:key_figures"
+DEFAULT_SUMMARY = "workbook.batch.key_figures:key_figures"
 FORMAT_VERSION = 1
 
 
