@@ -320,7 +320,7 @@ def for_people(df: pd.DataFrame, *, kreis_names: Mapping[str, str] | None = None
     A long result table gets its Kreis name, scenario title, indicator label
     (from the topic registry), a German unit and run label (Standardlauf, Median,
     ...), keeping the machine keys (AGS, indicator key) next to them; columns of
-    the Kreis registry (``workbook.schema``) get their German label; other
+    the Kreis registry (``workbook.data.schema``) get their German label; other
     columns stay. Attrs are kept.
     """
     if not isinstance(df, pd.DataFrame):

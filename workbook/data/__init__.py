@@ -1,6 +1,6 @@
 """The data layer: the shipped base data, the user's overlay, and the import of a user's file.
 
-Modules, each with one concern (imports point down this list, never up):
+Modules, each with one concern (each imports only modules above it in this list):
 
     schema     the column registry (name, dtype, unit, label_de, source, status, range)
     files      locations of the shipped files, sha256 checks against sources.yml, the parse cache

@@ -276,7 +276,7 @@ def _parse_gemeinden() -> pd.DataFrame:
 def load_gemeinden() -> pd.DataFrame:
     """The 10,799 inhabited Gemeinden on 31.12.2019 (Destatis GV-ISys) with BBSR types (31.12.2017).
 
-    Columns and their sources: ``workbook.schema.GEMEINDE_COLUMNS``. Validated (keys, types, ranges;
+    Columns and their sources: ``workbook.data.schema.GEMEINDE_COLUMNS``. Validated (keys, types, ranges;
     each Kreis's Gemeinden sum to its ``population_2019`` in kreise.csv), cached; a fresh copy each call.
     """
     sig = (signature(data_dir() / GEMEINDEN_FILE), signature(data_dir() / SOURCES_FILE),
