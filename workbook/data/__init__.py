@@ -14,7 +14,8 @@ Modules, each with one concern (each imports only modules above it in this list)
     inkar      header names: registry labels, key and info headers, INKAR indicators
     importer   read_import() / import_file(): a file checked completely, then merged into the overlay
 
-The public names below are the ones the rest of the workbook uses.
+The public names below are the ones the rest of the workbook uses; the import's names
+(``import_file``, ``read_import``, ``parse_map``, ``ImportResult``) load ``importer`` on first use.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from .base import (base_kreise, estimated_columns, find_kreis, load_boundaries, 
                    load_gemeinden, load_kreise_age, load_laender, load_neighbours, rural_weight)
 from .check import check_summary
 from .files import clear_cache, data_dir, data_hash, load_sources, verify_hashes
-from .importer import ImportResult, import_file, parse_map, read_import
 from .kreise import column_status, load_kreise, value_status
 from .overlay import OVERLAY_COLUMNS, load_overlay, local_dir, overlay_path, reset_overlay
 
@@ -35,3 +35,12 @@ __all__ = [
     "read_import", "reset_overlay", "rural_weight", "value_status", "verify_hashes",
 ]
 
+_IMPORTER_NAMES = ("ImportResult", "import_file", "parse_map", "read_import")
+
+
+def __getattr__(name: str):
+    if name in _IMPORTER_NAMES:
+        from . import importer
+
+        return getattr(importer, name)
+    raise AttributeError(f"module 'workbook.data' has no attribute {name!r}")
