@@ -203,4 +203,3 @@ def print_pdf(html: bytes, timeout: float = 120.0) -> bytes:
             return fh.read()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-

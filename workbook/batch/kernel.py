@@ -252,5 +252,3 @@ def shutdown_kernels() -> int:
 
 
 atexit.register(shutdown_kernels)
-
-

@@ -185,7 +185,6 @@ def render_report(task: dict) -> dict:
     return result
 
 
-
 def result_json(result: dict) -> str:
     """A result without its payload bytes (for logs)."""
     return json.dumps({k: v for k, v in result.items() if not isinstance(v, bytes)}, sort_keys=True)

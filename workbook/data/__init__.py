@@ -20,8 +20,18 @@ The public names below are the ones the rest of the workbook uses; the import's 
 
 from __future__ import annotations
 
-from .base import (base_kreise, estimated_columns, find_kreis, load_boundaries, load_broadband_history,
-                   load_gemeinden, load_kreise_age, load_laender, load_neighbours, rural_weight)
+from .base import (
+    base_kreise,
+    estimated_columns,
+    find_kreis,
+    load_boundaries,
+    load_broadband_history,
+    load_gemeinden,
+    load_kreise_age,
+    load_laender,
+    load_neighbours,
+    rural_weight,
+)
 from .check import check_summary
 from .files import clear_cache, data_dir, data_hash, load_sources, verify_hashes
 from .kreise import column_status, load_kreise, value_status

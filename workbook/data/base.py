@@ -22,8 +22,21 @@ import pandas as pd
 
 from .. import ags as ags_rule
 from ..errors import DataError, SelectionError
-from .files import (BOUNDARIES_FILE, AGE_FILE, BROADBAND_FILE, GEMEINDEN_FILE, KREISE_FILE, LAENDER_FILE,
-                    NEIGHBOURS_FILE, SOURCES_FILE, cached, data_dir, read_verified, rel, signature)
+from .files import (
+    AGE_FILE,
+    BOUNDARIES_FILE,
+    BROADBAND_FILE,
+    GEMEINDEN_FILE,
+    KREISE_FILE,
+    LAENDER_FILE,
+    NEIGHBOURS_FILE,
+    SOURCES_FILE,
+    cached,
+    data_dir,
+    read_verified,
+    rel,
+    signature,
+)
 from .schema import COLUMNS, ESTIMATED, GEMEINDE_COLUMNS, KEY, SETTLEMENT_TYPES, pandas_dtypes, validate_frame
 
 N_KREISE = 401
@@ -62,7 +75,6 @@ def _parse_kreise() -> pd.DataFrame:
 def base_kreise() -> pd.DataFrame:
     sig = (signature(data_dir() / KREISE_FILE), signature(data_dir() / SOURCES_FILE))
     return cached("kreise", sig, _parse_kreise)
-
 
 
 def estimated_columns() -> tuple[str, ...]:
@@ -346,5 +358,3 @@ def find_kreis(query, *, exact: bool = False) -> str:
     close = difflib.get_close_matches(q, sorted(set(base)), n=3, cutoff=0.6)
     listed = "; ".join(f"{names[i]} ({codes[i]})" for c in close for i in range(len(codes)) if base[i] == c) or "–"
     raise SelectionError(T.KREIS_NOT_FOUND.format(close=listed), key=str(query))
-
-

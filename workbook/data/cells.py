@@ -35,7 +35,6 @@ def norm(text) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-
 class PercentCell(float):
     """A number that its Excel cell shows with a percent format ("18,2 %"): the stored value
     is already the fraction (0.182), whatever the column header says."""
@@ -113,7 +112,6 @@ def key_text(cell) -> str:
     return str(cell).strip().strip("'\"").replace(" ", "")
 
 
-
 def is_total_row(cells) -> str | None:
     """The text of a cell that marks a total, average or footnote row, if any."""
     for cell in cells:
@@ -123,5 +121,3 @@ def is_total_row(cells) -> str | None:
                     or re.fullmatch(r"[-_=—–]{3,}", cell.strip())):
                 return cell.strip()[:60]
     return None
-
-

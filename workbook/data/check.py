@@ -9,6 +9,7 @@ from .kreise import load_kreise
 from .overlay import load_overlay, overlay_path
 from .schema import COLUMNS, ESTIMATED, KEY
 
+
 def check_summary() -> list[str]:
     """Verify hashes, validate every file and return the summary lines (German / English)."""
     from ..texts import data as T
@@ -47,4 +48,3 @@ def check_summary() -> list[str]:
                                             files=", ".join(sorted(overlay["source_file"].unique())),
                                             path=overlay_path()))
     return lines
-

@@ -38,7 +38,6 @@ def data_dir() -> Path:
     return paths.DATA_DIR
 
 
-
 def rel(path: Path) -> str:
     try:
         return str(path.relative_to(paths.PROJECT_ROOT))
@@ -119,4 +118,3 @@ def verify_hashes() -> dict[str, str]:
 def data_hash() -> str:
     """sha256 of the shipped kreise.csv (goes into result metadata)."""
     return load_sources()["files"][KREISE_FILE]["sha256"]
-

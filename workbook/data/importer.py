@@ -30,6 +30,7 @@ from .kreise import load_kreise
 from .readers import MAX_TITLE_ROWS, display, read_table
 from .schema import COLUMNS, IMPORTABLE, KEY, SETTLEMENT_TYPES
 
+
 def _t():
     from ..texts import data as T
 
@@ -513,5 +514,3 @@ def parse_map(items) -> dict[str, str]:
                                  key=header)
         out[header] = column
     return out
-
-

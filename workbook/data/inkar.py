@@ -48,7 +48,6 @@ for _name, _col in COLUMNS.items():
     LABELS[norm(_col.label_de)] = _name
 
 
-
 def inkar_match(base_norm: str):
     for pattern, part in INKAR_AGE_PARTS.items():
         if re.search(pattern, base_norm):
@@ -57,5 +56,3 @@ def inkar_match(base_norm: str):
         if re.search(pattern, base_norm):
             return column, kind
     return None
-
-

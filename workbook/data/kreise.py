@@ -14,6 +14,7 @@ from .files import data_hash
 from .overlay import apply_overlay, load_overlay
 from .schema import COLUMNS, KEY
 
+
 def load_kreise(local: bool = True) -> pd.DataFrame:
     """The 401 Kreise, validated, sorted by ``ags``; a fresh copy each call.
 
@@ -54,5 +55,3 @@ def column_status(df: pd.DataFrame) -> dict[str, str]:
             continue
         out[name] = "local" if present & set(local.get(name, ())) else COLUMNS[name].status
     return out
-
-

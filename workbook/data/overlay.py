@@ -105,7 +105,6 @@ def apply_overlay(df: pd.DataFrame, overlay: pd.DataFrame) -> dict[str, set[str]
     return local
 
 
-
 def overlap(current: pd.DataFrame, new: pd.DataFrame) -> set[tuple[str, str]]:
     keys_new = set(zip(new["ags"], new["column"]))
     return {(a, c) for a, c in zip(current["ags"], current["column"]) if (a, c) in keys_new}

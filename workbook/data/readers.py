@@ -34,7 +34,6 @@ def display(path) -> str:
     return "".join(ch if ch.isprintable() else "?" for ch in str(path))[:300]
 
 
-
 @dataclass
 class Table:
     rows: list[tuple[int, list]]     # (row number as the user sees it, cells)
@@ -182,5 +181,3 @@ def _read_xlsx(raw: bytes, shown: str, sheet: str | None) -> Table:
         wb.close()
     name = f"XLSX, Blatt „{ws.title}“"
     return Table(rows, name, None, None, german=True, merged=merged)
-
-

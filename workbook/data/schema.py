@@ -375,4 +375,3 @@ def dictionary_markdown() -> str:
                  f"`{c.source_key}`" if c.source_key else "", c.description_de]
         lines.append("| " + " | ".join(cell.replace("|", "/") for cell in cells) + " |")
     return "\n".join(lines) + "\n"
-
