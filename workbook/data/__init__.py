@@ -38,11 +38,11 @@ from .kreise import column_status, load_kreise, value_status
 from .overlay import OVERLAY_COLUMNS, load_overlay, local_dir, overlay_path, reset_overlay
 
 __all__ = [
-    "OVERLAY_COLUMNS", "ImportResult", "base_kreise", "check_summary", "clear_cache", "column_status",
-    "data_dir", "data_hash", "estimated_columns", "find_kreis", "import_file", "load_boundaries",
+    "OVERLAY_COLUMNS", "base_kreise", "check_summary", "clear_cache", "column_status",
+    "data_dir", "data_hash", "estimated_columns", "find_kreis", "load_boundaries",
     "load_broadband_history", "load_gemeinden", "load_kreise", "load_kreise_age", "load_laender",
-    "load_neighbours", "load_overlay", "load_sources", "local_dir", "overlay_path", "parse_map",
-    "read_import", "reset_overlay", "rural_weight", "value_status", "verify_hashes",
+    "load_neighbours", "load_overlay", "load_sources", "local_dir", "overlay_path",
+    "reset_overlay", "rural_weight", "value_status", "verify_hashes",
 ]
 
 _IMPORTER_NAMES = ("ImportResult", "import_file", "parse_map", "read_import")

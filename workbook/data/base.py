@@ -22,6 +22,7 @@ import pandas as pd
 
 from .. import ags as ags_rule
 from ..errors import DataError, SelectionError
+from ..texts import data as T
 from .files import (
     AGE_FILE,
     BOUNDARIES_FILE,
@@ -55,8 +56,6 @@ RURAL_WEIGHT = {name: i / 3 for i, name in enumerate(SETTLEMENT_TYPES)}
 # -- the Kreise table ------------------------------------------------------------------
 
 def _parse_kreise() -> pd.DataFrame:
-    from ..texts import data as T
-
     path = data_dir() / KREISE_FILE
     raw = read_verified(KREISE_FILE)
     import io
@@ -83,8 +82,6 @@ def estimated_columns() -> tuple[str, ...]:
 
 def rural_weight(df: pd.DataFrame) -> np.ndarray:
     """0 (kreisfreie Großstadt), 1/3, 2/3, 1 (dünn besiedelt) from ``settlement_type``."""
-    from ..texts import data as T
-
     if "settlement_type" not in df.columns:
         raise DataError(T.MISSING_COLUMNS.format(columns="settlement_type"))
     weights = df["settlement_type"].map(RURAL_WEIGHT)
@@ -99,8 +96,6 @@ def rural_weight(df: pd.DataFrame) -> np.ndarray:
 # -- geometry ----------------------------------------------------------------------
 
 def _geojson(name: str) -> dict:
-    from ..texts import data as T
-
     def build():
         raw = read_verified(name)
         try:
@@ -127,8 +122,6 @@ def load_laender() -> dict:
 
 def load_neighbours() -> pd.DataFrame:
     """Pairs of Kreise sharing a border: DataFrame[ags_a, ags_b] with ags_a < ags_b."""
-    from ..texts import data as T
-
     def build():
         import io
 
@@ -145,8 +138,6 @@ def load_neighbours() -> pd.DataFrame:
 # -- long tables per Kreis ------------------------------------------------------------------
 
 def _long_table(name: str, columns: list[str], dtypes: dict, check) -> pd.DataFrame:
-    from ..texts import data as T
-
     def build():
         import io
 
@@ -188,8 +179,6 @@ def _long_table(name: str, columns: list[str], dtypes: dict, check) -> pd.DataFr
 
 
 def _check_age(df: pd.DataFrame, file: str, known: set[str]) -> None:
-    from ..texts import data as T
-
     if df.duplicated([KEY, "age_from"]).any():
         i = int(np.flatnonzero(df.duplicated([KEY, "age_from"]).to_numpy())[0])
         raise DataError(T.DUPLICATE_KEY, file=file, row=i + 2, column="age_from", key=df[KEY].iloc[i])
@@ -212,8 +201,6 @@ def _check_age(df: pd.DataFrame, file: str, known: set[str]) -> None:
 
 
 def _check_broadband(df: pd.DataFrame, file: str, known: set[str]) -> None:
-    from ..texts import data as T
-
     for column, allowed in (("period", BROADBAND_PERIODS), ("threshold_mbit", BROADBAND_THRESHOLDS)):
         bad = np.flatnonzero(~df[column].isin(allowed).to_numpy())
         if len(bad):
@@ -257,8 +244,6 @@ def load_broadband_history() -> pd.DataFrame:
 
 def _parse_gemeinden() -> pd.DataFrame:
     import io
-
-    from ..texts import data as T
 
     path = data_dir() / GEMEINDEN_FILE
     raw = read_verified(GEMEINDEN_FILE)
@@ -313,8 +298,6 @@ def find_kreis(query, *, exact: bool = False) -> str:
     ``exact=True`` accepts only a whole name (with or without the part after the
     comma, e.g. "Köln" for "Köln, Stadt"), never a fragment: for matching files.
     """
-    from ..texts import data as T
-
     df = base_kreise()
     codes = df[KEY].tolist()
     text = str(query).strip() if query is not None else ""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from ..errors import DataError
+from ..texts import data as T
+from ..texts import fmt_int
 from .base import load_boundaries, load_laender, load_neighbours
 from .files import BOUNDARIES_FILE, NEIGHBOURS_FILE, data_dir, rel, verify_hashes
 from .kreise import load_kreise
@@ -12,9 +14,6 @@ from .schema import COLUMNS, ESTIMATED, KEY
 
 def check_summary() -> list[str]:
     """Verify hashes, validate every file and return the summary lines (German / English)."""
-    from ..texts import data as T
-    from ..texts import fmt_int
-
     lines = [T.CHECK_TITLE.format(folder=rel(data_dir()))]
     hashes = verify_hashes()
     for name, digest in hashes.items():

@@ -18,6 +18,7 @@ import yaml
 
 from .. import paths
 from ..errors import DataError
+from ..texts import data as T
 
 KREISE_FILE = "kreise.csv"
 BOUNDARIES_FILE = "kreise.geojson"
@@ -77,8 +78,6 @@ def load_sources() -> dict:
     path = data_dir() / SOURCES_FILE
 
     def build():
-        from ..texts import data as T
-
         if not path.exists():
             raise DataError(T.FILE_MISSING, file=rel(path))
         try:
@@ -94,8 +93,6 @@ def load_sources() -> dict:
 
 def read_verified(name: str) -> bytes:
     """The bytes of a data file whose sha256 matches data/sources.yml."""
-    from ..texts import data as T
-
     path = data_dir() / name
     sources = load_sources()
     entry = sources["files"].get(name)

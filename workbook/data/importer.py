@@ -22,6 +22,8 @@ import pandas as pd
 
 from .. import ags as ags_rule
 from ..errors import DataError, InputFileError, SelectionError
+from ..texts import data as T
+from ..texts import fmt_number, fmt_percent
 from . import overlay
 from .base import find_kreis
 from .cells import SETTLEMENT_ALIASES, is_blank, is_missing, is_total_row, key_text, norm, parse_number
@@ -29,12 +31,6 @@ from .inkar import INFO_HEADERS, INKAR_AGE_PARTS, KEY_HEADERS, LABELS, NAME_HEAD
 from .kreise import load_kreise
 from .readers import MAX_TITLE_ROWS, display, read_table
 from .schema import COLUMNS, IMPORTABLE, KEY, SETTLEMENT_TYPES
-
-
-def _t():
-    from ..texts import data as T
-
-    return T
 
 
 @dataclass
@@ -77,7 +73,6 @@ class ImportResult:
         return pd.DataFrame(recs, columns=["ags", "column", "value"])
 
     def summary_lines(self) -> list[str]:
-        T = _t()
         delim = {";": ", Trennzeichen ;", ",": ", Trennzeichen ,", "\t": ", Trennzeichen Tab"}.get(
             self.delimiter or "", "")
         lines = [T.IMP_REPORT_TITLE.format(file=self.file, fmt=self.format,
@@ -118,7 +113,6 @@ class _Source:
 def _map_headers(headers: list, years: list | None, mapping: dict[str, str], shown: str, header_row: int,
                  inkar: bool):
     """-> key index, sources, informational headers, unused headers."""
-    T = _t()
     texts = ["" if h is None else str(h).strip() for h in headers]
     by_text: dict[str, int] = {}
     for i, h in enumerate(texts):
@@ -215,7 +209,6 @@ def _find_header(rows, mapping: dict[str, str]) -> int:
 
 
 def _parse_key(cell, row_cells, known: set[str], shown: str, row: int, header: str) -> str:
-    T = _t()
     if is_blank(cell):
         total = is_total_row(row_cells)
         if total:
@@ -243,7 +236,6 @@ def _parse_key(cell, row_cells, known: set[str], shown: str, row: int, header: s
 
 def _key_from_name(cell, row_cells, shown: str, row: int, header: str) -> str:
     """AGS of a Kreis given by its whole name (files without a key column)."""
-    T = _t()
     if is_blank(cell):
         total = is_total_row(row_cells)
         raise InputFileError(T.IMP_TOTAL_ROW.format(value=total) if total else T.IMP_AGS_EMPTY, file=shown,
@@ -267,7 +259,6 @@ def _name_tokens(text: str) -> set[str]:
 
 def _convert(value: float, percent: bool, source: _Source, cell, shown: str, row: int):
     """Apply the unit conversion and the registry checks to one parsed number."""
-    T = _t()
     col = COLUMNS[source.column]
     if source.kind == "per_100k":
         value = value / 10.0
@@ -286,8 +277,6 @@ def _convert(value: float, percent: bool, source: _Source, cell, shown: str, row
             raise InputFileError(T.IMP_SHARE_ABOVE.format(value=cell), file=shown, row=row, column=source.header)
         value = min(value, 1.0)
         if col.plausible is not None and not col.plausible[0] <= value <= col.plausible[1]:
-            from ..texts import fmt_percent
-
             raise InputFileError(T.IMP_IMPLAUSIBLE.format(value=cell, label=col.label_de,
                                                           lo=fmt_percent(col.plausible[0], 0),
                                                           hi=fmt_percent(col.plausible[1], 0)),
@@ -301,8 +290,6 @@ def _convert(value: float, percent: bool, source: _Source, cell, shown: str, row
             raise InputFileError(T.IMP_NOT_INTEGER.format(value=cell), file=shown, row=row, column=source.header)
         value = int(value)
     if (col.min is not None and value < col.min) or (col.max is not None and value > col.max):
-        from ..texts import fmt_number
-
         raise InputFileError(T.IMP_RANGE.format(value=cell, min=fmt_number(col.min, 0), max=fmt_number(col.max, 0),
                                                 unit=col.unit), file=shown, row=row, column=source.header)
     return value
@@ -310,7 +297,6 @@ def _convert(value: float, percent: bool, source: _Source, cell, shown: str, row
 
 def read_import(path, *, mapping: dict[str, str] | None = None, sheet: str | None = None) -> ImportResult:
     """Read and check a file completely; raise InputFileError on the first problem. Writes nothing."""
-    T = _t()
     path = Path(path)
     shown = display(path)
     mapping = _check_mapping(mapping, shown)
@@ -496,13 +482,12 @@ def _check_mapping(mapping, shown: str) -> dict[str, str]:
         return {}
     if not isinstance(mapping, Mapping) or not all(isinstance(k, str) and isinstance(v, str)
                                                    for k, v in mapping.items()):
-        raise InputFileError(_t().IMP_MAP_TYPE.format(value=repr(mapping)[:60]), file=shown, key="mapping")
+        raise InputFileError(T.IMP_MAP_TYPE.format(value=repr(mapping)[:60]), file=shown, key="mapping")
     return dict(mapping)
 
 
 def parse_map(items) -> dict[str, str]:
     """['Header=column', ...] -> {header: column}; a header mapped twice is refused."""
-    T = _t()
     out = {}
     for item in items or []:
         header, sep, column = str(item).partition("=")

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..fsutil import atomic_write
+from ..texts import data as T
 from .base import base_kreise
 from .files import cached, clear_cache, data_dir, signature
 from .schema import COLUMNS, KEY, validate_value
@@ -43,8 +44,6 @@ def load_overlay() -> pd.DataFrame:
 
 
 def _parse_overlay(path: Path) -> pd.DataFrame:
-    from ..texts import data as T
-
     if not path.exists():
         return pd.DataFrame({c: pd.Series(dtype=object) for c in OVERLAY_COLUMNS})
     try:
@@ -118,7 +117,6 @@ class _OverlayLock:
         self.fh = None
 
     def __enter__(self):
-        T = _t()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.fh = open(self.path, "a+b")
@@ -150,7 +148,6 @@ def merge(new_rows: pd.DataFrame) -> tuple[Path, int]:
     The file is replaced atomically and flushed to disk; a corrupt overlay stops the merge
     (``DataError``) before anything is written.
     """
-    T = _t()
     target = overlay_path()
     with _OverlayLock(target):
         clear_cache()
@@ -174,7 +171,6 @@ def timestamp() -> str:
 
 def reset_overlay() -> bool:
     """Remove the local overlay; True when there was one."""
-    T = _t()
     target = overlay_path()
     existed = target.exists()
     if existed:
@@ -184,9 +180,3 @@ def reset_overlay() -> bool:
             raise DataError(T.OVERLAY_WRITE.format(error=exc.strerror or exc), file=str(target)) from None
     clear_cache()
     return existed
-
-
-def _t():
-    from ..texts import data as T
-
-    return T

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputFileError
+from ..texts import data as T
+from ..texts import fmt_number
 from .cells import xlsx_value
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
@@ -21,12 +23,6 @@ MAX_XLSX_UNPACKED = 400 * 1024 * 1024
 MAX_XLSX_ROWS = 100_000
 MAX_XLSX_COLUMNS = 2_000
 MAX_TITLE_ROWS = 30
-
-
-def _t():
-    from ..texts import data as T
-
-    return T
 
 
 def display(path) -> str:
@@ -45,15 +41,12 @@ class Table:
 
 
 def read_table(path: Path, shown: str, sheet: str | None) -> Table:
-    T = _t()
     if not path.exists():
         raise InputFileError(T.IMP_NOT_FOUND, file=shown)
     if not path.is_file():
         raise InputFileError(T.IMP_NOT_A_FILE, file=shown)
     size = path.stat().st_size
     if size > MAX_IMPORT_BYTES:
-        from ..texts import fmt_number
-
         raise InputFileError(T.IMP_TOO_LARGE.format(size=f"{fmt_number(size / 2**20, 1)} MB",
                                                     limit=f"{fmt_number(MAX_IMPORT_BYTES / 2**20, 0)} MB"),
                              file=shown)
@@ -71,7 +64,6 @@ def read_table(path: Path, shown: str, sheet: str | None) -> Table:
 
 
 def _decode(raw: bytes, shown: str) -> tuple[str, str]:
-    T = _t()
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise InputFileError(T.IMP_UTF16, file=shown)
     nul = raw.find(b"\x00")
@@ -126,7 +118,6 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _read_csv(raw: bytes, shown: str) -> Table:
-    T = _t()
     text, encoding = _decode(raw, shown)
     delimiter = _sniff_delimiter(text)
     rows = []
@@ -140,15 +131,12 @@ def _read_csv(raw: bytes, shown: str) -> Table:
 
 
 def _read_xlsx(raw: bytes, shown: str, sheet: str | None) -> Table:
-    T = _t()
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as z:
             unpacked = sum(info.file_size for info in z.infolist())
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
         raise InputFileError(T.IMP_XLSX_BROKEN.format(error=exc), file=shown) from None
     if unpacked > MAX_XLSX_UNPACKED:
-        from ..texts import fmt_number
-
         raise InputFileError(T.IMP_TOO_LARGE.format(size=f"{fmt_number(unpacked / 2**20, 0)} MB (entpackt)",
                                                     limit=f"{fmt_number(MAX_XLSX_UNPACKED / 2**20, 0)} MB"),
                              file=shown)
