@@ -55,3 +55,13 @@ def test_temporary_name_keeps_the_suffix_when_asked(tmp_path):
     atomic_write(tmp_path / "r.xlsx", lambda tmp: (seen.append(tmp), open(tmp, "wb").close()),
                  prefix=".r.tmp-1-", suffix="", fsync=True)
     assert os.path.basename(seen[1]).startswith(".r.tmp-1-") and not seen[1].endswith(".tmp")
+
+
+def test_content_is_a_writer_bytes_or_text(tmp_path):
+    atomic_write(tmp_path / "b.bin", b"\x00\x01")
+    atomic_write(tmp_path / "t.txt", "a\nb ä\n")
+    assert (tmp_path / "b.bin").read_bytes() == b"\x00\x01"
+    assert (tmp_path / "t.txt").read_bytes() == "a\nb ä\n".encode("utf-8")     # UTF-8, \n kept
+    with pytest.raises(TypeError, match="writer function, bytes or str"):
+        atomic_write(tmp_path / "n.txt", 5)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.bin", "t.txt"]
