@@ -41,7 +41,7 @@ NOTEBOOK = ROOT / "notebooks" / "bericht.ipynb"
 
 def _spread(n: int) -> list[str]:
     sys.path.insert(0, str(ROOT))
-    from workbook.datasets import load_kreise
+    from workbook.data import load_kreise
 
     ags = list(load_kreise()["ags"])
     step = max(1, len(ags) // n)

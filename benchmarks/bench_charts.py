@@ -106,7 +106,7 @@ def run() -> dict:
     res = _results()
     kreise = None
     try:
-        from workbook.datasets import load_kreise
+        from workbook.data import load_kreise
 
         kreise = load_kreise()
     except Exception as exc:  # noqa: BLE001 - the map figures need the shipped data

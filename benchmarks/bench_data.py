@@ -21,7 +21,7 @@ FIXTURES = ROOT / "tests" / "fixtures" / "import"
 
 COLD_SNIPPET = (
     "import time; t0 = time.perf_counter(); import pandas, yaml; t1 = time.perf_counter(); "
-    "from workbook.datasets import load_kreise; df = load_kreise(local=False); t2 = time.perf_counter(); "
+    "from workbook.data import load_kreise; df = load_kreise(local=False); t2 = time.perf_counter(); "
     "print(t1 - t0, t2 - t1, len(df))"
 )
 
@@ -37,8 +37,8 @@ def _best(fn, repeat: int) -> float:
 
 def run() -> dict:
     sys.path.insert(0, str(ROOT))
-    from workbook import datasets
-    from workbook.importers import import_file
+    from workbook import data as datasets
+    from workbook.data.importer import import_file
 
     figures: dict[str, float | int | str] = {}
     colds = []

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 _CHILD = r"""
 import json, resource, sys, time
 from workbook import engine
-from workbook.datasets import load_kreise
+from workbook.data import load_kreise
 kreise = load_kreise()
 topics = sys.argv[1]
 engine.project(["05315"], "S0", 10, topics=topics, kreise=kreise)   # imports, caches
@@ -59,7 +59,7 @@ def _all_kreise(topics: str) -> dict:
 
 def _slider(topics: str, repeats: int = 15) -> dict:
     from workbook import engine
-    from workbook.datasets import load_kreise
+    from workbook.data import load_kreise
 
     kreise = load_kreise()
     engine.project(["05315"], "all", 1000, topics=topics, kreise=kreise)  # warm caches

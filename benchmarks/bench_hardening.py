@@ -65,8 +65,9 @@ def _per_call_us(call, n: int) -> float:
 
 
 def run() -> dict:
-    from workbook import datasets, export, params
-    from workbook.importers import import_file
+    from workbook import export, params
+    from workbook import data as datasets
+    from workbook.data.importer import import_file
 
     out: dict[str, object] = {"load_average": list(os.getloadavg())}
     P = params.load_parameters()

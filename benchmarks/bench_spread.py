@@ -33,7 +33,7 @@ def spread(draws: int = 0, year: int = YEAR, scenario: str = SCENARIO) -> dict[s
     """{indicator: {unit, p10, p50, p90, range, range_rel[, band_half_width]}} over all Kreise."""
     from workbook import engine
     table = engine.project("all", scenario, draws=draws, topics="all")
-    from workbook.datasets import load_kreise
+    from workbook.data import load_kreise
     kreise = load_kreise()
     population = kreise.set_index(kreise["ags"].astype(str))["population_2019"].astype(float)
     table = table[table["year"] == year]
@@ -197,16 +197,16 @@ def main(argv=None) -> int:
             print(f"{key:<48} {value:.4f}")
         if args.json:
             from pathlib import Path
-            from workbook.fsutil import atomic_write_text
-            atomic_write_text(Path(args.json), json.dumps(cal, indent=2) + "\n")
+            from workbook.fsutil import atomic_write
+            atomic_write(Path(args.json), json.dumps(cal, indent=2) + "\n")
         return 0
     figures = spread(args.draws)
     print(format_table(figures))
     if args.json:
         from pathlib import Path
-        from workbook.fsutil import atomic_write_text
+        from workbook.fsutil import atomic_write
         text = json.dumps(figures, indent=2, ensure_ascii=False) + "\n"
-        atomic_write_text(Path(args.json), text)
+        atomic_write(Path(args.json), text)
     return 0
 
 

@@ -53,7 +53,7 @@ def run(draws: int = 1000) -> dict:
     engine, plan = _setup(draws)
     prepare_s = time.perf_counter() - t0
     from workbook.models import cooperation
-    from workbook.datasets import load_kreise, load_neighbours
+    from workbook.data import load_kreise, load_neighbours
     kreise_all, neighbours = load_kreise(), load_neighbours()
     values = plan.values[plan.scenarios[0].id]
     t0 = time.perf_counter()

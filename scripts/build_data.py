@@ -849,12 +849,10 @@ def sources_yml(files: dict[str, bytes], meta: dict) -> bytes:
     return (head + body).encode("utf-8")
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    if str(ROOT) not in sys.path:   # this checkout's package, also when run as a plain script
+def _workbook_on_path() -> None:
+    """This checkout's package importable, also when the script runs as a plain file."""
+    if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    from workbook.fsutil import atomic_write_bytes   # the workbook's one atomic writer
-
-    atomic_write_bytes(path, data, mkdir=True)
 
 
 def main(argv=None) -> int:
@@ -874,9 +872,12 @@ def main(argv=None) -> int:
           f"Göttingen 03159 = 03152/03156 weighted {meta['goettingen_population']}; "
           f"offline rate 14-59 {meta['offline_rate_14_59']:.4f}; Gemeinden {meta['gemeinden']}; "
           f"gigabit end 2020 population-weighted {meta['gigabit_national']:.4f}", file=sys.stderr)
+    _workbook_on_path()
+    from workbook.fsutil import atomic_write   # the workbook's one atomic writer
+
     if args.out is not None:
         for name, data in files.items():
-            write_atomic(args.out / name, data)
+            atomic_write(args.out / name, data, mkdir=True)
         print(f"wrote {sorted(files)} to {args.out}", file=sys.stderr)
         return 0
     differ = []
@@ -892,7 +893,7 @@ def main(argv=None) -> int:
             print(f"identical: data/{name} sha256 {sha256_bytes(data)}", file=sys.stderr)
     if args.write:
         for name in differ:
-            write_atomic(DATA_DIR / name, files[name])
+            atomic_write(DATA_DIR / name, files[name], mkdir=True)
         print(f"wrote {differ or 'nothing (all identical)'}", file=sys.stderr)
         return 0
     if differ:

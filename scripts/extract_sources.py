@@ -43,7 +43,7 @@ OFFICIAL_TOTAL_2019 = 83_166_711
 
 # Where each original came from. `files` maps the path under ../shared/sources to its sha256
 # (the same as in SHA256SUMS there). Keys are referenced from data/sources.yml and the column
-# registry (workbook/schema.py, `source_key`).
+# registry (workbook/data/schema.py, `source_key`).
 SOURCES = {
     "regionalstatistik_12411": {
         "publisher": "Statistische Ämter des Bundes und der Länder, Regionaldatenbank Deutschland",
@@ -588,10 +588,10 @@ def main(argv=None) -> int:
     if args.write or args.out is not None:
         if str(ROOT) not in sys.path:
             sys.path.insert(0, str(ROOT))
-        from workbook.fsutil import atomic_write_bytes
+        from workbook.fsutil import atomic_write
 
         for name in differ:
-            atomic_write_bytes(target / name, files[name], mkdir=True)
+            atomic_write(target / name, files[name], mkdir=True)
         print(f"wrote {differ or 'nothing (all identical)'} to {target}", file=sys.stderr)
         return 0
     if differ:

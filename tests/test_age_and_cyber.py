@@ -140,7 +140,7 @@ def test_cyber_curve_sum_equals_the_engine_aggregate(params):
     table = project(ags=[ags], scenarios=[sid], draws=0, topics=["divide", "digitalisation", "resilience"])
     default = table[table["quantile"] == "default"]
     values = params.resolve(sid)
-    from workbook.datasets import load_kreise
+    from workbook.data import load_kreise
 
     k = load_kreise()
     pop = float(k.loc[k["ags"] == ags, "population_2019"].iloc[0])

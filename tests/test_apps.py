@@ -75,7 +75,7 @@ def test_overview_static_tables_name_sources():
     app = OverviewApp("05315", interactive=False, indicator="gigabit_share")
     figures = app.figures()
     row = figures[figures["Kennzahl"] == "Einwohner 2019"].iloc[0]
-    from workbook.datasets import load_kreise
+    from workbook.data import load_kreise
 
     k = load_kreise()
     expected = int(k.loc[k["ags"] == "05315", "population_2019"].iloc[0])
@@ -96,7 +96,7 @@ def test_overview_static_tables_name_sources():
 def test_sources_name_publisher_title_and_date_not_packages_or_files():
     from workbook.apps import common as C
     from workbook.apps.overview import OverviewApp
-    from workbook.schema import COLUMNS
+    from workbook.data.schema import COLUMNS
 
     for name in COLUMNS:
         text = C.reader_source(name)

@@ -18,6 +18,7 @@ from workbook.batch.naming import inside, report_stem, safe_slug
 from workbook.batch.progress import Progress
 from workbook.batch.selection import read_ags_file, select_kreise
 from workbook.errors import BatchError, SelectionError
+from workbook.fsutil import atomic_write
 from workbook.texts import batch as T
 
 KREISE = pd.DataFrame({
@@ -168,7 +169,7 @@ def test_write_atomic_leaves_no_partial_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(O.os, "replace", full_disk)
     with pytest.raises(O.OutputError) as info:
-        O.write_atomic(target, b"new")
+        atomic_write(target, b"new", **O.write_options(target))
     assert info.value.errno == errno.ENOSPC
     assert "r.html: No space left on device" in str(info.value)
     assert target.read_bytes() == b"old"
@@ -313,7 +314,7 @@ def _executed_notebook():
 
 
 def test_export_is_lean_inline_and_offline():
-    from workbook.batch.render import export_html
+    from workbook.batch.export import export_html
 
     page = export_html(_executed_notebook(), "Bericht <Köln>").decode("utf-8")
     assert page.startswith("<!DOCTYPE html>") and '<html lang="de">' in page
@@ -394,7 +395,7 @@ def test_index_table_sorts_german_numbers(tmp_path):
 
 
 def test_svg_ids_renamed_in_order_of_appearance():
-    from workbook.batch.render import stable_svg_ids
+    from workbook.batch.export import stable_svg_ids
 
     a = '<rect fill="url(#c78439541-gradient_0)"/><linearGradient id="c78439541-gradient_0"/><clipPath id="cab12ef-clip_3"/>'
     b = '<rect fill="url(#c9748d5c8-gradient_1)"/><linearGradient id="c9748d5c8-gradient_1"/><clipPath id="c0a1b2c3-clip_7"/>'
@@ -410,7 +411,8 @@ def test_svg_ids_renamed_in_order_of_appearance():
 def test_lab_help_cells_are_tagged_and_left_out_of_reports():
     import nbformat
 
-    from workbook.batch.render import export_html, prepare_notebook
+    from workbook.batch.export import export_html
+    from workbook.batch.task import prepare_notebook
     from workbook.paths import NOTEBOOKS_DIR
 
     checked = analyst_notes = 0
@@ -437,7 +439,7 @@ def test_export_gives_images_an_empty_alt_and_keeps_the_page_as_rendered():
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-    from workbook.batch.render import export_html
+    from workbook.batch.export import export_html
 
     nb = new_notebook()
     cell = new_code_cell("x", id="png", execution_count=1)

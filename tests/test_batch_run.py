@@ -19,7 +19,7 @@ import pytest
 
 from workbook.batch import BatchOptions, run_batch
 from workbook.batch.export import external_references
-from workbook.batch.summary import key_figures
+from workbook.batch.key_figures import key_figures
 
 HERE = Path(__file__).parent
 MINI = HERE / "fixtures" / "batch" / "mini.ipynb"
@@ -170,9 +170,9 @@ def test_dask_local_cluster(first_run, tmp_path):
     assert (result.ok, result.failed) == (2, 0)
     for ags in ("01001", "05315"):
         assert (tmp_path / "dask" / f"{STEMS[ags]}.html").read_bytes() == (out / f"{STEMS[ags]}.html").read_bytes()
-    from workbook.batch import render
+    from workbook.batch import kernel
 
-    assert render.kernel_pids() == []
+    assert kernel.kernel_pids() == []
 
 
 def _descendant_kernels(pid: int) -> list[psutil.Process]:

@@ -169,7 +169,7 @@ def test_run_without_plan_is_refused():
 
 
 def test_plan_on_the_real_neighbour_graph():
-    datasets = pytest.importorskip("workbook.datasets")
+    datasets = pytest.importorskip("workbook.data")
     kreise, neighbours = datasets.load_kreise(), datasets.load_neighbours()
     plan = coop.plan_clusters(kreise, neighbours, DEFAULTS)
     assert len(plan) == len(kreise) == 401

@@ -131,7 +131,7 @@ def test_cli_binds_loopback_unless_told():
     from workbook.cli import _build_parser
 
     args = _build_parser().parse_args(["dashboard"])
-    assert (args.ip, args.port, args.handler) == ("127.0.0.1", 8866, "workbook.dashboard:cli_dashboard")
+    assert (args.ip, args.port, args.handler) == ("127.0.0.1", 8866, "workbook.cli.dashboard:run")
 
 
 def test_serve_refuses_a_busy_port_in_german():

@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbook import datasets, paths
+from workbook import paths
+from workbook import data as datasets
 from workbook.errors import DataError, SelectionError
-from workbook.schema import COLUMNS, ESTIMATED
+from workbook.data.schema import COLUMNS, ESTIMATED
 
 
 @pytest.fixture(autouse=True)

@@ -181,7 +181,7 @@ def test_digital_work_follows_the_local_labour_market(params):
 def test_national_references_of_digital_work_are_the_population_weighted_data_means(params):
     """The ddi.arbeit.*_national records (status derived) restate the data: re-derive them when
     the Kreis table changes."""
-    from workbook.datasets import load_kreise
+    from workbook.data import load_kreise
     k = load_kreise(local=False)
     pytest.importorskip("numpy")
     pairs = {"wfh_precovid": "ddi.arbeit.wfh_precovid_national", "wfh_feas": "ddi.arbeit.wfh_feas_national",

@@ -8,13 +8,13 @@ import stat
 import pytest
 
 from workbook.errors import WorkbookError
-from workbook.fsutil import atomic_write, atomic_write_bytes, atomic_write_text
+from workbook.fsutil import atomic_write
 
 
 def test_writes_and_replaces_with_normal_permissions(tmp_path):
     target = tmp_path / "a.txt"
     target.write_text("old", encoding="utf-8")
-    atomic_write_text(target, "neu ä\n")
+    atomic_write(target, "neu ä\n")
     assert target.read_text(encoding="utf-8") == "neu ä\n"
     mode = stat.S_IMODE(target.stat().st_mode)
     mask = os.umask(0)
@@ -41,10 +41,10 @@ def test_a_failing_writer_leaves_the_old_file_and_no_temporary(tmp_path):
 def test_os_errors_become_the_callers_error(tmp_path):
     missing = tmp_path / "no" / "such" / "dir" / "x.bin"
     with pytest.raises(WorkbookError, match="x.bin"):
-        atomic_write_bytes(missing, b"1", on_error=lambda exc: WorkbookError("kaputt", file=str(missing)))
+        atomic_write(missing, b"1", on_error=lambda exc: WorkbookError("kaputt", file=str(missing)))
     with pytest.raises(FileNotFoundError):
-        atomic_write_bytes(missing, b"1")
-    atomic_write_bytes(missing, b"1", mkdir=True)
+        atomic_write(missing, b"1")
+    atomic_write(missing, b"1", mkdir=True)
     assert missing.read_bytes() == b"1"
 
 
@@ -55,3 +55,13 @@ def test_temporary_name_keeps_the_suffix_when_asked(tmp_path):
     atomic_write(tmp_path / "r.xlsx", lambda tmp: (seen.append(tmp), open(tmp, "wb").close()),
                  prefix=".r.tmp-1-", suffix="", fsync=True)
     assert os.path.basename(seen[1]).startswith(".r.tmp-1-") and not seen[1].endswith(".tmp")
+
+
+def test_content_is_a_writer_bytes_or_text(tmp_path):
+    atomic_write(tmp_path / "b.bin", b"\x00\x01")
+    atomic_write(tmp_path / "t.txt", "a\nb ä\n")
+    assert (tmp_path / "b.bin").read_bytes() == b"\x00\x01"
+    assert (tmp_path / "t.txt").read_bytes() == "a\nb ä\n".encode("utf-8")     # UTF-8, \n kept
+    with pytest.raises(TypeError, match="writer function, bytes or str"):
+        atomic_write(tmp_path / "n.txt", 5)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.bin", "t.txt"]

@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from workbook import datasets
+from workbook import data as datasets
 from workbook.errors import DataError
-from workbook.schema import GEMEINDE_COLUMNS, validate_frame
+from workbook.data.schema import GEMEINDE_COLUMNS, validate_frame
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"

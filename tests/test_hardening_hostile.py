@@ -23,12 +23,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbook import datasets, export, results
+from workbook import export, results
+from workbook import data as datasets
 from workbook.apps.base import neutralise_cells
 from workbook.batch.naming import inside, report_stem, safe_slug
 from workbook.cli import main
 from workbook.errors import BatchError, SelectionError
-from workbook.importers import import_file
+from workbook.data.importer import import_file
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
@@ -276,7 +277,7 @@ def test_papermill_parameters_from_the_batch_stay_literal_strings(value):
     cell.metadata["tags"] = ["parameters"]
     nb.cells = [cell]
     nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
-    nb.metadata["papermill"] = {}                 # as workbook.batch.render.prepare_notebook does
+    nb.metadata["papermill"] = {}                 # as workbook.batch.task.prepare_notebook does
     out = parameterize_notebook(nb, {"scenario": value, "ags": "05315"}, kernel_name="python3", language="python")
     injected = next(c for c in out.cells if "injected-parameters" in c.metadata.get("tags", []))
     tree = ast.parse(injected.source)
@@ -340,7 +341,7 @@ def test_package_never_pickles_evaluates_or_uses_a_shell():
 def test_dynamic_imports_only_take_constant_module_names():
     """importlib.import_module appears only with names from the package's own tables, never user text."""
     allowed = {
-        "workbook/cli.py": "argparse handler strings set in _build_parser",
+        "workbook/cli/__init__.py": "argparse handler strings set in _build_parser",
         "workbook/__init__.py": "_LAZY table of the package",
         "workbook/topics.py": "module names of the topic registry, looked up by registered name",
     }

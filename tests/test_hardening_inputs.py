@@ -18,11 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbook import datasets, schema
+from workbook import data as datasets
+from workbook.data import schema
 from workbook.batch.selection import read_ags_file
 from workbook.cli import main
 from workbook.errors import DataError, InputFileError, SelectionError
-from workbook.importers import import_file
+from workbook.data.importer import import_file
 
 FIX = Path(__file__).resolve().parent / "fixtures"
 GOOD = FIX / "import"
@@ -334,7 +335,7 @@ def test_import_mapping_of_the_wrong_type_is_refused(mapping, local):
 
 
 def test_map_option_refuses_a_header_mapped_twice(capsys, local):
-    from workbook.importers import parse_map
+    from workbook.data.importer import parse_map
 
     assert parse_map(["A=population_2019", "A=population_2019"]) == {"A": "population_2019"}
     with pytest.raises(InputFileError, match=r"key 'A'.*'A' zweimal zugeordnet \(population_2019, area_km2\)"):

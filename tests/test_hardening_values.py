@@ -17,7 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbook import datasets, engine, notebook, params
+from workbook import engine, notebook, params
+from workbook import data as datasets
 from workbook.errors import DataError, ParameterError, SelectionError, WorkbookError
 from workbook.models import cooperation, demography, telemedicine
 

@@ -59,7 +59,7 @@ def _headings_notebook():
 
 
 def test_export_writes_headings_without_anchor_links_and_parses_cleanly():
-    from workbook.batch.render import export_html
+    from workbook.batch.export import export_html
 
     page = export_html(_headings_notebook(), 'Bericht "Köln" </style>\x00').decode("utf-8")
     assert html_problems(page, "export") == []

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from workbook import datasets
+from workbook import data as datasets
 from workbook.cli import main
 from workbook.errors import InputFileError
-from workbook.importers import MAX_IMPORT_BYTES, import_file, parse_map, read_import
+from workbook.data.readers import MAX_IMPORT_BYTES
+from workbook.data.importer import import_file, parse_map, read_import
 
 FIX = Path(__file__).resolve().parent / "fixtures"
 GOOD = FIX / "import"

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from workbook import datasets
+from workbook import data as datasets
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"

@@ -116,7 +116,7 @@ def test_estimated_inputs_lists_data_estimates_and_assumptions():
                                     "Home-Office vor Corona (Wohnort)"}
     params = load_parameters()
     # parameters that the Kreis' real data replace are not listed (only what is still estimated)
-    from workbook.datasets import load_kreise, value_status
+    from workbook.data import load_kreise, value_status
     k = load_kreise()
     replaced = RP.replaced_parameters("16069", k[k["ags"] == "16069"].iloc[0], value_status("16069"))
     assert {"ddi.infra.rate", "tele.distance_km_urban", "tele.distance_km_rural",
@@ -153,12 +153,12 @@ def test_summary_figures_without_draws_take_the_default_run_and_skip_nan():
 
 def test_static_report_publishes_the_figures_the_engine_gives(monkeypatch):
     """The batch's index reads these instead of running the engine a second time: they must equal
-    workbook.batch.summary.key_figures for the same parameters, and show nothing on the page."""
+    workbook.batch.key_figures.key_figures for the same parameters, and show nothing on the page."""
     import IPython.display
 
     from workbook.apps.report import ReportApp
-    from workbook.batch.render import SUMMARY_MIME
-    from workbook.batch.summary import key_figures
+    from workbook.batch.task import SUMMARY_MIME
+    from workbook.batch.key_figures import key_figures
 
     shown = []
     monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.append((objs, kw)))
@@ -188,8 +188,8 @@ def test_coop_sentence_says_when_the_cooperation_may_cost_more(results):
 
 
 def test_where_it_stands_lists_real_inputs_with_year_source_and_ranks():
-    from workbook.datasets import load_kreise
-    from workbook.schema import COLUMNS
+    from workbook.data import load_kreise
+    from workbook.data.schema import COLUMNS
 
     table = RP.where_it_stands("05315")
     assert list(table.columns[:4]) == ["Kennzahl", "Wert", "Stand", "Herkunft"]

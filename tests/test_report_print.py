@@ -61,7 +61,7 @@ def _check_printed(pages: list[str], html: str):
 
 
 def test_pdf_of_the_batch_names_the_kreis_on_page_1(bericht_reports):
-    from workbook.batch.render import print_pdf
+    from workbook.batch.export import print_pdf
 
     html = (bericht_reports / f"{KOELN}.html").read_bytes()
     pdf = print_pdf(html, timeout=120)

@@ -8,7 +8,7 @@ import pytest
 from workbook import engine
 from workbook.params import load_parameters, load_scenarios
 
-datasets = pytest.importorskip("workbook.datasets")
+datasets = pytest.importorskip("workbook.data")
 
 
 @pytest.fixture(scope="module")

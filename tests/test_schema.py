@@ -10,7 +10,7 @@ import pytest
 
 from workbook import schema
 from workbook.errors import DataError
-from workbook.schema import COLUMNS, ESTIMATED, IMPORTABLE, validate_frame
+from workbook.data.schema import COLUMNS, ESTIMATED, IMPORTABLE, validate_frame
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -173,7 +173,7 @@ def test_distance_to_the_gp_follows_gp_density_and_area():
 def test_distance_scale_reproduces_the_mean_of_the_published_distances():
     """tele.distance_scale keeps the population-weighted mean distance of the urban 1.5 km / rural 4 km
     defaults over the 401 Kreise (docs/models.md, re-check when the data change)."""
-    from workbook.datasets import load_kreise, rural_weight
+    from workbook.data import load_kreise, rural_weight
     k = load_kreise(local=False)
     pop = k["population_2019"].to_numpy(float)
     rw = rural_weight(k)

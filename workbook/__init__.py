@@ -23,11 +23,11 @@ from .errors import (
 __version__ = "0.1.0"
 
 _LAZY = {
-    "load_kreise": "workbook.datasets",
-    "load_boundaries": "workbook.datasets",
-    "load_neighbours": "workbook.datasets",
-    "find_kreis": "workbook.datasets",
-    "import_file": "workbook.datasets",
+    "load_kreise": "workbook.data",
+    "load_boundaries": "workbook.data",
+    "load_neighbours": "workbook.data",
+    "find_kreis": "workbook.data",
+    "import_file": "workbook.data",
     "load_parameters": "workbook.params",
     "load_scenarios": "workbook.params",
     "load_scenario": "workbook.params",

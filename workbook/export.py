@@ -224,7 +224,7 @@ def export_chart(chart, directory, name: str, fmt: str = "png", *, scale: float 
     fmt = _check_format(fmt, CHART_FORMATS)
     path = target_path(directory, name, fmt)
     data = chart_bytes(chart, fmt, scale=scale, place=place)
-    return atomic_write(path, lambda tmp: Path(tmp).write_bytes(data), fsync=True, on_error=lambda exc:
+    return atomic_write(path, data, fsync=True, on_error=lambda exc:
                         WorkbookError(TT.WRITE_FAILED.format(error=exc.strerror or exc), file=str(path)))
 
 

@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["atomic_write", "atomic_write_bytes", "atomic_write_text", "current_umask"]
+__all__ = ["atomic_write", "current_umask"]
 
 
 def current_umask() -> int:
@@ -33,11 +33,29 @@ def _remove(tmp: str) -> None:
         pass
 
 
-def atomic_write(path: str | os.PathLike, writer: Callable[[str], object], *,
+def _content_writer(content) -> Callable[[str], object]:
+    if isinstance(content, bytes):
+        return lambda tmp: Path(tmp).write_bytes(content)
+    if isinstance(content, str):
+        def write_text(tmp: str) -> None:
+            with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(content)
+
+        return write_text
+    if callable(content):
+        return content
+    raise TypeError(f"content must be a writer function, bytes or str, not {type(content).__name__}")
+
+
+def atomic_write(path: str | os.PathLike, content: Callable[[str], object] | bytes | str, *,
                  prefix: str | None = None, suffix: str = ".tmp", keep_suffix: bool = False,
                  mkdir: bool = False, fsync: bool = False,
                  on_error: Callable[[OSError], BaseException] | None = None) -> Path:
-    """Write ``path`` through ``writer(tmp_path)``, which fills a temporary file.
+    """Write ``path`` atomically from ``content``, which fills a temporary file first.
+
+    ``content`` is ``writer(tmp_path)`` (a function that writes the file, such as
+    a DataFrame's ``to_csv``), ``bytes`` (written as they are) or ``str``
+    (written as UTF-8 with ``\\n`` line ends).
 
     - ``prefix``/``suffix``: the temporary name (default ``.<name>.<random>.tmp``, hidden);
       ``keep_suffix`` appends the target's suffix (writers that pick the format from
@@ -52,6 +70,7 @@ def atomic_write(path: str | os.PathLike, writer: Callable[[str], object], *,
     the ``0o600`` of a temporary file.
     """
     path = Path(path)
+    writer = _content_writer(content)
     if prefix is None:
         prefix = f".{path.name[:60]}."
     if keep_suffix:
@@ -77,17 +96,3 @@ def atomic_write(path: str | os.PathLike, writer: Callable[[str], object], *,
         if tmp is not None:
             _remove(tmp)
     return path
-
-
-def atomic_write_bytes(path: str | os.PathLike, data: bytes, **kwargs) -> Path:
-    """Write ``data`` atomically (see :func:`atomic_write`)."""
-    return atomic_write(path, lambda tmp: Path(tmp).write_bytes(data), **kwargs)
-
-
-def atomic_write_text(path: str | os.PathLike, text: str, **kwargs) -> Path:
-    """Write UTF-8 ``text`` with ``\\n`` line ends atomically (see :func:`atomic_write`)."""
-    def write(tmp: str) -> None:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-
-    return atomic_write(path, write, **kwargs)

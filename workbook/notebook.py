@@ -121,7 +121,7 @@ def check_choice(name: str, value: Any, choices) -> str:
 
 def check_ags(value: Any) -> tuple[str, str]:
     """(ags, name) of a Kreis given by its AGS (int or text, leading zero optional)."""
-    from .datasets import load_kreise
+    from .data import load_kreise
 
     if isinstance(value, bool) or not isinstance(value, (str, numbers.Integral)):
         raise SelectionError(T.PARAM_AGS_TYPE.format(value=value), key="ags")
@@ -141,7 +141,7 @@ def check_ags(value: Any) -> tuple[str, str]:
                                  key="ags") from None
     if isinstance(value, str) and text:
         # a name ("Köln") is accepted when it names exactly one Kreis
-        from .datasets import find_kreis
+        from .data import find_kreis
 
         try:
             ags = find_kreis(text)

@@ -31,7 +31,7 @@ import yaml
 
 from . import paths
 from .errors import ParameterError, ScenarioError
-from .fsutil import atomic_write_text
+from .fsutil import atomic_write
 
 STATUSES = ("fact", "derived", "assumption")
 LEVERS = ("kommune", "bund_land", "markt")
@@ -668,52 +668,37 @@ def save_scenario(path: Path | str, values: Mapping[str, float], title_de: str, 
                         narrative_de=narrative_de.strip(), based_on=based_on, file=_display(path))
     text = "# Eigenes Szenario (Drehbuch Digitale Kommune)\n" + yaml.safe_dump(
         scenario.to_dict(), allow_unicode=True, sort_keys=False, width=100)
-    atomic_write_text(path, text, mkdir=True, on_error=lambda exc: ScenarioError(
+    atomic_write(path, text, mkdir=True, on_error=lambda exc: ScenarioError(
         f"cannot be written ({exc.strerror or type(exc).__name__}); nothing was saved", file=str(path)))
     return scenario
 
 
-# ---------------------------------------------------------------------------
-# CLI handlers
-# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CheckedFile:
+    """A validated YAML file: a scenario, or parameter records (``workbook scenarios validate``)."""
 
-def cli_list(args) -> int:
-    from .texts import scenarios as T
-
-    scenarios = load_scenarios()
-    print(T.LIST_HEADER)
-    for sc in scenarios.values():
-        print(T.list_line(sc.id, sc.title_de, len(sc.changes)))
-    return 0
+    file: str                          # the name as messages show it
+    scenario: Scenario | None = None
+    records: tuple = ()
 
 
-def cli_show(args) -> int:
-    from .texts import scenarios as T
+def validate_file(path) -> CheckedFile:
+    """Validate a parameter file (records) or a scenario file (has 'changes').
 
-    parameters = load_parameters()
-    sc = load_scenario(args.scenario, parameters=parameters)
-    print(T.show_scenario(sc, parameters))
-    return 0
-
-
-def cli_validate(args) -> int:
-    """Validate a parameter file (records) or a scenario file (has 'changes')."""
-    from .texts import scenarios as T
-
-    path = Path(args.file)
+    Parameter records must not redefine a key of another file of the baseline.
+    Raises ``ParameterError`` / ``ScenarioError`` naming the file, line and key.
+    """
+    path = Path(path)
     data = read_yaml(path)
     if not data:
         raise ParameterError("the file is empty; expected parameter records or a scenario "
                              "(id, title_de, changes)", file=_display(path))
     if isinstance(data, Mapping) and "changes" in data:
-        sc = parse_scenario(path)
-        print(T.valid_scenario(_display(path), sc.id, len(sc.changes)))
-    else:
-        records = parse_parameter_file(path)
-        base = load_parameters()
-        for rec in records:
-            if rec.key in base and Path(base[rec.key].file).name != path.name:
-                raise ParameterError(f"line {rec.line}: key already defined in {base[rec.key].file}",
-                                     file=_display(path), key=rec.key)
-        print(T.valid_parameters(_display(path), len(records)))
-    return 0
+        return CheckedFile(_display(path), scenario=parse_scenario(path))
+    records = parse_parameter_file(path)
+    base = load_parameters()
+    for rec in records:
+        if rec.key in base and Path(base[rec.key].file).name != path.name:
+            raise ParameterError(f"line {rec.line}: key already defined in {base[rec.key].file}",
+                                 file=_display(path), key=rec.key)
+    return CheckedFile(_display(path), records=tuple(records))

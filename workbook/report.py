@@ -233,12 +233,12 @@ def where_it_stands(ags: str, kreise: pd.DataFrame | None = None,
     year and source and the Kreis' rank among the Kreise of its Land and of its Kreistyp
     (1 = highest value). Estimated inputs are left out; the estimates table lists them."""
     from .apps.common import value_status
-    from .schema import COLUMNS
+    from .data.schema import COLUMNS
     from .texts import charts as TC
     from .texts import fmt_unit
 
     if kreise is None:
-        from .datasets import load_kreise
+        from .data import load_kreise
         kreise = load_kreise()
     k = kreise.assign(ags=kreise["ags"].astype(str)).set_index("ags", drop=False)
     me = k.loc[ags]
@@ -275,9 +275,9 @@ def where_it_stands(ags: str, kreise: pd.DataFrame | None = None,
 def estimated_inputs(ags: str, parameter_keys=None) -> pd.DataFrame:
     """Every input of the report that is not an official figure: data estimates and assumptions."""
     from .apps.common import value_status
-    from .datasets import load_kreise
+    from .data import load_kreise
     from .params import load_parameters
-    from .schema import COLUMNS
+    from .data.schema import COLUMNS
     from .texts import fmt_unit
 
     k = load_kreise()
@@ -323,7 +323,7 @@ def replaced_parameters(ags: str, row: pd.Series, status: dict[str, str]) -> set
         if all(c in row.index and pd.notna(row[c]) and status.get(c) in ("fact", "local") for c in columns):
             out.add(key)
     try:
-        from .datasets import load_broadband_history
+        from .data import load_broadband_history
         from .models.digitalisation import GIGABIT_MBIT
         hist = load_broadband_history()
     except (ImportError, FileNotFoundError):

@@ -320,7 +320,7 @@ def for_people(df: pd.DataFrame, *, kreis_names: Mapping[str, str] | None = None
     A long result table gets its Kreis name, scenario title, indicator label
     (from the topic registry), a German unit and run label (Standardlauf, Median,
     ...), keeping the machine keys (AGS, indicator key) next to them; columns of
-    the Kreis registry (``workbook.schema``) get their German label; other
+    the Kreis registry (``workbook.data.schema``) get their German label; other
     columns stay. Attrs are kept.
     """
     if not isinstance(df, pd.DataFrame):
@@ -347,7 +347,7 @@ def for_people(df: pd.DataFrame, *, kreis_names: Mapping[str, str] | None = None
         cols[T.RESULT_HEADERS_DE["quantile"]] = _text(df["quantile"]).map(lambda q: QUANTILE_DE.get(q, q))
         out = pd.DataFrame(cols, index=df.index).reset_index(drop=True)
     else:
-        from .schema import COLUMNS
+        from .data.schema import COLUMNS
 
         out = df.rename(columns={c: COLUMNS[c].label_de for c in df.columns if c in COLUMNS}).copy(deep=False)
     out.attrs = dict(df.attrs)

@@ -473,7 +473,7 @@ class KreisPicker(W.VBox):
 
     def __init__(self, ags: str = "05315", kreise=None, **kwargs):
         if kreise is None:
-            from .datasets import load_kreise
+            from .data import load_kreise
 
             kreise = load_kreise()
         self._names = dict(zip(kreise["ags"], kreise["name"]))

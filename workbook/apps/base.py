@@ -333,7 +333,7 @@ class TopicApp:
 
     @property
     def kreis_name(self) -> str:
-        from ..datasets import load_kreise
+        from ..data import load_kreise
 
         k = load_kreise()
         return str(k.loc[k["ags"] == self.ags, "name"].iloc[0])

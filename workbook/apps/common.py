@@ -12,7 +12,7 @@ from ..texts import fmt_unit
 
 
 def kreis_row(ags: str) -> pd.Series:
-    from ..datasets import load_kreise
+    from ..data import load_kreise
 
     k = load_kreise()
     return k.loc[k["ags"] == ags].iloc[0]
@@ -20,7 +20,8 @@ def kreis_row(ags: str) -> pd.Series:
 
 def value_status(ags: str) -> dict[str, str]:
     """column -> fact | estimate | local for one Kreis (the data layer's view)."""
-    from .. import datasets, schema
+    from .. import data as datasets
+    from ..data import schema
 
     func = getattr(datasets, "value_status", None)
     if func is not None:
@@ -36,14 +37,14 @@ def status_text(status: str) -> str:
 def reader_source(name: str) -> str:
     """The source of a data column as a reader can follow it: publisher, title and date
     (``Column.source_de``), never a package or file name."""
-    from ..schema import COLUMNS
+    from ..data.schema import COLUMNS
 
     return COLUMNS[name].source_de
 
 
 def data_notes(ags: str, columns: Iterable[str]) -> list[str]:
     """'<Label>: Quelle: <publisher, title, date> · Schätzung' for each data column a block uses."""
-    from ..schema import COLUMNS
+    from ..data.schema import COLUMNS
 
     status = value_status(ags)
     out = []

@@ -66,7 +66,7 @@ class CooperationApp(FocusApp):
 
         key = ("partners", self.ags, self.focus, tuple(sorted(self.overrides.items())))
         if key not in self._cache:
-            from ..datasets import load_kreise, load_neighbours
+            from ..data import load_kreise, load_neighbours
 
             values = M._scalar_values(self.focus_values())
             kreise = load_kreise()
@@ -116,7 +116,7 @@ class CooperationApp(FocusApp):
     # -- charts ------------------------------------------------------------------------
     def partner_map(self, interactive: bool = True):
         from ..charts.maps import kreis_map
-        from ..datasets import load_kreise
+        from ..data import load_kreise
 
         k = load_kreise()
         df = self.partners()

@@ -23,7 +23,7 @@ COMPARE_COLUMNS = ("share_65plus", "offline_share", "gigabit_share", "gp_per_10k
 
 
 def _format(column: str, value) -> str:
-    from ..schema import COLUMNS
+    from ..data.schema import COLUMNS
 
     col = COLUMNS[column]
     if col.dtype == "category" or isinstance(value, str):
@@ -46,18 +46,18 @@ class OverviewApp(TopicApp):
         return {"indicator": lambda v: check_choice("indicator", v, MAP_COLUMNS)}
 
     def choices(self):
-        from ..schema import COLUMNS
+        from ..data.schema import COLUMNS
 
         return {"indicator": (T.INDICATOR_LABEL, [(COLUMNS[c].label_de, c) for c in MAP_COLUMNS])}
 
     # -- tables ---------------------------------------------------------------------
     def kreise(self) -> pd.DataFrame:
-        from ..datasets import load_kreise
+        from ..data import load_kreise
 
         return load_kreise()
 
     def figures(self) -> pd.DataFrame:
-        from ..schema import COLUMNS
+        from ..data.schema import COLUMNS
 
         row = C.kreis_row(self.ags)
         status = C.value_status(self.ags)
@@ -73,7 +73,7 @@ class OverviewApp(TopicApp):
 
     def comparison(self) -> pd.DataFrame:
         """Kreis value against the medians of its settlement type, its Land and Germany."""
-        from ..schema import COLUMNS
+        from ..data.schema import COLUMNS
 
         k = self.kreise()
         me = k.loc[k["ags"] == self.ags].iloc[0]
@@ -107,7 +107,7 @@ class OverviewApp(TopicApp):
     # -- blocks -----------------------------------------------------------------------
     def blocks(self, results) -> list[Block]:
         from ..charts.maps import compare_chart, kreis_map
-        from ..schema import COLUMNS
+        from ..data.schema import COLUMNS
 
         col_name = self.extra["indicator"]
         col = COLUMNS[col_name]

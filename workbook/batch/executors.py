@@ -23,7 +23,8 @@ import threading
 import time
 
 from ..errors import BatchError
-from . import render
+from .kernel import KernelConfig, get_kernel, kill_pid, shutdown_kernels
+from .task import render_report
 
 
 def _failed(task: dict, error: str, attempts: int = 1) -> dict:
@@ -92,13 +93,13 @@ def _worker_main(worker_id: int, tasks, results, parent_pid: int, tmp_dir: str, 
         while True:
             time.sleep(0.5)
             if os.getppid() != parent_pid:
-                render.shutdown_kernels()
+                shutdown_kernels()
                 kill_descendants(os.getpid())
                 os._exit(3)
 
     threading.Thread(target=watch_parent, daemon=True).start()
     try:
-        kernel = render.get_kernel(render.KernelConfig(cwd=cwd, recycle_after=recycle_after))
+        kernel = get_kernel(KernelConfig(cwd=cwd, recycle_after=recycle_after))
         try:
             kernel.ensure()
             results.put(("ready", worker_id, os.getpid(), kernel.pid))
@@ -111,13 +112,13 @@ def _worker_main(worker_id: int, tasks, results, parent_pid: int, tmp_dir: str, 
                 break
             results.put(("begin", worker_id, task["ags"]))
             try:
-                res = render.render_report(task)
+                res = render_report(task)
             except Exception as exc:  # a bug in the batch itself, not in the report
                 res = _failed(task, f"interner Fehler / internal error: {type(exc).__name__}: {exc}")
             results.put(("done", worker_id, res))
             results.put(("kernel", worker_id, kernel.pid))
     finally:
-        render.shutdown_kernels()
+        shutdown_kernels()
 
 
 class LocalExecutor:
@@ -199,7 +200,7 @@ class LocalExecutor:
                 if proc.is_alive() or proc.exitcode is None:
                     continue
                 del self._procs[worker_id]
-                render._kill_pid(self._kernel_pids.pop(worker_id, None))
+                kill_pid(self._kernel_pids.pop(worker_id, None))
                 ags = current.pop(worker_id, None)
                 if ags is not None and ags in pending:
                     if ags not in retried:
@@ -251,7 +252,7 @@ class LocalExecutor:
         for proc in self._procs.values():
             proc.join(2)
         for pid in self._kernel_pids.values():
-            render._kill_pid(pid)
+            kill_pid(pid)
         kill_descendants(None, started)
         self._procs.clear()
         self._kernel_pids.clear()
@@ -265,13 +266,13 @@ class LocalExecutor:
 def dask_render(task: dict) -> dict:
     """The Dask task: the same renderer, never raising for a report's failure."""
     try:
-        return render.render_report(task)
+        return render_report(task)
     except Exception as exc:  # pragma: no cover - a bug in the batch itself
         return _failed(task, f"interner Fehler / internal error: {type(exc).__name__}: {exc}")
 
 
 def dask_shutdown_kernels() -> int:
-    return render.shutdown_kernels()
+    return shutdown_kernels()
 
 
 class DaskExecutor:

@@ -1,17 +1,27 @@
-"""In-process HTML export with the lean ``bericht`` template.
+"""A report's export: in-process HTML with the lean ``bericht`` template, stable SVG ids, PDF.
 
 nbconvert's ``lab`` template embeds about 263 KB of CSS and loads require.js,
 MathJax and the widget manager from a CDN; the ``bericht`` template
 (``workbook/templates/bericht``) has no script and no external reference, one
 small inlined stylesheet with a print and a phone layout, and hides code.
+``export_html(nb, title)`` keeps one exporter per thread; ``print_pdf(html)``
+prints with headless Debian chromium (no network).
 """
 
 from __future__ import annotations
 
+import copy
+import os
 import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
 
 from ..offline import external_references  # noqa: F401 - the one offline check, used by the batch
 from ..paths import TEMPLATES_DIR
+from ..texts import drop_control
 
 TEMPLATE_NAME = "bericht"
 
@@ -114,3 +124,80 @@ def make_exporter():
     )
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=set(REMOVE_TAGS)), enabled=True)
     return exporter
+
+
+# vl-convert (vega's SVG renderer) names gradients and clip paths with a counter
+# that keeps counting inside a warm kernel, sometimes behind a random prefix
+# ("gradient_0" in one report, "gradient_1" in the next; "c78439541-gradient_0"):
+# renamed in order of first appearance so a report does not depend on what its
+# kernel drew before. Only ids and references to them are touched (also inside
+# the notebook's JSON, where quotes are escaped).
+_SVG_ID = re.compile(r'(?P<pre>\bid=\\?"|url\(#|href=\\?"#)'
+                     r'(?P<id>(?:c[0-9a-f]{5,16}-)?(?P<kind>gradient|clip|pattern|marker)_?\d+)\b')
+
+
+def stable_svg_ids(text: str) -> str:
+    names: dict[str, str] = {}
+
+    def rename(m: re.Match) -> str:
+        key = m.group("id")
+        if key not in names:
+            names[key] = f"wbsvg{len(names) + 1}-{m.group('kind')}"
+        return m.group("pre") + names[key]
+
+    return _SVG_ID.sub(rename, text)
+
+
+_EXPORTERS: dict[int, object] = {}
+
+
+def _exporter():
+    key = threading.get_ident()
+    exp = _EXPORTERS.get(key)
+    if exp is None:
+        exp = _EXPORTERS[key] = make_exporter()
+    return exp
+
+
+def export_html(nb, title: str) -> bytes:
+    # control characters (a NUL in a Kreis name from a user's file) are not text a page may carry
+    title = drop_control(title)
+    nb = copy.deepcopy(nb)
+    nb.metadata["title"] = title
+    body, _ = _exporter().from_notebook_node(
+        nb, resources={"metadata": {"name": title}, "bericht": {"print_css": print_css(title)}})
+    return body.encode("utf-8")
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def print_pdf(html: bytes, timeout: float = 120.0) -> bytes:
+    """Print an HTML report to PDF with headless Debian chromium (no network)."""
+    if not os.path.exists(CHROMIUM):
+        raise FileNotFoundError(f"{CHROMIUM} fehlt / missing (apt-get install chromium)")
+    tmp = tempfile.mkdtemp(prefix="workbook-pdf-")
+    try:
+        src = os.path.join(tmp, "report.html")
+        dst = os.path.join(tmp, "report.pdf")
+        with open(src, "wb") as fh:
+            fh.write(html)
+        cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+               "--disable-background-networking", "--disable-component-update", "--no-first-run",
+               "--disable-dev-shm-usage", "--no-pdf-header-footer",
+               f"--user-data-dir={os.path.join(tmp, 'profile')}", f"--print-to-pdf={dst}",
+               "file://" + src]
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            raise TimeoutError(f"chromium took longer than {timeout:g} s") from None
+        if not os.path.exists(dst) or os.path.getsize(dst) == 0:
+            raise RuntimeError(f"chromium wrote no PDF (exit status {proc.returncode})")
+        with open(dst, "rb") as fh:
+            return fh.read()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -26,7 +26,7 @@ import os
 from pathlib import Path
 
 from ..errors import BatchError
-from ..fsutil import atomic_write_bytes
+from ..fsutil import atomic_write
 from .naming import inside
 
 TMP_MARK = ".tmp-"
@@ -41,11 +41,12 @@ class OutputError(BatchError):
         super().__init__(message, file=file)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a report file atomically; the temporary name carries TMP_MARK, so ``--resume``
-    and the folder checks recognise what a killed run left behind."""
-    atomic_write_bytes(path, data, prefix=f".{path.name}{TMP_MARK}{os.getpid()}-", suffix="",
-                       on_error=lambda exc: OutputError(exc.strerror or str(exc), errno_=exc.errno, file=str(path)))
+def write_options(path: Path) -> dict:
+    """The ``fsutil.atomic_write`` options of a file in the output folder: the temporary name
+    carries TMP_MARK, so ``--resume`` and the folder checks recognise what a killed run left
+    behind; an ``OSError`` becomes an ``OutputError`` naming the file."""
+    return {"prefix": f".{path.name}{TMP_MARK}{os.getpid()}-", "suffix": "",
+            "on_error": lambda exc: OutputError(exc.strerror or str(exc), errno_=exc.errno, file=str(path))}
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -169,10 +170,10 @@ class OutputFolder:
 
     def write_success(self, task: dict, result: dict) -> dict:
         stem = task["stem"]
-        write_atomic(self.ipynb(stem), result["ipynb"])
-        write_atomic(self.html(stem), result["html"])
+        atomic_write(self.ipynb(stem), result["ipynb"], **write_options(self.ipynb(stem)))
+        atomic_write(self.html(stem), result["html"], **write_options(self.html(stem)))
         if result.get("pdf"):
-            write_atomic(self.pdf(stem), result["pdf"])
+            atomic_write(self.pdf(stem), result["pdf"], **write_options(self.pdf(stem)))
         rec = {
             "ags": task["ags"], "name": task["name"], "stem": stem, "status": "ok",
             "input_hash": task["input_hash"], "html": f"{stem}.html",
@@ -180,7 +181,8 @@ class OutputFolder:
             "ipynb": f"notebooks/{stem}.ipynb", "pdf": f"{stem}.pdf" if result.get("pdf") else None,
             "figures": result.get("figures") or {}, "figures_error": result.get("figures_error"),
         }
-        write_atomic(self.meta(stem), json.dumps(rec, sort_keys=True, indent=1).encode("utf-8"))
+        atomic_write(self.meta(stem), json.dumps(rec, sort_keys=True, indent=1).encode("utf-8"),
+                     **write_options(self.meta(stem)))
         try:
             self.failed_ipynb(stem).unlink()
         except FileNotFoundError:
@@ -198,11 +200,12 @@ class OutputFolder:
             except OSError as exc:
                 raise OutputError(exc.strerror or str(exc), errno_=exc.errno, file=str(path)) from None
         if result.get("ipynb"):
-            write_atomic(self.failed_ipynb(stem), result["ipynb"])
+            atomic_write(self.failed_ipynb(stem), result["ipynb"], **write_options(self.failed_ipynb(stem)))
         return {"ags": task["ags"], "name": task["name"], "stem": stem, "status": "failed",
                 "input_hash": task["input_hash"], "error": result.get("error"),
                 "failed_ipynb": f"notebooks/{stem}.failed.ipynb" if result.get("ipynb") else None}
 
     def write_json(self, name: str, payload: dict) -> None:
-        write_atomic(inside(self.root, name),
-                     json.dumps(payload, sort_keys=True, indent=1, ensure_ascii=False).encode("utf-8"))
+        path = inside(self.root, name)
+        atomic_write(path, json.dumps(payload, sort_keys=True, indent=1, ensure_ascii=False).encode("utf-8"),
+                     **write_options(path))

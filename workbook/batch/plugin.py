@@ -14,6 +14,6 @@ class KernelCleanup(WorkerPlugin):
     name = "workbook-kernel-cleanup"
 
     def teardown(self, worker):
-        from .render import shutdown_kernels
+        from .kernel import shutdown_kernels
 
         shutdown_kernels()

@@ -32,7 +32,7 @@ from .naming import report_stem
 from .outputs import FATAL_ERRNOS, OutputError, OutputFolder, input_hash, sha256_bytes, tree_hash
 from .progress import Progress
 
-DEFAULT_SUMMARY = "workbook.batch.summary:key_figures"
+DEFAULT_SUMMARY = "workbook.batch.key_figures:key_figures"
 FORMAT_VERSION = 1
 
 
@@ -167,7 +167,7 @@ def run_batch(opts: BatchOptions) -> BatchResult:
 
     kreise = opts.kreise
     if kreise is None:
-        from ..datasets import load_kreise
+        from ..data import load_kreise
 
         kreise = load_kreise()
     selected = select_kreise(kreise, ags=opts.ags, ags_file=opts.ags_file, land=opts.land,
@@ -321,7 +321,7 @@ def _write_manifest_and_index(folder: OutputFolder, run: dict, records: dict, se
     boundaries, boundary_error = opts.boundaries, None
     if boundaries is None:
         try:
-            from ..datasets import load_boundaries
+            from ..data import load_boundaries
 
             boundaries = load_boundaries()
         except (WorkbookError, ImportError, OSError) as exc:
@@ -329,9 +329,11 @@ def _write_manifest_and_index(folder: OutputFolder, run: dict, records: dict, se
     info = {str(r.ags): {"name": str(r.name), "land_name": str(getattr(r, "land_name", ""))}
             for r in selected.itertuples(index=False)}
     page = build_index(list(records.values()), run, boundaries, info, boundary_error=boundary_error)
-    from .outputs import write_atomic
+    from ..fsutil import atomic_write
+    from .outputs import write_options
 
-    write_atomic(folder.root / "index.html", page.encode("utf-8"))
+    index = folder.root / "index.html"
+    atomic_write(index, page.encode("utf-8"), **write_options(index))
 
 
 def _print_summary(result: BatchResult, stream, folder: OutputFolder) -> None:
@@ -349,22 +351,6 @@ def _print_summary(result: BatchResult, stream, folder: OutputFolder) -> None:
         print(T.SUMMARY_FAILED.format(ags=rec["ags"], name=rec["name"], error=rec.get("error")), file=stream)
     if len(failed) > 10:
         print(T.SUMMARY_MORE.format(n=len(failed) - 10, manifest=folder.root / "manifest.json"), file=stream)
-
-
-def cli_batch(args) -> int:
-    """Handler of ``workbook batch`` (see workbook/cli.py)."""
-    opts = BatchOptions(
-        out=Path(args.out), ags=args.ags, ags_file=args.ags_file, land=args.land,
-        kreis_type=args.kreis_type, scenario=args.scenario, draws=args.draws, seed=args.seed,
-        workers=args.workers, scheduler=args.scheduler, resume=args.resume, timeout=args.timeout,
-        pdf=args.pdf, notebook=Path(args.notebook) if args.notebook else None,
-        progress=not args.no_progress,
-    )
-    if opts.pdf and not os.path.exists("/usr/bin/chromium"):
-        raise BatchError("--pdf braucht /usr/bin/chromium (apt-get install chromium) / needs chromium",
-                         key="--pdf")
-    result = run_batch(opts)
-    return result.exit_code
 
 
 def manifest_of(out: Path) -> dict:

@@ -151,7 +151,7 @@ def _geometry(boundaries: dict, land: str | None, width: int) -> tuple[str, dict
 
 @functools.lru_cache(maxsize=24)
 def _default_geometry(land: str | None, width: int) -> tuple[str, dict, tuple]:
-    from ..datasets import load_boundaries
+    from ..data import load_boundaries
 
     return _geometry(load_boundaries(), land, width)
 

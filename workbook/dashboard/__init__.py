@@ -35,7 +35,7 @@ from the project root reads the same file, but only ``workbook dashboard``
 adds the start page, the session cap and the German template.
 
 Importing this package does not import Voila: the server names
-(``make_app``, ``serve``, ``check_port_free``, ``cli_dashboard``, ``main``,
+(``make_app``, ``serve``, ``check_port_free``, ``main``,
 ``DashboardApp``) load :mod:`workbook.dashboard.server` on first use.
 """
 
@@ -67,14 +67,14 @@ from .config import (
 from .kreise import kreis_choices
 
 #: names served by workbook.dashboard.server (imports Voila, about a second)
-_SERVER_NAMES = ("DashboardApp", "make_app", "serve", "check_port_free", "cli_dashboard", "main")
+_SERVER_NAMES = ("DashboardApp", "make_app", "serve", "check_port_free", "main")
 
 __all__ = [
     "BUSY_RETRY_AFTER", "CONFIG_FILE", "CONTENT_SECURITY_POLICY", "CULL_IDLE_TIMEOUT", "CULL_INTERVAL",
     "DEFAULT_AGS", "DEFAULT_IP", "DEFAULT_PORT", "FILE_ALLOWLIST", "FILE_DENYLIST", "MAX_SESSIONS",
     "POOL_SIZE", "TEMPLATE_DIR", "UNUSED_FRONTEND_EXTENSIONS", "default_config", "file_allowed",
     "is_loopback", "load_config", "write_config", "kreis_choices",
-    "DashboardApp", "make_app", "serve", "check_port_free", "cli_dashboard", "main",
+    "DashboardApp", "make_app", "serve", "check_port_free", "main",
 ]
 
 

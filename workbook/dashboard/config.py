@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import WorkbookError
-from ..fsutil import atomic_write_text
+from ..fsutil import atomic_write
 from ..paths import PROJECT_ROOT, TEMPLATES_DIR
 from ..texts import dashboard as T
 
@@ -200,7 +200,7 @@ def write_config(path: str | os.PathLike = CONFIG_FILE, config: Mapping[str, Any
     path = Path(path)
     text = json.dumps(default_config() if config is None else config,
                       indent=2, ensure_ascii=False, sort_keys=False) + "\n"
-    return atomic_write_text(path, text, prefix=".voila-")
+    return atomic_write(path, text, prefix=".voila-")
 
 
 def file_allowed(path: str, config: Mapping[str, Any] | None = None) -> bool:

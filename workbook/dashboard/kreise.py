@@ -32,7 +32,7 @@ def kreis_choices() -> list[dict[str, str]] | None:
     """[{ags, name, label, land_name}] of the 401 Kreise, by Land and label in German order,
     or None when the data layer is not available (the start page then says so)."""
     try:
-        from ..datasets import load_kreise
+        from ..data import load_kreise
 
         df = load_kreise()
     except Exception:  # the page still works without the picker

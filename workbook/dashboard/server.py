@@ -247,11 +247,6 @@ def serve(notebooks_dir: str | os.PathLike = NOTEBOOKS_DIR, *, config_file: str 
     return 0
 
 
-def cli_dashboard(args) -> int:
-    """Handler of ``workbook dashboard [--port] [--ip] [--no-browser]``."""
-    return serve(NOTEBOOKS_DIR, port=args.port, ip=args.ip, open_browser=not args.no_browser)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m workbook.dashboard``: serve with a chosen folder/config, or write voila.json."""
     parser = argparse.ArgumentParser(prog="python -m workbook.dashboard",

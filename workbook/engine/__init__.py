@@ -9,13 +9,12 @@ Kreise. Run 0 of every scenario is the ``default`` run at the resolved values.
 Modules: ``selection`` (topics, Kreise, scenarios, options), ``sampling`` (Latin
 hypercube and parameter runs), ``simulation`` (plan, models on chunks, threads),
 ``blas`` (BLAS on one thread), ``quantiles`` (exact order statistics), ``table``
-(the long table and ``project``), ``sensitivity`` (the tornado), ``cli``
-(``workbook project``). The names below are the engine's public interface.
+(the long table and ``project``), ``sensitivity`` (the tornado); the command ``workbook project`` is
+``workbook.cli.project``. The names below are the engine's public interface.
 """
 
 from __future__ import annotations
 
-from .cli import cli_project
 from .quantiles import _select_two, order_quantiles, reduce_draws, reduce_runs
 from .sampling import run_values, unit_sample
 from .selection import (
@@ -45,7 +44,7 @@ from .table import project, to_long
 
 __all__ = [  # noqa: RUF022 - grouped: constants, classes, functions
     "_groups", "_select_two", "_stacked_runs",  # internals the tests and benchmarks reach
-    "DEFAULT_SEED", "MAX_DRAWS", "TOPICS", "YEARS", "Plan", "available_topics", "chunk_size", "cli_project",
+    "DEFAULT_SEED", "MAX_DRAWS", "TOPICS", "YEARS", "Plan", "available_topics", "chunk_size",
     "data_hash", "load_kreise_table", "normalise_ags", "order_quantiles", "prepare", "project", "reduce_draws",
     "reduce_runs", "run_models", "run_values", "select_kreise", "select_scenarios", "select_topics", "simulate",
     "to_long", "tornado", "unit_sample",

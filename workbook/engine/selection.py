@@ -60,7 +60,7 @@ def validate_given_kreise(kreise) -> None:
     """A caller's Kreis table passes the registry's range checks before it reaches a formula."""
     if not isinstance(kreise, pd.DataFrame):
         raise SelectionError(f"kreise must be a table (DataFrame), found {type(kreise).__name__}", key="kreise")
-    from ..schema import COLUMNS, validate_frame
+    from ..data.schema import COLUMNS, validate_frame
 
     known = [c for c in kreise.columns if c in COLUMNS]
     if set(COLUMNS) <= set(kreise.columns):
@@ -86,12 +86,12 @@ def validate_given_kreise(kreise) -> None:
 
 def load_kreise_table() -> pd.DataFrame:
     try:
-        from ..datasets import load_kreise
+        from ..data import load_kreise
     except ModuleNotFoundError as exc:
-        if exc.name != "workbook.datasets":
+        if exc.name != "workbook.data":
             raise
-        raise DataError("the data layer (workbook/datasets.py) is not installed; expected load_kreise()",
-                        file="workbook/datasets.py") from None
+        raise DataError("the data layer (workbook/data/) is not installed; expected load_kreise()",
+                        file="workbook/data/__init__.py") from None
     return load_kreise()
 
 

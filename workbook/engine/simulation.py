@@ -139,7 +139,7 @@ def _cooperation_plan(prepare_fn, all_kreise: pd.DataFrame, all_hash: str, value
 
 def _neighbours():
     try:
-        from ..datasets import load_neighbours
+        from ..data import load_neighbours
     except ImportError:
         return pd.DataFrame({"ags_a": pd.Series(dtype=str), "ags_b": pd.Series(dtype=str)})
     return load_neighbours()

@@ -102,16 +102,17 @@ _DATA_FILES: dict[str, tuple] = {}
 
 
 def data_layer_file(loader: str, file_attr: str):
-    """The table of ``workbook.datasets.<loader>()``, loaded once per content of its file (the
+    """The table of ``workbook.data.<loader>()``, loaded once per content of its file (the
     sha256 that ``data/sources.yml`` records and the loader verifies), or None when the data layer
     has no such loader or file. The same object is returned until the file changes: models treat
     it as read-only. Its content key is available through :func:`content_key`."""
     try:
-        from .. import datasets
+        from .. import data as datasets
+        from ..data import files
     except ImportError:
         return None
     load = getattr(datasets, loader, None)
-    name = getattr(datasets, file_attr, None)
+    name = getattr(files, file_attr, None)
     if load is None or name is None:
         return None
     try:

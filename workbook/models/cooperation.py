@@ -357,14 +357,14 @@ def _defaults(values: Mapping[str, float] | None) -> dict[str, float]:
 def _kreise(kreise: pd.DataFrame | None) -> pd.DataFrame:
     if kreise is not None:
         return kreise.assign(ags=kreise["ags"].astype(str))
-    from ..datasets import load_kreise
+    from ..data import load_kreise
     return load_kreise()
 
 
 def _neighbours(neighbours: pd.DataFrame | None) -> pd.DataFrame:
     if neighbours is not None:
         return neighbours
-    from ..datasets import load_neighbours
+    from ..data import load_neighbours
     return load_neighbours()
 
 

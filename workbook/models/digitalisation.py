@@ -68,7 +68,7 @@ _FLOOR = 1e-3
 def rural_weight(kreise: pd.DataFrame) -> np.ndarray:
     """0 (kreisfreie Großstadt) .. 1 (dünn besiedelt) per Kreis; 0.5 where unknown."""
     try:
-        from ..datasets import rural_weight as data_rural_weight
+        from ..data import rural_weight as data_rural_weight
     except ImportError:
         data_rural_weight = None
     if data_rural_weight is not None and "settlement_type" in kreise.columns:
@@ -135,7 +135,7 @@ def _pooling_groups(ctx: ModelContext) -> pd.Series | None:
     table = ctx.extra.get("kreise_all")
     if table is None and ctx.from_data_layer:
         try:
-            from ..datasets import load_kreise
+            from ..data import load_kreise
             table = load_kreise()
         except Exception:  # no data layer: pool by this table's types
             table = None

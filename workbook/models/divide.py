@@ -223,7 +223,7 @@ def estimated_rows(ctx: ModelContext, column: str) -> np.ndarray | None:
     if local is None or "ags" not in ctx.kreise.columns:
         return None
     try:
-        from ..datasets import COLUMNS
+        from ..data.schema import COLUMNS
     except ImportError:
         return None
     col = COLUMNS.get(column)
@@ -262,7 +262,7 @@ def rural_weight(ctx: ModelContext) -> np.ndarray:
         rw = ctx.column("rural_weight").reshape(-1)
     else:
         try:
-            from ..datasets import rural_weight as _rw
+            from ..data import rural_weight as _rw
         except ImportError:
             _rw = None
         if _rw is not None and "settlement_type" in ctx.kreise.columns:
@@ -441,7 +441,7 @@ def _one_kreis(kreis) -> "pd.DataFrame":
     elif isinstance(kreis, pd.Series):
         table = kreis.to_frame().T
     elif isinstance(kreis, str):
-        from ..datasets import load_kreise
+        from ..data import load_kreise
 
         known = load_kreise()
         code = kreis.strip().zfill(5) if kreis.strip().isdigit() else kreis.strip()

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import SelectionError
-from .table import project
 
-
-def cli_project(args) -> int:
+def run(args) -> int:
     from .. import results
+    from ..engine import project
+    from ..errors import SelectionError
     from ..texts import scenarios as T
 
     out = Path(args.out) if args.out else None

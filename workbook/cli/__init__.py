@@ -1,6 +1,9 @@
 """The ``workbook`` command.
 
-All argument parsing lives here; each handler imports its layer lazily, so
+All argument parsing lives here; the handlers live in one module per command
+group (``data``, ``imports``, ``scenarios``, ``project``, ``batch``,
+``dashboard``) and stay thin: arguments -> the domain API -> print. They are
+imported only for the command that runs, and import their layer lazily, so
 ``workbook --help`` is instant and a failure in one layer never breaks the
 others. A user's mistake (any ``WorkbookError``) is printed as one message,
 never as a traceback, and exits with status 2.
@@ -12,7 +15,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .errors import WorkbookError
+from ..errors import WorkbookError
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -28,9 +31,9 @@ def _build_parser() -> argparse.ArgumentParser:
     data_sub = p_data.add_subparsers(dest="data_command", metavar="ACTION")
     data_sub.required = True
     p_check = data_sub.add_parser("check", help="validate the shipped data and print a summary")
-    p_check.set_defaults(handler="workbook.datasets:cli_check")
+    p_check.set_defaults(handler="workbook.cli.data:check")
     p_dict = data_sub.add_parser("dictionary", help="print the data dictionary (Markdown)")
-    p_dict.set_defaults(handler="workbook.schema:cli_dictionary")
+    p_dict.set_defaults(handler="workbook.cli.data:dictionary")
 
     # -- import -----------------------------------------------------------
     p_imp = sub.add_parser("import", help="import a municipality's own figures (CSV, Excel, INKAR)")
@@ -41,20 +44,20 @@ def _build_parser() -> argparse.ArgumentParser:
     p_imp.add_argument("--sheet", default=None, help="Excel sheet name (default: the first)")
     p_imp.add_argument("--reset", action="store_true",
                        help="remove the local overlay instead of importing (FILE is ignored)")
-    p_imp.set_defaults(handler="workbook.datasets:cli_import")
+    p_imp.set_defaults(handler="workbook.cli.imports:run")
 
     # -- scenarios --------------------------------------------------------
     p_sc = sub.add_parser("scenarios", help="list, show and validate scenarios")
     sc_sub = p_sc.add_subparsers(dest="scenarios_command", metavar="ACTION")
     sc_sub.required = True
     p_list = sc_sub.add_parser("list", help="list the scenarios")
-    p_list.set_defaults(handler="workbook.params:cli_list")
+    p_list.set_defaults(handler="workbook.cli.scenarios:list_scenarios")
     p_show = sc_sub.add_parser("show", help="show one scenario and what it changes")
     p_show.add_argument("scenario", help="scenario id (S0..S5) or a YAML file")
-    p_show.set_defaults(handler="workbook.params:cli_show")
+    p_show.set_defaults(handler="workbook.cli.scenarios:show")
     p_val = sc_sub.add_parser("validate", help="validate a scenario or parameter YAML file")
     p_val.add_argument("file")
-    p_val.set_defaults(handler="workbook.params:cli_validate")
+    p_val.set_defaults(handler="workbook.cli.scenarios:validate")
 
     # -- project ----------------------------------------------------------
     p_proj = sub.add_parser("project", help="project all topics 2021-2030 with uncertainty bands")
@@ -64,7 +67,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p_proj.add_argument("--seed", type=int, default=20211, help="random seed (stored with the results)")
     p_proj.add_argument("--topics", default="all", help="topics (comma-separated) or 'all'")
     p_proj.add_argument("--out", default=None, help="output file (.csv, .xlsx or .parquet); default: stdout summary")
-    p_proj.set_defaults(handler="workbook.engine:cli_project")
+    p_proj.set_defaults(handler="workbook.cli.project:run")
 
     # -- batch ------------------------------------------------------------
     p_batch = sub.add_parser("batch", help="render one report per Kreis (Papermill)")
@@ -83,14 +86,14 @@ def _build_parser() -> argparse.ArgumentParser:
     p_batch.add_argument("--pdf", action="store_true", help="also print each report to PDF (chromium)")
     p_batch.add_argument("--notebook", default=None, help="report notebook (default: notebooks/bericht.ipynb)")
     p_batch.add_argument("--no-progress", action="store_true", help="no progress bar")
-    p_batch.set_defaults(handler="workbook.batch:cli_batch")
+    p_batch.set_defaults(handler="workbook.cli.batch:run")
 
     # -- dashboard --------------------------------------------------------
     p_dash = sub.add_parser("dashboard", help="serve the Voila dashboards")
     p_dash.add_argument("--port", type=int, default=8866)
     p_dash.add_argument("--ip", default="127.0.0.1", help="bind address (default: loopback only)")
     p_dash.add_argument("--no-browser", action="store_true")
-    p_dash.set_defaults(handler="workbook.dashboard:cli_dashboard")
+    p_dash.set_defaults(handler="workbook.cli.dashboard:run")
 
     return parser
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .errors import DataError
+from ..errors import DataError
 
 SETTLEMENT_TYPES = ("kreisfreie_grossstadt", "staedtischer_kreis", "laendlich_verdichtet", "duenn_besiedelt")
 KREIS_TYPES = ("Kreisfreie Stadt", "Landkreis", "Kreis", "Regionalverband", "Stadtkreis")
@@ -69,7 +69,7 @@ class Column:
     def source_de(self) -> str:
         """The source as a reader can follow it: publisher, title and date
         (``texts.data.READER_SOURCES``), never a package or file name."""
-        from .texts import data as TD
+        from ..texts import data as TD
 
         if self.name in TD.READER_ESTIMATE_SOURCES and self.status == "estimate":
             return TD.READER_ESTIMATE_SOURCES[self.name]
@@ -278,7 +278,7 @@ def _fail(message: str, file: str, row: int | None = None, column: str | None = 
 def validate_value(column: str, value, *, file: str, row: int | None = None, key: str | None = None,
                    columns: dict[str, Column] | None = None):
     """Check one value against its column record (in ``columns``, default the Kreis registry)."""
-    from .texts import data as T
+    from ..texts import data as T
 
     col = (columns or COLUMNS)[column]
     if col.dtype in ("int", "float"):
@@ -309,7 +309,7 @@ def validate_frame(df: pd.DataFrame, *, file: str = "data/kreise.csv", columns: 
 
     Rows are reported as file lines (header = line 1), so the first data row is row 2.
     """
-    from .texts import data as T
+    from ..texts import data as T
 
     registry = columns or COLUMNS
     missing = [c for c in registry if c not in df.columns]
@@ -357,8 +357,8 @@ def validate_frame(df: pd.DataFrame, *, file: str = "data/kreise.csv", columns: 
 
 def dictionary_markdown() -> str:
     """The data dictionary as a Markdown table (also in docs/data.md)."""
-    from .texts import data as T
-    from .texts import fmt_number
+    from ..texts import data as T
+    from ..texts import fmt_number
 
     def rng(c: Column) -> str:
         if c.categories:
@@ -375,9 +375,3 @@ def dictionary_markdown() -> str:
                  f"`{c.source_key}`" if c.source_key else "", c.description_de]
         lines.append("| " + " | ".join(cell.replace("|", "/") for cell in cells) + " |")
     return "\n".join(lines) + "\n"
-
-
-def cli_dictionary(args) -> int:
-    """``workbook data dictionary``: print the data dictionary as Markdown."""
-    print(dictionary_markdown(), end="")
-    return 0

@@ -1,0 +1,7 @@
+"""``python -m workbook.cli``: the same as the ``workbook`` command."""
+
+import sys
+
+from . import main
+
+sys.exit(main())

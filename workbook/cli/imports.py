@@ -1,0 +1,22 @@
+"""``workbook import FILE [--dry-run] [--map H=col] [--sheet S]`` and ``workbook import --reset``."""
+
+from __future__ import annotations
+
+
+def run(args) -> int:
+    """Print what was taken and refused; a refused file is an ``InputFileError`` (exit 2)."""
+    from ..data.importer import import_file, parse_map
+    from ..data.overlay import overlay_path, reset_overlay
+    from ..errors import InputFileError
+    from ..texts import data as T
+
+    if args.reset:
+        existed = reset_overlay()
+        print((T.IMP_RESET_DONE if existed else T.IMP_RESET_NONE).format(path=overlay_path()))
+        return 0
+    if not args.file:
+        raise InputFileError(T.IMP_NO_FILE)
+    result = import_file(args.file, mapping=parse_map(args.map), sheet=args.sheet, dry_run=args.dry_run)
+    for line in result.summary_lines():
+        print(line)
+    return 0

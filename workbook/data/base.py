@@ -1,0 +1,343 @@
+"""The shipped base tables, validated and cached (without the user's overlay).
+
+    base_kreise()             the 401 Kreise of kreise.csv (cached, not a copy)
+    load_boundaries()         GeoJSON FeatureCollection of the Kreise (``ags``, ``name``)
+    load_laender()            GeoJSON FeatureCollection of the 16 Länder
+    load_neighbours()         DataFrame[ags_a, ags_b], ags_a < ags_b, shared borders
+    load_kreise_age()         DataFrame[ags, age_from, age_to, population_2019]: 21 age groups per Kreis
+    load_broadband_history()  DataFrame[ags, period, threshold_mbit, share]: Breitbandatlas 2018-2021
+    load_gemeinden()          the 10,799 inhabited Gemeinden of 31.12.2019 (registry: GEMEINDE_COLUMNS)
+    rural_weight(df)          0 (kreisfreie Großstadt) .. 1 (dünn besiedelt)
+    find_kreis(query)         AGS from an AGS or a name fragment
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+
+import numpy as np
+import pandas as pd
+
+from .. import ags as ags_rule
+from ..errors import DataError, SelectionError
+from ..texts import data as T
+from .files import (
+    AGE_FILE,
+    BOUNDARIES_FILE,
+    BROADBAND_FILE,
+    GEMEINDEN_FILE,
+    KREISE_FILE,
+    LAENDER_FILE,
+    NEIGHBOURS_FILE,
+    SOURCES_FILE,
+    cached,
+    data_dir,
+    read_verified,
+    rel,
+    signature,
+)
+from .schema import COLUMNS, ESTIMATED, GEMEINDE_COLUMNS, KEY, SETTLEMENT_TYPES, pandas_dtypes, validate_frame
+
+N_KREISE = 401
+N_GEMEINDEN = 10_799
+AGE_COLUMNS = ["ags", "age_from", "age_to", "population_2019"]
+BROADBAND_COLUMNS = ["ags", "period", "threshold_mbit", "share"]
+#: Lower bounds of the 21 age groups of Regionalstatistik 12411 (age_to = next lower bound, exclusive;
+#: the last group 90+ is open, age_to missing).
+AGE_GROUPS_FROM = (0, 3, 6, 10, 15, 18, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90)
+BROADBAND_PERIODS = ("2018-06", "2018-12", "2019-06", "2019-12", "2020-06", "2020-12", "2021-06")
+BROADBAND_THRESHOLDS = (50, 100, 1000)
+
+RURAL_WEIGHT = {name: i / 3 for i, name in enumerate(SETTLEMENT_TYPES)}
+
+
+# -- the Kreise table ------------------------------------------------------------------
+
+def _parse_kreise() -> pd.DataFrame:
+    path = data_dir() / KREISE_FILE
+    raw = read_verified(KREISE_FILE)
+    import io
+
+    try:
+        df = pd.read_csv(io.BytesIO(raw), dtype=pandas_dtypes(), keep_default_na=False,
+                         na_values={c: [""] for c in COLUMNS if COLUMNS[c].dtype in ("int", "float")})
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise DataError(T.CSV_UNREADABLE.format(error=str(exc).splitlines()[0]), file=rel(path)) from None
+    validate_frame(df, file=rel(path))
+    if len(df) != N_KREISE:
+        raise DataError(T.ROW_COUNT.format(n=len(df), expected=N_KREISE), file=rel(path))
+    return df.sort_values(KEY, kind="stable").reset_index(drop=True)
+
+
+def base_kreise() -> pd.DataFrame:
+    sig = (signature(data_dir() / KREISE_FILE), signature(data_dir() / SOURCES_FILE))
+    return cached("kreise", sig, _parse_kreise)
+
+
+def estimated_columns() -> tuple[str, ...]:
+    return ESTIMATED
+
+
+def rural_weight(df: pd.DataFrame) -> np.ndarray:
+    """0 (kreisfreie Großstadt), 1/3, 2/3, 1 (dünn besiedelt) from ``settlement_type``."""
+    if "settlement_type" not in df.columns:
+        raise DataError(T.MISSING_COLUMNS.format(columns="settlement_type"))
+    weights = df["settlement_type"].map(RURAL_WEIGHT)
+    if weights.isna().any():
+        i = int(np.flatnonzero(weights.isna().to_numpy())[0])
+        raise DataError(T.EXPECTED_CATEGORY.format(value=df["settlement_type"].iloc[i],
+                                                   allowed=", ".join(SETTLEMENT_TYPES)),
+                        column="settlement_type", key=str(df[KEY].iloc[i]) if KEY in df.columns else None)
+    return weights.to_numpy(dtype=float)
+
+
+# -- geometry ----------------------------------------------------------------------
+
+def _geojson(name: str) -> dict:
+    def build():
+        raw = read_verified(name)
+        try:
+            doc = json.loads(raw)
+        except ValueError as exc:
+            raise DataError(T.JSON_UNREADABLE.format(error=exc), file=rel(data_dir() / name)) from None
+        if doc.get("type") != "FeatureCollection":
+            raise DataError(T.JSON_UNREADABLE.format(error="no FeatureCollection"), file=rel(data_dir() / name))
+        return raw
+
+    sig = (signature(data_dir() / name), signature(data_dir() / SOURCES_FILE))
+    return json.loads(cached(name, sig, build))
+
+
+def load_boundaries() -> dict:
+    """Simplified Kreis boundaries: GeoJSON FeatureCollection, properties ``ags`` and ``name``."""
+    return _geojson(BOUNDARIES_FILE)
+
+
+def load_laender() -> dict:
+    """Simplified Länder boundaries: GeoJSON FeatureCollection, properties ``ags`` (2 digits), ``name``."""
+    return _geojson(LAENDER_FILE)
+
+
+def load_neighbours() -> pd.DataFrame:
+    """Pairs of Kreise sharing a border: DataFrame[ags_a, ags_b] with ags_a < ags_b."""
+    def build():
+        import io
+
+        raw = read_verified(NEIGHBOURS_FILE)
+        df = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False)
+        if list(df.columns) != ["ags_a", "ags_b"] or not (df["ags_a"] < df["ags_b"]).all():
+            raise DataError(T.NEIGHBOURS_BAD, file=rel(data_dir() / NEIGHBOURS_FILE))
+        return df
+
+    sig = (signature(data_dir() / NEIGHBOURS_FILE), signature(data_dir() / SOURCES_FILE))
+    return cached("neighbours", sig, build).copy()
+
+
+# -- long tables per Kreis ------------------------------------------------------------------
+
+def _long_table(name: str, columns: list[str], dtypes: dict, check) -> pd.DataFrame:
+    def build():
+        import io
+
+        path = data_dir() / name
+        raw = read_verified(name)
+        try:
+            df = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, encoding="utf-8")
+        except (ValueError, pd.errors.ParserError) as exc:
+            raise DataError(T.CSV_UNREADABLE.format(error=str(exc).splitlines()[0]), file=rel(path)) from None
+        missing = [c for c in columns if c not in df.columns]
+        if missing:
+            raise DataError(T.MISSING_COLUMNS.format(columns=", ".join(missing)), file=rel(path))
+        unknown = [c for c in df.columns if c not in columns]
+        if unknown:
+            raise DataError(T.UNKNOWN_COLUMNS.format(columns=", ".join(unknown)), file=rel(path))
+        known = set(base_kreise()[KEY])
+        bad = np.flatnonzero(~df[KEY].isin(known).to_numpy())
+        if len(bad):
+            i = int(bad[0])
+            raise DataError(T.UNKNOWN_AGS_SHORT, file=rel(path), row=i + 2, column=KEY, key=df[KEY].iloc[i])
+        for column, kind in dtypes.items():
+            text = df[column]
+            optional = kind.endswith("?")
+            number = pd.to_numeric(text.where(text != "", None) if optional else text, errors="coerce")
+            bad = number.isna() & ~((text == "") if optional else False)
+            if kind.startswith("int"):
+                bad |= number.notna() & (number != number.round())
+            if bad.any():
+                i = int(np.flatnonzero(bad.to_numpy())[0])
+                message = T.EXPECTED_INTEGER if kind.startswith("int") else T.EXPECTED_NUMBER
+                raise DataError(message.format(value=text.iloc[i]), file=rel(path), row=i + 2, column=column,
+                                key=df[KEY].iloc[i])
+            df[column] = number.astype("Int64" if optional else "int64") if kind.startswith("int") else number
+        check(df, rel(path), known)
+        return df
+
+    sig = (signature(data_dir() / name), signature(data_dir() / SOURCES_FILE), signature(data_dir() / KREISE_FILE))
+    return cached(name, sig, build).copy()
+
+
+def _check_age(df: pd.DataFrame, file: str, known: set[str]) -> None:
+    if df.duplicated([KEY, "age_from"]).any():
+        i = int(np.flatnonzero(df.duplicated([KEY, "age_from"]).to_numpy())[0])
+        raise DataError(T.DUPLICATE_KEY, file=file, row=i + 2, column="age_from", key=df[KEY].iloc[i])
+    if (df["population_2019"] < 0).any():
+        i = int(np.flatnonzero((df["population_2019"] < 0).to_numpy())[0])
+        raise DataError(T.OUT_OF_RANGE.format(value=df["population_2019"].iloc[i], min=0, max="", unit="Einwohner"),
+                        file=file, row=i + 2, column="population_2019", key=df[KEY].iloc[i])
+    expected_to = list(AGE_GROUPS_FROM[1:]) + [pd.NA]
+    for code, group in df.groupby(KEY, sort=False):
+        lows = group["age_from"].tolist()
+        highs = group["age_to"].tolist()
+        if lows != list(AGE_GROUPS_FROM) or [None if pd.isna(h) else h for h in highs] != \
+                [None if h is pd.NA else h for h in expected_to]:
+            row = int(group.index[0]) + 2
+            raise DataError(T.AGE_GROUPS_BAD.format(groups=len(lows)), file=file, row=row, column="age_from",
+                            key=code)
+    if set(df[KEY]) != known:
+        missing = sorted(known - set(df[KEY]))
+        raise DataError(T.CHECK_JOIN.format(what=AGE_FILE, diff=missing[:5]), file=file)
+
+
+def _check_broadband(df: pd.DataFrame, file: str, known: set[str]) -> None:
+    for column, allowed in (("period", BROADBAND_PERIODS), ("threshold_mbit", BROADBAND_THRESHOLDS)):
+        bad = np.flatnonzero(~df[column].isin(allowed).to_numpy())
+        if len(bad):
+            i = int(bad[0])
+            raise DataError(T.EXPECTED_CATEGORY.format(value=df[column].iloc[i], allowed=", ".join(map(str, allowed))),
+                            file=file, row=i + 2, column=column, key=df[KEY].iloc[i])
+    bad = np.flatnonzero(((df["share"] < 0) | (df["share"] > 1)).to_numpy())
+    if len(bad):
+        i = int(bad[0])
+        raise DataError(T.OUT_OF_RANGE.format(value=df["share"].iloc[i], min=0, max=1, unit=""), file=file,
+                        row=i + 2, column="share", key=df[KEY].iloc[i])
+    dup = df.duplicated([KEY, "period", "threshold_mbit"])
+    if dup.any():
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        raise DataError(T.DUPLICATE_KEY, file=file, row=i + 2, key=df[KEY].iloc[i])
+    for (period, mbit), group in df.groupby(["period", "threshold_mbit"]):
+        if set(group[KEY]) != known:
+            raise DataError(T.CHECK_JOIN.format(what=f"{BROADBAND_FILE} {period} {mbit} Mbit/s",
+                                                diff=sorted(known - set(group[KEY]))[:5]), file=file)
+
+
+def load_kreise_age() -> pd.DataFrame:
+    """Population per Kreis in the 21 age groups of Regionalstatistik 12411 on 31.12.2019.
+
+    Columns ``ags``, ``age_from``, ``age_to`` (exclusive upper bound, "bis unter"; <NA> for the open
+    group 90+), ``population_2019``; sorted by ags and age_from. The groups of a Kreis sum to its
+    ``population_2019`` in kreise.csv. A fresh copy each call.
+    """
+    return _long_table(AGE_FILE, AGE_COLUMNS, {"age_from": "int", "age_to": "int?", "population_2019": "int"},
+                       _check_age)
+
+
+def load_broadband_history() -> pd.DataFrame:
+    """Breitbandatlas per Kreis and half-year: share (0..1) of private households with at least
+    ``threshold_mbit`` (50, 100, 1000 Mbit/s, all technologies); ``period`` "YYYY-MM" (06 = mid-year,
+    12 = end of year), 2018-06 .. 2021-06 (2018-06 publishes only 50 Mbit/s). A fresh copy each call.
+    """
+    return _long_table(BROADBAND_FILE, BROADBAND_COLUMNS, {"threshold_mbit": "int", "share": "float"},
+                       _check_broadband)
+
+
+def _parse_gemeinden() -> pd.DataFrame:
+    import io
+
+    path = data_dir() / GEMEINDEN_FILE
+    raw = read_verified(GEMEINDEN_FILE)
+    dtypes = {c.name: {"str": "str", "category": "str", "int": "int64", "float": "float64"}[c.dtype]
+              for c in GEMEINDE_COLUMNS.values()}
+    try:
+        df = pd.read_csv(io.BytesIO(raw), dtype=dtypes, keep_default_na=False,
+                         na_values={c: [""] for c, t in dtypes.items() if t != "str"})
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise DataError(T.CSV_UNREADABLE.format(error=str(exc).splitlines()[0]), file=rel(path)) from None
+    validate_frame(df, file=rel(path), columns=GEMEINDE_COLUMNS, key="ags")
+    if len(df) != N_GEMEINDEN:
+        raise DataError(T.ROW_COUNT.format(n=len(df), expected=N_GEMEINDEN), file=rel(path))
+    kreise = base_kreise().set_index(KEY)["population_2019"]
+    unknown = np.flatnonzero(~df["kreis_ags"].isin(kreise.index).to_numpy())
+    if len(unknown):
+        i = int(unknown[0])
+        raise DataError(T.UNKNOWN_AGS_SHORT, file=rel(path), row=i + 2, column="kreis_ags", key=df["ags"].iloc[i])
+    sums = df.groupby("kreis_ags")["population_2019"].sum()
+    off = sums[sums != kreise.reindex(sums.index)]
+    if len(off) or len(sums) != len(kreise):
+        raise DataError(T.CHECK_JOIN.format(what=f"{GEMEINDEN_FILE} population_2019", diff=list(off.index[:5])),
+                        file=rel(path))
+    return df.sort_values("ags", kind="stable").reset_index(drop=True)
+
+
+def load_gemeinden() -> pd.DataFrame:
+    """The 10,799 inhabited Gemeinden on 31.12.2019 (Destatis GV-ISys) with BBSR types (31.12.2017).
+
+    Columns and their sources: ``workbook.data.schema.GEMEINDE_COLUMNS``. Validated (keys, types, ranges;
+    each Kreis's Gemeinden sum to its ``population_2019`` in kreise.csv), cached; a fresh copy each call.
+    """
+    sig = (signature(data_dir() / GEMEINDEN_FILE), signature(data_dir() / SOURCES_FILE),
+           signature(data_dir() / KREISE_FILE))
+    return cached("gemeinden", sig, _parse_gemeinden).copy()
+
+
+# -- finding a Kreis -------------------------------------------------------------------
+
+_PREFIXES = {"landkreis": "land", "lk": "land", "kreis": "land", "lkr": "land", "lkr.": "land",
+             "stadt": "stadt", "sk": "stadt", "kreisfreie stadt": "stadt", "stadtkreis": "stadt"}
+
+
+def _norm(text: str) -> str:
+    text = text.casefold().replace("ß", "ss").replace("-", " ")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def find_kreis(query, *, exact: bool = False) -> str:
+    """The AGS of a Kreis from an AGS (leading zero restored) or a (part of a) name.
+
+    ``exact=True`` accepts only a whole name (with or without the part after the
+    comma, e.g. "Köln" for "Köln, Stadt"), never a fragment: for matching files.
+    """
+    df = base_kreise()
+    codes = df[KEY].tolist()
+    text = str(query).strip() if query is not None else ""
+    if not text:
+        raise SelectionError(T.KREIS_EMPTY, key="ags")
+    if text.isdigit():                      # digits of any script: a key, never a name
+        key = ags_rule.parse(text)          # ASCII digits only; 4 digits get the leading zero back
+        if key is not None and key.level == ags_rule.GEMEINDE:
+            raise SelectionError(T.GEMEINDE_AGS.format(kreis=key.kreis), key=text)
+        if key is None or key.level != ags_rule.KREIS:
+            raise SelectionError(T.AGS_FORMAT, key=text)
+        text = key.code
+        if text not in set(codes):
+            close = difflib.get_close_matches(text, codes, n=3)
+            raise SelectionError(T.AGS_UNKNOWN.format(close=", ".join(close) or "–"), key=text)
+        return text
+    names = df["name"].tolist()
+    types = df["kreis_type"].tolist()
+    q = _norm(text)
+    want_type = None
+    for prefix, kind in sorted(_PREFIXES.items(), key=lambda kv: -len(kv[0])):
+        if q.startswith(prefix + " "):
+            q, want_type = q[len(prefix) + 1:], kind
+            break
+    base = [_norm(n.split(",")[0]) for n in names]
+    full = [_norm(n) for n in names]
+
+    def kind(t: str) -> str:
+        return "stadt" if t in ("Kreisfreie Stadt", "Stadtkreis") else "land"
+
+    hits = [i for i in range(len(codes)) if q in (base[i], full[i])]
+    if not hits and not exact:
+        hits = [i for i in range(len(codes)) if q in full[i]]
+    if want_type and len(hits) > 1:
+        hits = [i for i in hits if kind(types[i]) == want_type] or hits
+    if len(hits) == 1:
+        return codes[hits[0]]
+    if len(hits) > 1:
+        listed = "; ".join(f"{names[i]} ({codes[i]}, {types[i]})" for i in hits[:8])
+        raise SelectionError(T.KREIS_AMBIGUOUS.format(matches=listed), key=str(query))
+    close = difflib.get_close_matches(q, sorted(set(base)), n=3, cutoff=0.6)
+    listed = "; ".join(f"{names[i]} ({codes[i]})" for c in close for i in range(len(codes)) if base[i] == c) or "–"
+    raise SelectionError(T.KREIS_NOT_FOUND.format(close=listed), key=str(query))

@@ -1,0 +1,57 @@
+"""The Kreise table as the workbook uses it: the base table with the user's overlay applied.
+
+    load_kreise(local=True)   401 Kreise sorted by ``ags``; a fresh copy each call
+    value_status(ags)         {column: "fact" | "estimate" | "local"} for one Kreis
+    column_status(df)         {column: status} for the Kreise of a table
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .base import base_kreise, find_kreis
+from .files import data_hash
+from .overlay import apply_overlay, load_overlay
+from .schema import COLUMNS, KEY
+
+
+def load_kreise(local: bool = True) -> pd.DataFrame:
+    """The 401 Kreise, validated, sorted by ``ags``; a fresh copy each call.
+
+    With ``local=True`` the user's imported overlay replaces the values it
+    covers; ``df.attrs["local"]`` then maps column -> sorted AGS list of local values.
+    """
+    df = base_kreise().copy()
+    local_cells: dict[str, set[str]] = {}
+    if local:
+        local_cells = apply_overlay(df, load_overlay())
+    df.attrs["data_hash"] = data_hash()
+    df.attrs["local"] = {c: sorted(v) for c, v in sorted(local_cells.items())}
+    return df
+
+
+def value_status(ags: str, *, local: bool = True) -> dict[str, str]:
+    """{column: "fact" | "estimate" | "local"} for one Kreis."""
+    code = find_kreis(ags)
+    status = {name: col.status for name, col in COLUMNS.items()}
+    if local:
+        df = base_kreise().copy()
+        cells = apply_overlay(df, load_overlay())
+        for column, codes in cells.items():
+            if code in codes:
+                status[column] = "local"
+    return status
+
+
+def column_status(df: pd.DataFrame) -> dict[str, str]:
+    """{column: status} for the Kreise in df: "local" where any of them carries a local value."""
+    local = df.attrs.get("local")
+    if local is None:
+        local = load_kreise(local=True).attrs["local"]
+    present = set(df[KEY]) if KEY in df.columns else set()
+    out = {}
+    for name in df.columns:
+        if name not in COLUMNS:
+            continue
+        out[name] = "local" if present & set(local.get(name, ())) else COLUMNS[name].status
+    return out
