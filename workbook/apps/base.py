@@ -67,7 +67,7 @@ class Block:
 
 def chart_html(chart: Any) -> str:
     """A ``<figure>`` with the chart as inline SVG (static, no script, no URL)."""
-    from ..render import static_html
+    from ..display import static_html
 
     return static_html(chart)
 

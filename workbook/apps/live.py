@@ -62,7 +62,7 @@ def _same(chart: Any) -> Any:
 
 def _live_chart(chart: Any):
     """A chart widget that later specs update in place (data-only changes go straight to the view)."""
-    from ..render import LiveChart
+    from ..display import LiveChart
 
     return LiveChart(_same, chart, interactive=True)
 
@@ -85,7 +85,7 @@ class BlockView:
         self.key = block.key
         self.has_chart = block.chart is not None
         self.visible = False
-        self.chart = None                 # render.LiveChart, created when first shown
+        self.chart = None                 # display.LiveChart, created when first shown
         self._shown = None
         self._block = block
         # the six text parts share one layout and one style model with the other blocks'

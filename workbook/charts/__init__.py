@@ -2,7 +2,7 @@
 
 Importing this package registers and enables the one theme ("drehbuch",
 de-DE locale, colour-blind-safe colours, dash patterns for greyscale). Render
-charts with ``workbook.render.show`` (offline JupyterChart or inline SVG) and
+charts with ``workbook.display.show`` (offline JupyterChart or inline SVG) and
 export them with ``workbook.export``; never with Altair's default renderer,
 which loads Vega from a CDN.
 
