@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from workbook import report as RP
+from workbook import findings as RP
 
 
 def _rows(indicator, unit, values, scenario="S0", quantiles=("p5", "p50", "p95")):

@@ -9,7 +9,7 @@ from ..texts import apps as T
 from ..texts import charts as TC
 from ..texts import fmt_number, fmt_percent
 from ..texts import report as R
-from ..report import where_it_stands
+from ..findings import where_it_stands
 from . import common as C
 from .base import Block, TopicApp
 

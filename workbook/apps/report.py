@@ -12,7 +12,7 @@ import html
 
 import pandas as pd
 
-from .. import report as RP
+from .. import findings as RP
 from ..texts import charts as TC
 from ..texts import fmt_int
 from ..texts import report as R
