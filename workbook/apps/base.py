@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import WorkbookError
-from ..notebook import NotebookParameters, check_choice, validate_parameters
+from ..nbparams import NotebookParameters, check_choice, validate_parameters
 from ..texts import apps as T
 
 ExtraChecks = dict[str, Callable[[Any], Any]]
@@ -369,7 +369,7 @@ class TopicApp:
     def apply_query(self) -> str | None:
         """Under Voila, switch to the Kreis of ``?ags=`` (waits for the visitor in a preheated
         kernel). An unknown AGS keeps the current Kreis and shows a German note. Returns the AGS used."""
-        from ..notebook import check_ags, query_parameters, running_under_voila
+        from ..nbparams import check_ags, query_parameters, running_under_voila
 
         if not running_under_voila():
             return None

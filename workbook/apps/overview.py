@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..notebook import check_choice
+from ..nbparams import check_choice
 from ..texts import apps as T
 from ..texts import charts as TC
 from ..texts import fmt_number, fmt_percent

@@ -6,7 +6,7 @@ an English variant is one more module with the same names.
 
 from __future__ import annotations
 
-# -- parameter validation (workbook.notebook) -------------------------------
+# -- parameter validation (workbook.nbparams) -------------------------------
 PARAM_AGS_UNKNOWN = (
     "Parameter 'ags': unbekannter Kreis {value!r}; erwartet wird ein fünfstelliger "
     "Kreisschlüssel (AGS) eines der 401 Kreise, z. B. '05315' für Köln{hint}"
