@@ -478,7 +478,7 @@ def test_theme_sets_no_pixel_label_limits():
     cfg = theme.theme_config()["config"]
     assert cfg["axis"]["labelLimit"] == 0 and cfg["legend"]["labelLimit"] == 0
     assert charts.ValueForm.for_values("1", [0.2]).percent
-    from workbook.charts._common import clip
+    from workbook.charts.common import clip
     assert clip("Relevanz und Handlungsgrenzen", 10) == "Relevanz…"
     assert clip("kurz", 10) == "kurz"
 

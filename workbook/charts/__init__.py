@@ -23,7 +23,7 @@ Builders:
 from __future__ import annotations
 
 from . import theme
-from ._common import ValueForm, indicator_label, scenario_labels, select_results, source_note
+from .common import ValueForm, indicator_label, scenario_labels, select_results, source_note
 from .curves import outage_curve
 from .generic import cost_curve, line_by_group, split_table_chart, stacked_area
 from .maps import compare_chart, kreis_map
