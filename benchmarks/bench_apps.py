@@ -59,7 +59,7 @@ def _pct(values: list[float], q: float) -> float:
 
 def run() -> dict:
     from workbook.apps.divide import DivideApp
-    from workbook.apps.report import ReportApp
+    from workbook.apps.kreis_report import ReportApp
     from workbook.apps.scenarios import ScenarioApp
     from workbook.apps.telemedicine import TelemedicineApp
 

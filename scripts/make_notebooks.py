@@ -169,7 +169,7 @@ SPEC = [
     },
     {
         "file": "bericht.ipynb",
-        "module": "report", "cls": "ReportApp",
+        "module": "kreis_report", "cls": "ReportApp",
         "title": "Bericht: Drehbuch Digitale Kommune",
         "intro": (
             "Dieser Bericht fasst alle Themen für einen Kreis zusammen: Digitalisierungsgrad in den "

@@ -352,7 +352,7 @@ def test_a_users_scenario_file_runs_static_and_live(tmp_path):
 
 
 def test_static_report_one_scenario_legend_and_html_notes():
-    from workbook.apps.report import ReportApp
+    from workbook.apps.kreis_report import ReportApp
 
     first = ReportApp("16069", draws=DRAWS, interactive=False).render_static()
     # another Kreis of the same Land in between: templates and caches are reused, not leaked

@@ -156,7 +156,7 @@ def test_static_report_publishes_the_figures_the_engine_gives(monkeypatch):
     workbook.batch.summary.key_figures for the same parameters, and show nothing on the page."""
     import IPython.display
 
-    from workbook.apps.report import ReportApp
+    from workbook.apps.kreis_report import ReportApp
     from workbook.batch.render import SUMMARY_MIME
     from workbook.batch.summary import key_figures
 

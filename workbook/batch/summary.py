@@ -1,6 +1,6 @@
 """Key 2030 figures of one report, for the batch's index page.
 
-The project's report (``workbook.apps.report.ReportApp`` with
+The project's report (``workbook.apps.kreis_report.ReportApp`` with
 ``interactive=False``) publishes its own figures as an
 ``application/vnd.workbook.summary+json`` output, computed from the result
 table it has drawn (``workbook.findings.summary_figures``); the batch takes them
