@@ -157,12 +157,13 @@ def test_static_report_publishes_the_figures_the_engine_gives(monkeypatch):
     import IPython.display
 
     from workbook.apps.kreis_report import ReportApp
+    from workbook.apps.page import show
     from workbook.batch.render import SUMMARY_MIME
     from workbook.batch.summary import key_figures
 
     shown = []
     monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.append((objs, kw)))
-    ReportApp(ags="16069", scenario="S0,S4", draws=20, seed=5, interactive=False).show()
+    show(ReportApp(ags="16069", scenario="S0,S4", draws=20, seed=5, interactive=False))
     bundles = [objs[0] for objs, kw in shown if kw.get("raw")]
     assert len(bundles) == 1 and set(bundles[0]) == {SUMMARY_MIME} and RP.SUMMARY_MIME == SUMMARY_MIME
     figs = bundles[0][SUMMARY_MIME]

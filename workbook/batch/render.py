@@ -49,7 +49,7 @@ _sys.modules.setdefault("rfc3987_syntax", None)
 import importlib as _il
 for _m in ("numpy", "pandas", "altair", "vl_convert", "workbook", "workbook.texts",
            "workbook.datasets", "workbook.params", "workbook.engine", "workbook.charts",
-           "workbook.nbparams", "workbook.apps.kreis_report", "workbook.batch.summary"):
+           "workbook.nbparams", "workbook.apps.page", "workbook.batch.summary"):
     try:
         _il.import_module(_m)
     except Exception:
