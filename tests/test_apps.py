@@ -393,3 +393,37 @@ def test_a_page_without_levers_offers_no_settings_file_and_no_draws(live):
     # the seed and the run time are folded into the technical details, not in the visible line
     visible = scenario_view.status.value.split("<details")[0]
     assert "Startwert" not in visible and " ms" not in visible and "Startwert" in scenario_view.status.value
+
+
+def test_page_show_builds_the_named_app_and_picks_its_view(monkeypatch):
+    """The notebooks' one call: a name and the parameters; static HTML when interactive is off,
+    the live view's widgets when on; an unknown page or parameters for a built app are refused."""
+    import IPython.display
+
+    from workbook.apps import page
+    from workbook.apps.overview import OverviewApp
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.append(objs[0]))
+    assert page.show("overview", ags="16069", interactive=False) is None
+    assert len(shown) == 1 and isinstance(shown[0], IPython.display.HTML)
+    assert "Hildburghausen" in shown[0].data and "<script" not in shown[0].data
+    page.show("overview", ags="16069", interactive=True)
+    assert len(shown) == 2 and "wb-app" in shown[1]._dom_classes
+    assert set(page.APPS) == {"overview", "scenarios", "divide", "cooperation", "telemedicine", "report"}
+    with pytest.raises(WorkbookError, match="unbekannte Seite 'bericht'") as err:
+        page.make_app("bericht")
+    assert err.value.key == "app"
+    with pytest.raises(WorkbookError):
+        page.show(OverviewApp("16069", interactive=False), ags="05315")
+
+
+def test_app_export_files_are_named_and_typed_without_a_view():
+    """The app makes every download itself (the live view only offers the link)."""
+    from workbook.apps.overview import OverviewApp
+
+    app = OverviewApp("16069", interactive=False)
+    name, data, mime = app.export_file("csv")
+    assert name.endswith("_ergebnisse.csv") and "16069" in name and mime == "text/csv" and data
+    with pytest.raises(WorkbookError, match="unbekannte Exportart 'exe'"):
+        app.export_file("exe")
