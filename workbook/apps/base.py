@@ -350,12 +350,3 @@ def neutralise_cells(df: pd.DataFrame) -> pd.DataFrame:
     from ..tables import neutralise
 
     return neutralise(df)
-
-
-def run_guarded(func: Callable[[], Any], on_error: Callable[[str], None]) -> Any:
-    """Run ``func``; a WorkbookError becomes a friendly German message instead of a traceback."""
-    try:
-        return func()
-    except WorkbookError as exc:
-        on_error(T.ERROR_FRIENDLY.format(message=str(exc)))
-        return None

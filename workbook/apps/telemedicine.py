@@ -99,6 +99,7 @@ class TelemedicineApp(FocusApp):
         data = C.data_notes(self.ags, DATA)
         sc = self.scenarios.get(self.focus)
         focus_title = f"{self.focus} {getattr(sc, 'title_de', '')}".strip()
+        table_note = f"<p><small>{html.escape(T.TABLE_SCENARIO.format(scenario=focus_title), quote=False)}</small></p>"
         curves = self.cyber_curves(results)
         return [
             Block("video", C.indicator_label("tele.video_share_effective"), help=TC.FAN_HELP,
@@ -117,18 +118,18 @@ class TelemedicineApp(FocusApp):
                   chart=self.fan(results, "resilience.lockdown_continuity",
                                          percent=True),
                   table=self.focus_table(results, LOCKDOWN),
-                  html=f"<p><small>{html.escape(T.TABLE_SCENARIO.format(scenario=focus_title), quote=False)}</small></p>",
+                  html=table_note,
                   notes=[model_res]),
             Block("cyber", T.CYBER_BLOCK, help=T.CYBER_HELP,
                   chart=self.bars(results, "resilience.cyber_continuity",
                                                   percent=True),
                   table=self.focus_table(results, CYBER),
-                  html=f"<p><small>{html.escape(T.TABLE_SCENARIO.format(scenario=focus_title), quote=False)}</small></p>",
+                  html=table_note,
                   notes=[model_res]),
             Block("cybercurve", T.CYBER_CURVE_BLOCK, help=T.CYBER_CURVE_HELP,
                   chart=self.chart_for(results, ["ddi.verw"], lambda: self.cyber_curve_chart(curves), "cybercurve",
                                        self.ags, self.focus, tuple(sorted(self.overrides.items()))),
                   table=self.cyber_curve_table(curves),
-                  html=f"<p><small>{html.escape(T.TABLE_SCENARIO.format(scenario=focus_title), quote=False)}</small></p>",
+                  html=table_note,
                   notes=[model_res, *C.data_notes(self.ags, ["population_2019"])]),
         ]
