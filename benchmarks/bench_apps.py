@@ -5,8 +5,8 @@ Figures (milliseconds, warm process; indicative on a shared 2-core machine):
 - ``refresh_<app>_p50_ms`` / ``_p95_ms`` / ``_cpu_p50_ms``: a slider move in the live view
   until every chart of that app has its new spec (model run with 1,000 draws + chart
   builders + LiveChart updates), over ``MOVES`` moves (wall; process CPU);
-- ``report_static_ms_<ags>`` / ``report_static_cpu_ms_<ags>``: ``ReportApp(...,
-  interactive=False).render_static()`` for a new Kreis (model run, charts, inline SVG),
+- ``report_static_ms_<ags>`` / ``report_static_cpu_ms_<ags>``: ``StaticView(ReportApp(...,
+  interactive=False)).html()`` for a new Kreis (model run, charts, inline SVG),
   the work behind one batch report (wall and process CPU time);
 - ``report_warm_p50_ms`` / ``report_warm_cpu_p50_ms``: the same over ``REPORT_KREISE``
   (a warm process, as in the batch's reused kernels);
@@ -33,8 +33,9 @@ SAME_LAND = ("05111", "05112", "05113", "05114", "05116", "05117")
 
 def _refresh_times(app_cls, key: str, **kwargs) -> list[float]:
     app = app_cls("16069", draws=DRAWS, interactive=True, **kwargs)
-    app.widget()
-    view = app._widget
+    from workbook.apps.live import LiveView
+
+    view = LiveView(app)
     view.panel._debouncer.delay = 0
     slider = view.panel.sliders[key]
     lo, hi = slider.min, slider.max
@@ -59,7 +60,8 @@ def _pct(values: list[float], q: float) -> float:
 
 def run() -> dict:
     from workbook.apps.divide import DivideApp
-    from workbook.apps.report import ReportApp
+    from workbook.apps.kreis_report import ReportApp
+    from workbook.apps.static import StaticView
     from workbook.apps.scenarios import ScenarioApp
     from workbook.apps.telemedicine import TelemedicineApp
 
@@ -76,11 +78,11 @@ def run() -> dict:
         figures[f"refresh_{name}_p95_ms"] = _pct(times, 0.95)
         figures[f"refresh_{name}_cpu_p50_ms"] = round(statistics.median(_CPU[key]), 1)
 
-    ReportApp("05315", draws=DRAWS, interactive=False).render_static()      # warm imports and caches
+    StaticView(ReportApp("05315", draws=DRAWS, interactive=False)).html()      # warm imports and caches
     walls, cpus = [], []
     for ags in REPORT_KREISE:
         c0, t0 = time.process_time(), time.perf_counter()
-        html = ReportApp(ags, draws=DRAWS, interactive=False).render_static()
+        html = StaticView(ReportApp(ags, draws=DRAWS, interactive=False)).html()
         walls.append((time.perf_counter() - t0) * 1000)
         cpus.append((time.process_time() - c0) * 1000)
         if ags in ("16069", "09162"):
@@ -94,7 +96,7 @@ def run() -> dict:
     cpus = []
     for ags in SAME_LAND:
         c0 = time.process_time()
-        ReportApp(ags, draws=DRAWS, interactive=False).render_static()
+        StaticView(ReportApp(ags, draws=DRAWS, interactive=False)).html()
         cpus.append((time.process_time() - c0) * 1000)
     figures["report_same_land_cpu_p50_ms"] = round(statistics.median(cpus), 1)
     return figures

@@ -4,7 +4,7 @@ Figures (warm process; indicative only on a shared 2-core machine, where other
 work inflates every timing):
 
 - ``calibration_line_svg_ms``: SVG of a 10-point line chart, to judge the machine's load;
-- ``<chart>_build_ms``: builder + spec (``render.chart_spec``, median of ``REPEAT``);
+- ``<chart>_build_ms``: builder + spec (``display.chart_spec``, median of ``REPEAT``);
 - ``<chart>_svg_ms``: vl-convert SVG of the built spec, cache bypassed (median);
 - ``*_cpu_ms``: the same as process CPU time (steadier than wall time under load);
 - ``<chart>_html_kb``: inline-SVG HTML of the chart (what a static report embeds);
@@ -13,7 +13,7 @@ work inflates every timing):
   against the budget of ~300 ms of work and < 500 KB HTML per report;
 - ``static_<chart>_ms`` / ``static_report_set_*``: the report's static path, warm: the
   builder with its template already built (only the rows change) and
-  ``render.static_html`` (title and footnote as HTML, the plot as SVG), SVG cache cleared;
+  ``display.static_html`` (title and footnote as HTML, the plot as SVG), SVG cache cleared;
 - ``germany_map_*``: the map of all 401 Kreise (interactive overview only);
 - ``jupyterchart_offline_ms``: bundling Vega for the offline JupyterChart (once per kernel);
 - ``live_update_data_kb`` / ``live_update_spec_kb``: bytes sent for a data-only
@@ -84,12 +84,12 @@ def _median_ms(fn, key: str | None = None) -> tuple[float, object]:
 def _measure(name: str, factory, figures: dict) -> tuple[float, int]:
     import vl_convert as vlc
 
-    from workbook import render
+    from workbook import display
 
-    build_ms, chart = _median_ms(lambda: (lambda c: (c, render.chart_spec(c)))(factory()), "build")
+    build_ms, chart = _median_ms(lambda: (lambda c: (c, display.chart_spec(c)))(factory()), "build")
     chart, spec = chart
     svg_ms, svg = _median_ms(lambda: vlc.vegalite_to_svg(spec, allowed_base_urls=[]), "svg")
-    html = render.static_html(chart)
+    html = display.static_html(chart)
     figures[f"{name}_build_ms"] = build_ms
     figures[f"{name}_build_cpu_ms"] = _CPU["build"]
     figures[f"{name}_svg_ms"] = svg_ms
@@ -100,7 +100,7 @@ def _measure(name: str, factory, figures: dict) -> tuple[float, int]:
 
 
 def run() -> dict:
-    from workbook import charts, render
+    from workbook import charts, display
 
     figures: dict = {"repeat": REPEAT}
     res = _results()
@@ -115,7 +115,7 @@ def run() -> dict:
     # warm vl-convert (its first call starts the JS engine), then a calibration:
     # a 10-point line chart; STACK.md measured ~60 ms per SVG chart on a quiet
     # machine, so the ratio below shows how loaded this run was
-    render.to_svg(charts.scenario_bars_2030(res, indicator="ddi.index", note=False))
+    display.to_svg(charts.scenario_bars_2030(res, indicator="ddi.index", note=False))
     import altair as alt
     import pandas as pd
     import vl_convert as vlc
@@ -159,14 +159,14 @@ def run() -> dict:
                                                             label="Offliner-Anteil", estimate="geschätzt")
     for r in (res, _results(scale=1.02)):      # first call builds the templates
         for build in static_set.values():
-            render.static_html(build(r))
+            display.static_html(build(r))
     total_ms, total_cpu, total_bytes = 0.0, 0.0, 0
     for name, build in static_set.items():
         data = _results(scale=1.03)
 
         def once(build=build, data=data):
-            render._svg_cache.clear()
-            return render.static_html(build(data))
+            display._svg_cache.clear()
+            return display.static_html(build(data))
 
         ms, html = _median_ms(once, "static")
         figures[f"static_{name}_ms"] = ms
@@ -184,11 +184,11 @@ def run() -> dict:
                                                          label="Offliner-Anteil"), figures)
 
     t0 = time.perf_counter()
-    render.enable_offline()
+    display.enable_offline()
     figures["jupyterchart_offline_ms"] = round((time.perf_counter() - t0) * 1000, 1)
     figures["jupyterchart_bundle_kb"] = round(len(alt.JupyterChart._esm) / 1024, 1)
 
-    live = render.LiveChart(lambda d: charts.fan_chart(d, indicator="ddi.index"), res)
+    live = display.LiveChart(lambda d: charts.fan_chart(d, indicator="ddi.index"), res)
     widget = live.widget
     t0 = time.perf_counter()
     how = live.update(_results(scale=1.05))

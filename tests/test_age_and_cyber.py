@@ -264,7 +264,9 @@ def test_telemedicine_app_cyber_curve_static_and_consistent():
     table = app.cyber_curve_table(curves)
     assert list(table["Angriff im Jahr"]) == ["2021", "2030"]
     assert table["Leistung im Ausfall"].str.endswith(" %").all()
-    html = app.render_static()
+    from workbook.apps.static import StaticView
+
+    html = StaticView(app).html()
     assert "id='wb-cybercurve'" in html and "Cyberangriff Tag für Tag" in html
     assert "Wie lese ich das? Am Tag 0" in html and "Einwohner" in html
     section = html[html.index("id='wb-cybercurve'"):]
@@ -275,8 +277,9 @@ def test_telemedicine_cyber_curve_follows_a_lever_live():
     from workbook.apps.telemedicine import TelemedicineApp
 
     app = TelemedicineApp("16069", draws=0, interactive=True)
-    app.widget()
-    view = app._widget
+    from workbook.apps.live import LiveView
+
+    view = LiveView(app)
     view.panel._debouncer.delay = 0
     curve_view = next(v for v in view.views if v.key == "cybercurve")
     curve_view.show()

@@ -8,7 +8,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from workbook.apps.base import Block, block_static_html, download_link, neutralise_cells
+from workbook.apps.base import Block, neutralise_cells
+from workbook.apps.live import LiveView, download_link
+from workbook.apps.static import StaticView, block_static_html
 from workbook.errors import WorkbookError
 
 DRAWS = 50
@@ -28,7 +30,7 @@ def test_block_static_html_escapes_and_orders_parts():
 def test_table_aligns_each_heading_with_its_column():
     import re
 
-    from workbook.apps.base import table_html
+    from workbook.apps.static import table_html
 
     df = pd.DataFrame({"Jahr": ["2021", "2030"], "Gruppe": ["65 bis 69 Jahre", "80 Jahre und älter"],
                        "Personen": ["1.234", "–"], "Band": ["63,0 % (57,1 bis 68,9 %)", "−2,5 %"],
@@ -60,8 +62,8 @@ def test_neutralise_cells_defuses_formulas():
 def test_scenario_app_static_is_svg_only_and_deterministic():
     from workbook.apps.scenarios import ScenarioApp
 
-    first = ScenarioApp("16069", draws=DRAWS, interactive=False).render_static()
-    second = ScenarioApp("16069", draws=DRAWS, interactive=False).render_static()
+    first = StaticView(ScenarioApp("16069", draws=DRAWS, interactive=False)).html()
+    second = StaticView(ScenarioApp("16069", draws=DRAWS, interactive=False)).html()
     assert first == second
     assert first.count("<svg") >= 4
     assert "<script" not in first and "cdn." not in first
@@ -88,7 +90,7 @@ def test_overview_static_tables_name_sources():
     assert est["Status"] == "Schätzung" and est["Wert"].endswith(" %")
     comp = app.comparison()
     assert any(c.startswith("Median Nordrhein-Westfalen (") for c in comp.columns)
-    html = app.render_static()
+    html = StaticView(app).html()
     assert "Haushalte mit Gigabit-Anschluss nach Kreisen" in html
     assert "Wo steht der Kreis?" in html and "Rang in Nordrhein-Westfalen" in html
 
@@ -106,7 +108,7 @@ def test_sources_name_publisher_title_and_date_not_packages_or_files():
     notes = " ".join(C.data_notes("16069", ["offline_share", "population_2019"]))
     assert "Quelle: Offline-Anteile nach Alter (Initiative D21, D21-Digital-Index 2020/21)" in notes
     assert "PyPI" not in notes and "docs/data.md" not in notes
-    html = OverviewApp("16069", interactive=False).render_static()
+    html = StaticView(OverviewApp("16069", interactive=False)).html()
     assert "PyPI" not in html and "npm " not in html and "data/estimation.yml" not in html
 
 
@@ -142,8 +144,7 @@ def live():
     from workbook.apps.scenarios import ScenarioApp
 
     app = ScenarioApp("16069", draws=DRAWS, interactive=True)
-    app.widget()
-    view = app._widget
+    view = LiveView(app)
     view.panel._debouncer.delay = 0         # synchronous in tests
     return app, view
 
@@ -250,8 +251,7 @@ def test_overview_dropdown_refuses_values_not_offered():
     from workbook.apps.overview import OverviewApp
 
     app = OverviewApp("05315", interactive=True)
-    app.widget()
-    view = app._widget
+    view = LiveView(app)
     dd = view.dropdowns["indicator"]
     dd.value = "gp_per_10k"
     assert app.extra["indicator"] == "gp_per_10k"
@@ -272,8 +272,7 @@ def test_a_lever_redraws_only_the_charts_it_changes():
     from workbook.apps.telemedicine import TelemedicineApp
 
     app = TelemedicineApp("16069", draws=DRAWS, interactive=True)
-    app.widget()
-    view = app._widget
+    view = LiveView(app)
     view.panel._debouncer.delay = 0
     assert [v.chart is not None for v in view.views] == [True] + [False] * (len(view.views) - 1)   # first tab only
     for v in view.views:
@@ -295,12 +294,12 @@ def test_voila_query_switches_the_kreis_after_the_app_is_built(monkeypatch):
     monkeypatch.setenv("QUERY_STRING", "ags=16069")
     app = OverviewApp("05315", interactive=True)
     assert app.ags == "05315"                       # built for the notebook's default first
-    app.widget()
-    assert app.apply_query() == "16069"
-    assert app.ags == "16069" and "Hildburghausen" in app._widget.title.value
+    view = LiveView(app)
+    assert view.apply_query() == "16069"
+    assert app.ags == "16069" and "Hildburghausen" in view.title.value
     monkeypatch.setenv("QUERY_STRING", "ags=<script>")
-    assert app.apply_query() == "16069"
-    assert "unbekannt" in app._widget.warnings.value and "<script>" not in app._widget.warnings.value
+    assert view.apply_query() == "16069"
+    assert "unbekannt" in view.warnings.value and "<script>" not in view.warnings.value
 
 
 def test_tabs_build_a_chart_when_it_is_first_shown(live):
@@ -344,20 +343,20 @@ def test_a_users_scenario_file_runs_static_and_live(tmp_path):
     params = load_parameters()
     path = tmp_path / "mein_plan.yml"
     save_scenario(path, {"ddi.verw.rate": params["ddi.verw.rate"].max}, "Mein Plan", id="U_Plan")
-    static = ScenarioApp("16069", scenario=str(path), draws=0, interactive=False).render_static()
+    static = StaticView(ScenarioApp("16069", scenario=str(path), draws=0, interactive=False)).html()
     assert "Mein Plan" in static and static.count("<svg") >= 3
     app = ScenarioApp("16069", scenario=str(path), draws=0, interactive=True)
-    app.widget()
-    assert app.focus == "U_Plan" and app._widget.focus.scenario == "U_Plan"
+    view = LiveView(app)
+    assert app.focus == "U_Plan" and view.focus.scenario == "U_Plan"
 
 
 def test_static_report_one_scenario_legend_and_html_notes():
-    from workbook.apps.report import ReportApp
+    from workbook.apps.kreis_report import ReportApp
 
-    first = ReportApp("16069", draws=DRAWS, interactive=False).render_static()
+    first = StaticView(ReportApp("16069", draws=DRAWS, interactive=False)).html()
     # another Kreis of the same Land in between: templates and caches are reused, not leaked
-    ReportApp("16053", draws=DRAWS, interactive=False).render_static()
-    again = ReportApp("16069", draws=DRAWS, interactive=False).render_static()
+    StaticView(ReportApp("16053", draws=DRAWS, interactive=False)).html()
+    again = StaticView(ReportApp("16069", draws=DRAWS, interactive=False)).html()
     assert first == again
     # legends: the scenario legend once (drawn alone) for three fans, and the map's colour scale
     assert first.count('role-legend"') == 2 and first.count("role-legend-gradient") == 1
@@ -383,8 +382,7 @@ def test_a_page_without_levers_offers_no_settings_file_and_no_draws(live):
     from workbook.texts import apps as T
 
     app = OverviewApp("16069", interactive=True)
-    app.widget()
-    view = app._widget
+    view = LiveView(app)
     assert view.panel is None
     assert T.EXPORT_YAML not in _button_labels(view.export)
     assert "Rechenzeit" in view.status.value and "Rechnungen" not in view.status.value
@@ -395,3 +393,37 @@ def test_a_page_without_levers_offers_no_settings_file_and_no_draws(live):
     # the seed and the run time are folded into the technical details, not in the visible line
     visible = scenario_view.status.value.split("<details")[0]
     assert "Startwert" not in visible and " ms" not in visible and "Startwert" in scenario_view.status.value
+
+
+def test_page_show_builds_the_named_app_and_picks_its_view(monkeypatch):
+    """The notebooks' one call: a name and the parameters; static HTML when interactive is off,
+    the live view's widgets when on; an unknown page or parameters for a built app are refused."""
+    import IPython.display
+
+    from workbook.apps import page
+    from workbook.apps.overview import OverviewApp
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.append(objs[0]))
+    assert page.show("overview", ags="16069", interactive=False) is None
+    assert len(shown) == 1 and isinstance(shown[0], IPython.display.HTML)
+    assert "Hildburghausen" in shown[0].data and "<script" not in shown[0].data
+    page.show("overview", ags="16069", interactive=True)
+    assert len(shown) == 2 and "wb-app" in shown[1]._dom_classes
+    assert set(page.APPS) == {"overview", "scenarios", "divide", "cooperation", "telemedicine", "report"}
+    with pytest.raises(WorkbookError, match="unbekannte Seite 'bericht'") as err:
+        page.make_app("bericht")
+    assert err.value.key == "app"
+    with pytest.raises(WorkbookError):
+        page.show(OverviewApp("16069", interactive=False), ags="05315")
+
+
+def test_app_export_files_are_named_and_typed_without_a_view():
+    """The app makes every download itself (the live view only offers the link)."""
+    from workbook.apps.overview import OverviewApp
+
+    app = OverviewApp("16069", interactive=False)
+    name, data, mime = app.export_file("csv")
+    assert name.endswith("_ergebnisse.csv") and "16069" in name and mime == "text/csv" and data
+    with pytest.raises(WorkbookError, match="unbekannte Exportart 'exe'"):
+        app.export_file("exe")

@@ -478,7 +478,7 @@ def test_theme_sets_no_pixel_label_limits():
     cfg = theme.theme_config()["config"]
     assert cfg["axis"]["labelLimit"] == 0 and cfg["legend"]["labelLimit"] == 0
     assert charts.ValueForm.for_values("1", [0.2]).percent
-    from workbook.charts._common import clip
+    from workbook.charts.common import clip
     assert clip("Relevanz und Handlungsgrenzen", 10) == "Relevanz…"
     assert clip("kurz", 10) == "kurz"
 
@@ -529,10 +529,10 @@ def test_fan_without_legend_and_the_legend_alone():
 
 
 def test_live_map_new_highlight_redraws_title_other_values_only_rows():
-    from workbook import render
+    from workbook import display
 
     other = KREISE.assign(gigabit_share=[0.5, 0.4, 0.3, 0.2])
-    live = render.LiveChart(lambda hl, df: charts.kreis_map(df, "gigabit_share", boundaries=geojson(), highlight=hl),
+    live = display.LiveChart(lambda hl, df: charts.kreis_map(df, "gigabit_share", boundaries=geojson(), highlight=hl),
                             "01001", KREISE, data_updates=True)
     live.widget                                               # shown: updates now go to the view
     assert live.update("01001", other) == "data"              # same structure, other rows

@@ -44,7 +44,7 @@ def test_export_chart_formats(tmp_path, chart, fmt, magic):
     if fmt == "svg":
         text = data.decode("utf-8")
         assert "1.234,5" in text or "2.000,0" in text  # de-DE axis labels
-        urls = [u for u in __import__("workbook.render", fromlist=["x"]).external_urls(text, allow_namespaces=True)]
+        urls = [u for u in __import__("workbook.display", fromlist=["x"]).external_urls(text, allow_namespaces=True)]
         assert urls == []
 
 

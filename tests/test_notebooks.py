@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from workbook.errors import ScenarioError, SelectionError, WorkbookError
-from workbook.notebook import validate_parameters
+from workbook.nbparams import validate_parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"

@@ -1,11 +1,11 @@
 """One offline-URL checker (workbook/offline.py) for charts, reports and the batch's pages."""
 
-from workbook import offline, render
+from workbook import display, offline
 from workbook.batch import export as batch_export
 
 
 def test_one_checker_everywhere():
-    assert render.external_urls is offline.external_urls
+    assert display.external_urls is offline.external_urls
     assert batch_export.external_references is offline.external_references
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from workbook import report as RP
+from workbook import findings as RP
 
 
 def _rows(indicator, unit, values, scenario="S0", quantiles=("p5", "p50", "p95")):
@@ -156,13 +156,14 @@ def test_static_report_publishes_the_figures_the_engine_gives(monkeypatch):
     workbook.batch.key_figures.key_figures for the same parameters, and show nothing on the page."""
     import IPython.display
 
-    from workbook.apps.report import ReportApp
-    from workbook.batch.task import SUMMARY_MIME
+    from workbook.apps.kreis_report import ReportApp
+    from workbook.apps.page import show
     from workbook.batch.key_figures import key_figures
+    from workbook.batch.task import SUMMARY_MIME
 
     shown = []
     monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.append((objs, kw)))
-    ReportApp(ags="16069", scenario="S0,S4", draws=20, seed=5, interactive=False).show()
+    show(ReportApp(ags="16069", scenario="S0,S4", draws=20, seed=5, interactive=False))
     bundles = [objs[0] for objs, kw in shown if kw.get("raw")]
     assert len(bundles) == 1 and set(bundles[0]) == {SUMMARY_MIME} and RP.SUMMARY_MIME == SUMMARY_MIME
     figs = bundles[0][SUMMARY_MIME]

@@ -26,7 +26,7 @@ def test_text_labels_belong_to_registered_topics():
 
 
 def test_chart_labels_come_from_the_registry():
-    from workbook.charts._common import indicator_label
+    from workbook.charts.common import indicator_label
 
     assert indicator_label("ddi.index") == topics.indicators()["ddi.index"].label_de
     assert indicator_label("tele.video_consults") == topic_texts.LABELS["tele.video_consults"]

@@ -202,7 +202,7 @@ def chart_bytes(chart, fmt: str, *, scale: float = 2.0, place: str | None = None
     Kreis in the title and drops the legend-click hint (``for_file``)."""
     import vl_convert as vlc
 
-    from .render import chart_spec, to_svg
+    from .display import chart_spec, to_svg
 
     fmt = _check_format(fmt, CHART_FORMATS)
     if not (isinstance(scale, (int, float)) and not isinstance(scale, bool) and 0.25 <= scale <= 8):

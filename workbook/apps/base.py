@@ -1,23 +1,23 @@
-"""The frame every topic app shares: parameters, computation, blocks, two renderings.
+"""The app every notebook page shares: parameters, state, computation, exports.
 
 An app turns validated notebook parameters into a list of :class:`Block`
-(title, "Wie lese ich das?", a chart and/or a table, source notes). The same
-blocks are rendered
+(title, "Wie lese ich das?", a chart and/or a table, source notes) and offers
+its downloads (CSV, XLSX, scenario YAML). It knows nothing of how it is shown:
+the views take an app,
 
-- statically (``interactive=False``: Papermill, batch reports): inline SVG and
-  plain HTML tables, no widgets, no script, deterministic;
-- interactively (JupyterLab, Voila): pickers + parameter panel + one output
-  area per block; a change recomputes and updates each chart in place.
+- ``workbook.apps.static.StaticView(app)``: inline SVG and plain HTML tables
+  (``interactive=False``: Papermill, batch reports), no widgets, no script;
+- ``workbook.apps.live.LiveView(app)``: pickers + parameter panel + one tab per
+  block (JupyterLab, Voila); a change recomputes and updates each chart in place;
+
+and ``workbook.apps.page.show`` (the notebooks' one call) picks the view.
 """
 
 from __future__ import annotations
 
-import base64
-import html
-import re
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import WorkbookError
-from ..notebook import NotebookParameters, check_choice, validate_parameters
+from ..nbparams import NotebookParameters, check_choice, validate_parameters
 from ..texts import apps as T
 
 ExtraChecks = dict[str, Callable[[Any], Any]]
@@ -63,112 +63,6 @@ class Block:
     notes: list[str] = field(default_factory=list)
 
 
-# -- rendering helpers ------------------------------------------------------------------
-
-def chart_html(chart: Any) -> str:
-    """A ``<figure>`` with the chart as inline SVG (static, no script, no URL)."""
-    from ..render import static_html
-
-    return static_html(chart)
-
-
-def _cell(value: Any) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return "–"
-    return html.escape(str(value), quote=False)
-
-
-#: a cell that reads as a number: '2021', '1.234,5', '−3,2 %', '12.345 € pro Jahr', with an
-#: optional band in brackets ('63,0 % (57,1 bis 68,9 %)'); '65 bis 69 Jahre' is a label
-_NUMBER_CELL = re.compile(r"^[−+\-]?\d[\d.,]*(?:%|\s(?P<unit>[^\d\s()][^\d()]{0,24}?))?\s*(?:\([^()]*\))?$")
-_NOT_UNIT_WORDS = {"bis", "und", "oder", "älter", "jünger", "unter", "über", "ab", "von"}
-
-
-def _number_like(text: str) -> bool:
-    m = _NUMBER_CELL.match(text)
-    if not m:
-        return False
-    unit = (m.group("unit") or "").split()
-    return len(unit) <= 3 and not _NOT_UNIT_WORDS & {w.casefold() for w in unit}
-
-
-def _numeric_column(values: list) -> bool:
-    """True when every filled cell of a column reads as a number (a dash counts as empty)."""
-    seen = False
-    for v in values:
-        if v is None or (isinstance(v, float) and v != v):
-            continue
-        if isinstance(v, (int, float)) and not isinstance(v, bool):
-            seen = True
-            continue
-        text = str(v).strip()
-        if text in ("", "–", "-"):
-            continue
-        if not _number_like(text):
-            return False
-        seen = True
-    return seen
-
-
-def table_html(df: pd.DataFrame, css_class: str = "wb-table") -> str:
-    """A formatted frame as a plain HTML table (German strings expected).
-
-    The markup of ``DataFrame.to_html(index=False, escape=True, border=0,
-    na_rep="–")``, written directly (pandas' HTML writer costs ~30 ms a table).
-    Each column's heading and cells are aligned alike: numbers (and years)
-    right, text left (class ``wb-num`` / ``wb-text`` and an inline style, so no
-    stylesheet of JupyterLab, Voila or a report can pull them apart).
-    """
-    if df is None or df.empty:
-        return ""
-    cls = html.escape(" ".join(["dataframe", *str(css_class).split()]), quote=True)
-    columns = [df[c].tolist() for c in df.columns] if len(df.columns) else []
-    forced = dict(getattr(df, "attrs", {}).get("align", {}) or {})      # column -> "right" | "left"
-    attrs = [' class="wb-num" style="text-align: right;"'
-             if forced.get(name, "right" if _numeric_column(col) else "left") == "right"
-             else ' class="wb-text" style="text-align: left;"' for name, col in zip(df.columns, columns)]
-    out = [f'<table class="{cls}">', "  <thead>", "    <tr>"]
-    out.extend(f"      <th{a}>{_cell(c)}</th>" for c, a in zip(df.columns, attrs))
-    out += ["    </tr>", "  </thead>", "  <tbody>"]
-    for row in zip(*columns) if columns else []:
-        out.append("    <tr>")
-        out.extend(f"      <td{a}>{_cell(v)}</td>" for v, a in zip(row, attrs))
-        out.append("    </tr>")
-    out += ["  </tbody>", "</table>"]
-    return "\n".join(out)
-
-
-def notes_html(notes: Iterable[str]) -> str:
-    notes = [n for n in notes if n]
-    if not notes:
-        return ""
-    return "<div class='wb-notes'>" + "".join(
-        f"<div><small>{html.escape(n, quote=False)}</small></div>" for n in notes) + "</div>"
-
-
-def block_static_html(block: Block) -> str:
-    parts = [f"<section class='wb-block' id='wb-{html.escape(block.key)}'>",
-             f"<h3>{html.escape(block.title, quote=False)}</h3>"]
-    if block.chart is not None:
-        parts.append(chart_html(resolve_chart(block.chart)))
-    if block.html:
-        parts.append(block.html)
-    if block.table is not None:
-        parts.append(table_html(block.table))
-    if block.help:
-        parts.append(f"<p class='wb-help'><small>{html.escape(block.help, quote=False)}</small></p>")
-    parts.append(notes_html(block.notes))
-    parts.append("</section>")
-    return "\n".join(parts)
-
-
-def download_link(data: bytes, filename: str, mime: str, label: str) -> str:
-    """An <a download> link carrying the file as a data URI (works offline and in Voila)."""
-    b64 = base64.b64encode(data).decode("ascii")
-    return (f"<a download='{html.escape(filename)}' href='data:{mime};base64,{b64}' "
-            f"style='margin-right:1em'>{html.escape(label)}</a>")
-
-
 # -- the app ----------------------------------------------------------------------------
 
 class TopicApp:
@@ -187,8 +81,8 @@ class TopicApp:
 
     def __init__(self, ags: Any = "05315", scenario: Any = "all", draws: Any = 1000,
                  seed: Any = 20211, interactive: Any = True, **extra: Any):
-        # Voila's ?ags= is read after the app is built and shown (see show()): a preheated
-        # kernel then has done all the work for the default Kreis before a visitor arrives
+        # Voila's ?ags= is read after the app is built and shown (LiveView.apply_query): a
+        # preheated kernel then has done all the work for the default Kreis before a visitor arrives
         self.p: NotebookParameters = validate_parameters(
             ags, scenario, draws, seed, interactive, extra=extra, extra_checks=self.extra_checks(),
             use_query=False)
@@ -199,7 +93,6 @@ class TopicApp:
         #: the scenario a single-scenario chart shows (scenario picker)
         self.focus: str = self.scenario_ids[0]
         self._cache: dict[tuple, pd.DataFrame] = {}
-        self._widget = None
         self.last_ms: float | None = None
 
     # -- subclass API ---------------------------------------------------------------
@@ -212,6 +105,14 @@ class TopicApp:
 
     def header_html(self) -> str:
         return ""
+
+    def heading(self) -> str:
+        """The page title for the current Kreis (German, not escaped)."""
+        return self.title.format(name=self.kreis_name, ags=self.ags) if self.title else ""
+
+    def static_outputs(self) -> dict[str, Any]:
+        """Machine-readable outputs a static run publishes beside the page: {MIME type: data}."""
+        return {}
 
     def panel_keys(self) -> list[str]:
         """Parameters with a slider: the app's prefixes, without the keys the scenarios set.
@@ -338,65 +239,6 @@ class TopicApp:
         k = load_kreise()
         return str(k.loc[k["ags"] == self.ags, "name"].iloc[0])
 
-    # -- static -----------------------------------------------------------------------
-    def render_static(self) -> str:
-        """The whole app as static HTML (inline SVG, plain tables)."""
-        results = self.results()
-        parts = ["<div class='wb-app wb-static'>"]
-        if self.title:
-            parts.append(f"<h2>{html.escape(self.title.format(name=self.kreis_name, ags=self.ags), quote=False)}</h2>")
-        for note in self.p.notes:
-            parts.append(f"<p class='wb-warning'>{html.escape(note, quote=False)}</p>")
-        head = self.header_html()
-        if head:
-            parts.append(head)
-        for block in self.build_blocks(results):
-            parts.append(block_static_html(block))
-        parts.append("</div>")
-        return "\n".join(parts)
-
-    def show(self):
-        """Display the app in the notebook (static HTML or live widgets)."""
-        from IPython.display import HTML, display
-
-        if self.p.interactive:
-            display(self.widget())
-            self.apply_query()
-        else:
-            display(HTML(self.render_static()))
-        return None
-
-    def apply_query(self) -> str | None:
-        """Under Voila, switch to the Kreis of ``?ags=`` (waits for the visitor in a preheated
-        kernel). An unknown AGS keeps the current Kreis and shows a German note. Returns the AGS used."""
-        from ..notebook import check_ags, query_parameters, running_under_voila
-
-        if not running_under_voila():
-            return None
-        wanted = query_parameters().get("ags")
-        if not wanted:
-            return self.ags
-        try:
-            ags, _name = check_ags(wanted)
-        except WorkbookError:
-            note = T.QUERY_AGS_INVALID.format(value=str(wanted)[:20], name=self.kreis_name, ags=self.ags)
-            if self._widget is not None:
-                self._widget.warn(note)
-            return self.ags
-        if self._widget is not None:
-            self._widget.kreis.ags = ags          # recomputes and updates the charts in place
-        else:
-            self.ags = ags
-        return ags
-
-    # -- interactive ------------------------------------------------------------------
-    def widget(self):
-        if self._widget is None:
-            from .live import LiveView
-
-            self._widget = LiveView(self)
-        return self._widget.root
-
     # -- exports ----------------------------------------------------------------------
     def export_table(self) -> pd.DataFrame:
         """The table behind the CSV/Excel export (the long result table by default)."""
@@ -412,6 +254,34 @@ class TopicApp:
         table = tables.for_people(self.export_table(), kreis_names={self.ags: self.kreis_name},
                                   scenario_titles=titles)
         return tables.table_bytes(table, suffix.lstrip("."))
+
+    def download_stem(self) -> str:
+        """The file name stem of this app's downloads: Kreis and page, never the class name."""
+        from ..export import download_stem
+
+        return download_stem(self.ags, self.kreis_name, self.title.split(":")[0] if self.title else "")
+
+    def chart_file(self, block: Block, kind: str) -> tuple[str, bytes, str]:
+        """(file name, bytes, MIME type) of a block's chart as PNG, SVG or PDF (vl-convert, offline),
+        the Kreis named in its title."""
+        from ..export import chart_bytes
+
+        mime = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}[kind]
+        data = chart_bytes(resolve_chart(block.chart), kind, place=f"{self.kreis_name} ({self.ags})")
+        return f"{self.download_stem()}_{block.key}.{kind}", data, mime
+
+    def export_file(self, kind: str) -> tuple[str, bytes, str]:
+        """(file name, bytes, MIME type) of the results as ``csv`` or ``xlsx``, or of the current
+        settings as a scenario file (``yaml``)."""
+        stem = self.download_stem()
+        if kind == "csv":
+            return f"{stem}_ergebnisse.csv", self.results_csv(), "text/csv"
+        if kind == "xlsx":
+            return (f"{stem}_ergebnisse.xlsx", self.results_xlsx(),
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        if kind == "yaml":
+            return f"eigenes_szenario_{self.ags}.yml", self.scenario_yaml(), "application/x-yaml"
+        raise WorkbookError(T.EXPORT_KIND.format(kind=kind, known="png, svg, pdf, csv, xlsx, yaml"), key="kind")
 
     def results_csv(self) -> bytes:
         return self._export(".csv")
@@ -480,12 +350,3 @@ def neutralise_cells(df: pd.DataFrame) -> pd.DataFrame:
     from ..tables import neutralise
 
     return neutralise(df)
-
-
-def run_guarded(func: Callable[[], Any], on_error: Callable[[str], None]) -> Any:
-    """Run ``func``; a WorkbookError becomes a friendly German message instead of a traceback."""
-    try:
-        return func()
-    except WorkbookError as exc:
-        on_error(T.ERROR_FRIENDLY.format(message=str(exc)))
-        return None

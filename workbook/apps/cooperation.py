@@ -16,21 +16,6 @@ DATA = ("population_2019", "land_name")
 FIGURES = ("coop.cluster_size", "coop.cost_alone_eur", "coop.cost_shared_eur", "coop.saving_eur",
            "coop.saving_share")
 
-PARTNER_HELP = (
-    "Wie lese ich das? Farbig sind die Kreise des vorgeschlagenen Verbunds, eingefärbt nach ihrer "
-    "Einsparung (Anteil an den Alleinkosten); Ihr Kreis ist schwarz umrandet. Partner sind Nachbarn "
-    "mit gemeinsamer Grenze im selben Land, zusammengefügt nach der größten Ersparnis."
-)
-SPLIT_HELP_APP = (
-    "Wie lese ich das? Je Mitglied: Kosten allein, Anteil bei einfacher Aufteilung (Fixkosten zu "
-    "gleichen Teilen, der Rest nach Einwohnern) und Anteil mit Ausgleich, bei dem niemand mehr zahlt "
-    "als allein. Markiert ist, wer ohne Ausgleich mehr zahlen würde als allein."
-)
-SERVICE_HELP = (
-    "Wie lese ich das? Die Ersparnis des Verbunds für einen Dienst, gewichtet mit dem veröffentlichten "
-    "Anteil der Kommunen, die diesen Dienst für teilbar halten (Schätzung, IWH/Uni Kassel 2016)."
-)
-
 
 _PLANS: dict[tuple, pd.DataFrame] = {}
 
@@ -53,7 +38,7 @@ def _cluster_plan(kreise: pd.DataFrame, neighbours, values: dict[str, float]) ->
 
 
 class CooperationApp(FocusApp):
-    title = "Regionale Kooperation: {name} ({ags})"
+    title = TA.TITLE_COOPERATION
     topics = "all"
     param_prefixes = ("coop.",)
     focus_default = "S4"
@@ -85,7 +70,7 @@ class CooperationApp(FocusApp):
             TT.COOP_COLUMNS["population"]: df["population"].map(fmt_int),
             TT.COOP_COLUMNS["cost_alone_eur"]: df["cost_alone_eur"].map(fmt_eur),
             TT.COOP_COLUMNS["pay_simple_eur"]: df["pay_simple_eur"].map(fmt_eur),
-            TT.COOP_COLUMNS["pays_more"]: df["pays_more"].map(lambda b: "ja" if b else "nein"),
+            TT.COOP_COLUMNS["pays_more"]: df["pays_more"].map(lambda b: TA.YES if b else TA.NO),
             TT.COOP_COLUMNS["pay_fair_eur"]: df["pay_fair_eur"].map(fmt_eur),
             TT.COOP_COLUMNS["saving_eur"]: df["saving_eur"].map(fmt_eur),
             TT.COOP_COLUMNS["saving_share"]: df["saving_share"].map(lambda v: fmt_percent(v, 1)),
@@ -124,10 +109,11 @@ class CooperationApp(FocusApp):
         savings = dict(zip(df["ags"], df["saving_share"]))
         cols = ["ags", "name", "land_name"] + [c for c in ("lon", "lat") if c in k.columns]
         values = k[cols].assign(saving=k["ags"].map(savings))
-        return kreis_map(values, "saving", highlight=self.ags, land=land, label="Einsparung im Verbund",
+        return kreis_map(values, "saving", highlight=self.ags, land=land, label=TA.COOP_MAP_LABEL,
                          percent=True, width=420, place_labels=list(df["ags"]),
-                         estimate="Modellrechnung mit Kostenannahmen (Schätzung)",
-                         source=TD.READER_NEIGHBOURS + "; Einwohner: " + C.reader_source("population_2019"))
+                         estimate=TA.COOP_MAP_ESTIMATE,
+                         source=TA.COOP_MAP_SOURCE.format(neighbours=TD.READER_NEIGHBOURS,
+                                                  population=C.reader_source("population_2019")))
 
     def cost_chart(self):
         from ..charts.generic import cost_curve
@@ -138,7 +124,7 @@ class CooperationApp(FocusApp):
         alone = float(curve["cost_alone_eur"].iloc[0])
         optimum = int(round(curve.attrs.get("optimal_size", 0))) or None
         return cost_curve(curve, alone=alone, optimum=optimum,
-                          estimate="Modellrechnung für gleich große Mitglieder; Kostenansätze sind Annahmen")
+                          estimate=TA.COOP_COST_ESTIMATE)
 
     def blocks(self, results: pd.DataFrame) -> list[Block]:
         model = C.assumption_note(C.topic_keys(("coop.",)))
@@ -153,7 +139,7 @@ class CooperationApp(FocusApp):
         saving = float(df["saving_eur"].sum())
         if partners and saving > 0.5:
             partner_block = Block(
-                "partners", f"Vorgeschlagene Partner ({focus_title})", help=PARTNER_HELP,
+                "partners", TA.COOP_PARTNERS_BLOCK.format(scenario=focus_title), help=TA.COOP_PARTNER_HELP,
                 chart=self.chart_for(results, [], self.partner_map, "map", self.ags, self.focus,
                                      tuple(sorted(self.overrides.items()))),
                 html="<p>" + _html.escape(TA.COOP_PARTNERS.format(partners="; ".join(partners),
@@ -161,7 +147,7 @@ class CooperationApp(FocusApp):
                 notes=[model, *data])
         else:   # no cluster saves anything: a sentence, not a one-colour map with a '0 %' legend
             partner_block = Block(
-                "partners", f"Vorgeschlagene Partner ({focus_title})", help=PARTNER_HELP,
+                "partners", TA.COOP_PARTNERS_BLOCK.format(scenario=focus_title), help=TA.COOP_PARTNER_HELP,
                 html="<p class='wb-no-saving'>" + _html.escape(TA.COOP_NO_SAVING.format(
                     name=self.kreis_name, scenario=focus_title), quote=False) + "</p>",
                 notes=[model, *data])
@@ -170,9 +156,9 @@ class CooperationApp(FocusApp):
             Block("cost", TC.COST_TITLE, help=TC.COST_HELP, chart=self.chart_for(
                 results, [], self.cost_chart, "cost", self.ags, self.focus, tuple(sorted(self.overrides.items()))),
                   notes=[model, *data]),
-            Block("split", TC.SPLIT_TITLE, help=SPLIT_HELP_APP, table=self.split_table(),
+            Block("split", TC.SPLIT_TITLE, help=TA.COOP_SPLIT_HELP, table=self.split_table(),
                   html=f"<p style='color:#b00020'>{note}</p>" if note else "", notes=[model, *data]),
-            Block("services", "Ersparnis je Verwaltungsdienst", help=SERVICE_HELP, table=self.services(),
+            Block("services", TA.COOP_SERVICES_BLOCK, help=TA.COOP_SERVICE_HELP, table=self.services(),
                   notes=[model]),
             Block("saving", C.indicator_label("coop.saving_eur"), help=TC.BARS_HELP,
                   chart=self.bars(results, "coop.saving_eur"),

@@ -17,7 +17,7 @@ FIGURES = ("divide.online_share", "divide.online_share_65plus", "divide.offliner
 
 
 class DivideApp(FocusApp):
-    title = "Digitale Kluft: {name} ({ags})"
+    title = T.TITLE_DIVIDE
     topics = ("divide",)
     param_prefixes = ("divide.",)
     focus_default = "S0"
@@ -32,19 +32,20 @@ class DivideApp(FocusApp):
         memo = self.__dict__.setdefault("_age_tables", {})
         if key not in memo:
             prof = offliners_by_age(self.ags, self.focus_values(), years=years)
-            prof["Gruppe"] = prof["age_group"].map(T.AGE_GROUP_LABELS)
-            out = prof.groupby(["year", "Gruppe"], sort=False, as_index=False)["offliners"].sum()
+            prof[T.AGE_COL_GROUP] = prof["age_group"].map(T.AGE_GROUP_LABELS)
+            out = prof.groupby(["year", T.AGE_COL_GROUP], sort=False, as_index=False)["offliners"].sum()
             if len(memo) > 16:
                 memo.clear()
-            memo[key] = out.rename(columns={"year": "Jahr", "offliners": "Personen"})[["Jahr", "Gruppe", "Personen"]]
+            memo[key] = out.rename(columns={"year": T.AGE_COL_YEAR, "offliners": T.AGE_COL_PEOPLE})[
+                [T.AGE_COL_YEAR, T.AGE_COL_GROUP, T.AGE_COL_PEOPLE]]
         return memo[key].copy()
 
     def age_chart(self, results: pd.DataFrame):
         from ..charts import stacked_area
 
         sc = self.scenarios.get(self.focus)
-        return stacked_area(self.age_table(results), x="Jahr", y="Personen", group="Gruppe",
-                            label=T.AGE_AXIS, unit="Personen", order=list(T.AGE_GROUPS),
+        return stacked_area(self.age_table(results), x=T.AGE_COL_YEAR, y=T.AGE_COL_PEOPLE, group=T.AGE_COL_GROUP,
+                            label=T.AGE_AXIS, unit=T.AGE_UNIT, order=list(T.AGE_GROUPS),
                             group_title=T.AGE_LEGEND,
                             chart_title=T.AGE_TITLE.format(scenario=f"{self.focus} {getattr(sc, 'title_de', '')}"),
                             estimate=T.AGE_ESTIMATE)
@@ -54,15 +55,15 @@ class DivideApp(FocusApp):
         model = C.assumption_note(keys)
         data = C.data_notes(self.ags, DATA)
         age_rows = self.age_table(results)
-        pivot = age_rows.pivot(index="Jahr", columns="Gruppe", values="Personen") \
+        pivot = age_rows.pivot(index=T.AGE_COL_YEAR, columns=T.AGE_COL_GROUP, values=T.AGE_COL_PEOPLE) \
             .reindex(columns=list(T.AGE_GROUPS)).reset_index() if not age_rows.empty else age_rows
         pivot.columns.name = None
         from ..texts import fmt_int
 
         for col in pivot.columns[1:]:
             pivot[col] = pivot[col].map(fmt_int)
-        if "Jahr" in pivot.columns:
-            pivot["Jahr"] = pivot["Jahr"].astype(str)
+        if T.AGE_COL_YEAR in pivot.columns:
+            pivot[T.AGE_COL_YEAR] = pivot[T.AGE_COL_YEAR].astype(str)
         return [
             Block("online65", C.indicator_label("divide.online_share_65plus"), help=TC.FAN_HELP,
                   chart=self.fan(results, "divide.online_share_65plus",
@@ -81,8 +82,8 @@ class DivideApp(FocusApp):
             Block("pupils", C.indicator_label("divide.pupil_devices_needed"), help=TC.BARS_HELP,
                   chart=self.bars(results, "divide.pupil_devices_needed"),
                   notes=[model, *C.data_notes(self.ags, ["population_2019"])]),
-            Block("figures", "Kennzahlen 2030 nach Szenario",
+            Block("figures", T.FIGURES_2030_BLOCK,
                   table=C.figures_table(results, FIGURES, self.scenario_ids),
-                  help="Median der Monte-Carlo-Rechnung, in Klammern das 90-%-Band.",
+                  help=T.FIGURES_2030_HELP,
                   notes=[model]),
         ]

@@ -1,14 +1,17 @@
-"""The interactive view of a topic app (JupyterLab and Voila).
+"""The live view of an app (JupyterLab and Voila): ``LiveView(app)``.
 
 Layout: title, Kreis picker (+ scenario focus), the blocks (chart, table,
 notes) beside the parameter panel, an export row and a status line. A change
 of Kreis, focus scenario or any lever recomputes the app's result table and
 updates every chart in place (the chart widgets stay; only their spec
-changes), so the page does not flicker or jump.
+changes), so the page does not flicker or jump. Under Voila the view reads
+``?ags=`` (:meth:`LiveView.apply_query`) after it is shown. The view owns only
+widgets; state, computation and the files of the downloads belong to the app.
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import logging
 import time
@@ -17,10 +20,14 @@ from typing import Any
 import ipywidgets as W
 from ipywidgets.widgets.widget_string import HTMLStyle
 
+from ..display import LiveChart
 from ..errors import WorkbookError
+from ..nbparams import check_ags, query_parameters, running_under_voila
 from ..texts import apps as T
+from ..texts import fmt_int
 from ..widgets import KreisPicker, ParameterPanel, ScenarioPicker
-from .base import Block, TopicApp, download_link, notes_html, resolve_chart, table_html
+from .base import Block, TopicApp, resolve_chart
+from .static import notes_html, table_html
 
 
 #: the app's own CSS, shipped with the widgets so JupyterLab and Voila look alike: text in
@@ -62,16 +69,14 @@ def _same(chart: Any) -> Any:
 
 def _live_chart(chart: Any):
     """A chart widget that later specs update in place (data-only changes go straight to the view)."""
-    from ..render import LiveChart
-
     return LiveChart(_same, chart, interactive=True)
 
 
-def chart_bytes(chart: Any, kind: str, place: str | None = None) -> bytes:
-    """PNG, SVG or PDF bytes of a chart (vl-convert, offline), ``place`` named in its title."""
-    from ..export import chart_bytes as export_bytes
-
-    return export_bytes(chart, kind, place=place)
+def download_link(data: bytes, filename: str, mime: str, label: str) -> str:
+    """An <a download> link carrying the file as a data URI (works offline and in Voila)."""
+    b64 = base64.b64encode(data).decode("ascii")
+    return (f"<a download='{html.escape(filename)}' href='data:{mime};base64,{b64}' "
+            f"style='margin-right:1em'>{html.escape(label)}</a>")
 
 
 class BlockView:
@@ -85,7 +90,7 @@ class BlockView:
         self.key = block.key
         self.has_chart = block.chart is not None
         self.visible = False
-        self.chart = None                 # render.LiveChart, created when first shown
+        self.chart = None                 # display.LiveChart, created when first shown
         self._shown = None
         self._block = block
         # the six text parts share one layout and one style model with the other blocks'
@@ -184,7 +189,7 @@ class LiveView:
         self.blocks_box = W.Tab(layout=W.Layout(flex="3 1 0%", min_width="min(480px, 100%)"))
         self.blocks_box.add_class("wb-blocks")
         self.blocks_box.observe(self._on_tab, names="selected_index")
-        title = W.HTML(f"<h2>{html.escape(app.title.format(name=app.kreis_name, ags=app.ags), quote=False)}</h2>")
+        title = W.HTML(f"<h2>{html.escape(app.heading(), quote=False)}</h2>")
         self.title = title
         self.header = W.HTML()
         warnings = W.HTML("".join(f"<p style='color:#8a4b00'>{html.escape(n)}</p>" for n in app.p.notes))
@@ -258,8 +263,7 @@ class LiveView:
             self.error.value = f"<p style='color:#b00020'>{html.escape(T.ERROR_UNEXPECTED)}</p>"
             return
         self.error.value = ""
-        self.title.value = ("<h2>" + html.escape(self.app.title.format(name=self.app.kreis_name, ags=self.app.ags),
-                                                 quote=False) + "</h2>")
+        self.title.value = "<h2>" + html.escape(self.app.heading(), quote=False) + "</h2>"
         self.header.value = self.app.header_html()
         if len(blocks) == len(self.views) and all(v.fits(b) for v, b in zip(self.views, blocks)):
             for view, block in zip(self.views, blocks):
@@ -281,8 +285,6 @@ class LiveView:
             self.changed.value = f"<small>{html.escape(self.panel.changed_text(), quote=False)}</small>"
         ms = (time.perf_counter() - t0) * 1000
         self.last_refresh_ms = ms
-        from ..texts import fmt_int
-
         if self.app.needs_results:
             text = T.COMPUTED.format(draws=fmt_int(self.app.p.draws))
             details = T.COMPUTED_DETAILS.format(ms=round(ms), seed=self.app.p.seed, draws=self.app.p.draws)
@@ -311,27 +313,34 @@ class LiveView:
                        W.HBox(buttons, layout=W.Layout(flex_flow="row wrap")), self.links])
 
     def export_file(self, kind: str) -> tuple[str, bytes]:
-        """Build one export and offer it as a download link; returns (filename, bytes)."""
-        from ..export import download_stem
-
+        """Build one export (the app makes the file) and offer it as a download link; returns
+        (filename, bytes). A chart export takes the chart picked in the export row."""
         app = self.app
-        place = f"{app.kreis_name} ({app.ags})"
-        stem = download_stem(app.ags, app.kreis_name, app.title.split(":")[0] if app.title else "")
         if kind in ("png", "svg", "pdf"):
             index = self.chart_choice.value
             blocks = getattr(self, "_blocks", [])
             if not isinstance(index, int) or not 0 <= index < len(blocks) or blocks[index].chart is None:
                 index = next(i for i, b in enumerate(blocks) if b.chart is not None)
-            chart = resolve_chart(blocks[index].chart)
-            data = chart_bytes(chart, kind, place)
-            name = f"{stem}_{blocks[index].key}.{kind}"
-            mime = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}[kind]
-        elif kind == "csv":
-            data, name, mime = self.app.results_csv(), f"{stem}_ergebnisse.csv", "text/csv"
-        elif kind == "xlsx":
-            data, name = self.app.results_xlsx(), f"{stem}_ergebnisse.xlsx"
-            mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            name, data, mime = app.chart_file(blocks[index], kind)
         else:
-            data, name, mime = self.app.scenario_yaml(), f"eigenes_szenario_{self.app.ags}.yml", "application/x-yaml"
+            name, data, mime = app.export_file(kind)
         self.links.value = T.EXPORT_READY.format(links=download_link(data, name, mime, name))
         return name, data
+
+    # -- Voila ------------------------------------------------------------------------
+    def apply_query(self) -> str | None:
+        """Under Voila, switch to the Kreis of ``?ags=`` (waits for the visitor in a preheated
+        kernel). An unknown AGS keeps the current Kreis and shows a German note. Returns the AGS used."""
+        if not running_under_voila():
+            return None
+        wanted = query_parameters().get("ags")
+        if not wanted:
+            return self.app.ags
+        try:
+            ags, _name = check_ags(wanted)
+        except WorkbookError:
+            self.warn(T.QUERY_AGS_INVALID.format(value=str(wanted)[:20], name=self.app.kreis_name,
+                                                 ags=self.app.ags))
+            return self.app.ags
+        self.kreis.ags = ags          # recomputes and updates the charts in place
+        return ags

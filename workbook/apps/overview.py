@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..notebook import check_choice
+from ..nbparams import check_choice
 from ..texts import apps as T
 from ..texts import charts as TC
 from ..texts import fmt_number, fmt_percent
 from ..texts import report as R
-from ..report import where_it_stands
+from ..findings import where_it_stands
 from . import common as C
 from .base import Block, TopicApp
 
@@ -36,7 +36,7 @@ def _format(column: str, value) -> str:
 
 
 class OverviewApp(TopicApp):
-    title = "Übersicht: {name} ({ags})"
+    title = T.TITLE_OVERVIEW
     needs_results = False
     param_prefixes = ()
     extra_defaults = {"indicator": "offline_share"}
@@ -65,10 +65,10 @@ class OverviewApp(TopicApp):
         for name in FIGURE_COLUMNS:
             col = COLUMNS[name]
             st = status.get(name, col.status)
-            rows.append({"Kennzahl": col.label_de, "Wert": _format(name, row[name]),
-                         "Einheit": "" if col.share or col.unit in ("", "1") else col.unit,
-                         "Quelle": C.reader_source(name) if st != "local" else T.STATUS_LOCAL,
-                         "Status": C.status_text(st)})
+            rows.append({T.COL_INDICATOR: col.label_de, T.COL_VALUE: _format(name, row[name]),
+                         T.COL_UNIT: "" if col.share or col.unit in ("", "1") else col.unit,
+                         T.COL_SOURCE: C.reader_source(name) if st != "local" else T.STATUS_LOCAL,
+                         T.COL_STATUS: C.status_text(st)})
         return pd.DataFrame(rows)
 
     def comparison(self) -> pd.DataFrame:
@@ -83,12 +83,13 @@ class OverviewApp(TopicApp):
         rows = []
         for name in COMPARE_COLUMNS:
             rows.append({
-                "Kennzahl": COLUMNS[name].label_de,
+                T.COL_INDICATOR: COLUMNS[name].label_de,
                 str(me["name"]): _format(name, me[name]),
-                f"Median {type_label} ({len(same_type)})": _format(name, same_type[name].median()),
-                f"Median {me['land_name']} ({len(same_land)})": _format(name, same_land[name].median()),
-                f"Median Deutschland ({len(k)})": _format(name, k[name].median()),
-                "Status": C.status_text(C.value_status(self.ags).get(name, COLUMNS[name].status)),
+                T.COL_MEDIAN.format(group=type_label, count=len(same_type)): _format(name, same_type[name].median()),
+                T.COL_MEDIAN.format(group=me["land_name"], count=len(same_land)):
+                    _format(name, same_land[name].median()),
+                T.COL_MEDIAN.format(group=T.MEDIAN_GERMANY, count=len(k)): _format(name, k[name].median()),
+                T.COL_STATUS: C.status_text(C.value_status(self.ags).get(name, COLUMNS[name].status)),
             })
         return pd.DataFrame(rows)
 

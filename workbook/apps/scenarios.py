@@ -16,7 +16,7 @@ SUBINDEX_DATA = ("gigabit_share", "offline_share", "settlement_type")
 
 
 class ScenarioApp(FocusApp):
-    title = "Szenarien des Digitalisierungsgrads: {name} ({ags})"
+    title = T.TITLE_SCENARIOS
     topics = "all"          # TEILHABE reads the divide model; VERW the cooperation cluster size
     param_prefixes = ("ddi.",)
     focus_default = "S1"
@@ -43,9 +43,10 @@ class ScenarioApp(FocusApp):
                 rec = params[key]
                 # as the lever shows it: decimals of its step, years as years, '8 Mitglieder'
                 changes.append(f"{rec.label_de}: {value_text(value, _step(rec), rec.unit)}")
-            rows.append({"Szenario": f"{sid} {sc.title_de}", "Erzählung": sc.narrative_de or sc.short_de,
-                         "Quelle": sc.source_de or "–",
-                         "Geänderte Annahmen": "; ".join(changes) or "keine (Trend)"})
+            rows.append({T.NARRATIVE_COL_SCENARIO: f"{sid} {sc.title_de}",
+                         T.NARRATIVE_COL_TEXT: sc.narrative_de or sc.short_de,
+                         T.NARRATIVE_COL_SOURCE: sc.source_de or "–",
+                         T.NARRATIVE_COL_CHANGES: "; ".join(changes) or T.NARRATIVE_NO_CHANGES})
         return pd.DataFrame(rows), ""
 
     def blocks(self, results: pd.DataFrame) -> list[Block]:
@@ -84,12 +85,10 @@ class ScenarioApp(FocusApp):
             chart=self.chart_for(results, [INDEX], lambda: charts.tornado_chart(
                 sens, base=base, label=C.indicator_label(INDEX), unit="1", percent=True),
                 "tornado", self.ags, self.focus, tuple(sorted(self.overrides.items()))),
-            html=(f"<p><b>Anteil an der Spannweite nach Hebel:</b> {html.escape(share_txt)}</p>"
+            html=(f"<p><b>{html.escape(T.TORNADO_SHARES)}</b> {html.escape(share_txt)}</p>"
                   if share_txt else ""),
             notes=[model]))
         table, _ = self.narratives()
-        out.append(Block("narratives", "Die Szenarien und ihre Geschichten", table=table,
-                         help="Szenarien sind Geschichten, keine Vorhersagen; sie werden nie gemittelt "
-                              "und haben keine Wahrscheinlichkeit.",
+        out.append(Block("narratives", T.NARRATIVES_BLOCK, table=table, help=T.NARRATIVES_HELP,
                          notes=[T.SOURCE_LINE.format(source=T.NARRATIVES_SOURCE)]))
         return out

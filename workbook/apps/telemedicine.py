@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 
 from ..texts import apps as T
@@ -15,20 +17,9 @@ AVOIDED = ("tele.video_consults", "tele.trips_avoided", "tele.car_km_avoided", "
 LOCKDOWN = ("resilience.lockdown_continuity", "resilience.lockdown_backlog_weekly")
 CYBER = ("resilience.cyber_continuity", "resilience.cyber_service_days_lost", "resilience.cyber_cases_lost")
 
-LOCKDOWN_HELP = (
-    "Wie lese ich das? Angenommen, morgen käme ein Lockdown: Welcher Anteil der Verwaltungsleistungen "
-    "liefe weiter? Es zählt, was online angeboten wird, wer online erreichbar ist und wer aus der "
-    "Verwaltung von zu Hause arbeiten kann. Der Rückstau zeigt die Vorgänge, die je Woche liegen bleiben."
-)
-CYBER_HELP = (
-    "Wie lese ich das? Nach einem Cyberangriff fällt die IT für einige Tage aus (Anhalt-Bitterfeld 2021: "
-    "Notbetrieb nach etwa zwei Wochen) und läuft danach schrittweise wieder an. Weiter geht nur, was ein "
-    "Notfallverfahren auf Papier hat: Je digitaler die Verwaltung ohne Notfallplanung, desto tiefer der Einbruch."
-)
-
 
 class TelemedicineApp(FocusApp):
-    title = "Telemedizin und Krisenfestigkeit: {name} ({ags})"
+    title = T.TITLE_TELEMEDICINE
     topics = ("divide", "digitalisation", "telemedicine", "resilience")
     param_prefixes = ("tele.", "resilience.")
     focus_default = "S0"
@@ -40,7 +31,7 @@ class TelemedicineApp(FocusApp):
         for ind in indicators:
             if ind not in present:
                 continue
-            row = {"Kennzahl": C.indicator_label(ind)}
+            row = {T.COL_INDICATOR: C.indicator_label(ind)}
             for year in (2021, 2025, 2030):
                 row[str(year)] = C.banded(results, ind, self.focus, year)
             rows.append(row)
@@ -63,7 +54,7 @@ class TelemedicineApp(FocusApp):
         for year in self.cyber_years(results):
             online = C.pick(results, "ddi.verw", self.focus, year, "default")
             if online is None:
-                raise WorkbookError(f"keine Werte für ddi.verw im Jahr {year} (Szenario {self.focus})",
+                raise WorkbookError(T.CYBER_NO_VERW.format(year=year, scenario=self.focus),
                                     key="ddi.verw")
             curve = cyber_curve(values, min(max(online, 0.0), 1.0), population)
             curve["year"] = year
@@ -79,7 +70,7 @@ class TelemedicineApp(FocusApp):
         from ..charts import outage_curve
 
         sc = self.scenarios.get(self.focus)
-        years = " und ".join(str(y) for y in sorted(curves["year"].unique()))
+        years = T.AND.join(str(y) for y in sorted(curves["year"].unique()))
         return outage_curve(curves, outage_days=float(curves.attrs["outage_days"]),
                             recovery_days=float(curves.attrs["recovery_days"]), group="group",
                             group_title=T.CYBER_CURVE_LEGEND,
@@ -108,6 +99,7 @@ class TelemedicineApp(FocusApp):
         data = C.data_notes(self.ags, DATA)
         sc = self.scenarios.get(self.focus)
         focus_title = f"{self.focus} {getattr(sc, 'title_de', '')}".strip()
+        table_note = f"<p><small>{html.escape(T.TABLE_SCENARIO.format(scenario=focus_title), quote=False)}</small></p>"
         curves = self.cyber_curves(results)
         return [
             Block("video", C.indicator_label("tele.video_share_effective"), help=TC.FAN_HELP,
@@ -122,22 +114,22 @@ class TelemedicineApp(FocusApp):
                   chart=self.fan(results, "tele.gp_capacity_gap_share",
                                          percent=True),
                   notes=[model_tele, *C.data_notes(self.ags, ["gp_per_10k"])]),
-            Block("lockdown", "Stresstest Lockdown", help=LOCKDOWN_HELP,
+            Block("lockdown", T.LOCKDOWN_BLOCK, help=T.LOCKDOWN_HELP,
                   chart=self.fan(results, "resilience.lockdown_continuity",
                                          percent=True),
                   table=self.focus_table(results, LOCKDOWN),
-                  html=f"<p><small>Tabelle: Szenario {focus_title}</small></p>",
+                  html=table_note,
                   notes=[model_res]),
-            Block("cyber", "Stresstest Cyberangriff", help=CYBER_HELP,
+            Block("cyber", T.CYBER_BLOCK, help=T.CYBER_HELP,
                   chart=self.bars(results, "resilience.cyber_continuity",
                                                   percent=True),
                   table=self.focus_table(results, CYBER),
-                  html=f"<p><small>Tabelle: Szenario {focus_title}</small></p>",
+                  html=table_note,
                   notes=[model_res]),
             Block("cybercurve", T.CYBER_CURVE_BLOCK, help=T.CYBER_CURVE_HELP,
                   chart=self.chart_for(results, ["ddi.verw"], lambda: self.cyber_curve_chart(curves), "cybercurve",
                                        self.ags, self.focus, tuple(sorted(self.overrides.items()))),
                   table=self.cyber_curve_table(curves),
-                  html=f"<p><small>Tabelle: Szenario {focus_title}</small></p>",
+                  html=table_note,
                   notes=[model_res, *C.data_notes(self.ags, ["population_2019"])]),
         ]

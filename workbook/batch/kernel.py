@@ -34,7 +34,7 @@ _sys.modules.setdefault("rfc3987_syntax", None)
 import importlib as _il
 for _m in ("numpy", "pandas", "altair", "vl_convert", "workbook", "workbook.texts",
            "workbook.data", "workbook.params", "workbook.engine", "workbook.charts",
-           "workbook.notebook", "workbook.apps.report", "workbook.batch.key_figures"):
+           "workbook.nbparams", "workbook.apps.page", "workbook.batch.key_figures"):
     try:
         _il.import_module(_m)
     except Exception:

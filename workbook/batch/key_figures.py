@@ -1,9 +1,9 @@
 """Key 2030 figures of one report, for the batch's index page.
 
-The project's report (``workbook.apps.report.ReportApp`` with
+The project's report (``workbook.apps.kreis_report.ReportApp`` with
 ``interactive=False``) publishes its own figures as an
 ``application/vnd.workbook.summary+json`` output, computed from the result
-table it has drawn (``workbook.report.summary_figures``); the batch takes them
+table it has drawn (``workbook.findings.summary_figures``); the batch takes them
 from the executed notebook and removes that output from the report.
 
 :func:`key_figures` is the fallback for a notebook (``--notebook``) that
@@ -15,9 +15,9 @@ notebook), with the same parameters: ``engine.project`` for the Kreis, median
 
 from __future__ import annotations
 
-from ..report import SUMMARY_INDICATORS as INDICATORS
-from ..report import YEAR
-from ..report import summary_figures as _summary_figures
+from ..findings import SUMMARY_INDICATORS as INDICATORS
+from ..findings import YEAR
+from ..findings import summary_figures as _summary_figures
 
 
 def figures_from_results(results, indicators=INDICATORS, year: int = YEAR) -> dict:

@@ -2,7 +2,7 @@
 
 Importing this package registers and enables the one theme ("drehbuch",
 de-DE locale, colour-blind-safe colours, dash patterns for greyscale). Render
-charts with ``workbook.render.show`` (offline JupyterChart or inline SVG) and
+charts with ``workbook.display.show`` (offline JupyterChart or inline SVG) and
 export them with ``workbook.export``; never with Altair's default renderer,
 which loads Vega from a CDN.
 
@@ -23,7 +23,7 @@ Builders:
 from __future__ import annotations
 
 from . import theme
-from ._common import ValueForm, indicator_label, scenario_labels, select_results, source_note
+from .common import ValueForm, indicator_label, scenario_labels, select_results, source_note
 from .curves import outage_curve
 from .generic import cost_curve, line_by_group, split_table_chart, stacked_area
 from .maps import compare_chart, kreis_map

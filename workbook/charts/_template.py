@@ -12,7 +12,7 @@ its rows change. A builder therefore splits its work:
   named dataset (``alt.NamedData``), and keeps that chart and its spec;
 - each call returns a shallow copy of the template chart with the rows set as
   its top-level ``datasets``. The copy carries the finished spec, so
-  ``workbook.render.chart_spec`` needs no ``to_dict`` walk.
+  ``workbook.display.chart_spec`` needs no ``to_dict`` walk.
 
 The dataset name comes from a hash of the key, so it is the same in every
 process (reports stay byte-identical whichever worker rendered them) and the

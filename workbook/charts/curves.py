@@ -12,7 +12,7 @@ from ..errors import WorkbookError
 from ..texts import charts as T
 from ..texts import fmt_int, fmt_number
 from . import theme
-from ._common import ValueForm, check_rows, require_columns, source_note, title
+from .common import ValueForm, check_rows, require_columns, source_note, title
 from .generic import _group_scales, _order
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 from ..errors import WorkbookError
 from ..texts import charts as T
 from . import theme
-from ._common import ValueForm, check_rows, clip, require_columns, source_note, title
+from .common import ValueForm, check_rows, clip, require_columns, source_note, title
 
 
 def _group_scales(order: list[str]):

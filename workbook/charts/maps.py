@@ -15,7 +15,7 @@ from ..ags import is_kreis
 from ..errors import SelectionError, WorkbookError
 from ..texts import charts as T
 from . import theme
-from ._common import ValueForm, clip, require_columns, share_column, source_note, title
+from .common import ValueForm, clip, require_columns, share_column, source_note, title
 from ._template import templated
 
 

@@ -6,7 +6,7 @@ an English variant is one more module with the same names.
 
 from __future__ import annotations
 
-# -- parameter validation (workbook.notebook) -------------------------------
+# -- parameter validation (workbook.nbparams) -------------------------------
 PARAM_AGS_UNKNOWN = (
     "Parameter 'ags': unbekannter Kreis {value!r}; erwartet wird ein fünfstelliger "
     "Kreisschlüssel (AGS) eines der 401 Kreise, z. B. '05315' für Köln{hint}"
@@ -122,6 +122,7 @@ EXPORT_XLSX = "Ergebnisse als Excel"
 EXPORT_YAML = "Einstellungen als Szenario (YAML)"
 EXPORT_READY = "Bereit zum Herunterladen: {links}"
 EXPORT_SCENARIO_TITLE = "Eigene Einstellungen ({ags} {name})"
+EXPORT_KIND = "unbekannte Exportart {kind!r}; erwartet: {known}"
 STATUS_ESTIMATE = "Schätzung"
 STATUS_FACT = "amtliche Zahl"
 STATUS_LOCAL = "eigene Daten der Kommune"
@@ -214,3 +215,88 @@ COOP_NO_SAVING = (
     "Nachbarkreisen Geld: Allein ist die Verwaltung hier am günstigsten. Ändern Sie die Kosten-Hebel "
     "rechts, um zu sehen, ab wann sich eine Zusammenarbeit lohnt."
 )
+
+# -- the notebooks' page call (workbook.apps.page) --------------------------
+PAGE_UNKNOWN = "unbekannte Seite {name!r}; bekannt: {known}"
+PAGE_PARAMETERS_TWICE = "Parameter gehören zur neuen App, nicht zu einer schon gebauten"
+
+# -- the apps' page titles ({name} ({ags}): the Kreis) ----------------------
+TITLE_OVERVIEW = "Übersicht: {name} ({ags})"
+TITLE_SCENARIOS = "Szenarien des Digitalisierungsgrads: {name} ({ags})"
+TITLE_DIVIDE = "Digitale Kluft: {name} ({ags})"
+TITLE_COOPERATION = "Regionale Kooperation: {name} ({ags})"
+TITLE_TELEMEDICINE = "Telemedizin und Krisenfestigkeit: {name} ({ags})"
+TITLE_REPORT = "Drehbuch Digitale Kommune: {name} ({ags})"
+
+# -- column headings of the apps' tables ------------------------------------
+COL_INDICATOR = "Kennzahl"
+COL_VALUE = "Wert"
+COL_UNIT = "Einheit"
+COL_SOURCE = "Quelle"
+COL_STATUS = "Status"
+COL_MEDIAN = "Median {group} ({count})"
+MEDIAN_GERMANY = "Deutschland"
+YES = "ja"
+NO = "nein"
+AND = " und "
+TABLE_SCENARIO = "Tabelle: Szenario {scenario}"
+
+# -- 01_szenarien -------------------------------------------------------------
+NARRATIVE_COL_SCENARIO = "Szenario"
+NARRATIVE_COL_TEXT = "Erzählung"
+NARRATIVE_COL_SOURCE = "Quelle"
+NARRATIVE_COL_CHANGES = "Geänderte Annahmen"
+NARRATIVE_NO_CHANGES = "keine (Trend)"
+NARRATIVES_BLOCK = "Die Szenarien und ihre Geschichten"
+NARRATIVES_HELP = ("Szenarien sind Geschichten, keine Vorhersagen; sie werden nie gemittelt "
+                   "und haben keine Wahrscheinlichkeit.")
+TORNADO_SHARES = "Anteil an der Spannweite nach Hebel:"
+
+# -- 02_digitale_kluft --------------------------------------------------------
+AGE_COL_YEAR = "Jahr"
+AGE_COL_GROUP = "Gruppe"
+AGE_COL_PEOPLE = "Personen"
+AGE_UNIT = "Personen"
+FIGURES_2030_BLOCK = "Kennzahlen 2030 nach Szenario"
+FIGURES_2030_HELP = "Median der Monte-Carlo-Rechnung, in Klammern das 90-%-Band."
+
+# -- 03_regionale_kooperation -------------------------------------------------
+COOP_PARTNERS_BLOCK = "Vorgeschlagene Partner ({scenario})"
+COOP_PARTNER_HELP = (
+    "Wie lese ich das? Farbig sind die Kreise des vorgeschlagenen Verbunds, eingefärbt nach ihrer "
+    "Einsparung (Anteil an den Alleinkosten); Ihr Kreis ist schwarz umrandet. Partner sind Nachbarn "
+    "mit gemeinsamer Grenze im selben Land, zusammengefügt nach der größten Ersparnis."
+)
+COOP_SPLIT_HELP = (
+    "Wie lese ich das? Je Mitglied: Kosten allein, Anteil bei einfacher Aufteilung (Fixkosten zu "
+    "gleichen Teilen, der Rest nach Einwohnern) und Anteil mit Ausgleich, bei dem niemand mehr zahlt "
+    "als allein. Markiert ist, wer ohne Ausgleich mehr zahlen würde als allein."
+)
+COOP_SERVICES_BLOCK = "Ersparnis je Verwaltungsdienst"
+COOP_SERVICE_HELP = (
+    "Wie lese ich das? Die Ersparnis des Verbunds für einen Dienst, gewichtet mit dem veröffentlichten "
+    "Anteil der Kommunen, die diesen Dienst für teilbar halten (Schätzung, IWH/Uni Kassel 2016)."
+)
+COOP_MAP_LABEL = "Einsparung im Verbund"
+COOP_MAP_ESTIMATE = "Modellrechnung mit Kostenannahmen (Schätzung)"
+COOP_MAP_SOURCE = "{neighbours}; Einwohner: {population}"
+COOP_COST_ESTIMATE = "Modellrechnung für gleich große Mitglieder; Kostenansätze sind Annahmen"
+
+# -- 04_telemedizin -------------------------------------------------------------
+LOCKDOWN_BLOCK = "Stresstest Lockdown"
+LOCKDOWN_HELP = (
+    "Wie lese ich das? Angenommen, morgen käme ein Lockdown: Welcher Anteil der Verwaltungsleistungen "
+    "liefe weiter? Es zählt, was online angeboten wird, wer online erreichbar ist und wer aus der "
+    "Verwaltung von zu Hause arbeiten kann. Der Rückstau zeigt die Vorgänge, die je Woche liegen bleiben."
+)
+CYBER_BLOCK = "Stresstest Cyberangriff"
+CYBER_HELP = (
+    "Wie lese ich das? Nach einem Cyberangriff fällt die IT für einige Tage aus (Anhalt-Bitterfeld 2021: "
+    "Notbetrieb nach etwa zwei Wochen) und läuft danach schrittweise wieder an. Weiter geht nur, was ein "
+    "Notfallverfahren auf Papier hat: Je digitaler die Verwaltung ohne Notfallplanung, desto tiefer der Einbruch."
+)
+CYBER_NO_VERW = "keine Werte für ddi.verw im Jahr {year} (Szenario {scenario})"
+
+# -- bericht --------------------------------------------------------------------
+REPORT_PARTNERS = "Vorgeschlagene Partner: {partners}"
+REPORT_NO_PARTNERS = "keine"

@@ -1,7 +1,7 @@
 """Report content for one Kreis: key figures, the plain-German summary, the list of estimates.
 
 Pure functions of the long result table (``workbook.engine.project``) and the
-base data; ``workbook.apps.report`` lays them out with the charts. Every
+base data; ``workbook.apps.kreis_report`` lays them out with the charts. Every
 sentence of the summary is built from a number in the table; a topic whose
 indicators are missing from the table is left out, never filled in.
 """

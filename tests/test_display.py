@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from workbook import charts, render
+from workbook import charts, display
 from workbook.errors import WorkbookError
 
 
@@ -33,7 +33,7 @@ def fan(df, scenarios=None):
 
 @pytest.fixture(scope="module")
 def fan_html():
-    return render.static_html(fan(table()))
+    return display.static_html(fan(table()))
 
 
 def test_static_html_is_inline_svg_without_script_or_url(fan_html):
@@ -50,55 +50,55 @@ def test_static_html_is_inline_svg_without_script_or_url(fan_html):
 
 
 def test_static_output_is_deterministic():
-    a = render.static_html(fan(table()))
+    a = display.static_html(fan(table()))
     # a warm kernel builds other charts in between (Altair counts views)
     charts.scenario_bars_2030(table(), labels=LABELS).to_dict()
     fan(table(scenarios=("S0", "S1", "S2"))).to_dict()
-    render._svg_cache.clear()
-    b = render.static_html(fan(table()))
+    display._svg_cache.clear()
+    b = display.static_html(fan(table()))
     assert a == b
 
 
 def test_ids_are_prefixed_per_chart():
     svg = '<svg xmlns="http://www.w3.org/2000/svg"><clipPath id="clip1"></clipPath><g clip-path="url(#clip1)"/></svg>'
-    out = render.svg_html(svg)
+    out = display.svg_html(svg)
     ident = re.search(r'id="([^"]+)"', out).group(1)
     assert ident.endswith("-clip1") and ident != "clip1"
     assert f"url(#{ident})" in out and "http" not in out
-    other = render.svg_html(svg.replace("<g ", "<g data-x='1' "))
+    other = display.svg_html(svg.replace("<g ", "<g data-x='1' "))
     assert re.search(r'id="([^"]+)"', other).group(1) != ident  # another chart, other prefix
 
 
 def test_static_refuses_external_urls():
     with pytest.raises(WorkbookError, match="externe Adresse"):
-        render.svg_html('<svg><image href="https://cdn.example.org/x.png"/></svg>')
+        display.svg_html('<svg><image href="https://cdn.example.org/x.png"/></svg>')
     url_chart = alt.Chart(alt.UrlData("https://example.org/data.csv")).mark_point().encode(x="a:Q")
     with pytest.raises(WorkbookError, match="nicht gezeichnet"):
-        render.to_svg(url_chart)
+        display.to_svg(url_chart)
 
 
 def test_show_static_returns_html_display_object():
-    obj = render.show(fan(table()), interactive=False)
+    obj = display.show(fan(table()), interactive=False)
     bundle = obj._repr_html_()
     assert "<svg" in bundle and "<script" not in bundle
     with pytest.raises(WorkbookError, match="interactive muss True oder False"):
-        render.show(fan(table()), interactive="ja")
+        display.show(fan(table()), interactive="ja")
 
 
 def test_spec_dict_gets_locale():
     spec = {"mark": "point", "data": {"values": [{"a": 1234.5}]}, "encoding": {"x": {"field": "a", "type": "quantitative"}}}
-    out = render.chart_spec(spec)
+    out = display.chart_spec(spec)
     assert out["config"]["locale"]["number"]["decimal"] == ","
     assert "config" not in spec  # input untouched
 
 
 def test_jupyterchart_is_offline_and_loads_nothing_from_a_cdn():
-    widget = render.show(fan(table()), interactive=True)
+    widget = display.show(fan(table()), interactive=True)
     assert isinstance(widget, alt.JupyterChart)
     assert alt.JupyterChart._is_offline
     esm = widget._esm if isinstance(widget._esm, str) else str(widget._esm)
     assert len(esm) > 100_000  # the bundled vega, not the 8 KB CDN loader
-    assert not render._CDN_IMPORT_RE.search(esm)
+    assert not display._CDN_IMPORT_RE.search(esm)
     assert "esm.sh" not in esm and "cdn.jsdelivr" not in esm and "unpkg.com" not in esm
     assert widget.spec["config"]["locale"]["number"]["thousands"] == "."
     spec_text = json.dumps({k: v for k, v in widget.spec.items() if k != "$schema"})
@@ -106,7 +106,7 @@ def test_jupyterchart_is_offline_and_loads_nothing_from_a_cdn():
 
 
 def test_live_chart_sends_only_changed_data():
-    live = render.LiveChart(fan, table(), data_updates=True)
+    live = display.LiveChart(fan, table(), data_updates=True)
     widget = live.widget
     first_spec = widget.spec
     assert live.update(table(scale=1.1)) == "data"
@@ -124,7 +124,7 @@ def test_live_chart_sends_only_changed_data():
 
 
 def test_live_chart_refresh_after_data_updates():
-    live = render.LiveChart(fan, table(), data_updates=True)
+    live = display.LiveChart(fan, table(), data_updates=True)
     widget = live.widget
     live.update(table(scale=0.9))
     assert live._stale
@@ -134,7 +134,7 @@ def test_live_chart_refresh_after_data_updates():
 
 
 def test_live_chart_sends_the_full_spec_by_default():
-    live = render.LiveChart(fan, table())
+    live = display.LiveChart(fan, table())
     widget = live.widget
     assert live.update(table(scale=1.1)) == "spec"
     assert widget.spec["datasets"] == live.spec["datasets"] and not live._stale
@@ -142,7 +142,7 @@ def test_live_chart_sends_the_full_spec_by_default():
 
 
 def test_live_chart_same_template_update_skips_the_validating_to_dict(monkeypatch):
-    live = render.LiveChart(fan, table())
+    live = display.LiveChart(fan, table())
     widget = live.widget
     calls = []
     original = alt.TopLevelMixin.to_dict
@@ -164,15 +164,15 @@ def test_live_chart_same_template_update_skips_the_validating_to_dict(monkeypatc
 
 
 def test_live_chart_static_mode_and_errors():
-    live = render.LiveChart(fan, table(), interactive=False)
+    live = display.LiveChart(fan, table(), interactive=False)
     assert live.update(table(scale=1.2)) == "static"
     assert "<svg" in live.static()._repr_html_()
     with pytest.raises(WorkbookError, match="kein Widget"):
         _ = live.widget
     with pytest.raises(WorkbookError, match="Funktion"):
-        render.LiveChart("fan")
+        display.LiveChart("fan")
     # a factory error leaves the chart as it was
-    live = render.LiveChart(fan, table())
+    live = display.LiveChart(fan, table())
     before = live.spec
     with pytest.raises(Exception):
         live.update(table().drop(columns=["value"]))
@@ -180,9 +180,9 @@ def test_live_chart_static_mode_and_errors():
 
 
 def test_external_urls_helper():
-    assert render.external_urls('<a href="https://x.org/a">') == ["https://x.org/a"]
-    assert render.external_urls('<svg xmlns="http://www.w3.org/2000/svg">', allow_namespaces=True) == []
-    assert render.external_urls("//cdn.example.com/vega.js") == ["//cdn.example.com/vega.js"]
+    assert display.external_urls('<a href="https://x.org/a">') == ["https://x.org/a"]
+    assert display.external_urls('<svg xmlns="http://www.w3.org/2000/svg">', allow_namespaces=True) == []
+    assert display.external_urls("//cdn.example.com/vega.js") == ["//cdn.example.com/vega.js"]
 
 
 @pytest.mark.browser
@@ -198,7 +198,7 @@ def test_data_update_reaches_the_vega_view_in_a_browser(tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api")
     if not os.path.exists("/usr/bin/chromium"):
         pytest.skip("Debian chromium not installed (make browser)")
-    live = render.LiveChart(fan, table(), data_updates=True)
+    live = display.LiveChart(fan, table(), data_updates=True)
     widget = live.widget
     assert live.update(table(scale=1.1)) == "data"
     update = widget._py_to_js_updates[0]
@@ -242,7 +242,7 @@ def test_hostile_labels_are_escaped_in_static_output():
                        "group": ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>']})
     chart = charts.line_by_group(df, unit="share", chart_title="</svg><script>alert(2)</script>",
                                  estimate="<b>fett</b> & mehr")
-    out = render.static_html(chart)
+    out = display.static_html(chart)
     assert "<script" not in out.lower() and "<img" not in out.lower() and "<b>" not in out
     assert "&lt;script&gt;alert(1)" in out
     assert 'aria-label="&lt;/svg&gt;&lt;script&gt;alert(2)&lt;/script&gt;"' in out
@@ -253,23 +253,23 @@ def test_templated_chart_spec_equals_altair_to_dict():
     first = fan(table())
     again = fan(table(scale=1.1))                 # the same structure, other rows: from the template
     for chart in (first, again):
-        fast = render.chart_spec(chart)
+        fast = display.chart_spec(chart)
         slow = chart.to_dict(validate=True)       # validated against the Vega-Lite schema too
         assert json.dumps(fast, sort_keys=True) == json.dumps(slow, sort_keys=True)
-    assert render.chart_spec(first)["datasets"] != render.chart_spec(again)["datasets"]
+    assert display.chart_spec(first)["datasets"] != display.chart_spec(again)["datasets"]
     bars = charts.scenario_bars_2030(table(scale=1.2), labels=LABELS)
-    assert json.dumps(render.chart_spec(bars), sort_keys=True) == json.dumps(bars.to_dict(), sort_keys=True)
+    assert json.dumps(display.chart_spec(bars), sort_keys=True) == json.dumps(bars.to_dict(), sort_keys=True)
 
 
 def test_static_figure_writes_title_and_footnote_as_html():
-    out = render.static_html(charts.fan_chart(table(), labels=LABELS, selectable=False))
+    out = display.static_html(charts.fan_chart(table(), labels=LABELS, selectable=False))
     svg = out[out.index("<svg"):out.index("</svg>")]
     assert "Entwicklung 2021–2030" in out and "Entwicklung 2021–2030" not in svg
     assert "Modellrechnung" in out and "Modellrechnung" not in svg
     assert out.index("wb-chart-title") < out.index("<svg") < out.index("wb-chart-note")
     # a chart without footnote keeps its plot whole
-    plain = render.static_html(charts.fan_chart(table(), labels=LABELS, note=False, selectable=False))
+    plain = display.static_html(charts.fan_chart(table(), labels=LABELS, note=False, selectable=False))
     assert "wb-chart-note" not in plain and "<svg" in plain
     # with a legend selection (top-level parameters) the chart is drawn whole
-    whole = render.static_html(fan(table()))
+    whole = display.static_html(fan(table()))
     assert "wb-chart-note" not in whole and "Modellrechnung" in whole[whole.index("<svg"):]

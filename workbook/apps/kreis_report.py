@@ -12,16 +12,17 @@ import html
 
 import pandas as pd
 
-from .. import report as RP
+from .. import findings as RP
+from ..texts import apps as T
 from ..texts import charts as TC
 from ..texts import fmt_int
 from ..texts import report as R
 from . import common as C
-from .base import Block, TopicApp, chart_html
+from .base import Block, TopicApp
 
 
 class ReportApp(TopicApp):
-    title = "Drehbuch Digitale Kommune: {name} ({ags})"
+    title = T.TITLE_REPORT
     topics = "all"
     param_prefixes = None
 
@@ -52,8 +53,9 @@ class ReportApp(TopicApp):
         """The scenario legend of the static report's fan charts as one small SVG (the same for every
         Kreis: converted once per process, then served from the SVG cache)."""
         from ..charts import scenario_legend
+        from ..display import static_html
 
-        return chart_html(scenario_legend(self.scenario_ids))
+        return static_html(scenario_legend(self.scenario_ids))
 
     def header_html(self) -> str:
         row = C.kreis_row(self.ags)
@@ -80,16 +82,11 @@ class ReportApp(TopicApp):
                                     data_hash=str(attrs.get("data_hash", ""))[:12], seed=attrs.get("seed", ""))
         return f"<p><small>{html.escape(text, quote=False)}</small></p>"
 
-    def show(self):
-        """Display the report; statically (Papermill, batch) also publish its key figures as an
+    def static_outputs(self) -> dict:
+        """Statically (Papermill, batch) the report also publishes its key figures as an
         ``application/vnd.workbook.summary+json`` output (no text form: nothing shows on the page),
         computed from the result table the report has drawn, for the batch's index page."""
-        from IPython.display import display
-
-        super().show()
-        if not self.p.interactive:
-            display({RP.SUMMARY_MIME: RP.summary_figures(self.results())}, raw=True)
-        return None
+        return {RP.SUMMARY_MIME: RP.summary_figures(self.results())}
 
     # -- blocks ---------------------------------------------------------------------------
     def blocks(self, results: pd.DataFrame) -> list[Block]:
@@ -98,7 +95,7 @@ class ReportApp(TopicApp):
         static = not self.p.interactive
         coop = self.coop_app()
         partners = coop.partners()
-        members = "; ".join(n for a, n in zip(partners["ags"], partners["name"]) if a != self.ags) or "keine"
+        members = "; ".join(n for a, n in zip(partners["ags"], partners["name"]) if a != self.ags) or T.REPORT_NO_PARTNERS
         summary = "".join(f"<p>{html.escape(p, quote=False)}</p>" for p in self.summary(results))
         key_table = RP.key_figures(results, self.scenario_ids)
         note = R.KEY_FIGURES_NOTE if C.has_bands(results) else R.KEY_FIGURES_NOTE_DEFAULT
@@ -127,7 +124,7 @@ class ReportApp(TopicApp):
                   notes=[model]),
             Block("coop", R.SECTION_COOP, help=TC.SPLIT_HELP,
                   chart=coop.partner_map(),
-                  html=f"<p>Vorgeschlagene Partner: {html.escape(members, quote=False)}</p>",
+                  html=f"<p>{html.escape(T.REPORT_PARTNERS.format(partners=members), quote=False)}</p>",
                   table=coop.split_table(), notes=[model, *C.data_notes(self.ags, ["population_2019"])]),
             Block("method", R.SECTION_METHOD, html=self.method_html(results)),
             # last: the long list of inputs is the printed report's appendix (small type, own pages)
