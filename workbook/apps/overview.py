@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 import pandas as pd
 
 from ..notebook import check_choice
+from ..report import where_it_stands
 from ..texts import apps as T
 from ..texts import charts as TC
 from ..texts import fmt_number, fmt_percent
 from ..texts import report as R
-from ..report import where_it_stands
 from . import common as C
 from .base import Block, TopicApp
 
@@ -39,7 +41,7 @@ class OverviewApp(TopicApp):
     title = "Übersicht: {name} ({ags})"
     needs_results = False
     param_prefixes = ()
-    extra_defaults = {"indicator": "offline_share"}
+    extra_defaults: ClassVar[dict[str, Any]] = {"indicator": "offline_share"}
 
     @classmethod
     def extra_checks(cls):

@@ -18,8 +18,20 @@ from ..errors import WorkbookError
 from ..texts import charts as T
 from . import theme
 from ._common import (
-    QUANTILES, ValueForm, clip, wrap, year_label, indicator_label, model_note, require_columns, scenario_labels,
-    scenario_order, select_results, source_note, title, units_of,
+    QUANTILES,
+    ValueForm,
+    clip,
+    indicator_label,
+    model_note,
+    require_columns,
+    scenario_labels,
+    scenario_order,
+    select_results,
+    source_note,
+    title,
+    units_of,
+    wrap,
+    year_label,
 )
 from ._template import templated
 

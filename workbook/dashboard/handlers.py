@@ -57,7 +57,7 @@ class StartPageHandler(GermanErrorsMixin, BaseVoilaHandler):
     @tornado.web.authenticated
     def get(self, path=None):
         app = self.settings["drehbuch_app"]
-        self.xsrf_token  # sets the _xsrf cookie the dashboard pages send back
+        _ = self.xsrf_token  # sets the _xsrf cookie the dashboard pages send back
         kreise = app.kreise()
         known = {k["ags"]: k for k in kreise} if kreise is not None else {}
         query = self.get_query_argument("ags", "").strip()
@@ -119,7 +119,7 @@ class DashboardPageHandler(GermanErrorsMixin, TornadoVoilaHandler):
             return
         # The page's JavaScript sends this cookie back as X-XSRFToken when it
         # shuts its kernel down on unload; without it the kernel would linger.
-        self.xsrf_token
+        _ = self.xsrf_token
         visit = km.open_visit()   # counted until its kernel exists (see sessions.py)
         try:
             await super().get(path)
