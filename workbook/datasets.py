@@ -35,8 +35,16 @@ import yaml
 from . import ags as ags_rule
 from . import paths
 from .errors import DataError, SelectionError
-from .schema import (COLUMNS, ESTIMATED, GEMEINDE_COLUMNS, KEY, SETTLEMENT_TYPES, pandas_dtypes, validate_frame,
-                     validate_value)
+from .schema import (
+    COLUMNS,
+    ESTIMATED,
+    GEMEINDE_COLUMNS,
+    KEY,
+    SETTLEMENT_TYPES,
+    pandas_dtypes,
+    validate_frame,
+    validate_value,
+)
 
 N_KREISE = 401
 KREISE_FILE = "kreise.csv"
@@ -205,14 +213,16 @@ def _parse_overlay(path: Path) -> pd.DataFrame:
     if list(df.columns) != OVERLAY_COLUMNS:
         raise DataError(T.OVERLAY_COLUMNS.format(expected=", ".join(OVERLAY_COLUMNS)), file=str(path))
     known = set(_base_kreise()[KEY])
-    for i, rec in enumerate(df.itertuples(index=False), start=2):
-        if rec.ags not in known:
-            raise DataError(T.UNKNOWN_AGS_SHORT, file=str(path), row=i, column="ags", key=rec.ags)
-        col = COLUMNS.get(rec.column)
+    # read with dtype=str: every cell is text
+    rows = zip(df["ags"].astype(str), df["column"].astype(str), df["value"].astype(str))
+    for i, (ags, column, text) in enumerate(rows, start=2):
+        if ags not in known:
+            raise DataError(T.UNKNOWN_AGS_SHORT, file=str(path), row=i, column="ags", key=ags)
+        col = COLUMNS.get(column)
         if col is None or not col.importable:
-            raise DataError(T.OVERLAY_BAD_COLUMN, file=str(path), row=i, column="column", key=rec.column)
-        value = rec.value if col.dtype == "category" else _to_number(rec.value)
-        validate_value(rec.column, value, file=str(path), row=i, key=rec.ags)
+            raise DataError(T.OVERLAY_BAD_COLUMN, file=str(path), row=i, column="column", key=column)
+        value = text if col.dtype == "category" else _to_number(text)
+        validate_value(column, value, file=str(path), row=i, key=ags)
     if df.duplicated(["ags", "column"]).any():
         i = int(np.flatnonzero(df.duplicated(["ags", "column"]).to_numpy())[0])
         raise DataError(T.DUPLICATE_KEY, file=str(path), row=i + 2, key=f"{df.ags[i]}/{df.column[i]}")
@@ -232,7 +242,8 @@ def _apply_overlay(df: pd.DataFrame, overlay: pd.DataFrame) -> dict[str, set[str
     if overlay.empty:
         return local
     index = pd.Index(df[KEY])
-    for column, group in overlay.groupby("column", sort=True):
+    for name, group in overlay.groupby("column", sort=True):
+        column = str(name)
         col = COLUMNS[column]
         rows = index.get_indexer(group["ags"])
         keep = rows >= 0
@@ -426,7 +437,7 @@ def _check_age(df: pd.DataFrame, file: str, known: set[str]) -> None:
                 [None if h is pd.NA else h for h in expected_to]:
             row = int(group.index[0]) + 2
             raise DataError(T.AGE_GROUPS_BAD.format(groups=len(lows)), file=file, row=row, column="age_from",
-                            key=code)
+                            key=str(code))
     if set(df[KEY]) != known:
         missing = sorted(known - set(df[KEY]))
         raise DataError(T.CHECK_JOIN.format(what=AGE_FILE, diff=missing[:5]), file=file)
@@ -556,9 +567,9 @@ def find_kreis(query, *, exact: bool = False) -> str:
     types = df["kreis_type"].tolist()
     q = _norm(text)
     want_type = None
-    for prefix, kind in sorted(_PREFIXES.items(), key=lambda kv: -len(kv[0])):
+    for prefix, prefix_kind in sorted(_PREFIXES.items(), key=lambda kv: -len(kv[0])):
         if q.startswith(prefix + " "):
-            q, want_type = q[len(prefix) + 1:], kind
+            q, want_type = q[len(prefix) + 1:], prefix_kind
             break
     base = [_norm(n.split(",")[0]) for n in names]
     full = [_norm(n) for n in names]

@@ -21,8 +21,9 @@ import unicodedata
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 import pandas as pd
 
@@ -294,7 +295,7 @@ def _read_xlsx(raw: bytes, shown: str, sheet: str | None) -> _Table:
         import openpyxl
 
         wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=False, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken workbook
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a broken workbook
         raise InputFileError(T.IMP_XLSX_BROKEN.format(error=str(exc).splitlines()[0] if str(exc) else
                                                       type(exc).__name__), file=shown) from None
     try:
@@ -429,15 +430,15 @@ def _map_headers(headers: list, years: list | None, mapping: dict[str, str], sho
         if h:
             by_text.setdefault(h.casefold(), i)
     forced: dict[int, str] = {}
-    for header, column in mapping.items():
-        i = by_text.get(header.strip().casefold())
-        if i is None:
+    for header, target in mapping.items():
+        index = by_text.get(header.strip().casefold())
+        if index is None:
             raise InputFileError(T.IMP_MAP_HEADER.format(headers=", ".join(h for h in texts if h)), file=shown,
                                  column=header)
-        if column != KEY and column not in IMPORTABLE:
+        if target != KEY and target not in IMPORTABLE:
             raise InputFileError(T.IMP_MAP_COLUMN.format(allowed=", ".join((KEY,) + IMPORTABLE)), file=shown,
-                                 column=header, key=column)
-        forced[i] = column
+                                 column=header, key=target)
+        forced[index] = target
     key_index = None
     sources: list[_Source] = []
     info, unused = [], []
@@ -458,6 +459,7 @@ def _map_headers(headers: list, years: list | None, mapping: dict[str, str], sho
         percent = bool(match)
         base = h[:match.start()] if match else h
         base_norm = _norm(base)
+        column: str | None  # the schema column this header feeds, None: not imported
         if i in forced:
             column = forced[i]
         elif base_norm in KEY_HEADERS or _norm(h) in KEY_HEADERS:
@@ -662,8 +664,7 @@ def read_import(path, *, mapping: dict[str, str] | None = None, sheet: str | Non
         raise InputFileError(T.IMP_NO_KEY.format(headers=", ".join(str(h) for h in headers if not _is_blank(h))),
                              file=shown, row=header_row)
     if not sources:
-        known = ", ".join(IMPORTABLE)
-        raise InputFileError(T.IMP_NO_COLUMNS.format(known=known), file=shown, row=header_row)
+        raise InputFileError(T.IMP_NO_COLUMNS.format(known=", ".join(IMPORTABLE)), file=shown, row=header_row)
     if not data:
         raise InputFileError(T.IMP_NO_ROWS, file=shown, row=header_row)
     age_parts = {s.kind: s for s in sources if s.kind in INKAR_AGE_PARTS.values()}
@@ -679,7 +680,9 @@ def read_import(path, *, mapping: dict[str, str] | None = None, sheet: str | Non
                                  key="share_65plus")
     base = load_kreise(local=False).set_index(KEY)
     known = set(base.index)
-    key_header = str(headers[key_index] if key_index is not None else headers[name_index])
+    key_column = key_index if key_index is not None else name_index
+    assert key_column is not None  # a file with neither a key nor a name column was refused above
+    key_header = str(headers[key_column])
     aggregat_index = 2 if inkar else None
     seen_rows: dict[str, int] = {}
     results: dict[str, MappedColumn] = {}
@@ -705,7 +708,7 @@ def read_import(path, *, mapping: dict[str, str] | None = None, sheet: str | Non
         if name_index is not None and key_index is not None:
             given = cell_at(cells, name_index)
             if isinstance(given, str) and given.strip():
-                official = base.loc[ags, "name"]
+                official = str(base.loc[ags, "name"])
                 if not (_name_tokens(given) & _name_tokens(official)) and _name_tokens(given):
                     raise InputFileError(T.IMP_NAME_MISMATCH.format(given=given, ags=ags, official=official),
                                          file=shown, row=row, column=str(headers[name_index]))
@@ -804,7 +807,7 @@ def import_file(path, *, mapping: dict[str, str] | None = None, sheet: str | Non
         datasets.clear_cache()
         current = datasets.load_overlay()          # a corrupt overlay stops here (DataError)
         new = result.values()
-        stamp = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+        stamp = datetime.now(UTC).replace(microsecond=0).isoformat()
         headers = {m.column: _safe_cell("+".join(m.headers)) for m in result.mapped}
         new_rows = pd.DataFrame({
             "ags": new["ags"], "column": new["column"],
@@ -834,24 +837,26 @@ class _overlay_lock:
 
     def __init__(self, target: Path):
         self.path = target.parent / ".overlay.lock"
-        self.fh = None
+        self.fh: IO[bytes] | None = None
 
     def __enter__(self):
         T = _t()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.fh = open(self.path, "a+b")
+            fh = self.fh = open(self.path, "a+b")  # held until __exit__
         except OSError as exc:
             raise DataError(T.OVERLAY_WRITE.format(error=exc.strerror or exc), file=str(self.path.parent)) from None
         try:
             import fcntl
 
-            fcntl.flock(self.fh.fileno(), fcntl.LOCK_EX)
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
         except ImportError:  # pragma: no cover - Windows: no advisory lock
             pass
         return self
 
     def __exit__(self, *exc):
+        if self.fh is None:  # never entered
+            return False
         try:
             import fcntl
 
@@ -898,7 +903,7 @@ def _check_mapping(mapping, shown: str) -> dict[str, str]:
 def parse_map(items) -> dict[str, str]:
     """['Header=column', ...] -> {header: column}; a header mapped twice is refused."""
     T = _t()
-    out = {}
+    out: dict[str, str] = {}
     for item in items or []:
         header, sep, column = str(item).partition("=")
         if not sep or not header.strip() or not column.strip():

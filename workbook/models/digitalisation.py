@@ -26,12 +26,14 @@ MODELS.md section A, with these documented choices (docs/scenarios.md):
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
+from ..errors import DataError
 from .base import Indicator, ModelContext, content_key, data_layer_file
-from .diffusion import (bass_from, fit_logistic_rates, integrate_rate, logistic_from_growth, period_to_year,
-                        shrunk_rate)
+from .diffusion import bass_from, fit_logistic_rates, integrate_rate, logistic_from_growth, period_to_year, shrunk_rate
 
 SUBINDICES = ("strat", "verw", "arbeit", "infra", "teilhabe", "lokal", "gesund")
 
@@ -67,14 +69,16 @@ _FLOOR = 1e-3
 
 def rural_weight(kreise: pd.DataFrame) -> np.ndarray:
     """0 (kreisfreie Großstadt) .. 1 (dünn besiedelt) per Kreis; 0.5 where unknown."""
+    data_rural_weight: Callable[[pd.DataFrame], np.ndarray] | None
     try:
-        from ..datasets import rural_weight as data_rural_weight
+        from ..datasets import rural_weight as _data_rural_weight
+        data_rural_weight = _data_rural_weight
     except ImportError:
         data_rural_weight = None
     if data_rural_weight is not None and "settlement_type" in kreise.columns:
         try:
             return np.asarray(data_rural_weight(kreise), dtype=float)
-        except Exception:  # fall back to the documented mapping below
+        except DataError:  # missing or unknown settlement type: fall back to the documented mapping below
             pass
     if "settlement_type" not in kreise.columns:
         return np.full(len(kreise), 0.5)
@@ -114,7 +118,8 @@ def cluster_size(ctx: ModelContext) -> np.ndarray | None:
 
 #: Breitbandatlas threshold of the INFRA sub-index (gigabit, >= 1000 Mbit/s).
 GIGABIT_MBIT = 1000
-_FIT_CACHE: dict[tuple, pd.DataFrame] = {}
+#: fitted rates (key "fit": DataFrame) and last observed shares (key "share": Series)
+_FIT_CACHE: dict[tuple, pd.DataFrame | pd.Series] = {}
 
 
 def _fingerprint(obj) -> tuple:
@@ -137,7 +142,7 @@ def _pooling_groups(ctx: ModelContext) -> pd.Series | None:
         try:
             from ..datasets import load_kreise
             table = load_kreise()
-        except Exception:  # no data layer: pool by this table's types
+        except (DataError, OSError):  # data layer unreadable: pool by this table's types
             table = None
     if table is None:
         table = ctx.kreise
@@ -154,7 +159,7 @@ def infra_fit(history: pd.DataFrame, groups: pd.Series | None = None) -> pd.Data
     """
     key = ("fit", _fingerprint(history), _fingerprint(groups))
     hit = _FIT_CACHE.get(key)
-    if hit is not None:
+    if isinstance(hit, pd.DataFrame):
         return hit
     rows = history
     if "threshold_mbit" in rows.columns:
@@ -178,7 +183,7 @@ def broadband_share(ctx: ModelContext, threshold_mbit: int, until: float = 2021.
         return None
     key = ("share", _fingerprint(hist), int(threshold_mbit), float(until))
     latest = _FIT_CACHE.get(key)
-    if latest is None:
+    if not isinstance(latest, pd.Series):
         rows = hist[pd.to_numeric(hist["threshold_mbit"], errors="coerce") == threshold_mbit]
         rows = pd.DataFrame({"ags": rows["ags"].astype(str).to_numpy(),
                              "t": period_to_year(rows["period"].to_numpy()),
