@@ -18,7 +18,7 @@ templates in ``settings["drehbuch_jinja2_env"]``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import tornado.web
 from voila.handler import BaseVoilaHandler
@@ -47,7 +47,8 @@ class GermanErrorsMixin:
     """Error pages in German, from this project's templates (no CDN links)."""
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
-        render_page(self, "error.html", status_code, status_code=status_code,
+        # cast: the mixin is only mixed into RequestHandler subclasses
+        render_page(cast(tornado.web.RequestHandler, self), "error.html", status_code, status_code=status_code,
                     text=T.ERROR_TEXTS.get(status_code, T.ERROR_DEFAULT))
 
 
