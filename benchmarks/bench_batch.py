@@ -112,7 +112,7 @@ def batch(out: Path, draws: int, workers: int, ags: list[str] | None = None) -> 
            "--workers", str(workers), "--no-progress"]
     if ags:
         cmd += ["--ags", ",".join(ags)]
-    seconds, peak, log = _run(cmd)
+    seconds, peak, _log = _run(cmd)
     sizes = [p.stat().st_size for p in out.glob("*.html") if p.name != "index.html"]
     man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     statuses = [r["status"] for r in man["kreise"].values()]

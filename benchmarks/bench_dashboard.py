@@ -58,7 +58,6 @@ from dashboard_helpers import (  # noqa: E402
     FIXTURE_DIR,
     DashboardServer,
     PageWatch,
-    chart_state,
     fixture_config,
     launch_browser,
     release_kernel,

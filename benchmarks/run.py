@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 import traceback
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -67,7 +67,7 @@ def environment() -> dict:
     except ImportError:  # pragma: no cover
         numpy_version = None
     return {
-        "date_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(), "numpy": numpy_version, "machine": platform.machine(),
         "cpus": os.cpu_count(), "load_average": [round(x, 2) for x in os.getloadavg()],
     }

@@ -17,7 +17,6 @@ import io
 from pathlib import Path
 
 import pytest
-
 from html_check import html_problems
 
 _SEEN: dict = {}

@@ -81,12 +81,12 @@ class DashboardServer:
     def url(self, path: str = "") -> str:
         return self.base + path.lstrip("/")
 
-    def start(self, timeout: float = 60.0) -> "DashboardServer":
+    def start(self, timeout: float = 60.0) -> DashboardServer:
         """Start the server and wait until its start page answers."""
         self.launch()
         return self.wait_answering(timeout)
 
-    def launch(self) -> "DashboardServer":
+    def launch(self) -> DashboardServer:
         """Start the server process without waiting (the cold-start benchmark times what follows)."""
         cmd = [sys.executable, "-m", "workbook.dashboard", "serve", "--notebooks", str(self.notebooks),
                "--port", str(self.port)]
@@ -96,12 +96,12 @@ class DashboardServer:
         if self.ip:
             cmd += ["--ip", self.ip]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        self._log = open(self.log_path, "w", encoding="utf-8")
+        self._log = open(self.log_path, "w", encoding="utf-8")  # noqa: SIM115 - the server's log, closed in stop()
         self.proc = subprocess.Popen(cmd, cwd=str(ROOT), stdout=self._log, stderr=subprocess.STDOUT,
                                      env=env, start_new_session=True)
         return self
 
-    def wait_answering(self, timeout: float = 60.0) -> "DashboardServer":
+    def wait_answering(self, timeout: float = 60.0) -> DashboardServer:
         """Wait until the start page answers (200, or 400 for a bad query); stop the server on a timeout."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -222,7 +222,7 @@ class KernelChannel:
         msg_id = uuid.uuid4().hex
         self.ws.send(json.dumps({
             "header": {"msg_id": msg_id, "msg_type": msg_type, "username": "test", "session": self.session,
-                       "date": _dt.datetime.now(_dt.timezone.utc).isoformat(), "version": "5.3"},
+                       "date": _dt.datetime.now(_dt.UTC).isoformat(), "version": "5.3"},
             "parent_header": {}, "metadata": {}, "content": content, "channel": channel, "buffers": [],
         }))
         return msg_id
@@ -293,9 +293,11 @@ class KernelChannel:
                                                             "buffer_paths": []}})
 
     def close(self) -> None:
+        import websocket
+
         try:
             self.ws.close()
-        except Exception:
+        except (websocket.WebSocketException, OSError):  # the server closed it first
             pass
 
 
@@ -367,9 +369,11 @@ async () => {
 
 def release_kernel(page) -> int:
     """Shut the page's kernel down now (what the page's unload beacon does), awaiting the answer."""
+    from playwright.sync_api import Error as PlaywrightError
+
     try:
         return page.evaluate(RELEASE_KERNEL_JS)
-    except Exception:
+    except PlaywrightError:  # the page is already gone
         return 0
 
 

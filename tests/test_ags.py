@@ -67,7 +67,7 @@ def test_every_call_site_names_a_gemeinde_key_and_refuses_other_digits(tmp_path)
     assert notebook.check_ags(5315)[0] == "05315"
     with pytest.raises(SelectionError, match="Parameter 'ags'"):
         notebook.check_ags("０５３１５")
-    with pytest.raises(SelectionError, match="Gemeindeschlüssel.*05315"):
+    with pytest.raises(SelectionError, match=r"Gemeindeschlüssel.*05315"):
         datasets.find_kreis("053150000001")
     assert datasets.find_kreis("053150000000") == "05315"       # the Kreis's Regionalschlüssel
     with pytest.raises(SelectionError, match="5 Ziffern"):
@@ -79,7 +79,7 @@ def test_every_call_site_names_a_gemeinde_key_and_refuses_other_digits(tmp_path)
     assert list(select_kreise(kreise, land="5")["ags"]) == ["05315"]
     f = tmp_path / "liste.txt"
     f.write_text("ags\n05315000\n", encoding="utf-8")
-    with pytest.raises(SelectionError, match="row 2: '05315000' is not an AGS.*its Kreis is 05315"):
+    with pytest.raises(SelectionError, match=r"row 2: '05315000' is not an AGS.*its Kreis is 05315"):
         read_ags_file(f)
     with pytest.raises(BatchError, match="5-digit"):
         report_stem("０５３１５", "Köln")

@@ -261,7 +261,7 @@ def test_overview_dropdown_refuses_values_not_offered():
 
 
 def test_panel_offers_the_levers_but_not_what_defines_a_scenario(live):
-    app, view = live
+    _app, view = live
     keys = set(view.panel.sliders)
     assert "ddi.verw.rate" in keys and "ddi.strat.start" in keys
     assert "ddi.verw.rate_factor" not in keys and "ddi.alpha" not in keys     # set by S1..S5
@@ -303,7 +303,7 @@ def test_voila_query_switches_the_kreis_after_the_app_is_built(monkeypatch):
 
 
 def test_tabs_build_a_chart_when_it_is_first_shown(live):
-    app, view = live
+    _app, view = live
     titles = view.blocks_box.titles
     assert titles[:2] == ("Verlauf", "2030 je Szenario")
     view.blocks_box.selected_index = 2

@@ -383,7 +383,10 @@ def test_index_table_sorts_german_numbers(tmp_path):
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
         page = browser.new_page()
         page.goto(f.as_uri())
-        order = lambda: page.eval_on_selector_all("tbody tr td:first-child", "els => els.map(e => e.textContent)")
+
+        def order():
+            return page.eval_on_selector_all("tbody tr td:first-child", "els => els.map(e => e.textContent)")
+
         assert order() == ["01001", "01002", "05315", "09162", "16069"]
         page.click("th[data-num]")
         assert order() == ["05315", "01001", "16069", "09162", "01002"]
@@ -441,7 +444,6 @@ def test_export_gives_images_an_empty_alt_and_keeps_the_page_as_rendered():
 
     from workbook.batch.export import export_html
 
-    nb = new_notebook()
     cell = new_code_cell("x", id="png", execution_count=1)
     cell.outputs = [new_output("display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"}),
                     new_output("display_data", data={"text/html": '<p>Karte <img src="data:," alt="Karte"></p>'})]

@@ -204,7 +204,7 @@ def test_signal_leaves_no_kernel(tmp_path, sig, wait):
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "Abgebrochen nach 0 von 3 Berichten" in err
-    gone, alive = psutil.wait_procs(kernels, timeout=10)
+    _gone, alive = psutil.wait_procs(kernels, timeout=10)
     assert alive == []
     assert "Traceback" not in err, err
     assert not any(".tmp-" in n for n in files(out))

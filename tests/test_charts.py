@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import altair as alt
 import numpy as np
@@ -131,7 +132,7 @@ def test_fan_chart_bands_median_and_selection():
     assert {"Szenario", "Jahr", "Median", "mittlere Hälfte der Rechnungen", "90 von 100 Rechnungen"} <= tips
     assert not any("p5" in t or "p25" in t for t in tips)          # no model symbols for a council member
     rows = dataset_rows(d, points) if "data" in points else d["datasets"][top["data"]["name"]]
-    s1_2030 = [r for r in rows if r["Szenario"] == "S1 Szenario 1" and r["Jahr"] == 2030][0]
+    s1_2030 = next(r for r in rows if r["Szenario"] == "S1 Szenario 1" and r["Jahr"] == 2030)
     # S1: 0.34 + 0.035 * 9 = 0.655 -> p50 65,5 %; p5 0.595 -> 59,5 %; p95 0.715
     assert s1_2030["Median"] == "65,5 %"
     assert s1_2030["b90"] == "59,5 % bis 71,5 %"
@@ -158,7 +159,7 @@ def test_fan_chart_without_quantiles_draws_default_line_only():
 def test_fan_chart_selects_scenarios_and_kreis():
     df = long_table(ags=("05315", "16077"), scenarios=("S0", "S1", "S2", "S5"))
     d = charts.fan_chart(df, ags="16077", scenarios=["S5", "S0"], labels=LABELS, note=False).to_dict()
-    line = [layer for layer in all_layers(d) if mark_type(layer) == "line"][0]
+    line = next(layer for layer in all_layers(d) if mark_type(layer) == "line")
     assert line["encoding"]["color"]["scale"]["domain"] == ["S0 Szenario 0", "S5 Szenario 5"]
 
 
@@ -192,7 +193,7 @@ def test_fan_chart_for_euros_uses_number_axis_and_unit():
     df = long_table(unit="EUR")
     df["value"] = df["value"] * 1e6
     d = charts.fan_chart(df, labels=LABELS, note=False).to_dict()
-    line = [layer for layer in all_layers(d) if mark_type(layer) == "line"][0]
+    line = next(layer for layer in all_layers(d) if mark_type(layer) == "line")
     assert line["encoding"]["y"]["axis"]["format"] == ",.0f"
     assert line["encoding"]["y"]["axis"]["title"].endswith("(in €)")
     rows = d["datasets"][d["data"]["name"]] if "data" in d else None
@@ -213,7 +214,7 @@ def test_subindex_small_multiples_and_lines():
     assert facet["title"]["text"] == "Teilindizes des Digitalisierungsgrads"
 
     one = charts.subindex_chart(df, scenarios=["S1"], kind="lines", labels=LABELS, note=False).to_dict()
-    line = [layer for layer in all_layers(one) if mark_type(layer) == "line"][0]
+    line = next(layer for layer in all_layers(one) if mark_type(layer) == "line")
     assert line["encoding"]["color"]["field"] == "Teilindex"
     assert len(line["encoding"]["strokeDash"]["scale"]["range"]) == 7
     with pytest.raises(WorkbookError, match="genau ein Szenario"):
@@ -356,8 +357,8 @@ def test_kreis_map_values_highlight_and_estimate_note():
 def test_kreis_map_land_only_is_smaller_and_checks_keys():
     full = charts.kreis_map(KREISE, "gigabit_share", boundaries=geojson())
     land = charts.kreis_map(KREISE, "gigabit_share", boundaries=geojson(), land="1", highlight="01002")
-    geo_full = [v for v in full.to_dict()["datasets"].values() if isinstance(v, str)][0]
-    geo_land = [v for v in land.to_dict()["datasets"].values() if isinstance(v, str)][0]
+    geo_full = next(v for v in full.to_dict()["datasets"].values() if isinstance(v, str))
+    geo_land = next(v for v in land.to_dict()["datasets"].values() if isinstance(v, str))
     assert json.loads(geo_land)["features"][0]["properties"]["ags"] == "01001"
     assert len(json.loads(geo_land)["features"]) == 2 and len(json.loads(geo_full)["features"]) == 4
     assert land.to_dict()["title"]["text"] == "gigabit_share: Kreise in Nordland"
@@ -452,7 +453,7 @@ def test_source_note_is_a_footnote_text_mark():
     base = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q")
     d = charts.source_note(base, source="Destatis 2019", estimate="Altersstruktur geschätzt").to_dict()
     foot = d["vconcat"][1]
-    est, src = foot["layer"]
+    est, _src = foot["layer"]
     assert est["mark"]["fontStyle"] == "italic"
     rows = d["datasets"][foot["data"]["name"]]
     assert [r["text"] for r in rows] == ["Schätzung: Altersstruktur geschätzt", "Quelle: Destatis 2019"]
@@ -460,7 +461,7 @@ def test_source_note_is_a_footnote_text_mark():
 
 
 def test_builders_refuse_non_tables():
-    with pytest.raises(WorkbookError, match="pandas.DataFrame"):
+    with pytest.raises(WorkbookError, match=re.escape("pandas.DataFrame")):
         charts.fan_chart([1, 2, 3])
 
 
@@ -534,7 +535,7 @@ def test_live_map_new_highlight_redraws_title_other_values_only_rows():
     other = KREISE.assign(gigabit_share=[0.5, 0.4, 0.3, 0.2])
     live = display.LiveChart(lambda hl, df: charts.kreis_map(df, "gigabit_share", boundaries=geojson(), highlight=hl),
                             "01001", KREISE, data_updates=True)
-    live.widget                                               # shown: updates now go to the view
+    _ = live.widget                                           # shown: updates now go to the view
     assert live.update("01001", other) == "data"              # same structure, other rows
     assert live.update("01002", other) == "spec"              # the subtitle names another Kreis
     assert "Nordkreis" in json.dumps(live.spec, ensure_ascii=False)

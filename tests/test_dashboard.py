@@ -14,11 +14,6 @@ import time
 from pathlib import Path
 
 import pytest
-
-from workbook import dashboard as D
-from workbook.errors import WorkbookError
-from workbook.texts import dashboard as T
-
 from dashboard_helpers import (
     FIXTURE_DIR,
     FIXTURE_TEXTS,
@@ -29,6 +24,10 @@ from dashboard_helpers import (
     open_session,
     shutdown_kernel,
 )
+
+from workbook import dashboard as D
+from workbook.errors import WorkbookError
+from workbook.texts import dashboard as T
 
 EXTERNAL_URL = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//(?!127\.0\.0\.1)""", re.I)
 
@@ -418,9 +417,9 @@ def test_hostile_widget_values_are_clamped_in_python(server, visitor):
 @pytest.mark.slow
 @pytest.mark.xdist_group("dashboard")
 def test_session_cap_gives_a_german_busy_page_then_recovers(server):
-    import requests
     from concurrent.futures import ThreadPoolExecutor
 
+    import requests
     from dashboard_helpers import page_kernel_id
 
     def visit(_i):
@@ -470,7 +469,6 @@ def test_workbook_dashboard_command_serves_the_start_page():
     import sys
 
     import requests
-
     from dashboard_helpers import free_port
 
     port = free_port()
@@ -680,7 +678,6 @@ def test_first_visitor_after_a_start_gets_the_preparing_page_then_the_dashboard(
     (tests/fixtures/dashboard/fixture_slow.ipynb): the German page that reloads itself, not a
     request that hangs on the kernel; once the kernel waits for its visitor, the dashboard."""
     import requests
-
     from dashboard_helpers import page_kernel_id
 
     texts = {"fixture_slow": ["Langsames Testdashboard", "Braucht acht Sekunden bis zur Bereitschaft."]}

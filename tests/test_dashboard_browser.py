@@ -13,10 +13,6 @@ at the end; chromium is /usr/bin/chromium (`make browser` installs it).
 from __future__ import annotations
 
 import pytest
-
-from workbook import dashboard as D
-from workbook.texts import dashboard as T
-
 from dashboard_helpers import (
     ARTIFACTS,
     FIXTURE_DIR,
@@ -31,6 +27,9 @@ from dashboard_helpers import (
     wait_for_chart_change,
     wait_for_stable_charts,
 )
+
+from workbook import dashboard as D
+from workbook.texts import dashboard as T
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("dashboard")]
 

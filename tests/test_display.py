@@ -174,7 +174,7 @@ def test_live_chart_static_mode_and_errors():
     # a factory error leaves the chart as it was
     live = display.LiveChart(fan, table())
     before = live.spec
-    with pytest.raises(Exception):
+    with pytest.raises(WorkbookError, match="column 'value'"):
         live.update(table().drop(columns=["value"]))
     assert live.spec == before
 

@@ -199,7 +199,7 @@ def test_excel_row_limit_counts_the_header(tmp_path, monkeypatch):
     for write in (lambda df: export.export_table(df, tmp_path, "zu_gross", "xlsx", meta=False),
                   lambda df: results.write(df, tmp_path / "zu_gross.xlsx"),
                   lambda df: tables.table_bytes(df, "xlsx")):
-        with pytest.raises(SelectionError, match="4 Zeilen passen nicht in ein Excel-Blatt.*höchstens 4 Zeilen"):
+        with pytest.raises(SelectionError, match=r"4 Zeilen passen nicht in ein Excel-Blatt.*höchstens 4 Zeilen"):
             write(pd.DataFrame({"a": [1, 2, 3, 4]}))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["passt.xlsx"]
     assert tables.EXCEL_MAX_ROWS == 4 and export.EXCEL_MAX_ROWS == 1_048_576
@@ -220,7 +220,7 @@ def test_german_download_form_of_the_result_table():
     assert text.splitlines()[0].startswith("Szenario;Szenario (Titel);Kreisschlüssel (AGS)")
     assert ";2021;0,34;Median" in text and "'=HYPERLINK" in text and "'@SUM(A1:A9)" in text
     kreis = tables.for_people(pd.DataFrame({"ags": ["05315"], "population_2019": [1087353]}))
-    assert list(kreis.columns)[0] != "ags" and "Einwohner" in " ".join(kreis.columns)
+    assert next(iter(kreis.columns)) != "ags" and "Einwohner" in " ".join(kreis.columns)
 
 
 def test_exported_chart_names_the_place_and_drops_the_legend_hint():

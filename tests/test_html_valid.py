@@ -13,7 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from html_check import html_problems
 
 CHROMIUM = Path("/usr/bin/chromium")

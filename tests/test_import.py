@@ -293,7 +293,7 @@ def test_full_disk_leaves_no_partial_file_and_keeps_the_old_overlay(local_dir, m
     monkeypatch.setattr(os, "replace", disk_full)
     from workbook.errors import DataError
 
-    with pytest.raises(DataError, match="nicht schreibbar.*No space left on device"):
+    with pytest.raises(DataError, match=r"nicht schreibbar.*No space left on device"):
         import_file(GOOD / "excel_de_bom.csv")
     monkeypatch.undo()
     assert (local_dir / "overlay.csv").read_bytes() == before

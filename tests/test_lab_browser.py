@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 import requests
-
 from dashboard_helpers import ARTIFACTS, ROOT, PageWatch, chart_state, free_port, launch_browser, wait_for_chart_change
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("dashboard")]
@@ -36,7 +35,7 @@ def lab(tmp_path_factory):
     shutil.copytree(ROOT / "notebooks", root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     port = free_port()
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / f"lab-{port}.log", "w", encoding="utf-8")
+    log = open(ARTIFACTS / f"lab-{port}.log", "w", encoding="utf-8")  # noqa: SIM115 - JupyterLab's log while the fixture lives
     cmd = [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", f"--port={port}",
            "--ip=127.0.0.1", "--ServerApp.token=", "--ServerApp.password=",
            f"--ServerApp.root_dir={root}", "--LabApp.news_url=None",

@@ -6,7 +6,6 @@ mistake in scripts/build_data.py or in the loaders shows up here.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import importlib.util
 import os

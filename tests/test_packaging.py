@@ -75,3 +75,46 @@ def test_notebooks_are_committed_without_outputs_or_definitions():
             for line in src.splitlines():
                 assert not line.lstrip().startswith(("def ", "class ")), f"{path.name} cell {i}: {line}"
             assert "autoreload" not in src, f"{path.name} cell {i} uses autoreload"
+
+
+def _make_dry_run(target: str) -> list[str]:
+    """The commands `make -n TARGET` would run, with the install stamps taken as up to date."""
+    import shutil
+    import subprocess
+
+    make = shutil.which("make")
+    assert make, "make is needed to check the Makefile wiring"
+    # -o marks the venv stamps as old-but-fine, so the dry run shows no pip install.
+    out = subprocess.run(
+        [make, "-n", "-o", ".venv/.installed", "-o", ".venv/.installed-test", target],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout
+    return [line.strip() for line in out.splitlines() if line.strip()]
+
+
+def test_make_test_runs_the_lint_gate_before_the_suite():
+    commands = _make_dry_run("test")
+    ruff = next(i for i, c in enumerate(commands) if c.endswith("/ruff check ."))
+    mypy = next(i for i, c in enumerate(commands) if c.split()[0].endswith("/mypy"))
+    pytest = next(i for i, c in enumerate(commands) if "-m pytest" in c)
+    assert ruff < pytest and mypy < pytest, commands
+    assert _make_dry_run("lint") == [commands[ruff], commands[mypy]]
+
+
+def test_test_extras_install_the_lint_gate_and_its_configuration_is_in_pyproject():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    test_extra = {_name(req) for req in pyproject["project"]["optional-dependencies"]["test"]}
+    assert {"ruff", "mypy", "pandas-stubs", "types-pyyaml"} <= test_extra, sorted(test_extra)
+    ruff = pyproject["tool"]["ruff"]
+    assert ruff["target-version"] == "py311"
+    assert {"E", "F", "W", "I", "B"} <= set(ruff["lint"]["select"])
+    mypy = pyproject["tool"]["mypy"]
+    assert mypy["python_version"] == "3.11"
+    files = set(mypy["files"])
+    for module in ("workbook/models", "workbook/engine", "workbook/params.py", "workbook/results.py",
+                   "workbook/tables.py", "workbook/ags.py", "workbook/topics.py"):
+        assert module in files, f"mypy does not check {module}"
+    for path in files:
+        assert (ROOT / path).exists(), f"mypy is pointed at {path}, which does not exist"
+    # Missing imports are ignored only module by module, never globally.
+    assert "ignore_missing_imports" not in mypy

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,14 @@ import pytest
 from workbook.cli import main
 from workbook.errors import ParameterError, ScenarioError
 from workbook.params import (
-    LEVERS, STATUSES, ParameterSet, load_parameters, load_scenario,
-    parse_parameter_file, parse_scenario, save_scenario,
+    LEVERS,
+    STATUSES,
+    ParameterSet,
+    load_parameters,
+    load_scenario,
+    parse_parameter_file,
+    parse_scenario,
+    save_scenario,
 )
 
 FIX = Path(__file__).parent / "fixtures" / "params"
@@ -162,7 +169,7 @@ def test_hash_is_stable_and_sensitive(params, tmp_path):
 
 
 def test_parameter_set_refuses_unknown_key_with_hint(params):
-    with pytest.raises(ParameterError, match="did you mean 'ddi.alpha'"):
+    with pytest.raises(ParameterError, match=re.escape("did you mean 'ddi.alpha'")):
         params["ddi.alpah"]
     assert isinstance(params, ParameterSet)
 

@@ -11,9 +11,15 @@ from __future__ import annotations
 import io
 
 import pytest
-
-from dashboard_helpers import (ARTIFACTS, ROOT, DashboardServer, launch_browser, release_kernel,
-                               wait_for_chart, wait_for_stable_charts)
+from dashboard_helpers import (
+    ARTIFACTS,
+    ROOT,
+    DashboardServer,
+    launch_browser,
+    release_kernel,
+    wait_for_chart,
+    wait_for_stable_charts,
+)
 
 STEM = "01_szenarien"
 # A4 landscape, 12 mm margins (drehbuch.css): the width a printed page lays out in, in CSS px
@@ -73,7 +79,7 @@ def test_printed_dashboard_is_the_page_as_shown(server):
         browser.close()
     assert layout["bar"] == "none" and not layout["exportShown"], layout
     assert layout["charts"], layout
-    for left, right, height, container_right in layout["charts"]:
+    for _left, right, height, container_right in layout["charts"]:
         assert right <= container_right + 1 and right <= layout["width"] + 1, layout   # not cut at the right
         assert height <= 95 / 25.4 * 96 + 1, layout                                    # fits a page with its title
     # the lever panel below the chart, as wide as the chart's column

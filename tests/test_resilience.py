@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from workbook.errors import WorkbookError
-from workbook.models import divide, resilience as res
+from workbook.models import divide
+from workbook.models import resilience as res
 from workbook.models.base import ModelContext
 from workbook.params import load_parameters, parse_parameter_file
 from workbook.paths import PARAMETERS_DIR
@@ -99,7 +100,8 @@ def test_missing_ddi_parameter_named_in_standalone_mode():
 def test_all_four_topic_models_at_the_corners_of_every_range():
     """Every topic parameter at its minimum, then at its maximum, then random in range:
     all outputs finite, shares within [0, 1], counts and costs >= 0 (except savings)."""
-    from workbook.models import cooperation as coop, telemedicine as tele
+    from workbook.models import cooperation as coop
+    from workbook.models import telemedicine as tele
 
     params = load_parameters()
     mine = [r for r in params.values() if r.topic in ("divide", "tele", "resilience", "coop", "ddi")]

@@ -103,9 +103,9 @@ def test_each_violation_names_row_column_and_expectation(changes, column, messag
 
 
 def test_missing_unknown_and_duplicate():
-    with pytest.raises(DataError, match="missing column.*gp_per_10k"):
+    with pytest.raises(DataError, match=r"missing column.*gp_per_10k"):
         validate_frame(_frame().drop(columns=["gp_per_10k"]))
-    with pytest.raises(DataError, match="unknown column.*extra"):
+    with pytest.raises(DataError, match=r"unknown column.*extra"):
         validate_frame(_frame().assign(extra=1))
     dup = _frame()
     dup.loc[1, "ags"] = "05315"

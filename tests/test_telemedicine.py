@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 
 from workbook.errors import DataError, WorkbookError
-from workbook.models import divide, telemedicine as tele
 from workbook.models import demography as demo
+from workbook.models import divide
+from workbook.models import telemedicine as tele
 from workbook.models.base import ModelContext
 from workbook.params import load_parameters, parse_parameter_file
 from workbook.paths import PARAMETERS_DIR

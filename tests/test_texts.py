@@ -8,11 +8,25 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from workbook import texts
 from workbook.texts import (
-    MISSING, fmt_compact, fmt_date, fmt_eur, fmt_hours, fmt_int, fmt_km, fmt_number,
-    fmt_percent, fmt_points, fmt_signed, fmt_tonnes, fmt_unit, fmt_year_range,
+    MISSING,
+    fmt_compact,
+    fmt_date,
+    fmt_eur,
+    fmt_hours,
+    fmt_int,
+    fmt_km,
+    fmt_number,
+    fmt_percent,
+    fmt_points,
+    fmt_signed,
+    fmt_tonnes,
+    fmt_unit,
+    fmt_year_range,
 )
 
 
@@ -135,9 +149,6 @@ def test_year_range_and_exports():
     assert fmt_year_range(2021, 2030) == "2021–2030"
     for name in texts.__all__:
         assert hasattr(texts, name), name
-
-
-from hypothesis import given, strategies as st  # noqa: E402
 
 
 def _parse_de(text: str) -> float:

@@ -26,7 +26,8 @@ import json
 import re
 import threading
 from collections import OrderedDict
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import altair as alt
 
@@ -455,9 +456,8 @@ class LiveChart:
                         changes = None
                         break
                     changes.append((old_name, new_val))
-            if changes is not None:
-                if changes and not self._names_addressable(skel):
-                    changes = None
+            if changes is not None and changes and not self._names_addressable(skel):
+                changes = None
             if changes is not None:
                 self.chart, self.spec = chart, spec
                 if not changes:

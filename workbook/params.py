@@ -18,9 +18,9 @@ import hashlib
 import json
 import math
 import numbers
-import reprlib
 import os
 import re
+import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -385,7 +385,7 @@ def parse_parameter_file(path: Path | str) -> list[Parameter]:
     name = _display(path)
     if data is None:
         return []
-    if not isinstance(data, Mapping):
+    if not isinstance(data, LineDict):  # the strict loader builds every mapping as a LineDict
         raise ParameterError("expected a mapping of parameter keys to records at the top level", file=name)
     return [_parse_record(key, raw, file=name, line=data.line_of(key)) for key, raw in data.items()]
 
@@ -586,7 +586,8 @@ def load_parameters(directory: Path | str | None = None) -> ParameterSet:
 def scenario_files(directory: Path | str | None = None) -> list[Path]:
     directory = Path(directory) if directory is not None else paths.SCENARIOS_DIR
     files = [f for f in directory.glob("S*_*.yml") if re.match(r"^S\d+_", f.name)]
-    return sorted(files, key=lambda f: int(re.match(r"^S(\d+)_", f.name).group(1)))
+    # the filter above guarantees "S<digits>_": the number sorts S10 after S9
+    return sorted(files, key=lambda f: int(f.name[1:].split("_", 1)[0]))
 
 
 def load_scenarios(directory: Path | str | None = None,

@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -227,13 +228,14 @@ def write_csv(df: pd.DataFrame, path: Path | str, form: CsvForm = EXCEL_DE) -> P
 def _fill_xlsx(df: pd.DataFrame, target, sheet: str, meta: Mapping | None) -> None:
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING
+    from openpyxl.worksheet.worksheet import Worksheet
 
     def clean(v):
         # XML (and so XLSX) cannot hold control characters: show them as U+FFFD
         return ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v
 
     wb = Workbook()
-    ws = wb.active
+    ws = cast(Worksheet, wb.active)  # a new Workbook starts with one (active) worksheet
     ws.title = sheet
     ws.append([clean(str(c)) for c in df.columns])
     for row in df.itertuples(index=False, name=None):

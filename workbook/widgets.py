@@ -220,7 +220,7 @@ def _step(rec: Any) -> float:
 class _LazySliders(Mapping):
     """``panel.sliders``: every lever's key; asking for a slider builds its group's rows."""
 
-    def __init__(self, panel: "ParameterPanel"):
+    def __init__(self, panel: ParameterPanel):
         self._panel = panel
 
     def __getitem__(self, key: str) -> W.FloatSlider:

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
@@ -77,7 +77,7 @@ class TopicApp:
     scenario_picker: bool = False
     #: does the app need the engine's result table (False: base data only)
     needs_results: bool = True
-    extra_defaults: dict[str, Any] = {}
+    extra_defaults: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, ags: Any = "05315", scenario: Any = "all", draws: Any = 1000,
                  seed: Any = 20211, interactive: Any = True, **extra: Any):
@@ -185,7 +185,7 @@ class TopicApp:
 
     def set_choice(self, name: str, value: Any) -> None:
         """Apply a dropdown value; anything not offered is refused (a client may send any value)."""
-        label, options = self.choices()[name]
+        _label, options = self.choices()[name]
         allowed = [v for _, v in options]
         if value not in allowed:
             raise WorkbookError(T.PARAM_CHOICE.format(name=name, value=value, known=", ".join(map(str, allowed))),

@@ -29,7 +29,6 @@ from ..widgets import KreisPicker, ParameterPanel, ScenarioPicker
 from .base import Block, TopicApp, resolve_chart
 from .static import notes_html, table_html
 
-
 #: the app's own CSS, shipped with the widgets so JupyterLab and Voila look alike: text in
 #: widgets (lever labels, hints, notes) gets normal line spacing instead of the control
 #: height that ipywidgets uses as line height, which spreads wrapped text far apart
@@ -256,7 +255,7 @@ class LiveView:
             self.error.value = ("<p style='color:#b00020'>" + html.escape(
                 T.ERROR_FRIENDLY.format(message=str(exc)), quote=False) + "</p>")
             return
-        except Exception:  # noqa: BLE001 - a visitor sees a German note, the log gets the traceback
+        except Exception:  # a visitor sees a German note, the log gets the traceback
             logging.getLogger("workbook.apps").exception("refresh failed (%s, %s)", type(self.app).__name__,
                                                          self.app.ags)
             self.app.overrides = previous

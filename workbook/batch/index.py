@@ -9,6 +9,7 @@ table stays sorted by AGS), no external reference.
 from __future__ import annotations
 
 import html
+import itertools
 import math
 
 from ..texts import batch as T
@@ -142,7 +143,7 @@ def map_svg(boundaries: dict, links: dict[str, str], values: dict[str, float], n
                     kept.append(pt)
             if len(kept) < 3:
                 continue
-            moves = [f"{b[0] - a[0]} {b[1] - a[1]}" for a, b in zip(kept, kept[1:])]
+            moves = [f"{b[0] - a[0]} {b[1] - a[1]}" for a, b in itertools.pairwise(kept)]
             d.append(f"M{kept[0][0]} {kept[0][1]}l" + " ".join(moves) + "z")
         if not d:
             continue

@@ -32,7 +32,7 @@ def _douglas_peucker(arr: np.ndarray, tol: float) -> np.ndarray:
         seg = arr[j] - arr[i]
         pts = arr[i + 1:j] - arr[i]
         norm = math.hypot(seg[0], seg[1])
-        if norm == 0.0:
+        if norm == 0.0:  # noqa: SIM108 - two long array expressions read better apart
             dist = np.hypot(pts[:, 0], pts[:, 1])
         else:
             dist = np.abs(pts[:, 0] * seg[1] - pts[:, 1] * seg[0]) / norm

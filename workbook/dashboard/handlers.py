@@ -18,7 +18,7 @@ templates in ``settings["drehbuch_jinja2_env"]``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import tornado.web
 from voila.handler import BaseVoilaHandler
@@ -47,7 +47,8 @@ class GermanErrorsMixin:
     """Error pages in German, from this project's templates (no CDN links)."""
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
-        render_page(self, "error.html", status_code, status_code=status_code,
+        # cast: the mixin is only mixed into RequestHandler subclasses
+        render_page(cast(tornado.web.RequestHandler, self), "error.html", status_code, status_code=status_code,
                     text=T.ERROR_TEXTS.get(status_code, T.ERROR_DEFAULT))
 
 
@@ -57,7 +58,7 @@ class StartPageHandler(GermanErrorsMixin, BaseVoilaHandler):
     @tornado.web.authenticated
     def get(self, path=None):
         app = self.settings["drehbuch_app"]
-        self.xsrf_token  # sets the _xsrf cookie the dashboard pages send back
+        _ = self.xsrf_token  # sets the _xsrf cookie the dashboard pages send back
         kreise = app.kreise()
         known = {k["ags"]: k for k in kreise} if kreise is not None else {}
         query = self.get_query_argument("ags", "").strip()
@@ -119,7 +120,7 @@ class DashboardPageHandler(GermanErrorsMixin, TornadoVoilaHandler):
             return
         # The page's JavaScript sends this cookie back as X-XSRFToken when it
         # shuts its kernel down on unload; without it the kernel would linger.
-        self.xsrf_token
+        _ = self.xsrf_token
         visit = km.open_visit()   # counted until its kernel exists (see sessions.py)
         try:
             await super().get(path)

@@ -78,6 +78,9 @@ def template_resources(dashboards: Mapping[str, tuple[str, str]]) -> dict[str, A
 class DashboardApp(Voila):
     """Voila with the start page, the session cap and the German template."""
 
+    #: Voila's template search path (declared here: voila ships no type information)
+    template_paths: list[str]
+
     name = "workbook-dashboard"
     max_sessions = Int(MAX_SESSIONS, config=True,
                        help="Visitor kernels at once; the next visitor gets the busy page.")

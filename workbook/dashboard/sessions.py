@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextvars
 import datetime as _dt
 import uuid
+from typing import Any
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 
@@ -42,6 +43,9 @@ CURRENT_VISIT: contextvars.ContextVar[object | None] = contextvars.ContextVar("d
 class SessionCountingKernelManager(AsyncMappingKernelManager):
     """Kernel manager that counts visitor sessions exactly and knows when a dashboard is ready."""
 
+    #: notebook -> pool data ("kernel_ids", ...); set by the pooling subclass Voila builds of this class
+    notebook_data: dict[str, dict[str, Any]]
+
     def __init__(self, **kwargs):
         self._pool_kernels: set[str] = set()   # preheated (starting or running), not handed to a visitor
         self._waiting: set[str] = set()        # pool kernels waiting in get_query_string()
@@ -54,7 +58,8 @@ class SessionCountingKernelManager(AsyncMappingKernelManager):
 
     # -- kernels -------------------------------------------------------------------
 
-    async def start_kernel(self, *args, kernel_id=None, **kwargs):
+    # jupyter_client types MultiKernelManager.start_kernel as sync; the async managers' is a coroutine
+    async def start_kernel(self, *args, kernel_id=None, **kwargs):  # type: ignore[override]
         env = kwargs.get("env") or {}
         preheat = str(env.get("VOILA_PREHEAT", "")) == "True"
         kernel_id = kernel_id or str(uuid.uuid4())
@@ -74,7 +79,7 @@ class SessionCountingKernelManager(AsyncMappingKernelManager):
             self._start_activity[started] = getattr(self.get_kernel(started), "last_activity", None)
         return started
 
-    async def shutdown_kernel(self, kernel_id, *args, **kwargs):
+    async def shutdown_kernel(self, kernel_id, *args, **kwargs):  # type: ignore[override]  # as start_kernel
         self._pool_kernels.discard(kernel_id)
         self._waiting.discard(kernel_id)
         self._start_activity.pop(kernel_id, None)

@@ -290,12 +290,13 @@ def validate_value(column: str, value, *, file: str, row: int | None = None, key
             _fail(T.EXPECTED_FINITE.format(value=value), file, row, column, key)
         if col.dtype == "int" and number != int(number):
             _fail(T.EXPECTED_INTEGER.format(value=value), file, row, column, key)
-        if col.min is not None and number < col.min or col.max is not None and number > col.max:
+        if (col.min is not None and number < col.min) or (col.max is not None and number > col.max):
             _fail(T.OUT_OF_RANGE.format(value=value, min=col.min, max=col.max, unit=col.unit),
                   file, row, column, key)
     elif col.dtype == "category":
-        if value not in col.categories:
-            _fail(T.EXPECTED_CATEGORY.format(value=value, allowed=", ".join(col.categories)),
+        allowed = col.categories or ()  # every category column lists its categories
+        if value not in allowed:
+            _fail(T.EXPECTED_CATEGORY.format(value=value, allowed=", ".join(allowed)),
                   file, row, column, key)
     else:
         if not isinstance(value, str) or (col.pattern and not re.fullmatch(col.pattern, value)):
@@ -343,9 +344,9 @@ def validate_frame(df: pd.DataFrame, *, file: str = "data/kreise.csv", columns: 
         else:
             for i, value in enumerate(series.tolist()):
                 if col.dtype == "category":
-                    ok = value in col.categories
+                    ok = value in (col.categories or ())
                 else:
-                    ok = isinstance(value, str) and (col.pattern is None or re.fullmatch(col.pattern, value))
+                    ok = isinstance(value, str) and (col.pattern is None or re.fullmatch(col.pattern, value) is not None)
                 if not ok:
                     validate_value(name, value, file=file, row=i + 2, key=keys[i] if name != key else None,
                                    columns=registry)
@@ -365,7 +366,7 @@ def dictionary_markdown() -> str:
             return ", ".join(f"`{v}`" for v in c.categories)
         if c.min is None and c.max is None:
             return ""
-        dec = 0 if c.dtype == "int" or float(c.min or 0).is_integer() and float(c.max or 0).is_integer() else 1
+        dec = 0 if c.dtype == "int" or (float(c.min or 0).is_integer() and float(c.max or 0).is_integer()) else 1
         return f"{fmt_number(c.min, dec)} – {fmt_number(c.max, dec)}"
 
     lines = ["| " + " | ".join(T.DICT_HEADER) + " |", "|" + "---|" * len(T.DICT_HEADER)]

@@ -42,7 +42,7 @@ from .simulation import (
 )
 from .table import project, to_long
 
-__all__ = [  # noqa: RUF022 - grouped: constants, classes, functions
+__all__ = [  # grouped: constants, classes, functions
     "_groups", "_select_two", "_stacked_runs",  # internals the tests and benchmarks reach
     "DEFAULT_SEED", "MAX_DRAWS", "TOPICS", "YEARS", "Plan", "available_topics", "chunk_size",
     "data_hash", "load_kreise_table", "normalise_ags", "order_quantiles", "prepare", "project", "reduce_draws",

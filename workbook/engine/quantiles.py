@@ -170,7 +170,7 @@ def reduce_runs(arrays: Mapping[str, np.ndarray], groups: int = 1) -> list[dict[
                 stop += 1
             work = _scratch(draws, cols, dtype_str)
             c = 0
-            for res, block in items[start:stop]:
+            for _res, block in items[start:stop]:
                 m = block[0].size
                 np.copyto(work[:, c:c + m].reshape(block.shape), block, casting="unsafe")
                 c += m

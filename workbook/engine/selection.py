@@ -164,8 +164,8 @@ def select_scenarios(scenarios, parameters: ParameterSet) -> list[Scenario]:
 
 
 def check_int(name: str, value, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) and not (
-            isinstance(value, float) and value.is_integer()):
+    if isinstance(value, bool) or (not isinstance(value, (int, np.integer)) and not (
+            isinstance(value, float) and value.is_integer())):
         raise SelectionError(f"expected a whole number in [{lo}, {hi}], found {value!r}", key=name)
     value = int(value)
     if not lo <= value <= hi:

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import ParameterError
+from ..errors import DataError, ParameterError
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def data_layer_file(loader: str, file_attr: str):
         return None
     try:
         sha = (datasets.load_sources().get("files", {}).get(name) or {}).get("sha256")
-    except Exception:   # no sources.yml: load without caching by content
+    except (DataError, OSError):   # no or broken sources.yml: load without caching by content
         sha = None
     hit = _DATA_FILES.get(name)
     if hit is not None and sha is not None and hit[0] == sha:
@@ -136,7 +136,7 @@ def content_key(obj) -> tuple:
     else a hash of the values (tables handed in through ``ModelContext.extra``)."""
     if obj is None:
         return (None,)
-    for sha, table, key in _DATA_FILES.values():
+    for _sha, table, key in _DATA_FILES.values():
         if table is obj:
             return key
     return (len(obj), int(pd.util.hash_pandas_object(obj, index=True).sum()))

@@ -20,10 +20,10 @@ resolved values; ``run`` then prices it for every Monte Carlo draw.
 
 from __future__ import annotations
 
-from functools import partial
 import heapq
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -63,16 +63,16 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
 class Costs:
     """The cost parameters of one run (floats) or of many runs (arrays that broadcast)."""
 
-    F: object
-    v: object
-    lam: object
-    tau: object
-    eta: object
-    M: object
-    L: object
+    F: float | np.ndarray
+    v: float | np.ndarray
+    lam: float | np.ndarray
+    tau: float | np.ndarray
+    eta: float | np.ndarray
+    M: float | np.ndarray
+    L: float | np.ndarray
 
     @classmethod
-    def from_values(cls, values: Mapping[str, object]) -> "Costs":
+    def from_values(cls, values: Mapping[str, object]) -> Costs:
         missing = [k for k in COST_KEYS if k not in values]
         if missing:
             raise ParameterError("parameter missing; expected a record in scenarios/parameters/coop.yml",
@@ -192,7 +192,7 @@ def plan_clusters(kreise: pd.DataFrame, neighbours: pd.DataFrame, values: Mappin
     ags = kreise["ags"].astype(str).tolist()
     pop = _population(kreise)
     land = dict(zip(ags, kreise["land_ags"].astype(str)))
-    members = {a: (a,) for a in ags}
+    members: dict[str, tuple[str, ...]] = {a: (a,) for a in ags}
     total = {a: float(pop[a]) for a in ags}
     adjacent: dict[str, set[str]] = {a: set() for a in ags}
     for col in ("ags_a", "ags_b"):
@@ -256,6 +256,9 @@ class CoopPlan:
 
     table: pd.DataFrame          # ags, cluster, cluster_size, population
     max_size: int
+    # built by __post_init__: row of each AGS, and the padded (pops, mask, pos) arrays
+    _row: dict[str, int] = field(init=False, repr=False, compare=False)
+    _arrays: tuple[np.ndarray, np.ndarray, np.ndarray] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         # member populations of every Kreis' cluster, padded: built once, looked up per chunk
@@ -396,7 +399,7 @@ def fair_split(members: Iterable[str], kreise: pd.DataFrame | None = None,
                              key=unknown[0])
     lands = table.loc[members, "land_ags"].astype(str)
     if lands.nunique() > 1:
-        names = table.loc[members].groupby(lands.values)["ags" if "ags" in table.columns else "land_ags"].size()
+        names = table.loc[members].groupby(lands.to_numpy())["ags" if "ags" in table.columns else "land_ags"].size()
         found = ", ".join(f"{land} ({count})" for land, count in names.items())
         raise SelectionError("a cooperation cluster must lie within one Land (Kommunalrecht, "
                              f"Zweckverband); the members belong to the Länder {found}", key="members")

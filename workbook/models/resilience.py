@@ -22,6 +22,7 @@ of their ``ddi.*`` parameters and u comes from the divide model.
 from __future__ import annotations
 
 from functools import partial
+
 import numpy as np
 
 from ..texts import topics as texts

@@ -26,6 +26,7 @@ Formulas and their justification: docs/models.md, section "Telemedizin".
 from __future__ import annotations
 
 from functools import partial
+
 import numpy as np
 
 from ..errors import DataError
@@ -117,7 +118,7 @@ def _blend(ctx: ModelContext, key: str, rw: np.ndarray) -> np.ndarray:
 DISTANCE_BOUNDS_KM = (0.3, 15.0)
 
 
-def gp_distance_km(ctx: ModelContext, gp10k: np.ndarray, pop: np.ndarray) -> np.ndarray | None:
+def gp_distance_km(ctx: ModelContext, gp10k: np.ndarray, pop: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """Mean one-way straight-line distance to the nearest GP from the Kreis' real GP density, or None.
 
     With GPs spread like points of a Poisson process of density lam (GPs per km2), the mean

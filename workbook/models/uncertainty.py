@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -88,7 +89,8 @@ def sample(parameters: Mapping[str, Parameter], values: Mapping[str, float], dra
     """``draws`` Latin-hypercube values for every sampled parameter; mode = resolved value."""
     records = sampled_records(parameters)
     unit = latin_hypercube(draws, len(records), seed)
-    return {rec.key: ppf(unit[:, i], rec.distribution, rec.min, values[rec.key], rec.max)
+    # cast: sampled_records keeps only the records whose distribution is set
+    return {rec.key: ppf(unit[:, i], cast(str, rec.distribution), rec.min, values[rec.key], rec.max)
             for i, rec in enumerate(records)}
 
 
