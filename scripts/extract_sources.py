@@ -191,6 +191,39 @@ SOURCES = {
                   "f56b05b41954ad5cc27980995e6bfdbaf8d40e63b1e802ca0e5f2178cf2c370c"},
         "extracts": ["gv2019_gemeinden.csv"],
     },
+    "breitbandatlas_gemeinden": {
+        "publisher": "Bundesministerium für Verkehr und digitale Infrastruktur (BMVI) / atene KOM, "
+                     "heute Bundesnetzagentur",
+        "title": "Breitbandatlas: Breitbandverfügbarkeit der privaten Haushalte je Gemeinde, Stand Mitte 2019",
+        "reference_date": "2019-06-30",
+        "repository": "hhilbig/broadband",
+        "commit": "477bec2131efffc3b8ed1556831c997e4daff768",
+        "paths": ["data/Paket_3/gemeinde_privat_2019_mitte.csv"],
+        "license": "frei nutzbar mit Quellenangabe",
+        "credit": "Breitbandatlas | Gigabit-Grundbuch (BMVI / atene KOM, heute Bundesnetzagentur), Stand Mitte 2019; "
+                  "Werte unter den Gemeindeschlüsseln der Quelle (Gebietsstand etwa 2016)",
+        "files": {"breitbandatlas/gemeinde_privat_2019_mitte.csv":
+                  "98e30128a3d3926e3c2d66c0645ac32653d211fcd9079745ad505d214a5aa766"},
+        "extracts": ["breitbandatlas_gemeinden_2019.csv"],
+    },
+    "inkar_2024": {
+        "publisher": "Bundesinstitut für Bau-, Stadt- und Raumforschung (BBSR) im BBR, Bonn",
+        "title": "INKAR – Indikatoren und Karten zur Raum- und Stadtentwicklung, Ausgabe 2024 "
+                 "(Gebietsstand 31.12.2022): Hausärzte je 10.000 Einwohner je BBSR-Mittelbereich",
+        "reference_date": "2019-12-31",
+        "repository": "RegioHub/inkr",
+        "commit": "31343b235667b432af70586714ec6183035d3a65",
+        "paths": ["inst/db/_indikatoren.parquet", "inst/db/medizinische_und_soziale_versorgung.parquet"],
+        "license": "dl-de/by-2-0",
+        "credit": "© BBSR Bonn 2024, INKAR – Indikatoren und Karten zur Raum- und Stadtentwicklung; "
+                  "Datenlizenz Deutschland – Namensnennung – Version 2.0",
+        "files": {
+            "inkar_2024/_indikatoren.parquet": "5c5c351eb5a5387a6beffbdec4e2489d5888f297d246a73e56888e05289b1148",
+            "inkar_2024/medizinische_und_soziale_versorgung.parquet":
+                "6939272ae5fd8f236e233b6963ac9942c212bb3627a28f11e06a90265d582d38",
+        },
+        "extracts": ["inkar_2024_mittelbereiche.csv", "inkar_2024_indikatoren.csv"],
+    },
 }
 
 # INKAR 2021 indicators taken into data/raw (id -> (table, year)); see docs/data.md.
@@ -540,7 +573,7 @@ def extract_bbsr_gemeinden(paths: dict[str, Path]) -> bytes:
     table = table.merge(verb, left_on="vbgem17", right_on="gvb17", how="left", validate="many_to_one")
     if table[["vbgem17", "mittelb17"]].eq("").any().any() or table[["vbgem17", "mittelb17"]].isna().any().any():
         raise ExtractError(f"{path.name}: a Gemeinde without Gemeindeverband or Mittelbereich")
-    rows = [[g.zfill(8), n, v.zfill(8), vn, m, mn, zo4, zo4b, zo, zob, lage, lageb, sg, sgb]
+    rows = [[g.zfill(8), n, v.zfill(8), vn, m.zfill(6), mn, zo4, zo4b, zo, zob, lage, lageb, sg, sgb]
             for g, n, zo4, zo4b, zo, zob, lage, lageb, sg, sgb, v, vn, _, m, mn in table.itertuples(index=False)]
     rows.sort()
     if len(rows) != len({r[0] for r in rows}) or not 10_000 < len(rows) < 12_000:
@@ -549,6 +582,76 @@ def extract_bbsr_gemeinden(paths: dict[str, Path]) -> bytes:
                  "zo4", "zo4_name", "zo", "zo_name", "raumtyp_lage", "raumtyp_lage_name", "sgtyp", "sgtyp_name"],
                 rows)
 
+
+# -- Breitbandatlas per Gemeinde, mid 2019 (issue 14) ------------------------------------
+
+BROADBAND_GEMEINDE_COLUMNS = {50: "alle Technologien ≥ 50 Mbit/s", 100: "alle Technologien ≥ 100 Mbit/s",
+                              1000: "alle Technologien ≥ 1000 Mbit/s"}
+BROADBAND_GEMEINDE_ROWS = 11_330       # the source's own keys (territorial status about 2016)
+
+
+def extract_broadband_gemeinden(paths: dict[str, Path]) -> bytes:
+    """Private households with >= 50 / 100 / 1000 Mbit/s (all technologies, %) per Gemeinde, mid 2019,
+    under the source's keys (compared with GV 2019 in scripts/build_data.py)."""
+    rel = "breitbandatlas/gemeinde_privat_2019_mitte.csv"
+    reader = list(csv.reader(io.StringIO(paths[rel].read_text(encoding="utf-8-sig")), delimiter=";"))
+    header = [h.strip() for h in reader[0]]
+    if header[0] != "AGS" or any(name not in header for name in BROADBAND_GEMEINDE_COLUMNS.values()):
+        raise ExtractError(f"{rel}: header {header[:12]}, expected 'AGS' and {list(BROADBAND_GEMEINDE_COLUMNS.values())}")
+    cols = [header.index(name) for name in BROADBAND_GEMEINDE_COLUMNS.values()]
+    rows = []
+    for line, r in enumerate(reader[1:], start=2):
+        if not r:
+            continue
+        key = r[0].strip()
+        values = [_num(r[c]) for c in cols]
+        if not re.fullmatch(r"\d{8}", key):
+            raise ExtractError(f"{rel}, row {line}: key {key!r}, expected 8 digits")
+        for name, v in zip(BROADBAND_GEMEINDE_COLUMNS.values(), values):
+            try:
+                ok = 0.0 <= float(v) <= 100.0
+            except ValueError:
+                ok = False
+            if not ok:
+                raise ExtractError(f"{rel}, row {line}, column {name!r}, key {key}: {v!r} is not a percentage")
+        rows.append([key] + values)
+    keys = [r[0] for r in rows]
+    if len(rows) != BROADBAND_GEMEINDE_ROWS or len(set(keys)) != len(keys):
+        raise ExtractError(f"{rel}: {len(set(keys))} distinct keys in {len(rows)} rows, "
+                           f"expected {BROADBAND_GEMEINDE_ROWS:,}")
+    rows.sort()
+    return _csv(["ags_source", "share_50_pct", "share_100_pct", "share_1000_pct"], rows)
+
+
+# -- INKAR 2024: GPs per 10,000 inhabitants per BBSR Mittelbereich (issue 14) ---------------
+
+INKAR_2024_GP = ("q_hausarzt_bev", "2019", "BBSR-Mittelbereiche", 878)   # column, year, level, regions
+
+
+def extract_inkar_2024_gp(paths: dict[str, Path]) -> tuple[bytes, bytes]:
+    """Hausärzte je 10.000 Einwohner per BBSR Mittelbereich (Gebietsstand 31.12.2022), 2019, as published;
+    and the definitions INKAR 2024 gives for that indicator column."""
+    import pandas as pd
+
+    column, year, level, expected = INKAR_2024_GP
+    t = pd.read_parquet(paths["inkar_2024/medizinische_und_soziale_versorgung.parquet"],
+                        columns=["raumbezug", "kennziffer", "name", "zeitbezug", column])
+    t = t[(t["raumbezug"] == level) & (t["zeitbezug"] == year) & t[column].notna()]
+    keys = t["kennziffer"].astype(str).str.strip()
+    if len(t) != expected or keys.duplicated().any() or not keys.str.fullmatch(r"\d{6}").all():
+        raise ExtractError(f"INKAR 2024 {level}: {len(t)} regions with {column} in {year}, expected {expected} "
+                           f"distinct 6-digit keys")
+    rows = sorted([k, n.strip(), year, _two_decimals(v, f"INKAR 2024 {column}, Mittelbereich {k}")]
+                  for k, n, v in zip(keys, t["name"], t[column]))
+    defs = pd.read_parquet(paths["inkar_2024/_indikatoren.parquet"])
+    defs = defs[defs["kuerzel"] == column].sort_values("m_id")
+    if defs.empty:
+        raise ExtractError(f"INKAR 2024 _indikatoren: no definition of {column}")
+    drows = [[int(r.m_id), r.kuerzel, r.bereich, r.kurzname, r.name, r.algorithmus or "", r.anmerkungen or "",
+              r.statistische_grundlagen or ""] for r in defs.itertuples()]
+    return (_csv(["mittelbereich_key", "name", "year", "gp_per_10k"], rows),
+            _csv(["m_id", "kuerzel", "bereich", "kurzname", "name", "algorithmus", "anmerkungen",
+                  "statistische_grundlagen"], drows))
 
 def extract(sources: Path) -> dict[str, bytes]:
     paths = check_originals(sources)
@@ -560,6 +663,8 @@ def extract(sources: Path) -> dict[str, bytes]:
     files["ifo_wfh_nuts3.csv"] = extract_ifo(paths)
     files["gv2019_gemeinden.csv"] = extract_gv(paths)
     files["bbsr_gemeinden_2017.csv"] = extract_bbsr_gemeinden(paths)
+    files["breitbandatlas_gemeinden_2019.csv"] = extract_broadband_gemeinden(paths)
+    files["inkar_2024_mittelbereiche.csv"], files["inkar_2024_indikatoren.csv"] = extract_inkar_2024_gp(paths)
     declared = sorted(x for spec in SOURCES.values() for x in spec["extracts"])
     if sorted(files) != declared:
         raise ExtractError(f"extracts {sorted(files)} do not match SOURCES {declared}")

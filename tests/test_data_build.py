@@ -85,9 +85,47 @@ def test_rebuild_is_byte_identical_to_the_committed_data(tmp_path):
     result = subprocess.run([sys.executable, str(SCRIPT), "--out", str(out)], capture_output=True, text=True,
                             cwd=ROOT, timeout=900)
     assert result.returncode == 0, result.stderr
-    built = sorted(p.name for p in out.iterdir())
-    assert built == ["broadband_history.csv", "gemeinden.csv", "kreise.csv", "kreise.geojson", "kreise_age.csv",
-                     "laender.geojson", "neighbours.csv", "sources.yml"]
+    built = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    lands = [f"gemeinden/{land:02d}.geojson" for land in range(1, 17)]
+    assert built == sorted(["broadband_history.csv", "gemeinden.csv", "kreise.csv", "kreise.geojson",
+                            "kreise_age.csv", "laender.geojson", "neighbours.csv", "sources.yml",
+                            "gemeinden_neighbours.csv", *lands])
     for name in built:
         assert (out / name).read_bytes() == (ROOT / "data" / name).read_bytes(), f"data/{name} differs"
+    assert "'with_boundary': 10799" in result.stderr
     assert "Kreise without neighbours: none" in result.stderr
+
+
+def _gv(build, units):
+    """GV-like records: (ags, lon, lat, area_km2) as the extract holds them (text)."""
+    return pd.DataFrame([[a, lon, lat, f"{area:.2f}"] for a, lon, lat, area in units],
+                        columns=["ags", "lon", "lat", "area_km2"])
+
+
+@pytest.mark.parametrize("c_goes_to", ["01001002", "01001001"])
+def test_vanished_gemeinden_dissolve_into_the_successor_whose_area_they_fill(build, c_goes_to):
+    from shapely.geometry import box
+
+    # 2016: A and B side by side, C above both. 2019: A survives, N (new key) has its centre in B;
+    # C has no centre point and goes to the Gemeinde whose 2019 area (GV) it fills.
+    geo = {"01001001": box(9.0, 54.0, 9.1, 54.1), "01001900": box(9.1, 54.0, 9.2, 54.1),
+           "01001901": box(9.0, 54.1, 9.2, 54.2)}
+    a, b, c = (build._km2(geo[k]) for k in ("01001001", "01001900", "01001901"))
+    gv = _gv(build, [("01001001", "9.05", "54.05", a + (c if c_goes_to == "01001001" else 0)),
+                     ("01001002", "9.15", "54.05", b + (c if c_goes_to == "01001002" else 0)),
+                     ("01001999", "", "", 0.0)])          # an uninhabited area without a point: no piece
+    pieces, meta = build.gemeinde_pieces(gv, geo)
+    assert pieces["01001002"][0] == "01001900" or "01001900" in pieces["01001002"]
+    assert "01001901" in pieces[c_goes_to]
+    assert sorted(p for ps in pieces.values() for p in ps) == sorted(geo)     # every 2016 area used once
+    assert meta["by_point"] == 1 and meta["dissolved"] == 1 and meta["no_piece"] == ["01001999"]
+    assert meta["area_off_5pct"] == 0
+
+
+def test_a_vanished_gemeinde_bordering_no_2019_gemeinde_is_refused(build):
+    from shapely.geometry import box
+
+    geo = {"01001001": box(9.0, 54.0, 9.1, 54.1), "01001900": box(10.0, 54.0, 10.1, 54.1)}
+    gv = _gv(build, [("01001001", "9.05", "54.05", 60.0)])
+    with pytest.raises(build.BuildError, match="01001900"):
+        build.gemeinde_pieces(gv, geo)

@@ -60,6 +60,7 @@ class Column:
     plausible: tuple[float, float] | None = None
     year: int | None = None               # reference year of the values (None: not one year, e.g. keys)
     source_key: str | None = None         # key into data/sources.yml (`sources` for data/raw/, else a package)
+    nullable: bool = False                # may a cell be empty (no published value; see description_de)?
 
     @property
     def is_estimate(self) -> bool:
@@ -192,8 +193,12 @@ IMPORTABLE = tuple(c.name for c in _COLUMNS if c.importable)
 
 SRC_GV_2019 = "Statistisches Bundesamt (Destatis), Gemeindeverzeichnis GV-ISys, 31.12.2019"
 SRC_BBSR_GEM = "BBSR, Referenz Gemeinden (Laufende Raumbeobachtung), 31.12.2017"
+SRC_BREITBAND_GEM = "Breitbandatlas (BMVI / atene KOM), Gemeinden, Mitte 2019"
+SRC_INKAR_2024_MB = "BBSR, INKAR 2024, Indikator Hausärzte (KBV), BBSR-Mittelbereiche, 2019"
 URBANISATION = ("dicht_besiedelt", "mittlere_besiedlungsdichte", "gering_besiedelt")
-_GV, _BG = "destatis_gv", "bbsr_gemeinden"
+_GV, _BG, _BBG, _I24 = "destatis_gv", "bbsr_gemeinden", "breitbandatlas_gemeinden", "inkar_2024"
+_BB_EMPTY = (" Leer bei Gemeinden, die 2018/2019 aus mehreren Gemeinden des Breitbandatlas entstanden sind "
+             "(keine Haushaltszahlen zum Gewichten); dort gilt der Wert des Kreises.")
 
 _GEMEINDE_COLUMNS = [
     Column("ags", "str", "", "Gemeindeschlüssel (AGS)", SRC_GV_2019, "fact",
@@ -259,6 +264,25 @@ _GEMEINDE_COLUMNS = [
            "Leer, wenn die BBSR-Merkmale zur Gemeinde selbst gehören; sonst der AGS der Vorgängergemeinde "
            "(Stand 2017), deren Fläche 2016 den Mittelpunkt der 2018/2019 durch Fusion entstandenen "
            "Gemeinde enthält (35 Gemeinden).", pattern=r"(\d{8})?", year=2017, source_key=_BG),
+    Column("share_50mbit_2019", "float", "1", "Haushalte mit mindestens 50 Mbit/s", SRC_BREITBAND_GEM, "fact",
+           "Anteil der privaten Haushalte mit mindestens 50 Mbit/s (alle Technologien), Mitte 2019." + _BB_EMPTY,
+           min=0.0, max=1.0, share=True, year=2019, source_key=_BBG, nullable=True),
+    Column("share_100mbit_2019", "float", "1", "Haushalte mit mindestens 100 Mbit/s", SRC_BREITBAND_GEM, "fact",
+           "Anteil der privaten Haushalte mit mindestens 100 Mbit/s (alle Technologien), Mitte 2019." + _BB_EMPTY,
+           min=0.0, max=1.0, share=True, year=2019, source_key=_BBG, nullable=True),
+    Column("gigabit_share_2019", "float", "1", "Haushalte mit Gigabit-Anschluss", SRC_BREITBAND_GEM, "fact",
+           "Anteil der privaten Haushalte mit mindestens 1.000 Mbit/s (alle Technologien), Mitte 2019." + _BB_EMPTY,
+           min=0.0, max=1.0, share=True, year=2019, source_key=_BBG, nullable=True),
+    Column("broadband_from_ags", "str", "", "Breitbandwerte übernommen von", SRC_BREITBAND_GEM, "fact",
+           "Leer, wenn der Breitbandatlas die Gemeinde unter ihrem Schlüssel von 2019 führt; sonst der "
+           "Schlüssel, unter dem er dasselbe Gebiet führt (neue Nummer ohne Gebietsänderung, z. B. Landkreis "
+           "Göttingen 03159 statt 03152/03156).", pattern=r"(\d{8})?", year=2019, source_key=_BBG),
+    Column("gp_per_10k_mittelbereich", "float", "Hausärzte je 10.000 Einwohner", "Hausarztdichte im Mittelbereich",
+           SRC_INKAR_2024_MB, "fact",
+           "Hausärztlich tätige Allgemeinmediziner inkl. Angestellte je 10.000 Einwohner im BBSR-Mittelbereich der "
+           "Gemeinde (nicht in der Gemeinde selbst), 2019 (KBV; INKAR 2024, Gebietsstand 31.12.2022, dieselben "
+           "878 Mittelbereiche wie 2017). Das BBSR ersetzt geheim gehaltene Werte durch Schätzungen; die Werte "
+           "dienen dem Vergleich von Größenordnungen.", min=0.0, max=30.0, year=2019, source_key=_I24),
 ]
 GEMEINDE_COLUMNS: dict[str, Column] = {c.name: c for c in _GEMEINDE_COLUMNS}
 
@@ -322,10 +346,16 @@ def validate_frame(df: pd.DataFrame, *, file: str = "data/kreise.csv", columns: 
     keys = df[key].tolist()
     for name, col in registry.items():
         series = df[name]
+        if col.nullable:
+            series = series.dropna()
+            rows = np.flatnonzero(df[name].notna().to_numpy())
+        else:
+            rows = np.arange(len(df))
+        row_keys = [keys[int(r)] for r in rows]
         nulls = np.flatnonzero(series.isna().to_numpy())
         if len(nulls):
             i = int(nulls[0])
-            _fail(T.MISSING_VALUE, file, i + 2, name, keys[i] if name != key else None)
+            _fail(T.MISSING_VALUE, file, int(rows[i]) + 2, name, row_keys[i] if name != key else None)
         if col.dtype in ("int", "float"):
             if not pd.api.types.is_numeric_dtype(series):
                 _fail(T.EXPECTED_NUMERIC_COLUMN.format(dtype=series.dtype), file, None, name)
@@ -340,7 +370,7 @@ def validate_frame(df: pd.DataFrame, *, file: str = "data/kreise.csv", columns: 
             idx = np.flatnonzero(bad)
             if len(idx):
                 i = int(idx[0])
-                validate_value(name, values[i], file=file, row=i + 2, key=keys[i], columns=registry)
+                validate_value(name, values[i], file=file, row=int(rows[i]) + 2, key=row_keys[i], columns=registry)
         else:
             for i, value in enumerate(series.tolist()):
                 if col.dtype == "category":
@@ -348,7 +378,7 @@ def validate_frame(df: pd.DataFrame, *, file: str = "data/kreise.csv", columns: 
                 else:
                     ok = isinstance(value, str) and (col.pattern is None or re.fullmatch(col.pattern, value) is not None)
                 if not ok:
-                    validate_value(name, value, file=file, row=i + 2, key=keys[i] if name != key else None,
+                    validate_value(name, value, file=file, row=int(rows[i]) + 2, key=row_keys[i] if name != key else None,
                                    columns=registry)
     dup = df[key].duplicated(keep="first")
     if dup.any():
