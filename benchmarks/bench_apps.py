@@ -61,8 +61,8 @@ def _pct(values: list[float], q: float) -> float:
 def run() -> dict:
     from workbook.apps.divide import DivideApp
     from workbook.apps.kreis_report import ReportApp
-    from workbook.apps.static import StaticView
     from workbook.apps.scenarios import ScenarioApp
+    from workbook.apps.static import StaticView
     from workbook.apps.telemedicine import TelemedicineApp
 
     figures: dict = {"draws": DRAWS, "moves": MOVES}

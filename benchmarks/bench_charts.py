@@ -88,7 +88,7 @@ def _measure(name: str, factory, figures: dict) -> tuple[float, int]:
 
     build_ms, chart = _median_ms(lambda: (lambda c: (c, display.chart_spec(c)))(factory()), "build")
     chart, spec = chart
-    svg_ms, svg = _median_ms(lambda: vlc.vegalite_to_svg(spec, allowed_base_urls=[]), "svg")
+    svg_ms, _svg = _median_ms(lambda: vlc.vegalite_to_svg(spec, allowed_base_urls=[]), "svg")
     html = display.static_html(chart)
     figures[f"{name}_build_ms"] = build_ms
     figures[f"{name}_build_cpu_ms"] = _CPU["build"]
@@ -109,7 +109,7 @@ def run() -> dict:
         from workbook.data import load_kreise
 
         kreise = load_kreise()
-    except Exception as exc:  # noqa: BLE001 - the map figures need the shipped data
+    except Exception as exc:
         figures["map_error"] = f"{type(exc).__name__}: {exc}"
 
     # warm vl-convert (its first call starts the JS engine), then a calibration:

@@ -65,8 +65,8 @@ def _per_call_us(call, n: int) -> float:
 
 
 def run() -> dict:
-    from workbook import export, params
     from workbook import data as datasets
+    from workbook import export, params
     from workbook.data.importer import import_file
 
     out: dict[str, object] = {"load_average": list(os.getloadavg())}

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 import numpy as np
 
@@ -188,7 +189,7 @@ def main(argv=None) -> int:
                         help="print a Markdown table of two --json outputs side by side")
     args = parser.parse_args(argv)
     if args.compare:
-        before, after = (json.loads(open(f, encoding="utf-8").read()) for f in args.compare)
+        before, after = (json.loads(Path(f).read_text(encoding="utf-8")) for f in args.compare)
         print(compare_markdown(before, after))
         return 0
     if args.calibration:
@@ -197,6 +198,7 @@ def main(argv=None) -> int:
             print(f"{key:<48} {value:.4f}")
         if args.json:
             from pathlib import Path
+
             from workbook.fsutil import atomic_write
             atomic_write(Path(args.json), json.dumps(cal, indent=2) + "\n")
         return 0
@@ -204,6 +206,7 @@ def main(argv=None) -> int:
     print(format_table(figures))
     if args.json:
         from pathlib import Path
+
         from workbook.fsutil import atomic_write
         text = json.dumps(figures, indent=2, ensure_ascii=False) + "\n"
         atomic_write(Path(args.json), text)

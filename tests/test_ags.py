@@ -56,8 +56,8 @@ def test_is_kreis_is_strict():
 def test_every_call_site_names_a_gemeinde_key_and_refuses_other_digits(tmp_path):
     import pandas as pd
 
-    from workbook import notebook
     from workbook import data as datasets
+    from workbook import notebook
     from workbook.batch.naming import report_stem
     from workbook.batch.selection import read_ags_file, select_kreise
     from workbook.errors import BatchError

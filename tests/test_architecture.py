@@ -57,9 +57,9 @@ def import_graph() -> dict[str, set[str]]:
                 for alias in node.names:
                     sub = f"{base}.{alias.name}"
                     targets.append(sub if sub in modules else base)
-            elif isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "import_module":
-                if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
-                    targets = [node.args[0].value]
+            elif (isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "import_module"
+                  and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                targets = [node.args[0].value]
             for target in targets:
                 # the longest registered prefix: ``import workbook.models.divide as d``
                 while target and target not in modules:

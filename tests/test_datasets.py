@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbook import paths
 from workbook import data as datasets
-from workbook.errors import DataError, SelectionError
+from workbook import paths
 from workbook.data.schema import COLUMNS, ESTIMATED
+from workbook.errors import DataError, SelectionError
 
 
 @pytest.fixture(autouse=True)

@@ -168,6 +168,7 @@ def test_gigabit_fit_reproduces_the_breitbandatlas_series_within_the_stated_tole
     the median and within 0.15 for 90 % of the points; the tails are Kreise whose share jumped in
     one half-year (cable upgrade), which no logistic curve with one rate follows."""
     import pandas as pd
+
     from workbook.data import load_broadband_history, load_kreise
     from workbook.models import digitalisation as D
     from workbook.models.diffusion import LOGIT_EDGE

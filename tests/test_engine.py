@@ -86,7 +86,7 @@ def test_overrides_apply_to_every_scenario_and_are_validated():
     fast = run(ags="05315", scenarios="S0,S1", draws=0, overrides={"ddi.verw.rate": 0.6})
     sel = dict(indicator="ddi.verw", year=2030)
     assert (results.filter(fast, **sel)["value"].to_numpy() > results.filter(base, **sel)["value"].to_numpy()).all()
-    with pytest.raises(ParameterError, match="ddi.verw.rate.*outside the range"):
+    with pytest.raises(ParameterError, match=r"ddi\.verw\.rate.*outside the range"):
         run(ags="05315", draws=0, overrides={"ddi.verw.rate": 0.9})
     with pytest.raises(ParameterError, match="finite"):
         run(ags="05315", draws=0, overrides={"ddi.alpha": float("nan")})
@@ -132,7 +132,7 @@ def test_csv_export_has_sidecar_neutralises_formulas_and_is_atomic(tmp_path):
     meta = json.loads((tmp_path / "r.csv.meta.json").read_text())
     assert meta["draws"] == 10 and meta["data_hash"] == t.attrs["data_hash"]
     assert back["ags"].iloc[0] == "05315"      # leading zero kept
-    with pytest.raises(SelectionError, match="expected .csv, .xlsx or .parquet"):
+    with pytest.raises(SelectionError, match=r"expected \.csv, \.xlsx or \.parquet"):
         results.write(t, tmp_path / "r.txt")
 
 
@@ -179,7 +179,7 @@ def test_cli_project_writes_the_table(tmp_path, monkeypatch, capsys):
 
 
 def test_real_data_all_topics_for_one_kreis():
-    from workbook import data as datasets            # part of the package: never a skip
+    from workbook import data as datasets  # part of the package: never a skip
 
     kreise = datasets.load_kreise()
     t = engine.project(ags=["05315"], scenarios="all", draws=20, topics="all", kreise=kreise)

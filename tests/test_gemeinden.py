@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from workbook import data as datasets
-from workbook.errors import DataError
 from workbook.data.schema import GEMEINDE_COLUMNS, validate_frame
+from workbook.errors import DataError
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
@@ -145,7 +145,7 @@ def test_gp_density_is_the_inkar_value_of_the_gemeindes_mittelbereich(gemeinden)
     flensburg = gemeinden.set_index("ags").loc["01001000"]
     assert (flensburg["mittelbereich_key"], flensburg["gp_per_10k_mittelbereich"]) == (
         "010503", float(inkar.loc["010503", "gp_per_10k"]))
-    assert 3.0 < gemeinden["gp_per_10k_mittelbereich"].min() and gemeinden["gp_per_10k_mittelbereich"].max() < 20
+    assert gemeinden["gp_per_10k_mittelbereich"].min() > 3.0 and gemeinden["gp_per_10k_mittelbereich"].max() < 20
 
 
 # -- boundaries and neighbours ------------------------------------------------------------------

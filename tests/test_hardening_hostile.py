@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import tempfile
 from pathlib import Path
 
@@ -23,13 +22,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbook import export, results
 from workbook import data as datasets
+from workbook import export, results
 from workbook.apps.base import neutralise_cells
 from workbook.batch.naming import inside, report_stem, safe_slug
 from workbook.cli import main
-from workbook.errors import BatchError, SelectionError
 from workbook.data.importer import import_file
+from workbook.errors import BatchError
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
@@ -359,14 +358,15 @@ def test_yaml_in_the_package_goes_through_safe_loaders():
     for path in _package_sources():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "yaml":
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "yaml":  # noqa: SIM102 - one condition per line reads better
                 if node.attr not in {"safe_load", "safe_dump", "SafeLoader", "MappingNode", "resolver", "YAMLError",
                                      "MarkedYAMLError", "safe_load_all", "SafeDumper", "dump_all"} \
                         and not node.attr.endswith("Error"):
                     unsafe.append(f"{path.relative_to(ROOT)}:{node.lineno} yaml.{node.attr}")
     assert unsafe == []
-    from workbook.params import _StrictLoader
     import yaml
+
+    from workbook.params import _StrictLoader
 
     assert issubclass(_StrictLoader, yaml.SafeLoader)
 

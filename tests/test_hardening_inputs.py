@@ -20,11 +20,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workbook import data as datasets
-from workbook.data import schema
 from workbook.batch.selection import read_ags_file
 from workbook.cli import main
-from workbook.errors import DataError, InputFileError, SelectionError
+from workbook.data import schema
 from workbook.data.importer import import_file
+from workbook.errors import DataError, InputFileError, SelectionError
 
 FIX = Path(__file__).resolve().parent / "fixtures"
 GOOD = FIX / "import"

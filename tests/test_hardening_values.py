@@ -17,8 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbook import engine, notebook, params
 from workbook import data as datasets
+from workbook import engine, notebook, params
 from workbook.errors import DataError, ParameterError, SelectionError, WorkbookError
 from workbook.models import cooperation, demography, telemedicine
 

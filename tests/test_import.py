@@ -9,9 +9,9 @@ import pytest
 
 from workbook import data as datasets
 from workbook.cli import main
-from workbook.errors import InputFileError
-from workbook.data.readers import MAX_IMPORT_BYTES
 from workbook.data.importer import import_file, parse_map, read_import
+from workbook.data.readers import MAX_IMPORT_BYTES
+from workbook.errors import InputFileError
 
 FIX = Path(__file__).resolve().parent / "fixtures"
 GOOD = FIX / "import"

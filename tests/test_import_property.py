@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workbook import data as datasets
-from workbook.errors import InputFileError
 from workbook.data.importer import import_file
+from workbook.errors import InputFileError
 
 GOOD = Path(__file__).resolve().parent / "fixtures" / "import"
 SEED_FILES = ["excel_de_bom.csv", "latin1_umlauts.csv", "english.csv", "inkar_export.csv"]

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from workbook import schema
-from workbook.errors import DataError
+from workbook.data import schema
 from workbook.data.schema import COLUMNS, ESTIMATED, IMPORTABLE, validate_frame
+from workbook.errors import DataError
 
 ROOT = Path(__file__).resolve().parents[1]
 

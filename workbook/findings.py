@@ -276,8 +276,8 @@ def estimated_inputs(ags: str, parameter_keys=None) -> pd.DataFrame:
     """Every input of the report that is not an official figure: data estimates and assumptions."""
     from .apps.common import value_status
     from .data import load_kreise
-    from .params import load_parameters
     from .data.schema import COLUMNS
+    from .params import load_parameters
     from .texts import fmt_unit
 
     k = load_kreise()

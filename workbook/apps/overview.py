@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 import pandas as pd
 
+from ..findings import where_it_stands
 from ..nbparams import check_choice
 from ..texts import apps as T
 from ..texts import charts as TC
 from ..texts import fmt_number, fmt_percent
 from ..texts import report as R
-from ..findings import where_it_stands
 from . import common as C
 from .base import Block, TopicApp
 
@@ -39,7 +41,7 @@ class OverviewApp(TopicApp):
     title = T.TITLE_OVERVIEW
     needs_results = False
     param_prefixes = ()
-    extra_defaults = {"indicator": "offline_share"}
+    extra_defaults: ClassVar[dict[str, Any]] = {"indicator": "offline_share"}
 
     @classmethod
     def extra_checks(cls):

@@ -49,7 +49,7 @@ def show(app: str | TopicApp, **parameters: Any) -> None:
     elif parameters:
         raise WorkbookError(T.PAGE_PARAMETERS_TWICE, key="parameters")
     if app.p.interactive:
-        from .live import LiveView      # ipywidgets: not imported by a static run (batch kernels)
+        from .live import LiveView  # ipywidgets: not imported by a static run (batch kernels)
 
         view = LiveView(app)
         display(view.root)

@@ -16,6 +16,6 @@ import sys as _sys
 # a process that imported it already keeps it.
 _sys.modules.setdefault("rfc3987_syntax", None)
 
-from .runner import BatchOptions, BatchResult, run_batch
+from .runner import BatchOptions, BatchResult, run_batch  # noqa: E402 - after the stub above
 
 __all__ = ["BatchOptions", "BatchResult", "run_batch"]

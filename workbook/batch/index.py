@@ -13,8 +13,7 @@ import itertools
 import math
 
 from ..texts import batch as T
-from ..texts import drop_control
-from ..texts import fmt_number, fmt_percent
+from ..texts import drop_control, fmt_number, fmt_percent
 
 SORT_JS = r"""
 function de(t) { return t.indexOf('\u2013') >= 0 ? NaN

@@ -15,8 +15,8 @@ from ..ags import is_kreis
 from ..errors import SelectionError, WorkbookError
 from ..texts import charts as T
 from . import theme
-from .common import ValueForm, clip, require_columns, share_column, source_note, title
 from ._template import templated
+from .common import ValueForm, clip, require_columns, share_column, source_note, title
 
 
 def _douglas_peucker(arr: np.ndarray, tol: float) -> np.ndarray:

@@ -17,11 +17,23 @@ from .. import texts
 from ..errors import WorkbookError
 from ..texts import charts as T
 from . import theme
-from .common import (
-    QUANTILES, ValueForm, clip, wrap, year_label, indicator_label, model_note, require_columns, scenario_labels,
-    scenario_order, select_results, source_note, title, units_of,
-)
 from ._template import templated
+from .common import (
+    QUANTILES,
+    ValueForm,
+    clip,
+    indicator_label,
+    model_note,
+    require_columns,
+    scenario_labels,
+    scenario_order,
+    select_results,
+    source_note,
+    title,
+    units_of,
+    wrap,
+    year_label,
+)
 
 #: the seven DDI sub-indices in display order (indicator names of the model contract)
 SUBINDICES = ("ddi.strat", "ddi.verw", "ddi.arbeit", "ddi.infra", "ddi.teilhabe", "ddi.lokal", "ddi.gesund")

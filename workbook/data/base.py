@@ -194,7 +194,7 @@ def _check_age(df: pd.DataFrame, file: str, known: set[str]) -> None:
                 [None if h is pd.NA else h for h in expected_to]:
             row = int(group.index[0]) + 2
             raise DataError(T.AGE_GROUPS_BAD.format(groups=len(lows)), file=file, row=row, column="age_from",
-                            key=code)
+                            key=str(code))
     if set(df[KEY]) != known:
         missing = sorted(known - set(df[KEY]))
         raise DataError(T.CHECK_JOIN.format(what=AGE_FILE, diff=missing[:5]), file=file)
@@ -325,14 +325,14 @@ def find_kreis(query, *, exact: bool = False) -> str:
     base = [_norm(n.split(",")[0]) for n in names]
     full = [_norm(n) for n in names]
 
-    def kind(t: str) -> str:
+    def type_of(t: str) -> str:
         return "stadt" if t in ("Kreisfreie Stadt", "Stadtkreis") else "land"
 
     hits = [i for i in range(len(codes)) if q in (base[i], full[i])]
     if not hits and not exact:
         hits = [i for i in range(len(codes)) if q in full[i]]
     if want_type and len(hits) > 1:
-        hits = [i for i in hits if kind(types[i]) == want_type] or hits
+        hits = [i for i in hits if type_of(types[i]) == want_type] or hits
     if len(hits) == 1:
         return codes[hits[0]]
     if len(hits) > 1:

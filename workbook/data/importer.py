@@ -119,16 +119,16 @@ def _map_headers(headers: list, years: list | None, mapping: dict[str, str], sho
         if h:
             by_text.setdefault(h.casefold(), i)
     forced: dict[int, str] = {}
-    for header, column in mapping.items():
-        i = by_text.get(header.strip().casefold())
-        if i is None:
+    for header, target in mapping.items():
+        found = by_text.get(header.strip().casefold())
+        if found is None:
             raise InputFileError(T.IMP_MAP_HEADER.format(headers=", ".join(h for h in texts if h)), file=shown,
                                  column=header)
-        if column != KEY and column not in IMPORTABLE:
+        if target != KEY and target not in IMPORTABLE:
             raise InputFileError(T.IMP_MAP_COLUMN.format(allowed=", ".join((KEY,) + IMPORTABLE)), file=shown,
-                                 column=header, key=column)
-        forced[i] = column
-    key_index = None
+                                 column=header, key=target)
+        forced[found] = target
+    key_index: int | None = None
     sources: list[_Source] = []
     info, unused = [], []
     seen: dict[str, int] = {}
@@ -148,6 +148,7 @@ def _map_headers(headers: list, years: list | None, mapping: dict[str, str], sho
         percent = bool(match)
         base = h[:match.start()] if match else h
         base_norm = norm(base)
+        column: str | None
         if i in forced:
             column = forced[i]
         elif base_norm in KEY_HEADERS or norm(h) in KEY_HEADERS:
@@ -328,8 +329,7 @@ def read_import(path, *, mapping: dict[str, str] | None = None, sheet: str | Non
         raise InputFileError(T.IMP_NO_KEY.format(headers=", ".join(str(h) for h in headers if not is_blank(h))),
                              file=shown, row=header_row)
     if not sources:
-        known = ", ".join(IMPORTABLE)
-        raise InputFileError(T.IMP_NO_COLUMNS.format(known=known), file=shown, row=header_row)
+        raise InputFileError(T.IMP_NO_COLUMNS.format(known=", ".join(IMPORTABLE)), file=shown, row=header_row)
     if not data:
         raise InputFileError(T.IMP_NO_ROWS, file=shown, row=header_row)
     age_parts = {s.kind: s for s in sources if s.kind in INKAR_AGE_PARTS.values()}
@@ -345,7 +345,9 @@ def read_import(path, *, mapping: dict[str, str] | None = None, sheet: str | Non
                                  key="share_65plus")
     base = load_kreise(local=False).set_index(KEY)
     known = set(base.index)
-    key_header = str(headers[key_index] if key_index is not None else headers[name_index])
+    header_index = key_index if key_index is not None else name_index
+    assert header_index is not None  # a file without key and name column was refused above
+    key_header = str(headers[header_index])
     aggregat_index = 2 if inkar else None
     seen_rows: dict[str, int] = {}
     results: dict[str, MappedColumn] = {}
@@ -371,7 +373,7 @@ def read_import(path, *, mapping: dict[str, str] | None = None, sheet: str | Non
         if name_index is not None and key_index is not None:
             given = cell_at(cells, name_index)
             if isinstance(given, str) and given.strip():
-                official = base.loc[ags, "name"]
+                official = str(base.loc[ags, "name"])
                 if not (_name_tokens(given) & _name_tokens(official)) and _name_tokens(given):
                     raise InputFileError(T.IMP_NAME_MISMATCH.format(given=given, ags=ags, official=official),
                                          file=shown, row=row, column=str(headers[name_index]))
@@ -488,7 +490,7 @@ def _check_mapping(mapping, shown: str) -> dict[str, str]:
 
 def parse_map(items) -> dict[str, str]:
     """['Header=column', ...] -> {header: column}; a header mapped twice is refused."""
-    out = {}
+    out: dict[str, str] = {}
     for item in items or []:
         header, sep, column = str(item).partition("=")
         if not sep or not header.strip() or not column.strip():

@@ -10,8 +10,9 @@ adds values under an exclusive lock and replaces the file atomically (fsync),
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -53,14 +54,15 @@ def _parse_overlay(path: Path) -> pd.DataFrame:
     if list(df.columns) != OVERLAY_COLUMNS:
         raise DataError(T.OVERLAY_COLUMNS.format(expected=", ".join(OVERLAY_COLUMNS)), file=str(path))
     known = set(base_kreise()[KEY])
-    for i, rec in enumerate(df.itertuples(index=False), start=2):
-        if rec.ags not in known:
-            raise DataError(T.UNKNOWN_AGS_SHORT, file=str(path), row=i, column="ags", key=rec.ags)
-        col = COLUMNS.get(rec.column)
+    for i, (ags, column, raw) in enumerate(zip(df["ags"], df["column"], df["value"]), start=2):
+        ags, column, raw = str(ags), str(column), str(raw)   # read as text (dtype=str)
+        if ags not in known:
+            raise DataError(T.UNKNOWN_AGS_SHORT, file=str(path), row=i, column="ags", key=ags)
+        col = COLUMNS.get(column)
         if col is None or not col.importable:
-            raise DataError(T.OVERLAY_BAD_COLUMN, file=str(path), row=i, column="column", key=rec.column)
-        value = rec.value if col.dtype == "category" else _to_number(rec.value)
-        validate_value(rec.column, value, file=str(path), row=i, key=rec.ags)
+            raise DataError(T.OVERLAY_BAD_COLUMN, file=str(path), row=i, column="column", key=column)
+        value = raw if col.dtype == "category" else _to_number(raw)
+        validate_value(column, value, file=str(path), row=i, key=ags)
     if df.duplicated(["ags", "column"]).any():
         i = int(np.flatnonzero(df.duplicated(["ags", "column"]).to_numpy())[0])
         raise DataError(T.DUPLICATE_KEY, file=str(path), row=i + 2, key=f"{df.ags[i]}/{df.column[i]}")
@@ -81,7 +83,7 @@ def apply_overlay(df: pd.DataFrame, overlay: pd.DataFrame) -> dict[str, set[str]
         return local
     index = pd.Index(df[KEY])
     for column, group in overlay.groupby("column", sort=True):
-        col = COLUMNS[column]
+        col = COLUMNS[str(column)]
         rows = index.get_indexer(group["ags"])
         keep = rows >= 0
         rows, values = rows[keep], group["value"].to_numpy()[keep]
@@ -93,7 +95,7 @@ def apply_overlay(df: pd.DataFrame, overlay: pd.DataFrame) -> dict[str, set[str]
                 df.loc[rows, column] = numbers.round().astype("int64")
             else:
                 df.loc[rows, column] = numbers
-        local[column] = set(df.loc[rows, KEY])
+        local[str(column)] = set(df.loc[rows, KEY])
     # density follows a local population or area unless it was imported itself
     touched = local.get("population_2018", set()) | local.get("area_km2", set())
     derived = touched - local.get("density_per_km2", set())
@@ -114,7 +116,7 @@ class _OverlayLock:
 
     def __init__(self, target: Path):
         self.path = target.parent / ".overlay.lock"
-        self.fh = None
+        self.fh: BinaryIO | None = None
 
     def __enter__(self):
         try:
@@ -134,10 +136,12 @@ class _OverlayLock:
         try:
             import fcntl
 
-            fcntl.flock(self.fh.fileno(), fcntl.LOCK_UN)
+            if self.fh is not None:
+                fcntl.flock(self.fh.fileno(), fcntl.LOCK_UN)
         except ImportError:  # pragma: no cover
             pass
-        self.fh.close()
+        if self.fh is not None:
+            self.fh.close()
         return False
 
 
@@ -166,7 +170,7 @@ def merge(new_rows: pd.DataFrame) -> tuple[Path, int]:
 
 def timestamp() -> str:
     """The ``imported_at`` of rows merged now (UTC, seconds)."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def reset_overlay() -> bool:

@@ -144,7 +144,7 @@ def _read_xlsx(raw: bytes, shown: str, sheet: str | None) -> Table:
         import openpyxl
 
         wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=False, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken workbook
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a broken workbook
         raise InputFileError(T.IMP_XLSX_BROKEN.format(error=str(exc).splitlines()[0] if str(exc) else
                                                       type(exc).__name__), file=shown) from None
     try:

@@ -26,12 +26,15 @@ MODELS.md section A, with these documented choices (docs/scenarios.md):
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import cast
+
 import numpy as np
 import pandas as pd
 
+from ..errors import DataError
 from .base import Indicator, ModelContext, content_key, data_layer_file
-from .diffusion import (bass_from, fit_logistic_rates, integrate_rate, logistic_from_growth, period_to_year,
-                        shrunk_rate)
+from .diffusion import bass_from, fit_logistic_rates, integrate_rate, logistic_from_growth, period_to_year, shrunk_rate
 
 SUBINDICES = ("strat", "verw", "arbeit", "infra", "teilhabe", "lokal", "gesund")
 
@@ -67,14 +70,16 @@ _FLOOR = 1e-3
 
 def rural_weight(kreise: pd.DataFrame) -> np.ndarray:
     """0 (kreisfreie Großstadt) .. 1 (dünn besiedelt) per Kreis; 0.5 where unknown."""
+    data_rural_weight: Callable[[pd.DataFrame], np.ndarray] | None
     try:
-        from ..data import rural_weight as data_rural_weight
+        from ..data import rural_weight as _data_rural_weight
+        data_rural_weight = _data_rural_weight
     except ImportError:
         data_rural_weight = None
     if data_rural_weight is not None and "settlement_type" in kreise.columns:
         try:
             return np.asarray(data_rural_weight(kreise), dtype=float)
-        except Exception:  # fall back to the documented mapping below
+        except DataError:  # missing or unknown settlement type: fall back to the documented mapping below
             pass
     if "settlement_type" not in kreise.columns:
         return np.full(len(kreise), 0.5)
@@ -137,7 +142,7 @@ def _pooling_groups(ctx: ModelContext) -> pd.Series | None:
         try:
             from ..data import load_kreise
             table = load_kreise()
-        except Exception:  # no data layer: pool by this table's types
+        except (DataError, OSError):  # data layer unreadable: pool by this table's types
             table = None
     if table is None:
         table = ctx.kreise
@@ -188,7 +193,7 @@ def broadband_share(ctx: ModelContext, threshold_mbit: int, until: float = 2021.
         if len(_FIT_CACHE) >= 8:
             _FIT_CACHE.clear()
         _FIT_CACHE[key] = latest
-    return ctx.kreise["ags"].astype(str).map(latest).to_numpy(dtype=float)
+    return ctx.kreise["ags"].astype(str).map(cast(pd.Series, latest)).to_numpy(dtype=float)
 
 
 def infra_rate(ctx: ModelContext) -> np.ndarray:

@@ -28,13 +28,19 @@ only the training programme runs per (run, Kreis), one vector step per year.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING, cast
+
 import numpy as np
 
 from ..errors import DataError
 from ..texts import topics as texts
 from . import demography as demo
 from .base import Indicator, ModelContext, topic_indicator
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TOPIC = "divide"
 #: The D21-Digital-Index 2020/21 describes the state of the model's base year.
@@ -177,6 +183,7 @@ def _weights(ctx: ModelContext) -> np.ndarray:
         return np.broadcast_to(w, (ctx.n_kreise, w.shape[1]))
     missing = np.ones(ctx.n_kreise, dtype=bool) if real is None else ~np.isfinite(real).all(axis=1)
     if share is None:
+        assert real is not None  # both None returned above
         fallback = np.broadcast_to(demo.kreis_weights(None), (ctx.n_kreise, real.shape[1]))
     else:
         s = share.reshape(-1).copy()
@@ -259,10 +266,12 @@ def rural_weight(ctx: ModelContext) -> np.ndarray:
     """0 (kreisfreie Großstadt) .. 1 (dünn besiedelt), shape (K,); from the data layer when it
     provides ``rural_weight``, else from the settlement type, else 0.5 (documented fallback)."""
     if "rural_weight" in ctx.kreise.columns:
-        rw = ctx.column("rural_weight").reshape(-1)
+        rw = cast(np.ndarray, ctx.column("rural_weight")).reshape(-1)  # the column exists: never None
     else:
+        _rw: Callable[[pd.DataFrame], np.ndarray] | None
         try:
-            from ..data import rural_weight as _rw
+            from ..data import rural_weight as _data_rw
+            _rw = _data_rw
         except ImportError:
             _rw = None
         if _rw is not None and "settlement_type" in ctx.kreise.columns:
@@ -430,7 +439,7 @@ def run(ctx: ModelContext) -> dict[str, np.ndarray]:
 PROFILE_YEARS = np.arange(2021, 2031)
 
 
-def _one_kreis(kreis) -> "pd.DataFrame":
+def _one_kreis(kreis) -> pd.DataFrame:
     """A one-row Kreis table from an AGS, a Series (one row of ``load_kreise()``) or a one-row frame."""
     import pandas as pd
 
@@ -457,7 +466,7 @@ def _one_kreis(kreis) -> "pd.DataFrame":
     return table.reset_index(drop=True)
 
 
-def offliners_by_age(kreis, values, years=None) -> "pd.DataFrame":
+def offliners_by_age(kreis, values, years=None) -> pd.DataFrame:
     """Offliners by age group and year for one Kreis at one resolved parameter set.
 
     ``kreis``: an AGS or one row of the Kreis table; ``values``: the resolved values of a
