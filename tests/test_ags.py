@@ -57,16 +57,16 @@ def test_every_call_site_names_a_gemeinde_key_and_refuses_other_digits(tmp_path)
     import pandas as pd
 
     from workbook import data as datasets
-    from workbook import notebook
+    from workbook import nbparams
     from workbook.batch.naming import report_stem
     from workbook.batch.selection import read_ags_file, select_kreise
     from workbook.errors import BatchError
 
     with pytest.raises(SelectionError, match="Gemeindeschlüssel; der Kreis wäre 05315"):
-        notebook.check_ags("05315000")
-    assert notebook.check_ags(5315)[0] == "05315"
+        nbparams.check_ags("05315000")
+    assert nbparams.check_ags(5315)[0] == "05315"
     with pytest.raises(SelectionError, match="Parameter 'ags'"):
-        notebook.check_ags("０５３１５")
+        nbparams.check_ags("０５３１５")
     with pytest.raises(SelectionError, match=r"Gemeindeschlüssel.*05315"):
         datasets.find_kreis("053150000001")
     assert datasets.find_kreis("053150000000") == "05315"       # the Kreis's Regionalschlüssel

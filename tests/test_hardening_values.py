@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbook import data as datasets
-from workbook import engine, notebook, params
+from workbook import engine, nbparams, params
 from workbook.errors import DataError, ParameterError, SelectionError, WorkbookError
 from workbook.models import cooperation, demography, telemedicine
 
@@ -248,7 +248,7 @@ def test_demography_refuses_nan_share():
 ])
 def test_notebook_parameters_refuse_hostile_values(kwargs, key):
     with pytest.raises(WorkbookError) as err:
-        notebook.validate_parameters(**kwargs, use_query=False)
+        nbparams.validate_parameters(**kwargs, use_query=False)
     assert err.value.key == key
     assert "\x00" not in str(err.value)
 
