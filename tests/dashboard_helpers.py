@@ -66,13 +66,17 @@ class DashboardServer:
         self.notebooks = Path(notebooks)
         self.config = config
         self.name = name
+        self._own_port = port is None
         self.port = port or free_port()
         self.ip = ip
         self.proc: subprocess.Popen | None = None
         ARTIFACTS.mkdir(exist_ok=True)
         # the port in the names: two pytest-xdist workers may each start a server of this name
-        self.log_path = ARTIFACTS / f"{name}-{self.port}-server.log"
-        self.config_path = ARTIFACTS / f"{name}-{self.port}-voila.json"
+        self._name_files()
+
+    def _name_files(self) -> None:
+        self.log_path = ARTIFACTS / f"{self.name}-{self.port}-server.log"
+        self.config_path = ARTIFACTS / f"{self.name}-{self.port}-voila.json"
 
     @property
     def base(self) -> str:
@@ -82,9 +86,23 @@ class DashboardServer:
         return self.base + path.lstrip("/")
 
     def start(self, timeout: float = 60.0) -> DashboardServer:
-        """Start the server and wait until its start page answers."""
-        self.launch()
-        return self.wait_answering(timeout)
+        """Start the server and wait until its start page answers.
+
+        A port this helper chose itself can be taken by another process (a kernel of a
+        parallel test worker) between ``free_port()`` and the server's bind: then the
+        server refuses it ("Address already in use") and a new free port is tried."""
+        for _attempt in range(3):
+            self.launch()
+            try:
+                return self.wait_answering(timeout)
+            except RuntimeError:
+                taken = "Address already in use" in self.log_path.read_text(encoding="utf-8", errors="replace")
+                if not (self._own_port and taken):
+                    raise
+                self.stop()
+                self.port = free_port()
+                self._name_files()
+        raise RuntimeError(f"dashboard server found no free port; see {self.log_path}")
 
     def launch(self) -> DashboardServer:
         """Start the server process without waiting (the cold-start benchmark times what follows)."""

@@ -86,7 +86,7 @@ def _make_dry_run(target: str) -> list[str]:
     assert make, "make is needed to check the Makefile wiring"
     # -o marks the venv stamps as old-but-fine, so the dry run shows no pip install.
     out = subprocess.run(
-        [make, "-n", "-o", ".venv/.installed", "-o", ".venv/.installed-test", target],
+        [make, "--no-print-directory", "-n", "-o", ".venv/.installed", "-o", ".venv/.installed-test", target],
         cwd=ROOT, capture_output=True, text=True, check=True,
     ).stdout
     return [line.strip() for line in out.splitlines() if line.strip()]
