@@ -174,7 +174,7 @@ def test_cli_project_writes_the_table(tmp_path, monkeypatch, capsys):
     assert len(back) == 6 * 9 * 10 * 6 and back.attrs["draws"] == 50
     assert main(["project", "--ags", "1234567", "--draws", "0", "--topics", DDI]) == 2
     err = capsys.readouterr().err
-    assert "unknown AGS" in err and "Traceback" not in err
+    assert "unknown Gemeinde key" in err and "01234567" in err and "Traceback" not in err
     assert main(["project", "--ags", "05315", "--draws", "0", "--topics", DDI, "--out", str(tmp_path / "x.pdf")]) == 2
 
 
@@ -212,9 +212,11 @@ def test_neutralise_fixes_categorical_and_text_columns():
     assert list(t["ags"]) == ["-1", "05315"]   # the input stays unchanged
 
 
-def test_a_gemeinde_key_is_refused_naming_its_kreis():
-    with pytest.raises(SelectionError, match="Gemeindeschlüssel; der Kreis wäre 05315"):
-        engine.project(["05315000"], "S0", 0, topics=DDI, kreise=KREISE)
+def test_a_gemeinde_key_runs_on_its_kreis_row_with_its_own_figures():
+    table = engine.project(["05315000"], "S0", 0, topics=DDI, kreise=KREISE)
+    assert set(table["ags"]) == {"05315000"}
+    with pytest.raises(SelectionError, match="Gemeindeschlüssel '05315999' gibt es nicht"):
+        engine.project(["05315999"], "S0", 0, topics=DDI, kreise=KREISE)
     with pytest.raises(SelectionError, match="unknown AGS '０５３１５'"):
         engine.project("０５３１５", "S0", 0, topics=DDI, kreise=KREISE)
     assert engine.normalise_ags(5315) == "05315" and engine.normalise_ags(" x ") == "x"

@@ -26,6 +26,7 @@ from .base import (
     find_kreis,
     load_boundaries,
     load_broadband_history,
+    load_gemeinde_neighbours,
     load_gemeinden,
     load_kreise_age,
     load_laender,
@@ -40,7 +41,7 @@ from .overlay import OVERLAY_COLUMNS, load_overlay, local_dir, overlay_path, res
 __all__ = [
     "OVERLAY_COLUMNS", "base_kreise", "check_summary", "clear_cache", "column_status",
     "data_dir", "data_hash", "estimated_columns", "find_kreis", "load_boundaries",
-    "load_broadband_history", "load_gemeinden", "load_kreise", "load_kreise_age", "load_laender",
+    "load_broadband_history", "load_gemeinde_neighbours", "load_gemeinden", "load_kreise", "load_kreise_age", "load_laender",
     "load_neighbours", "load_overlay", "load_sources", "local_dir", "overlay_path",
     "reset_overlay", "rural_weight", "value_status", "verify_hashes",
 ]

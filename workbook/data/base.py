@@ -81,7 +81,13 @@ def estimated_columns() -> tuple[str, ...]:
 
 
 def rural_weight(df: pd.DataFrame) -> np.ndarray:
-    """0 (kreisfreie Großstadt), 1/3, 2/3, 1 (dünn besiedelt) from ``settlement_type``."""
+    """0 (kreisfreie Großstadt), 1/3, 2/3, 1 (dünn besiedelt) from ``settlement_type``; a row's own
+    ``rural_weight`` (a Gemeinde's, from its Stadt- und Gemeindetyp: ``places``) wins where given."""
+    if "rural_weight" in df.columns:
+        own = pd.to_numeric(df["rural_weight"], errors="coerce").to_numpy(dtype=float)
+        if np.isfinite(own).all() or "settlement_type" not in df.columns:
+            return own
+        return np.where(np.isfinite(own), own, rural_weight(df.drop(columns="rural_weight")))
     if "settlement_type" not in df.columns:
         raise DataError(T.MISSING_COLUMNS.format(columns="settlement_type"))
     weights = df["settlement_type"].map(RURAL_WEIGHT)
@@ -279,6 +285,24 @@ def load_gemeinden() -> pd.DataFrame:
     sig = (signature(data_dir() / GEMEINDEN_FILE), signature(data_dir() / SOURCES_FILE),
            signature(data_dir() / KREISE_FILE))
     return cached("gemeinden", sig, _parse_gemeinden).copy()
+
+
+GEMEINDE_NEIGHBOURS_FILE = "gemeinden_neighbours.csv"
+
+
+def load_gemeinde_neighbours() -> pd.DataFrame:
+    """Pairs of Gemeinden sharing a border (2019 keys): DataFrame[ags_a, ags_b] with ags_a < ags_b."""
+    def build():
+        import io
+
+        raw = read_verified(GEMEINDE_NEIGHBOURS_FILE)
+        df = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False)
+        if list(df.columns)[:2] != ["ags_a", "ags_b"] or not (df["ags_a"] < df["ags_b"]).all():
+            raise DataError(T.NEIGHBOURS_BAD, file=rel(data_dir() / GEMEINDE_NEIGHBOURS_FILE))
+        return df[["ags_a", "ags_b"]]
+
+    sig = (signature(data_dir() / GEMEINDE_NEIGHBOURS_FILE), signature(data_dir() / SOURCES_FILE))
+    return cached("gemeinde_neighbours", sig, build)
 
 
 # -- finding a Kreis -------------------------------------------------------------------

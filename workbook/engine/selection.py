@@ -96,38 +96,83 @@ def load_kreise_table() -> pd.DataFrame:
 
 
 def normalise_ags(value) -> str:
-    """A Kreis key with its leading zero back ('5315' -> '05315'); other text stripped, unchanged
-    (``select_kreise`` reports it as unknown). The rule is ``workbook.ags``."""
-    code = ags_rule.kreis_or_none(value)
-    return code if code is not None else str(value).strip()
-
-
-def _refuse_gemeinde(value, known: set[str]) -> None:
-    """A Gemeinde key of a known Kreis is refused with a message naming that Kreis."""
+    """A Kreis or Gemeinde key with its leading zero back ('5315' -> '05315', '8416041' ->
+    '08416041'); other text stripped, unchanged (``select_kreise`` reports it). The rule is ``workbook.ags``."""
     parsed = ags_rule.parse(value)
-    if parsed is not None and parsed.level == ags_rule.GEMEINDE and parsed.kreis in known:
-        ags_rule.kreis_key(value, key="ags")
+    if parsed is not None and parsed.level in (ags_rule.KREIS, ags_rule.GEMEINDE) and len(parsed.code) in (5, 8):
+        return parsed.code
+    return str(value).strip()
+
+
+def _unknown(raw, code: str, known: set[str]) -> SelectionError:
+    """The error for a key that is not a row of the Kreis table: the place rule's message for a
+    key the data layer does not know, else (a caller's own table) the keys it has."""
+    parsed = ags_rule.parse(raw)
+    if parsed is not None and parsed.level != ags_rule.KREIS:
+        from ..data.places import place_key
+        try:
+            place_key(raw, key="ags")
+        except SelectionError as exc:
+            return exc
+    hint = difflib.get_close_matches(code, sorted(known), n=3)
+    return SelectionError(f"unknown AGS {code!r}" + (f"; close: {', '.join(hint)}" if hint else "")
+                          + "; expected a 5-digit key of one of the 401 Kreise or an 8-digit Gemeinde key",
+                          key="ags")
 
 
 def select_kreise(kreise: pd.DataFrame, ags) -> pd.DataFrame:
-    """Rows of ``kreise`` for ``ags`` ("all", a list, or a comma-separated text), in AGS order."""
+    """Rows of ``kreise`` for ``ags`` ("all", a list, or a comma-separated text), in AGS order.
+
+    "all" means the Kreise. An 8-digit Gemeinde key becomes a row built by
+    ``workbook.data.places.gemeinde_inputs`` from ``kreise`` (its own figures, else its Kreis's);
+    ``attrs["origin"]`` then says for each Gemeinde where each input comes from.
+    """
     if ags is None or (isinstance(ags, str) and ags.strip().lower() == "all"):
         return kreise.sort_values("ags").reset_index(drop=True)
     wanted = ags.split(",") if isinstance(ags, str) else _as_list(ags, "ags")
     given = [a for a in wanted if str(a).strip()]
     wanted = [normalise_ags(a) for a in given]
     if not wanted:
-        raise SelectionError("no AGS given; expected 5-digit Kreis keys like 05315 or 'all'", key="ags")
+        raise SelectionError("no AGS given; expected 5-digit Kreis keys like 05315, 8-digit Gemeinde keys "
+                             "like 08416041 or 'all'", key="ags")
     known = set(kreise["ags"].astype(str))
     for raw, code in zip(given, wanted):
-        if code not in known:
-            _refuse_gemeinde(raw, known)
-            hint = difflib.get_close_matches(code, sorted(known), n=3)
-            raise SelectionError(f"unknown AGS {code!r}" + (f"; close: {', '.join(hint)}" if hint else "")
-                                 + "; expected a 5-digit key of one of the 401 Kreise", key="ags")
+        if code not in known and len(code) != 8:
+            raise _unknown(raw, code, known)
     order = list(dict.fromkeys(wanted))
-    out = kreise.set_index(kreise["ags"].astype(str)).loc[order].reset_index(drop=True)
-    return out.sort_values("ags").reset_index(drop=True)
+    kreis_codes = [c for c in order if c in known]
+    gemeinde_codes = [c for c in order if c not in known]
+    out = kreise.set_index(kreise["ags"].astype(str)).loc[kreis_codes].reset_index(drop=True)
+    if gemeinde_codes:
+        from ..data.places import gemeinde_inputs
+
+        rows = gemeinde_inputs(gemeinde_codes, kreise)
+        attrs = dict(rows.attrs)
+        if len(out):
+            out = _with_place_columns(out)
+            out = pd.concat([out, rows], ignore_index=True)
+        else:
+            out = rows
+        out.attrs = attrs
+    attrs = dict(out.attrs)
+    out = out.sort_values("ags").reset_index(drop=True)
+    out.attrs = attrs
+    return out
+
+
+def _with_place_columns(kreise: pd.DataFrame) -> pd.DataFrame:
+    """Kreis rows beside Gemeinde rows: the columns only Gemeinde rows have, filled for a Kreis
+    (its own rural weight and 100 Mbit/s share, level "kreis")."""
+    from ..data.base import rural_weight
+    from ..data.places import kreis_broadband
+
+    out = kreise.copy()
+    out["level"] = ags_rule.KREIS
+    out["kreis_ags"] = out["ags"].astype(str)
+    if "settlement_type" in out.columns:
+        out["rural_weight"] = rural_weight(out)
+    out["share_100mbit"] = out["ags"].astype(str).map(kreis_broadband(100)).to_numpy(dtype=float)
+    return out
 
 
 def select_scenarios(scenarios, parameters: ParameterSet) -> list[Scenario]:

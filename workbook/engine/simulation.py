@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from types import ModuleType
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -111,8 +112,28 @@ def prepare(ags="all", scenarios="all", draws: int = 1000, seed: int = DEFAULT_S
                     raise
                 # DDI only, on a table without what the plan needs (Land, population): the DDI
                 # uses its documented stand-in cluster size ddi.verw.coop_size
+        if "cooperation" in extra and "level" in chosen.columns and (chosen["level"] == "gemeinde").any():
+            extra["cooperation"] = _with_gemeinden(coop, extra["cooperation"], chosen, values)
         plan.extra[sc.id] = extra
     return plan
+
+
+def _with_gemeinden(coop, kreis_plan, chosen: pd.DataFrame, values: Mapping[str, float]):
+    """The Kreise's cooperation plan plus the clusters of the chosen Gemeinden's Mittelbereiche
+    (cached by plan and areas, so scenarios that share a plan still share it)."""
+    rows = chosen[chosen["level"] == "gemeinde"]
+    areas = tuple(sorted(set(rows["mittelbereich_key"].astype("string").fillna(rows["kreis_ags"]).astype(str))))
+    key = ("gemeinden", id(kreis_plan), areas)
+    hit = cast("tuple | None", _COOP_CACHE.get(key))
+    if hit is None or hit[0] is not kreis_plan:
+        from ..data import load_gemeinde_neighbours, load_gemeinden
+
+        table = coop.gemeinde_plan_table(load_gemeinden(), load_gemeinde_neighbours(), values, areas)
+        hit = (kreis_plan, coop.with_gemeinden(kreis_plan, table))
+        if len(_COOP_CACHE) >= 32:
+            _COOP_CACHE.clear()
+        _COOP_CACHE[key] = hit
+    return hit[1]
 
 
 def _plan_hash(kreise: pd.DataFrame, columns) -> str:

@@ -83,6 +83,16 @@ class ModelContext:
             return None
         return np.full((1, len(self.kreise), 1), float(default), dtype=self.dtype)
 
+    def kreis_keys(self) -> np.ndarray:
+        """(K,) the 5-digit Kreis key of every row: a Kreis's own, a Gemeinde's Kreis (column
+        ``kreis_ags``). Tables published per Kreis (age groups, broadband series, the cooperation
+        plan of the Kreise) are looked up by it."""
+        ags = self.kreise["ags"].astype(str).to_numpy()
+        if "kreis_ags" not in self.kreise.columns:
+            return ags
+        kreis = self.kreise["kreis_ags"].tolist()
+        return np.array([k if isinstance(k, str) and k else a for k, a in zip(kreis, ags)], dtype=object)
+
     @property
     def from_data_layer(self) -> bool:
         """True when the Kreis table is the data layer's (``load_kreise()`` marks it with

@@ -38,6 +38,8 @@ SERVICES = ("registry_office", "it", "procurement", "hr", "finance")
 #: The Kreis columns ``prepare`` reads: the engine caches plans by a hash of these (and the
 #: ``coop.*`` values), so an edit of any other column does not recompute the plan.
 PLAN_COLUMNS = ("ags", "land_ags", "population_2019", "population_2018")
+#: the Gemeinde columns the Gemeinde plan reads (``gemeinde_plan_table``)
+GEMEINDE_PLAN_COLUMNS = ("ags", "kreis_ags", "mittelbereich_key", "population_2019")
 COST_KEYS = ("coop.fixed_cost_eur", "coop.cost_per_inhabitant_eur", "coop.shared_premium",
              "coop.coordination_eur", "coop.efficiency_penalty", "coop.migration_eur",
              "coop.migration_years")
@@ -295,6 +297,37 @@ def prepare(kreise_all: pd.DataFrame, neighbours: pd.DataFrame, values: Mapping[
     """Engine hook: the cluster plan for all Kreise at the scenario's resolved values."""
     table = plan_clusters(kreise_all, neighbours, values)
     return CoopPlan(table=table, max_size=_max_size(_scalar_values(values)))
+
+
+def gemeinde_plan_table(gemeinden: pd.DataFrame, neighbours: pd.DataFrame, values: Mapping[str, float],
+                        mittelbereiche: Iterable[str] | None = None) -> pd.DataFrame:
+    """Clusters of Gemeinden: greedy contiguous clusters of neighbouring Gemeinden within one
+    Mittelbereich (BBSR), by the same rule and cap as the Kreise's (``plan_clusters``).
+
+    Why the Mittelbereich: it is the area a Mittelzentrum supplies with services of elevated
+    need (Landesplanung, BBSR); its Gemeinden already share schools, clinics and offices, and it
+    lies within one Land and one planning region, so a joint IT service or Bürgerbüro does not
+    cross a boundary that Kommunalrecht makes hard. A Gemeindeverband (Amt, Verbandsgemeinde)
+    often shares its administration already; the Mittelbereich holds the Verbände around one
+    centre. ``mittelbereiche`` limits the plan to those areas (clusters never cross them).
+    Columns: ags, cluster, cluster_size, population, as ``plan_clusters``."""
+    for col in GEMEINDE_PLAN_COLUMNS:
+        if col not in gemeinden.columns:
+            raise DataError(f"the Gemeinde table needs the column {col!r}", column=col)
+    area = gemeinden["mittelbereich_key"].astype("string").fillna(gemeinden["kreis_ags"].astype("string"))
+    chosen = gemeinden if mittelbereiche is None else gemeinden[area.isin(set(mittelbereiche)).to_numpy()]
+    area = area.loc[chosen.index]
+    frame = pd.DataFrame({"ags": chosen["ags"].astype(str).to_numpy(), "land_ags": area.astype(str).to_numpy(),
+                          "population_2019": chosen["population_2019"].to_numpy(dtype=float)})
+    members = set(frame["ags"])
+    pairs = neighbours[neighbours["ags_a"].astype(str).isin(members) & neighbours["ags_b"].astype(str).isin(members)]
+    return plan_clusters(frame, pairs, values)
+
+
+def with_gemeinden(plan: CoopPlan, gemeinde_table: pd.DataFrame) -> CoopPlan:
+    """The Kreise's plan with Gemeinde clusters added (their keys and cluster ids have 8 digits)."""
+    table = pd.concat([plan.table, gemeinde_table], ignore_index=True)
+    return CoopPlan(table=table, max_size=plan.max_size)
 
 
 def own_share(costs: Costs, pops: np.ndarray, mask: np.ndarray, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

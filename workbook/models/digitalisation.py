@@ -119,6 +119,8 @@ def cluster_size(ctx: ModelContext) -> np.ndarray | None:
 
 #: Breitbandatlas threshold of the INFRA sub-index (gigabit, >= 1000 Mbit/s).
 GIGABIT_MBIT = 1000
+#: a row's own share at the end of 2020 by threshold (Gemeinde rows carry it; a Kreis's is in the series)
+_OWN_BROADBAND = {100: "share_100mbit"}
 _FIT_CACHE: dict[tuple, pd.DataFrame] = {}
 
 
@@ -193,7 +195,13 @@ def broadband_share(ctx: ModelContext, threshold_mbit: int, until: float = 2021.
         if len(_FIT_CACHE) >= 8:
             _FIT_CACHE.clear()
         _FIT_CACHE[key] = latest
-    return ctx.kreise["ags"].astype(str).map(cast(pd.Series, latest)).to_numpy(dtype=float)
+    shares = pd.Series(ctx.kreis_keys()).map(cast(pd.Series, latest)).to_numpy(dtype=float)
+    own = _OWN_BROADBAND.get(int(threshold_mbit))
+    if own is not None and own in ctx.kreise.columns and until >= 2021.0 - 1e-9:
+        # a Gemeinde's own share (its 2019 figure moved to the end of 2020: ``data.places``)
+        mine = pd.to_numeric(ctx.kreise[own], errors="coerce").to_numpy(dtype=float)
+        shares = np.where(np.isfinite(mine), mine, shares)
+    return shares
 
 
 def infra_rate(ctx: ModelContext) -> np.ndarray:
@@ -209,7 +217,7 @@ def infra_rate(ctx: ModelContext) -> np.ndarray:
     if hist is None or "ags" not in ctx.kreise.columns or len(hist) == 0:
         return fallback
     fit = infra_fit(hist, _pooling_groups(ctx))
-    mine = fit.reindex(ctx.kreise["ags"].astype(str))
+    mine = fit.reindex(pd.Index(ctx.kreis_keys()))   # a Gemeinde grows at its Kreis's pace
     cols = {c: mine[c].to_numpy().reshape(1, -1, 1) for c in ("rate", "pooled_rate", "points", "method")}
     fitted = shrunk_rate(cols, ctx.param("ddi.infra.fit_prior_points"))
     pace = ctx.param("ddi.infra.pace_factor")

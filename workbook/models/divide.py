@@ -166,7 +166,7 @@ def _weights(ctx: ModelContext) -> np.ndarray:
     table = age_table(ctx) if "ags" in ctx.kreise.columns else None
     real = None
     if table is not None:
-        ags = tuple(ctx.kreise["ags"].astype(str))
+        ags = tuple(ctx.kreis_keys())          # age groups are published per Kreis
         from .digitalisation import _fingerprint
         key = (_fingerprint(table), ags)
         real = _AGE_CACHE.get(key)
@@ -237,7 +237,7 @@ def estimated_rows(ctx: ModelContext, column: str) -> np.ndarray | None:
     if col is None or getattr(col, "status", None) != "estimate":
         return None
     imported = set(local.get(column, ()))
-    return ~ctx.kreise["ags"].astype(str).isin(imported).to_numpy()
+    return ~np.isin(ctx.kreis_keys().astype(str), sorted(imported))
 
 
 #: Breitbandatlas threshold of the home connection that keeps a trained person online.

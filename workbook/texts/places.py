@@ -60,3 +60,47 @@ def option_label(label: str, ags: str) -> str:
 def sorted_places(labels: Mapping[str, str]) -> list[str]:
     """The AGS of ``labels`` ({ags: label}) in German order of their labels."""
     return sorted(labels, key=lambda ags: (german_sort_key(labels[ags]), ags))
+
+
+# -- Gemeinden -----------------------------------------------------------------------------
+#: a Gemeinde in a picker or heading: "Tübingen (Landkreis Tübingen)"
+GEMEINDE_LABEL = "{name} ({kreis})"
+#: the kinds of Kreis as written before a Kreis name in a Gemeinde's label
+KREIS_WORD: dict[str, str] = {
+    "Landkreis": "Landkreis",
+    "Kreis": "Kreis",
+    "Regionalverband": "Regionalverband",
+    "Kreisfreie Stadt": "kreisfreie Stadt",
+    "Stadtkreis": "Stadtkreis",
+}
+#: where a Gemeinde's model input comes from (``workbook.data.places.input_origin``)
+ORIGIN_LABELS: dict[str, str] = {
+    "gemeinde": "Wert der Gemeinde",
+    "gemeinde_derived": "Wert der Gemeinde, fortgeschrieben",
+    "mittelbereich": "Wert des Mittelbereichs",
+    "kreis": "Wert des Kreises",
+    "local": "eigener Wert (Import)",
+}
+ORIGIN_NOTES: dict[str, str] = {
+    "gemeinde": "amtlicher Wert dieser Gemeinde",
+    "gemeinde_derived": ("Breitbandatlas-Wert der Gemeinde (Mitte 2019), mit der Veränderung ihres Kreises "
+                         "bis Ende 2020 fortgeschrieben (Schätzung)"),
+    "mittelbereich": "INKAR-Wert des Mittelbereichs, zu dem die Gemeinde gehört",
+    "kreis": "für die Gemeinde nicht veröffentlicht: Wert ihres Kreises",
+    "local": "von der Kommune importierter Wert",
+}
+def kreis_phrase(name: str, kind: str) -> str:
+    """A Kreis as named inside a Gemeinde's label: "Landkreis Tübingen", "Wartburgkreis",
+    "kreisfreie Stadt" (a city that is its own Kreis needs no second name)."""
+    base = str(name).split(",")[0].strip()
+    word = KREIS_WORD.get(str(kind), "")
+    if str(kind) in ("Kreisfreie Stadt", "Stadtkreis"):
+        return word
+    if not word or "kreis" in base.lower() or base.lower().startswith(word.lower()):
+        return base
+    return f"{word} {base}"
+
+
+def gemeinde_label(name: str, kreis_name: str, kreis_kind: str) -> str:
+    """``"Tübingen, Universitätsstadt (Landkreis Tübingen)"``: a Gemeinde with its Kreis."""
+    return GEMEINDE_LABEL.format(name=name, kreis=kreis_phrase(kreis_name, kreis_kind))

@@ -1,0 +1,107 @@
+"""Places: every Kreis and Gemeinde under one key rule, and a Gemeinde's own model inputs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import workbook
+from workbook.data import places
+from workbook.errors import SelectionError
+
+
+def test_places_are_the_401_kreise_and_10799_gemeinden():
+    table = places.load_places()
+    assert len(table) == 11_200
+    assert table["level"].value_counts().to_dict() == {"gemeinde": 10_799, "kreis": 401}
+    assert table["ags"].is_unique and table["ags"].is_monotonic_increasing
+    gem = table[table["level"] == "gemeinde"]
+    assert int(gem["population_2019"].sum()) == 83_166_711
+    label = dict(zip(table["ags"], table["label_de"]))
+    assert label["08416041"] == "Tübingen, Universitätsstadt (Landkreis Tübingen)"
+    assert label["05315000"] == "Köln, Stadt (kreisfreie Stadt)"
+    wartburg = gem.loc[gem["kreis_ags"] == "16063", "label_de"]
+    assert len(wartburg) and wartburg.str.endswith("(Wartburgkreis)").all()   # no "Landkreis Wartburgkreis"
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("08416041", "08416041"), ("8416041", "08416041"), (8416041, "08416041"), ("05315", "05315"),
+    ("5315", "05315"), ("084160000041", "08416041"), ("053150000000", "05315"),
+])
+def test_place_key_accepts_kreis_and_gemeinde_keys(value, expected):
+    assert places.place_key(value) == expected
+
+
+@pytest.mark.parametrize("value,message", [
+    ("08416999", "Gemeindeschlüssel '08416999' gibt es nicht.*ähnlich: 084160"),
+    ("99999", "Kreisschlüssel '99999' gibt es nicht"),
+    ("08", "Länderschlüssel"),
+    ("084160041", "Gemeindeverbands \\(Tübingen, Universitätsstadt\\).*08416041"),
+    ("08416041x", "kein Kreis- oder Gemeindeschlüssel"),
+    ("\uff10\uff18\uff14\uff11\uff16\uff10\uff14\uff11", "kein Kreis- oder Gemeindeschlüssel"),  # full-width
+])
+def test_place_key_refuses_with_a_message_naming_the_key(value, message):
+    with pytest.raises(SelectionError, match=message) as info:
+        places.place_key(value)
+    assert info.value.key == "ags"
+
+
+def test_a_kreis_key_where_a_gemeinde_is_expected_names_an_example():
+    with pytest.raises(SelectionError, match=r"Kreisschlüssel; hier wird ein Gemeindeschlüssel.*08416"):
+        places.place_key("08416", level="gemeinde")
+
+
+def test_a_gemeindes_inputs_are_its_own_where_a_source_has_them():
+    rows = places.gemeinde_inputs(["08416041", "08416009"])
+    kreise = workbook.load_kreise().set_index("ags")
+    tue = rows.set_index("ags").loc["08416041"]
+    assert tue["population_2019"] == 91_506 and tue["name"].startswith("Tübingen")
+    assert tue["kreis_ags"] == "08416" and tue["level"] == "gemeinde"
+    # the Kreis's values where no Gemeinde figure exists
+    assert tue["share_65plus"] == kreise.loc["08416", "share_65plus"]
+    assert tue["wfh_feas"] == kreise.loc["08416", "wfh_feas"]
+    # never a Kreis total read as a Gemeinde's
+    assert np.isnan(tue["population_2018"])
+    origin = places.input_origin(rows, "08416041")
+    assert origin["population_2019"] == "gemeinde"
+    assert origin["gigabit_share"] == "gemeinde_derived"
+    assert origin["gp_per_10k"] == "mittelbereich"
+    assert origin["share_65plus"] == "kreis"
+    assert "population_2018" not in origin
+    # two Gemeinden of one Kreis differ where their own figures differ
+    a, b = rows.set_index("ags").loc["08416041"], rows.set_index("ags").loc["08416009"]
+    assert a["gigabit_share"] != b["gigabit_share"] and a["rural_weight"] < b["rural_weight"]
+
+
+def test_broadband_of_a_gemeinde_is_its_2019_share_moved_by_its_kreis():
+    rows = places.gemeinde_inputs(["08416041"]).iloc[0]
+    gem = workbook.data.load_gemeinden().set_index("ags").loc["08416041"]
+    # moved up (the Kreis's share grew from mid 2019 to end 2020), never above 1
+    assert gem["gigabit_share_2019"] <= rows["gigabit_share"] < 1
+    assert gem["share_100mbit_2019"] <= rows["share_100mbit"] < 1
+
+
+def test_the_engine_runs_gemeinde_and_kreis_keys_together():
+    table = workbook.project(ags="08416041,08416,5315000", scenarios="S0,S4", draws=20)
+    assert set(table["ags"]) == {"08416041", "08416", "05315000"}
+    last = table[(table["year"] == 2030) & (table["quantile"] == "default") & (table["scenario"] == "S4")]
+    value = last.set_index(["ags", "indicator"])["value"]
+    # people-counting indicators follow the Gemeinde's own population
+    assert value[("08416041", "divide.offliners")] < value[("08416", "divide.offliners")]
+    # a Gemeinde's cooperation partners are Gemeinden (clusters of its Mittelbereich), not Kreise
+    assert value[("08416041", "coop.cluster_size")] >= 1
+    assert value[("08416041", "coop.cost_alone_eur")] < value[("08416", "coop.cost_alone_eur")]
+
+
+def test_gemeinde_cooperation_clusters_stay_in_one_mittelbereich():
+    from workbook.models import cooperation
+    from workbook.params import load_parameters
+
+    gem = workbook.data.load_gemeinden()
+    values = load_parameters().defaults()
+    table = cooperation.gemeinde_plan_table(gem, workbook.data.load_gemeinde_neighbours(), values, ["081001"])
+    area = gem.set_index("ags")["mittelbereich_key"]
+    assert set(area.loc[table["ags"]]) == {"081001"}
+    for _cluster, members in table.groupby("cluster"):
+        assert len(members) <= values["coop.max_cluster_size"]
+    assert set(table["ags"]) == set(gem.loc[gem["mittelbereich_key"] == "081001", "ags"])

@@ -1,0 +1,320 @@
+"""Places: the 401 Kreise and the 10,799 Gemeinden under one key, and a Gemeinde's model inputs.
+
+    load_places()              DataFrame[ags, level, name, label_de, kreis_ags, kreis_name, land_ags,
+                               population_2019, bbsr_sgtyp_name]: 11,200 places sorted by ``ags``
+    place_key(value)           the key of a Kreis (5 digits) or inhabited Gemeinde (8 digits) that
+                               exists; a ``SelectionError`` naming the key and what was expected
+    place_name(ags), place_label(ags)
+    gemeinde_inputs(codes)     the Gemeinden as rows of the Kreis table (the models' inputs)
+    input_origin(row)          {column: origin} of one row of ``gemeinde_inputs``
+
+A Gemeinde's inputs (``docs/data.md``, "Gemeinden as places"): its own official figure where a
+source publishes one per Gemeinde, the value of its Mittelbereich where INKAR publishes at that
+level, and its Kreis's value otherwise; ``attrs["origin"]`` records which for every row and column.
+
+- own (Destatis GV 31.12.2019): name, area, population (total, male, female), density, centre;
+- own, derived: broadband (``gigabit_share``, ``share_100mbit``): the Gemeinde's Breitbandatlas
+  share of mid 2019, moved to the end of 2020 by its Kreis's change in log-odds over the same
+  time (the Kreis table's figures are end 2020; Gemeinde files stop in mid 2019);
+- own, derived: ``rural_weight`` from the BBSR Stadt- und Gemeindetyp (:data:`GEMEINDE_TYPE_RURAL`);
+- Mittelbereich (INKAR 2024, 2019): GPs per 10,000 inhabitants;
+- Kreis: age structure, offline share, commuting, income, education, work from home, Kreistyp.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import numpy as np
+import pandas as pd
+
+from .. import ags as ags_rule
+from ..errors import SelectionError
+from ..texts import ags as T
+from ..texts import places as P
+from .base import base_kreise, load_broadband_history, load_gemeinden
+from .files import GEMEINDEN_FILE, KREISE_FILE, SOURCES_FILE, cached, data_dir, signature
+
+KREIS, GEMEINDE = ags_rule.KREIS, ags_rule.GEMEINDE
+
+#: rural weight of a Gemeinde by its BBSR Stadt- und Gemeindetyp (an assumption of this workbook,
+#: in the steps of the Kreistyp weights 0, 1/3, 2/3, 1 of ``base.RURAL_WEIGHT``: a Großstadt is as
+#: urban as a kreisfreie Großstadt, a Landgemeinde as rural as a dünn besiedelter Kreis)
+GEMEINDE_TYPE_RURAL: dict[str, float] = {
+    "Großstadt": 0.0,
+    "Mittelstadt": 1.0 / 3.0,
+    "Größere Kleinstadt": 0.5,
+    "Kleine Kleinstadt": 2.0 / 3.0,
+    "Landgemeinde": 1.0,
+}
+#: Gemeinde columns that replace the Kreis's value one to one (GV 31.12.2019)
+OWN_COLUMNS = ("name", "area_km2", "population_2019", "population_male_2019", "population_female_2019",
+               "density_per_km2", "lon", "lat")
+#: derived from the Gemeinde's own figures
+DERIVED_COLUMNS = ("gigabit_share", "share_100mbit", "rural_weight")
+#: Kreis columns with no Gemeinde figure that must not be read as one (a Kreis total): left empty
+KREIS_TOTALS = ("population_2018", "population_male_2018", "population_female_2018")
+#: at the level of the Mittelbereich (INKAR)
+MITTELBEREICH_COLUMNS = ("gp_per_10k",)
+#: broadband column of the Kreis-table row -> (Gemeinde column mid 2019, Breitbandatlas threshold)
+_BROADBAND = {"gigabit_share": ("gigabit_share_2019", 1000), "share_100mbit": ("share_100mbit_2019", 100)}
+#: Gemeinde-only columns carried along for reports and comparisons
+EXTRA_COLUMNS = ("level", "kreis_ags", "kreis_name", "bbsr_sgtyp_name", "mittelbereich_key",
+                 "mittelbereich_name", "verband_key", "verband_name")
+
+
+def _signature() -> tuple:
+    d = data_dir()
+    return (signature(d / GEMEINDEN_FILE), signature(d / KREISE_FILE), signature(d / SOURCES_FILE))
+
+
+def _build_places() -> pd.DataFrame:
+    kreise = base_kreise()
+    gem = load_gemeinden()
+    k_labels = P.place_labels(zip(kreise["ags"], kreise["name"], kreise["kreis_type"]))
+    k_rows = pd.DataFrame({
+        "ags": kreise["ags"].astype(str), "level": KREIS, "name": kreise["name"].astype(str),
+        "label_de": kreise["ags"].map(k_labels), "kreis_ags": kreise["ags"].astype(str),
+        "kreis_name": kreise["name"].astype(str), "land_ags": kreise["land_ags"].astype(str),
+        "population_2019": kreise["population_2019"].astype("int64"), "bbsr_sgtyp_name": "",
+    })
+    kinfo = kreise.set_index("ags")
+    kname = gem["kreis_ags"].map(kinfo["name"])
+    kkind = gem["kreis_ags"].map(kinfo["kreis_type"])
+    labels = [P.gemeinde_label(n, kn, kk) for n, kn, kk in zip(gem["name"], kname, kkind)]
+    g_rows = pd.DataFrame({
+        "ags": gem["ags"], "level": GEMEINDE, "name": gem["name"], "label_de": labels,
+        "kreis_ags": gem["kreis_ags"], "kreis_name": kname.astype(str), "land_ags": gem["ags"].str[:2],
+        "population_2019": gem["population_2019"].astype("int64"),
+        "bbsr_sgtyp_name": gem["bbsr_sgtyp_name"].fillna("").astype(str),
+    })
+    out = pd.concat([k_rows, g_rows], ignore_index=True)
+    return out.sort_values("ags", kind="stable").reset_index(drop=True)
+
+
+def load_places() -> pd.DataFrame:
+    """Every Kreis and inhabited Gemeinde (11,200 rows), sorted by ``ags``; a fresh copy each call."""
+    return cached("places", _signature(), _build_places).copy()
+
+
+def _place_index() -> dict[str, int]:
+    def build():
+        places = cached("places", _signature(), _build_places)
+        return {a: i for i, a in enumerate(places["ags"])}
+    return cached("places_index", _signature(), build)
+
+
+def _successors() -> dict[str, tuple[str, str, str]]:
+    """{old 8-digit key: (old name, successor key, successor name)} when the data layer ships them."""
+    from . import base
+
+    loader = getattr(base, "load_gemeinde_successors", None)
+    if loader is None:
+        return {}
+    table = loader()
+    return {str(o): (str(on), str(s), str(sn)) for o, on, s, sn in
+            zip(table["old_ags"], table["old_name"], table["successor_ags"], table["successor_name"])}
+
+
+def _verbaende() -> dict[str, tuple[str, str]]:
+    """{9-digit Gemeindeverband key: (name, first member key)} of GV 2019."""
+    def build():
+        gem = load_gemeinden()
+        first = gem.drop_duplicates("verband_key")
+        return {str(k): (str(n), str(a)) for k, n, a in
+                zip(first["verband_key"], first["verband_name"], first["ags"]) if isinstance(k, str) and k}
+    return cached("verbaende", _signature(), build)
+
+
+def place_key(value, *, key: str = "ags", level: str | None = None) -> str:
+    """The normalised key of an existing Kreis (5 digits) or inhabited Gemeinde (8 digits).
+
+    ``level="gemeinde"`` (or ``"kreis"``) accepts only that level. Every refusal is a
+    ``SelectionError`` naming ``key``: not a key, a Land key, a Gemeindeverband key, a key
+    merged away (naming its successor), an unknown key (with close keys), a Kreis where a
+    Gemeinde is expected.
+    """
+    shown = str(value).strip()[:40]
+    digits = ags_rule.ascii_digits(value)
+    if digits is not None and len(digits) == 9:
+        verband = _verbaende().get(digits)
+        if verband is not None:
+            raise SelectionError(T.PLACE_VERBAND.format(value=shown, name=verband[0], example=verband[1]), key=key)
+    parsed = ags_rule.parse(value)
+    if parsed is None:
+        raise SelectionError(T.PLACE_NOT_A_KEY.format(value=shown), key=key)
+    if parsed.level == ags_rule.LAND:
+        raise SelectionError(T.PLACE_LAND.format(value=shown), key=key)
+    code = parsed.code
+    if len(code) == 12:                 # Regionalschlüssel LL R KK VVVV GGG -> AGS LL R KK GGG
+        code = code[:5] + code[-3:]
+    index = _place_index()
+    if code in index:
+        if level == GEMEINDE and len(code) == 5:
+            example = next((a for a in index if a.startswith(code) and len(a) == 8), code + "000")
+            raise SelectionError(T.PLACE_GEMEINDE_EXPECTED.format(value=shown, example=example), key=key)
+        if level == KREIS and len(code) == 8:
+            ags_rule.kreis_key(code, key=key)
+        return code
+    if len(code) == 5:
+        close = difflib.get_close_matches(code, [a for a in index if len(a) == 5], n=3)
+        hint = T.PLACE_CLOSE_HINT.format(close=", ".join(close)) if close else ""
+        raise SelectionError(T.PLACE_UNKNOWN_KREIS.format(value=code, hint=hint), key=key)
+    merged = _successors().get(code)
+    if merged is not None:
+        old_name, successor, successor_name = merged
+        raise SelectionError(T.PLACE_MERGED.format(value=code, old_name=old_name, successor=successor,
+                                                   successor_name=successor_name), key=key)
+    kreis = code[:5]
+    if kreis in index:
+        same = [a for a in index if len(a) == 8 and a.startswith(kreis)]
+        close = difflib.get_close_matches(code, same, n=3)
+        hint = T.PLACE_CLOSE_HINT.format(close=", ".join(close)) if close else T.PLACE_KREIS_HINT.format(kreis=kreis)
+    else:
+        hint = ""
+    raise SelectionError(T.PLACE_UNKNOWN_GEMEINDE.format(value=code, hint=hint), key=key)
+
+
+def is_gemeinde(code: str) -> bool:
+    """True for a normalised Gemeinde key (8 ASCII digits)."""
+    return isinstance(code, str) and len(code) == 8 and ags_rule.ascii_digits(code) == code
+
+
+def _place_row(ags: str) -> pd.Series:
+    places = cached("places", _signature(), _build_places)
+    return places.iloc[_place_index()[place_key(ags)]]
+
+
+def place_name(ags: str) -> str:
+    """The official name of a Kreis or Gemeinde ("Tübingen, Universitätsstadt")."""
+    return str(_place_row(ags)["name"])
+
+
+def place_label(ags: str) -> str:
+    """The label users read: a Kreis's picker label, a Gemeinde with its Kreis."""
+    return str(_place_row(ags)["label_de"])
+
+
+# -- a Gemeinde's model inputs --------------------------------------------------------------------
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-4, 1 - 1e-4)
+    return np.log(p / (1 - p))
+
+
+def _kreis_broadband_change(threshold: int) -> pd.Series:
+    """Per Kreis: log-odds of the share at the end of 2020 minus that of mid 2019 (Breitbandatlas)."""
+    hist = load_broadband_history()
+    rows = hist[hist["threshold_mbit"] == threshold]
+    wide = rows.pivot_table(index="ags", columns="period", values="share", aggfunc="first")
+    return pd.Series(_logit(wide["2020-12"].to_numpy(float)) - _logit(wide["2019-06"].to_numpy(float)),
+                     index=wide.index.astype(str))
+
+
+def kreis_broadband(threshold: int, period: str = "2020-12") -> pd.Series:
+    """Per Kreis: the Breitbandatlas share of households with ``threshold`` Mbit/s at ``period``."""
+    hist = load_broadband_history()
+    rows = hist[(hist["threshold_mbit"] == threshold) & (hist["period"] == period)]
+    return pd.Series(rows["share"].to_numpy(dtype=float), index=rows["ags"].astype(str).to_numpy())
+
+
+def _moved(own_2019: pd.Series, kreis_keys: pd.Series, change: pd.Series) -> np.ndarray:
+    z = _logit(own_2019.to_numpy(dtype=float)) + kreis_keys.map(change).to_numpy(dtype=float)
+    out = 1.0 / (1.0 + np.exp(-z))
+    return np.where(np.isfinite(own_2019.to_numpy(dtype=float)), out, np.nan)
+
+
+def _gemeinde_table() -> pd.DataFrame:
+    """Every Gemeinde's own and derived inputs (cached): the columns that replace the Kreis's."""
+    def build():
+        gem = load_gemeinden()
+        out = pd.DataFrame({"ags": gem["ags"], "kreis_ags": gem["kreis_ags"]})
+        for col in OWN_COLUMNS:
+            out[col] = gem[col]
+        for col, (source, threshold) in _BROADBAND.items():
+            out[col] = _moved(gem[source], gem["kreis_ags"], _kreis_broadband_change(threshold))
+        # the Kreis's own figure at the end of 2020, for Gemeinden without a 2019 row (mergers)
+        out["kreis_share_100mbit"] = gem["kreis_ags"].map(kreis_broadband(100)).to_numpy(dtype=float)
+        out["rural_weight"] = gem["bbsr_sgtyp_name"].map(GEMEINDE_TYPE_RURAL).astype(float)
+        out["gp_per_10k"] = gem["gp_per_10k_mittelbereich"].astype(float)
+        for col in ("bbsr_sgtyp_name", "mittelbereich_key", "mittelbereich_name", "verband_key", "verband_name"):
+            out[col] = gem[col]
+        return out.set_index("ags", drop=False)
+    return cached("gemeinde_inputs", _signature(), build)
+
+
+def gemeinde_inputs(codes, kreise: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The Gemeinden ``codes`` (8-digit keys, checked) as rows of the Kreis table.
+
+    Every column of ``kreise`` (default: ``load_kreise()``, the user's overlay applied) is the
+    Kreis's value unless the Gemeinde has its own (see the module docstring); ``attrs["origin"]``
+    maps each key to {column: "gemeinde" | "gemeinde_derived" | "mittelbereich" | "kreis" | "local"}.
+    """
+    codes = [place_key(c, level=GEMEINDE) for c in codes]
+    if kreise is None:
+        from .kreise import load_kreise
+        kreise = load_kreise()
+    table = _gemeinde_table().loc[codes]
+    by_kreis = kreise.assign(ags=kreise["ags"].astype(str)).set_index("ags")
+    missing = sorted(set(table["kreis_ags"]) - set(by_kreis.index))
+    if missing:
+        raise SelectionError(T.PLACE_UNKNOWN_KREIS.format(value=missing[0], hint=""), key="kreise")
+    rows = by_kreis.loc[table["kreis_ags"].to_numpy()].reset_index()
+    local = kreise.attrs.get("local") or {}
+    origin: dict[str, dict[str, str]] = {}
+    for i, code in enumerate(codes):
+        kreis = table["kreis_ags"].iloc[i]
+        mine = {c: ("local" if kreis in set(local.get(c, ())) else "kreis") for c in rows.columns if c != "ags"}
+        origin[code] = mine
+    rows["ags"] = codes
+    for col in OWN_COLUMNS:
+        rows[col] = table[col].to_numpy()
+        for code in codes:
+            origin[code][col] = "gemeinde"
+    for col in DERIVED_COLUMNS + MITTELBEREICH_COLUMNS:
+        values = table[col].to_numpy(dtype=float)
+        kind = "mittelbereich" if col in MITTELBEREICH_COLUMNS else "gemeinde_derived"
+        if col in rows.columns:
+            kreis_values = pd.to_numeric(rows[col], errors="coerce").to_numpy(dtype=float)
+        elif col == "share_100mbit":
+            kreis_values = table["kreis_share_100mbit"].to_numpy(dtype=float)
+        else:
+            kreis_values = np.full(len(rows), np.nan)
+        own = np.isfinite(values)
+        if col in rows.columns:
+            # a local import of the Kreis wins over a derived Gemeinde figure: the user said so
+            is_local = np.array([origin[c].get(col) == "local" for c in codes], dtype=bool)
+            own &= ~is_local
+        rows[col] = np.where(own, values, kreis_values)
+        for code, flag, fallback in zip(codes, own, kreis_values):
+            if flag:
+                origin[code][col] = kind
+            elif not np.isfinite(fallback):
+                origin[code].pop(col, None)
+            else:
+                origin[code].setdefault(col, "kreis")
+    for col in KREIS_TOTALS:
+        if col in rows.columns:
+            rows[col] = np.nan
+            for code in codes:
+                origin[code].pop(col, None)
+    rows["level"] = GEMEINDE
+    rows["kreis_ags"] = table["kreis_ags"].to_numpy()
+    names = _place_index()
+    places = cached("places", _signature(), _build_places)
+    rows["kreis_name"] = [places["name"].iloc[names[k]] for k in table["kreis_ags"]]
+    for col in ("bbsr_sgtyp_name", "mittelbereich_key", "mittelbereich_name", "verband_key", "verband_name"):
+        rows[col] = table[col].to_numpy()
+    rows.attrs = dict(kreise.attrs)
+    rows.attrs["origin"] = origin
+    return rows.reset_index(drop=True)
+
+
+def input_origin(rows: pd.DataFrame, ags: str) -> dict[str, str]:
+    """{column: origin} of the place ``ags`` in a table from :func:`gemeinde_inputs` (a Kreis's
+    rows have no ``origin``: every column is then the Kreis's own, or ``local`` where imported)."""
+    origin = rows.attrs.get("origin", {}).get(str(ags))
+    if origin is not None:
+        return dict(origin)
+    local = rows.attrs.get("local") or {}
+    return {c: ("local" if str(ags) in set(local.get(c, ())) else "kreis") for c in rows.columns if c != "ags"}
