@@ -62,8 +62,10 @@ def test_every_call_site_names_a_gemeinde_key_and_refuses_other_digits(tmp_path)
     from workbook.batch.selection import read_ags_file, select_kreise
     from workbook.errors import BatchError
 
-    with pytest.raises(SelectionError, match="Gemeindeschlüssel; der Kreis wäre 05315"):
-        nbparams.check_ags("05315000")
+    assert nbparams.check_ags("05315000") == ("05315000", "Köln, Stadt")     # a Gemeinde is a place
+    assert nbparams.check_ags(8416041) == ("08416041", "Tübingen, Universitätsstadt")
+    with pytest.raises(SelectionError, match=r"Parameter 'ags'.*Gemeindeschlüssel '05315999' gibt es nicht"):
+        nbparams.check_ags("05315999")
     assert nbparams.check_ags(5315)[0] == "05315"
     with pytest.raises(SelectionError, match="Parameter 'ags'"):
         nbparams.check_ags("０５３１５")

@@ -68,9 +68,9 @@ def test_validate_parameters_normalises():
 
 
 @pytest.mark.parametrize("kwargs, error, message", [
-    ({"ags": "99999"}, SelectionError, "Parameter 'ags': unbekannter Kreis '99999'"),
-    ({"ags": "Atlantis"}, SelectionError, "unbekannter Kreis 'Atlantis'"),
-    ({"ags": 12.5}, SelectionError, "12.5 ist kein Kreisschlüssel"),
+    ({"ags": "99999"}, SelectionError, "Parameter 'ags': unbekannter Ort '99999'"),
+    ({"ags": "Atlantis"}, SelectionError, "unbekannter Ort 'Atlantis'"),
+    ({"ags": 12.5}, SelectionError, "12.5 ist kein Kreis- oder Gemeindeschlüssel"),
     ({"scenario": "S9"}, ScenarioError, "Parameter 'scenario': unbekanntes Szenario 'S9'"),
     ({"scenario": 3}, ScenarioError, "3 ist kein Text"),
     ({"draws": 12.5}, WorkbookError, "Parameter 'draws': 12.5 ist keine ganze Zahl"),
@@ -145,7 +145,7 @@ def test_unknown_ags_fails_the_run_with_a_clear_error(tmp_path):
 
     with pytest.raises(pm.PapermillExecutionError) as exc:
         _execute("bericht", tmp_path, ags="99999", interactive=False, draws=0)
-    assert "SelectionError" in str(exc.value) and "unbekannter Kreis '99999'" in str(exc.value)
+    assert "SelectionError" in str(exc.value) and "unbekannter Ort '99999'" in str(exc.value)
     with pytest.raises(pm.PapermillExecutionError) as exc:
         _execute("01_szenarien", tmp_path, scenario="S9", interactive=False, draws=0)
     assert "unbekanntes Szenario 'S9'" in str(exc.value)

@@ -120,7 +120,8 @@ def check_choice(name: str, value: Any, choices) -> str:
 
 
 def check_ags(value: Any) -> tuple[str, str]:
-    """(ags, name) of a Kreis given by its AGS (int or text, leading zero optional)."""
+    """(ags, name) of a Kreis or Gemeinde given by its key (int or text, leading zero optional), or
+    of a Kreis given by its name."""
     from .data import load_kreise
 
     if isinstance(value, bool) or not isinstance(value, (str, numbers.Integral)):
@@ -133,12 +134,15 @@ def check_ags(value: Any) -> tuple[str, str]:
         if key.code in names:
             return key.code, names[key.code]
         raise SelectionError(T.PARAM_AGS_UNKNOWN.format(value=value, hint=""), key="ags")
-    if key is not None:                 # a Gemeinde or Land key: say so, naming the Kreis
+    if key is not None:                 # a Gemeinde (8 digits, or a 12-digit Regionalschlüssel) or Land key
+        from .data.places import place_key, place_name
+
         try:
-            ags_rule.kreis_key(value)
+            code = place_key(value)
         except SelectionError as exc:
             raise SelectionError(T.PARAM_AGS_UNKNOWN.format(value=value, hint=f" ({exc.detail})"),
                                  key="ags") from None
+        return code, place_name(code)
     if isinstance(value, str) and text:
         # a name ("Köln") is accepted when it names exactly one Kreis
         from .data import find_kreis

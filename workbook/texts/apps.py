@@ -8,12 +8,13 @@ from __future__ import annotations
 
 # -- parameter validation (workbook.nbparams) -------------------------------
 PARAM_AGS_UNKNOWN = (
-    "Parameter 'ags': unbekannter Kreis {value!r}; erwartet wird ein fünfstelliger "
-    "Kreisschlüssel (AGS) eines der 401 Kreise, z. B. '05315' für Köln{hint}"
+    "Parameter 'ags': unbekannter Ort {value!r}; erwartet wird ein fünfstelliger "
+    "Kreisschlüssel (AGS) eines der 401 Kreise, z. B. '05315' für Köln, oder ein achtstelliger "
+    "Gemeindeschlüssel einer der 10.799 Gemeinden, z. B. '08416041' für Tübingen{hint}"
 )
 PARAM_AGS_TYPE = (
-    "Parameter 'ags': {value!r} ist kein Kreisschlüssel; erwartet wird Text mit "
-    "fünf Ziffern, z. B. '05315' für Köln"
+    "Parameter 'ags': {value!r} ist kein Kreis- oder Gemeindeschlüssel; erwartet wird Text mit "
+    "fünf Ziffern (Kreis, z. B. '05315' für Köln) oder acht Ziffern (Gemeinde, z. B. '08416041')"
 )
 PARAM_SCENARIO_UNKNOWN = (
     "Parameter 'scenario': unbekanntes Szenario {value!r}; erwartet wird 'all', "
