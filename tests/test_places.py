@@ -105,3 +105,19 @@ def test_gemeinde_cooperation_clusters_stay_in_one_mittelbereich():
     for _cluster, members in table.groupby("cluster"):
         assert len(members) <= values["coop.max_cluster_size"]
     assert set(table["ags"]) == set(gem.loc[gem["mittelbereich_key"] == "081001", "ags"])
+
+
+def test_a_gemeinde_without_gigabit_in_2019_catches_up_with_its_kreis():
+    def infra(overrides=None):
+        table = workbook.project(ags="08416009,08416", scenarios="S0", draws=0, topics="digitalisation",
+                                 overrides=overrides)
+        rows = table[(table["indicator"] == "ddi.infra") & (table["quantile"] == "default")]
+        return rows.pivot_table(index="year", columns="ags", values="value", observed=True)
+
+    curve = infra()
+    village, kreis = curve["08416009"], curve["08416"]
+    assert village[2021] < 0.05 < kreis[2021]               # Dettenhausen: no gigabit in mid 2019
+    assert (village.diff().dropna() >= 0).all()
+    assert kreis[2030] - village[2030] < 0.5 * (kreis[2021] - village[2021])   # the gap closes
+    slow = infra({"ddi.infra.gemeinde_gap_halflife": 8.0})["08416009"]
+    assert slow[2030] < village[2030]                          # the assumption matters, visibly

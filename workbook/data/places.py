@@ -271,6 +271,8 @@ def gemeinde_inputs(codes, kreise: pd.DataFrame | None = None) -> pd.DataFrame:
         rows[col] = table[col].to_numpy()
         for code in codes:
             origin[code][col] = "gemeinde"
+    if "gigabit_share" in rows.columns:      # the Kreis's start, for the Gemeinde's catch-up (INFRA)
+        rows["kreis_gigabit_share"] = pd.to_numeric(rows["gigabit_share"], errors="coerce").to_numpy(dtype=float)
     for col in DERIVED_COLUMNS + MITTELBEREICH_COLUMNS:
         values = table[col].to_numpy(dtype=float)
         kind = "mittelbereich" if col in MITTELBEREICH_COLUMNS else "gemeinde_derived"
@@ -293,6 +295,8 @@ def gemeinde_inputs(codes, kreise: pd.DataFrame | None = None) -> pd.DataFrame:
                 origin[code].pop(col, None)
             else:
                 origin[code].setdefault(col, "kreis")
+    for code in codes:
+        origin[code].pop("kreis_gigabit_share", None)
     for col in KREIS_TOTALS:
         if col in rows.columns:
             rows[col] = np.nan

@@ -287,6 +287,30 @@ def _ceiling(ctx: ModelContext, j: str, x0: np.ndarray) -> np.ndarray:
     return np.maximum(k, x0)
 
 
+def _logit(x: np.ndarray) -> np.ndarray:
+    x = np.clip(x, 1e-6, 1.0 - 1e-6)
+    return np.log(x / (1.0 - x))
+
+
+def gemeinde_catch_up(ctx: ModelContext, own: np.ndarray, start: np.ndarray, growth: np.ndarray,
+                      t_axis: np.ndarray) -> np.ndarray:
+    """INFRA of Gemeinde rows: a Gemeinde behind its Kreis closes its log-odds gap to the Kreis's
+    curve with half-life ``ddi.infra.gemeinde_gap_halflife``; never below its own logistic curve
+    (a Gemeinde ahead of its Kreis keeps its own). Rows without ``kreis_gigabit_share`` (Kreise)
+    keep ``own``: a near-zero start (a village without cable in 2019) would otherwise never grow."""
+    kreis = ctx.column("kreis_gigabit_share")
+    if kreis is None or not np.isfinite(kreis).any():
+        return own
+    rows = np.isfinite(kreis)
+    k0 = np.clip(np.where(rows, kreis, 0.5), _FLOOR, 1.0).astype(own.dtype)
+    k_curve = logistic_from_growth(k0, _ceiling(ctx, "infra", k0), growth)
+    halflife = np.maximum(ctx.param("ddi.infra.gemeinde_gap_halflife"), 0.1)
+    gap = (_logit(start) - _logit(k0)) * np.power(0.5, t_axis / halflife)
+    caught = 1.0 / (1.0 + np.exp(-(_logit(k_curve) + gap)))
+    caught = np.minimum(caught, _ceiling(ctx, "infra", start))
+    return np.where(rows, np.maximum(own, caught), own).astype(own.dtype, copy=False)
+
+
 def run(ctx: ModelContext) -> dict[str, np.ndarray]:
     """The seven sub-indices and both aggregates as (N, K, T) arrays."""
     dtype = ctx.dtype
@@ -332,7 +356,9 @@ def run(ctx: ModelContext) -> dict[str, np.ndarray]:
         k_arbeit = np.maximum(k_arbeit, starts["arbeit"])
         out["ddi.arbeit"] = logistic_from_growth(starts["arbeit"], k_arbeit, rate("arbeit") * mult * tau)
     r_infra = infra_rate(ctx) * ctx.param("ddi.infra.rate_factor")
-    out["ddi.infra"] = logistic_from_growth(starts["infra"], _ceiling(ctx, "infra", starts["infra"]), r_infra * tau)
+    out["ddi.infra"] = gemeinde_catch_up(
+        ctx, logistic_from_growth(starts["infra"], _ceiling(ctx, "infra", starts["infra"]), r_infra * tau),
+        starts["infra"], r_infra * tau, t_axis)
     out["ddi.gesund"] = logistic_from_growth(starts["gesund"], _ceiling(ctx, "gesund", starts["gesund"]),
                                              rate("gesund") * tau)
 
