@@ -1,4 +1,4 @@
-"""Suite-wide checks.
+"""Suite-wide checks and the fixtures several test modules share (``browser``, ``bericht_reports``).
 
 Every HTML document the test suite writes (a file ``*.html`` under pytest's
 temporary folders that starts with ``<!DOCTYPE html>``: reports, index pages,
@@ -80,6 +80,18 @@ def pytest_sessionfinish(session, exitstatus):
             print(text)
         if session.exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium driven by Playwright (``dashboard_helpers.launch_browser``), one per module."""
+    from dashboard_helpers import launch_browser
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch_browser(p)
+        yield b
+        b.close()
 
 
 @pytest.fixture(scope="session")
