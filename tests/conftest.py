@@ -17,37 +17,9 @@ import io
 from pathlib import Path
 
 import pytest
-from html_check import html_problems
+from html_check import check_documents
 
-_SEEN: dict = {}
-_DOCTYPE = b"<!doctype html"
-
-
-def _documents(root: Path):
-    for path in sorted(Path(root).rglob("*.html")):
-        try:
-            st = path.stat()
-            if not path.is_file():
-                continue
-            with path.open("rb") as fh:
-                head = fh.read(64)
-        except OSError:
-            continue
-        if head.lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith(_DOCTYPE):
-            yield path, (str(path), st.st_size, st.st_mtime_ns)
-
-
-def check_html_documents(root: Path) -> list[str]:
-    """Problems of every HTML document under ``root`` (each file parsed once per version)."""
-    found = []
-    for path, key in _documents(root):
-        if key not in _SEEN:
-            try:
-                _SEEN[key] = html_problems(path.read_bytes(), str(path))
-            except OSError:
-                continue
-        found += _SEEN[key]
-    return found
+_SEEN: dict = {}   # the documents checked so far (key: path, size, mtime) -> their problems
 
 
 @pytest.fixture(autouse=True)
@@ -57,7 +29,7 @@ def _html_written_is_valid(request):
     tmp = request.node.funcargs.get("tmp_path") if hasattr(request.node, "funcargs") else None
     if tmp is None or not Path(tmp).exists():
         return
-    problems = check_html_documents(Path(tmp))
+    problems = check_documents(Path(tmp), _SEEN)
     if problems:
         pytest.fail("HTML a browser reads differently from what was written:\n  "
                     + "\n  ".join(problems[:30]), pytrace=False)
@@ -68,7 +40,7 @@ def pytest_sessionfinish(session, exitstatus):
     base = getattr(factory, "_basetemp", None) if factory is not None else None
     if base is None or not Path(base).exists():
         return
-    problems = check_html_documents(Path(base))
+    problems = check_documents(Path(base), _SEEN)
     if problems:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         text = ("HTML a browser reads differently from what was written (tmp_path_factory folders):\n  "
