@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from mutation import mutate
 
 from workbook import data as datasets
 from workbook.batch.selection import read_ags_file
@@ -120,20 +121,10 @@ SEEDS = {n: (GOOD / n).read_bytes() for n in ("excel_de_bom.csv", "english.csv",
 
 @st.composite
 def mutated(draw):
-    data = bytearray(SEEDS[draw(st.sampled_from(sorted(SEEDS)))])
-    for _ in range(draw(st.integers(1, 5))):
-        op = draw(st.sampled_from(["flip", "insert", "delete", "truncate"]))
-        pos = draw(st.integers(0, max(0, len(data) - 1)))
-        if op == "flip" and data:
-            data[pos] = draw(st.sampled_from(b"0123456789;,.-%\" \nx\xe4"))
-        elif op == "insert":
-            data[pos:pos] = draw(st.sampled_from([b";", b"\n", b"-", b"=1+1", b"@SUM(A1)", b"nan", b"inf", b"1e400",
-                                                  b"999999999999", b"Summe", b"\t", b"0"]))
-        elif op == "delete" and data:
-            del data[pos:pos + draw(st.integers(1, 10))]
-        elif op == "truncate":
-            data = data[:pos]
-    return bytes(data)
+    return mutate(draw, SEEDS[draw(st.sampled_from(sorted(SEEDS)))], steps=5,
+                  ops=["flip", "insert", "delete", "truncate"], flip=st.sampled_from(b"0123456789;,.-%\" \nx\xe4"),
+                  inserts=[b";", b"\n", b"-", b"=1+1", b"@SUM(A1)", b"nan", b"inf", b"1e400",
+                           b"999999999999", b"Summe", b"\t", b"0"], max_delete=10)
 
 
 @SETTINGS
