@@ -1,4 +1,4 @@
-"""Suite-wide checks and the fixtures several test modules share (``browser``, ``bericht_reports``).
+"""Suite-wide checks and the fixtures several test modules share (``local``, ``browser``, ``bericht_reports``).
 
 Every HTML document the test suite writes (a file ``*.html`` under pytest's
 temporary folders that starts with ``<!DOCTYPE html>``: reports, index pages,
@@ -52,6 +52,21 @@ def pytest_sessionfinish(session, exitstatus):
             print(text)
         if session.exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture()
+def local(monkeypatch, tmp_path):
+    """A user's overlay folder (``WORKBOOK_LOCAL_DIR``) holding one import, the state a refused
+    import must leave as it was: the folder."""
+    from workbook import data as datasets
+    from workbook.data.importer import import_file
+
+    folder = tmp_path / "local"
+    monkeypatch.setenv("WORKBOOK_LOCAL_DIR", str(folder))
+    datasets.clear_cache()
+    import_file(Path(__file__).resolve().parent / "fixtures" / "import" / "latin1_umlauts.csv")
+    yield folder
+    datasets.clear_cache()
 
 
 @pytest.fixture(scope="module")

@@ -36,16 +36,6 @@ SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
-@pytest.fixture()
-def local(monkeypatch, tmp_path):
-    folder = tmp_path / "local"
-    monkeypatch.setenv("WORKBOOK_LOCAL_DIR", str(folder))
-    datasets.clear_cache()
-    import_file(GOOD / "latin1_umlauts.csv")                  # an overlay that must survive every refusal
-    yield folder
-    datasets.clear_cache()
-
-
 def _sparse(path: Path, head: bytes, size: int = MB200) -> Path:
     with open(path, "wb") as fh:                             # apparent size only, no disk use
         fh.write(head)

@@ -6,12 +6,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mutation import mutate
 
-from workbook import data as datasets
 from workbook.data.importer import import_file
 from workbook.errors import InputFileError
 
@@ -22,16 +20,6 @@ XLSX = (GOOD / "kreise.xlsx").read_bytes()
 
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-
-
-@pytest.fixture()
-def local(monkeypatch, tmp_path):
-    folder = tmp_path / "local"
-    monkeypatch.setenv("WORKBOOK_LOCAL_DIR", str(folder))
-    datasets.clear_cache()
-    import_file(GOOD / "latin1_umlauts.csv")                  # state that must survive every refusal
-    yield folder
-    datasets.clear_cache()
 
 
 def _attempt(data: bytes, suffix: str, local: Path) -> None:
