@@ -47,7 +47,7 @@ CACHE_DIR = ROOT / ".cache" / "packages"
 
 def _load_extract_sources():
     """scripts/extract_sources.py, loaded by path (scripts/ is no package): its SOURCES
-    (provenance of data/raw/) and its CSV writer, so both scripts write CSV the same way."""
+    (provenance of data/raw/), its CSV writer and its sha256 of bytes, shared by both scripts."""
     spec = importlib.util.spec_from_file_location("extract_sources", Path(__file__).with_name("extract_sources.py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -56,6 +56,7 @@ def _load_extract_sources():
 
 EXTRACT = _load_extract_sources()
 csv_bytes = EXTRACT.csv_bytes
+sha256_bytes = EXTRACT.sha256_bytes
 
 PACKAGES = {
     "landkreise-deutschland": {
@@ -129,10 +130,6 @@ class BuildError(Exception):
 
 
 # -- fetching -----------------------------------------------------------------
-
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
 
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
