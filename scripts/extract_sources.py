@@ -278,7 +278,8 @@ def check_originals(sources: Path) -> dict[str, Path]:
     return paths
 
 
-def _csv(header: list[str], rows: list[list]) -> bytes:
+def csv_bytes(header: list[str], rows: list[list]) -> bytes:
+    """Rows as the project's CSV (UTF-8, ``,``, ``\\n``, minimal quoting); scripts/build_data.py writes with it too."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(header)
@@ -382,7 +383,7 @@ def extract_12411(paths: dict[str, Path]) -> bytes:
             rows.append([key, lo, "" if hi is None else hi, label, value])
         rows.append([key, 0, "", "Insgesamt", y2019[key]["Insgesamt"]])
     rows.sort(key=lambda r: (r[0], r[3] == "Insgesamt", r[1]))
-    return _csv(["ags", "age_from", "age_to", "age_group", "population_2019"], rows)
+    return csv_bytes(["ags", "age_from", "age_to", "age_group", "population_2019"], rows)
 
 
 # -- BBSR Kreistypen ------------------------------------------------------------------
@@ -412,7 +413,7 @@ def extract_bbsr(paths: dict[str, Path]) -> bytes:
     if len(rows) != 401 or counts != {"1": 67, "2": 131, "3": 101, "4": 102}:
         raise ExtractError(f"BBSR Kreise 2017: {len(rows)} Kreise with types {counts}, "
                            f"expected 401 with 67/131/101/102")
-    return _csv(["ags", "name", "ktyp4", "ktyp4_name", "kreg17", "kreg17_name", "st_kreg",
+    return csv_bytes(["ags", "name", "ktyp4", "ktyp4_name", "kreg17", "kreg17_name", "st_kreg",
                  "raumtyp_lage", "raumtyp_lage_name"], rows)
 
 
@@ -447,8 +448,8 @@ def extract_inkar_2021(paths: dict[str, Path]) -> tuple[bytes, bytes]:
     defs = [[i, ind.loc[i, "kurzname"], ind.loc[i, "name"], ind.loc[i, "algorithmus"] or "",
              ind.loc[i, "anmerkungen"] or "", ind.loc[i, "statistische_grundlagen"] or ""]
             for i in sorted(INKAR_2021)]
-    return (_csv(["ags", "indicator_id", "year", "value"], rows),
-            _csv(["indicator_id", "kurzname", "name", "algorithmus", "anmerkungen", "statistische_grundlagen"],
+    return (csv_bytes(["ags", "indicator_id", "year", "value"], rows),
+            csv_bytes(["indicator_id", "kurzname", "name", "algorithmus", "anmerkungen", "statistische_grundlagen"],
                  defs))
 
 
@@ -463,7 +464,7 @@ def extract_inkar_2017(paths: dict[str, Path]) -> bytes:
     rows.sort()
     if len(rows) != 401 or any(not r[3] for r in rows):
         raise ExtractError(f"INKAR4_educ.csv: {len(rows)} Kreise with values, expected 401")
-    return _csv(["ags", "name", "year", "academic_share_residence_pct"], rows)
+    return csv_bytes(["ags", "name", "year", "academic_share_residence_pct"], rows)
 
 
 # -- Breitbandatlas -------------------------------------------------------------------
@@ -488,7 +489,7 @@ def extract_broadband(paths: dict[str, Path]) -> bytes:
                 if r and r[col].strip():
                     rows.append([r[0], period, mbit, _num(r[col])])
     rows.sort(key=lambda r: (r[0], r[1], r[2]))
-    return _csv(["ags_source", "period", "threshold_mbit", "share_pct"], rows)
+    return csv_bytes(["ags_source", "period", "threshold_mbit", "share_pct"], rows)
 
 
 # -- ifo WFH --------------------------------------------------------------------------
@@ -542,7 +543,7 @@ def extract_gv(paths: dict[str, Path]) -> bytes:
         raise ExtractError(f"31122019_Auszug_GV.xlsx: {len(out)} records, {inhabited} inhabited, {kreise} Kreise, "
                            f"{total} inhabitants; expected 11,010 / 10,799 / 401 / {OFFICIAL_TOTAL_2019:,}")
     out.sort()
-    return _csv(GV_COLUMNS, out)
+    return csv_bytes(GV_COLUMNS, out)
 
 
 # -- BBSR Gemeinden 31.12.2017 (issue 14) ---------------------------------------------------
@@ -578,7 +579,7 @@ def extract_bbsr_gemeinden(paths: dict[str, Path]) -> bytes:
     rows.sort()
     if len(rows) != len({r[0] for r in rows}) or not 10_000 < len(rows) < 12_000:
         raise ExtractError(f"{path.name}: {len(rows)} Gemeinden")
-    return _csv(["ags", "name", "bbsr_verband_key", "bbsr_verband_name", "mittelbereich_key", "mittelbereich_name",
+    return csv_bytes(["ags", "name", "bbsr_verband_key", "bbsr_verband_name", "mittelbereich_key", "mittelbereich_name",
                  "zo4", "zo4_name", "zo", "zo_name", "raumtyp_lage", "raumtyp_lage_name", "sgtyp", "sgtyp_name"],
                 rows)
 
@@ -620,7 +621,7 @@ def extract_broadband_gemeinden(paths: dict[str, Path]) -> bytes:
         raise ExtractError(f"{rel}: {len(set(keys))} distinct keys in {len(rows)} rows, "
                            f"expected {BROADBAND_GEMEINDE_ROWS:,}")
     rows.sort()
-    return _csv(["ags_source", "share_50_pct", "share_100_pct", "share_1000_pct"], rows)
+    return csv_bytes(["ags_source", "share_50_pct", "share_100_pct", "share_1000_pct"], rows)
 
 
 # -- INKAR 2024: GPs per 10,000 inhabitants per BBSR Mittelbereich (issue 14) ---------------
@@ -649,8 +650,8 @@ def extract_inkar_2024_gp(paths: dict[str, Path]) -> tuple[bytes, bytes]:
         raise ExtractError(f"INKAR 2024 _indikatoren: no definition of {column}")
     drows = [[int(r.m_id), r.kuerzel, r.bereich, r.kurzname, r.name, r.algorithmus or "", r.anmerkungen or "",
               r.statistische_grundlagen or ""] for r in defs.itertuples()]
-    return (_csv(["mittelbereich_key", "name", "year", "gp_per_10k"], rows),
-            _csv(["m_id", "kuerzel", "bereich", "kurzname", "name", "algorithmus", "anmerkungen",
+    return (csv_bytes(["mittelbereich_key", "name", "year", "gp_per_10k"], rows),
+            csv_bytes(["m_id", "kuerzel", "bereich", "kurzname", "name", "algorithmus", "anmerkungen",
                   "statistische_grundlagen"], drows))
 
 def extract(sources: Path) -> dict[str, bytes]:

@@ -1,4 +1,4 @@
-"""Suite-wide checks.
+"""Suite-wide checks and the fixtures several test modules share (``local``, ``browser``, ``bericht_reports``).
 
 Every HTML document the test suite writes (a file ``*.html`` under pytest's
 temporary folders that starts with ``<!DOCTYPE html>``: reports, index pages,
@@ -17,37 +17,9 @@ import io
 from pathlib import Path
 
 import pytest
-from html_check import html_problems
+from html_check import check_documents
 
-_SEEN: dict = {}
-_DOCTYPE = b"<!doctype html"
-
-
-def _documents(root: Path):
-    for path in sorted(Path(root).rglob("*.html")):
-        try:
-            st = path.stat()
-            if not path.is_file():
-                continue
-            with path.open("rb") as fh:
-                head = fh.read(64)
-        except OSError:
-            continue
-        if head.lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith(_DOCTYPE):
-            yield path, (str(path), st.st_size, st.st_mtime_ns)
-
-
-def check_html_documents(root: Path) -> list[str]:
-    """Problems of every HTML document under ``root`` (each file parsed once per version)."""
-    found = []
-    for path, key in _documents(root):
-        if key not in _SEEN:
-            try:
-                _SEEN[key] = html_problems(path.read_bytes(), str(path))
-            except OSError:
-                continue
-        found += _SEEN[key]
-    return found
+_SEEN: dict = {}   # the documents checked so far (key: path, size, mtime) -> their problems
 
 
 @pytest.fixture(autouse=True)
@@ -57,7 +29,7 @@ def _html_written_is_valid(request):
     tmp = request.node.funcargs.get("tmp_path") if hasattr(request.node, "funcargs") else None
     if tmp is None or not Path(tmp).exists():
         return
-    problems = check_html_documents(Path(tmp))
+    problems = check_documents(Path(tmp), _SEEN)
     if problems:
         pytest.fail("HTML a browser reads differently from what was written:\n  "
                     + "\n  ".join(problems[:30]), pytrace=False)
@@ -68,7 +40,7 @@ def pytest_sessionfinish(session, exitstatus):
     base = getattr(factory, "_basetemp", None) if factory is not None else None
     if base is None or not Path(base).exists():
         return
-    problems = check_html_documents(Path(base))
+    problems = check_documents(Path(base), _SEEN)
     if problems:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         text = ("HTML a browser reads differently from what was written (tmp_path_factory folders):\n  "
@@ -80,6 +52,33 @@ def pytest_sessionfinish(session, exitstatus):
             print(text)
         if session.exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture()
+def local(monkeypatch, tmp_path):
+    """A user's overlay folder (``WORKBOOK_LOCAL_DIR``) holding one import, the state a refused
+    import must leave as it was: the folder."""
+    from workbook import data as datasets
+    from workbook.data.importer import import_file
+
+    folder = tmp_path / "local"
+    monkeypatch.setenv("WORKBOOK_LOCAL_DIR", str(folder))
+    datasets.clear_cache()
+    import_file(Path(__file__).resolve().parent / "fixtures" / "import" / "latin1_umlauts.csv")
+    yield folder
+    datasets.clear_cache()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium driven by Playwright (``dashboard_helpers.launch_browser``), one per module."""
+    from dashboard_helpers import launch_browser
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch_browser(p)
+        yield b
+        b.close()
 
 
 @pytest.fixture(scope="session")

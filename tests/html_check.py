@@ -62,17 +62,32 @@ def _svg_links(doc) -> int:
     return sum(1 for _ in doc.iter("{http://www.w3.org/2000/svg}a"))
 
 
-def check_tree(root: Path, seen: dict | None = None) -> list[str]:
-    """Problems of every ``*.html`` under ``root``; ``seen`` caches files already checked
-    (by path, size and modification time)."""
-    seen = {} if seen is None else seen
-    found = []
+DOCTYPE = b"<!doctype html"
+
+
+def documents(root: Path):
+    """``(path, key)`` of every HTML document under ``root``: a ``*.html`` file that starts with
+    ``<!DOCTYPE html>`` (a byte-order mark and blanks before it allowed); ``key`` is path, size and
+    modification time, so a file rewritten later is checked again."""
     for path in sorted(Path(root).rglob("*.html")):
         try:
             st = path.stat()
+            if not path.is_file():
+                continue
+            with path.open("rb") as fh:
+                head = fh.read(64)
         except OSError:
             continue
-        key = (str(path), st.st_size, st.st_mtime_ns)
+        if head.lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith(DOCTYPE):
+            yield path, (str(path), st.st_size, st.st_mtime_ns)
+
+
+def check_documents(root: Path, seen: dict | None = None) -> list[str]:
+    """Problems of every HTML document under ``root``; ``seen`` caches the documents already
+    checked (by their key), so each version of a file is parsed once."""
+    seen = {} if seen is None else seen
+    found = []
+    for path, key in documents(root):
         if key not in seen:
             try:
                 seen[key] = html_problems(path.read_bytes(), str(path))

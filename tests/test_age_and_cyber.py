@@ -90,6 +90,11 @@ def test_age_profile_refuses_bad_input(params):
     values = params.resolve("S0")
     with pytest.raises(SelectionError, match="unknown AGS '99999'"):
         divide.offliners_by_age("99999", values)
+    with pytest.raises(SelectionError, match="Gemeindeschlüssel; der Kreis wäre 05315"):   # workbook.ags
+        divide.offliners_by_age("05315000", values)
+    fullwidth = "\uff10\uff15\uff13\uff11\uff15"                      # 05315 in full-width digits
+    with pytest.raises(SelectionError, match=f"'{fullwidth}' ist kein Kreisschlüssel"):
+        divide.offliners_by_age(fullwidth, values)
     with pytest.raises(SelectionError, match="exactly one Kreis, found 2"):
         divide.offliners_by_age(pd.concat([_tiny_kreis(), _tiny_kreis()]), values)
     with pytest.raises(ParameterError, match="expected a number, found 'viel'") as err:

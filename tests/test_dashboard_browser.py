@@ -21,7 +21,6 @@ from dashboard_helpers import (
     PageWatch,
     chart_state,
     fixture_config,
-    launch_browser,
     release_kernel,
     wait_for_chart,
     wait_for_chart_change,
@@ -40,16 +39,6 @@ POOL_REFILL_TIMEOUT_MS = 120000
 
 DESKTOP = {"width": 1366, "height": 900}
 TABLET = {"width": 820, "height": 1180}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch_browser(p)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

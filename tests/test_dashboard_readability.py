@@ -26,7 +26,6 @@ from dashboard_helpers import (
     ROOT,
     DashboardServer,
     PageWatch,
-    launch_browser,
     release_kernel,
     wait_for_chart,
     wait_for_stable_charts,
@@ -121,16 +120,6 @@ FORBIDDEN = [
     (re.compile(r"\bim Jahr im Jahr\b"), "doppeltes 'im Jahr'"),
     (re.compile(r"\b\d\.\d{3},\d Jahr\b"), "Jahr als Zahl"),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch_browser(p)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

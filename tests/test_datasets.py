@@ -105,7 +105,8 @@ def test_value_and_column_status_without_overlay():
 @pytest.mark.parametrize("query, ags", [
     ("05315", "05315"), ("5315", "05315"), (1001, "01001"), ("Göttingen", "03159"),
     ("Landkreis München", "09184"), ("Stadt München", "09162"), ("köln", "05315"),
-    ("Berlin", "11000"),
+    ("Berlin", "11000"), ("Koln", "05315"), ("Dusseldorf", "05111"),
+    ("übe", "01003"), ("ube", "08128"),   # both match either name once normalised: the spelling decides
 ])
 def test_find_kreis(query, ags):
     assert datasets.find_kreis(query) == ags

@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from mutation import mutate
 
 from workbook import data as datasets
 from workbook.batch.selection import read_ags_file
@@ -33,16 +34,6 @@ MB200 = 200 * 1024 * 1024
 
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-
-
-@pytest.fixture()
-def local(monkeypatch, tmp_path):
-    folder = tmp_path / "local"
-    monkeypatch.setenv("WORKBOOK_LOCAL_DIR", str(folder))
-    datasets.clear_cache()
-    import_file(GOOD / "latin1_umlauts.csv")                  # an overlay that must survive every refusal
-    yield folder
-    datasets.clear_cache()
 
 
 def _sparse(path: Path, head: bytes, size: int = MB200) -> Path:
@@ -120,20 +111,10 @@ SEEDS = {n: (GOOD / n).read_bytes() for n in ("excel_de_bom.csv", "english.csv",
 
 @st.composite
 def mutated(draw):
-    data = bytearray(SEEDS[draw(st.sampled_from(sorted(SEEDS)))])
-    for _ in range(draw(st.integers(1, 5))):
-        op = draw(st.sampled_from(["flip", "insert", "delete", "truncate"]))
-        pos = draw(st.integers(0, max(0, len(data) - 1)))
-        if op == "flip" and data:
-            data[pos] = draw(st.sampled_from(b"0123456789;,.-%\" \nx\xe4"))
-        elif op == "insert":
-            data[pos:pos] = draw(st.sampled_from([b";", b"\n", b"-", b"=1+1", b"@SUM(A1)", b"nan", b"inf", b"1e400",
-                                                  b"999999999999", b"Summe", b"\t", b"0"]))
-        elif op == "delete" and data:
-            del data[pos:pos + draw(st.integers(1, 10))]
-        elif op == "truncate":
-            data = data[:pos]
-    return bytes(data)
+    return mutate(draw, SEEDS[draw(st.sampled_from(sorted(SEEDS)))], steps=5,
+                  ops=["flip", "insert", "delete", "truncate"], flip=st.sampled_from(b"0123456789;,.-%\" \nx\xe4"),
+                  inserts=[b";", b"\n", b"-", b"=1+1", b"@SUM(A1)", b"nan", b"inf", b"1e400",
+                           b"999999999999", b"Summe", b"\t", b"0"], max_delete=10)
 
 
 @SETTINGS

@@ -19,6 +19,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from mutation import mutate
 
 from workbook import params
 from workbook.cli import main
@@ -89,26 +90,12 @@ def test_random_yaml_scenarios_only_raise_scenario_error(text, P):
 
 @st.composite
 def mutated_file(draw, files: list[Path]):
-    data = bytearray(draw(st.sampled_from(files)).read_bytes())
-    for _ in range(draw(st.integers(1, 6))):
-        op = draw(st.sampled_from(["flip", "insert", "delete", "dup_line", "truncate"]))
-        pos = draw(st.integers(0, max(0, len(data) - 1)))
-        if op == "flip" and data:
-            data[pos] = draw(st.sampled_from(b" \t\n:-#&*!{}[],.'\"0123456789abcxyz\xc3\xa4\xff\x00\x01\x1b"))
-        elif op == "insert":
-            data[pos:pos] = draw(st.sampled_from([b":", b"\t", b"  ", b"- ", b"{", b"[", b"&a ", b"*a", b"!!python/name:os.system ",
-                                                  b"1e400", b".nan", b"~", b"\n", b"\xef\xbb\xbf", b"\xff",
-                                                  b"---\n", b"<<: *a\n", b"? ", b"\"", b"%YAML 1.1\n"]))
-        elif op == "delete" and data:
-            del data[pos:pos + draw(st.integers(1, 30))]
-        elif op == "dup_line":
-            lines = bytes(data).split(b"\n")
-            i = draw(st.integers(0, len(lines) - 1))
-            lines.insert(i, lines[i])
-            data = bytearray(b"\n".join(lines))
-        elif op == "truncate":
-            data = data[:pos]
-    return bytes(data)
+    return mutate(draw, draw(st.sampled_from(files)).read_bytes(), steps=6,
+                  ops=["flip", "insert", "delete", "dup_line", "truncate"],
+                  flip=st.sampled_from(b" \t\n:-#&*!{}[],.'\"0123456789abcxyz\xc3\xa4\xff\x00\x01\x1b"),
+                  inserts=[b":", b"\t", b"  ", b"- ", b"{", b"[", b"&a ", b"*a", b"!!python/name:os.system ",
+                           b"1e400", b".nan", b"~", b"\n", b"\xef\xbb\xbf", b"\xff",
+                           b"---\n", b"<<: *a\n", b"? ", b"\"", b"%YAML 1.1\n"], max_delete=30)
 
 
 @SETTINGS

@@ -6,11 +6,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from mutation import mutate
 
-from workbook import data as datasets
 from workbook.data.importer import import_file
 from workbook.errors import InputFileError
 
@@ -21,16 +20,6 @@ XLSX = (GOOD / "kreise.xlsx").read_bytes()
 
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-
-
-@pytest.fixture()
-def local(monkeypatch, tmp_path):
-    folder = tmp_path / "local"
-    monkeypatch.setenv("WORKBOOK_LOCAL_DIR", str(folder))
-    datasets.clear_cache()
-    import_file(GOOD / "latin1_umlauts.csv")                  # state that must survive every refusal
-    yield folder
-    datasets.clear_cache()
 
 
 def _attempt(data: bytes, suffix: str, local: Path) -> None:
@@ -49,25 +38,10 @@ def _attempt(data: bytes, suffix: str, local: Path) -> None:
 
 @st.composite
 def mutated(draw, seeds: dict[str, bytes]):
-    data = bytearray(seeds[draw(st.sampled_from(sorted(seeds)))])
-    for _ in range(draw(st.integers(1, 8))):
-        op = draw(st.sampled_from(["flip", "insert", "delete", "dup_line", "truncate"]))
-        pos = draw(st.integers(0, max(0, len(data) - 1)))
-        if op == "flip" and data:
-            data[pos] = draw(st.integers(0, 255))
-        elif op == "insert":
-            data[pos:pos] = draw(st.sampled_from([b";", b",", b"\"", b"\n", b"%", b"-", b"\x00", b"\xff",
-                                                  b"1.000,5", b"Summe", b"\r\n", b"\t", b"  ", b"'"]))
-        elif op == "delete" and data:
-            del data[pos:pos + draw(st.integers(1, 20))]
-        elif op == "dup_line":
-            lines = bytes(data).split(b"\n")
-            i = draw(st.integers(0, len(lines) - 1))
-            lines.insert(i, lines[i])
-            data = bytearray(b"\n".join(lines))
-        elif op == "truncate":
-            data = data[:pos]
-    return bytes(data)
+    return mutate(draw, seeds[draw(st.sampled_from(sorted(seeds)))], steps=8,
+                  ops=["flip", "insert", "delete", "dup_line", "truncate"], flip=st.integers(0, 255),
+                  inserts=[b";", b",", b"\"", b"\n", b"%", b"-", b"\x00", b"\xff",
+                           b"1.000,5", b"Summe", b"\r\n", b"\t", b"  ", b"'"], max_delete=20)
 
 
 @SETTINGS

@@ -7,7 +7,6 @@ mistake in scripts/build_data.py or in the loaders shows up here.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import subprocess
 import sys
@@ -17,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from script_loader import load_script
 
 from workbook import data as datasets
 
@@ -38,10 +38,7 @@ def kreise() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def extract_module():
-    spec = importlib.util.spec_from_file_location("extract_sources", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("extract_sources")
 
 
 def test_age_shares_equal_the_regionalstatistik_extract(kreise):

@@ -18,6 +18,20 @@ from collections.abc import Sequence
 from ..errors import WorkbookError
 
 
+def _group(sub, name: str, summary: str):
+    """A command with actions (``workbook NAME ACTION``); one of the actions is required."""
+    actions = sub.add_parser(name, help=summary).add_subparsers(dest=f"{name}_command", metavar="ACTION")
+    actions.required = True
+    return actions
+
+
+def _action(actions, name: str, summary: str, handler: str) -> argparse.ArgumentParser:
+    """One action of a group, run by ``handler`` ("module:function")."""
+    parser = actions.add_parser(name, help=summary)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workbook",
@@ -27,13 +41,9 @@ def _build_parser() -> argparse.ArgumentParser:
     sub.required = True
 
     # -- data -------------------------------------------------------------
-    p_data = sub.add_parser("data", help="inspect and validate the base data")
-    data_sub = p_data.add_subparsers(dest="data_command", metavar="ACTION")
-    data_sub.required = True
-    p_check = data_sub.add_parser("check", help="validate the shipped data and print a summary")
-    p_check.set_defaults(handler="workbook.cli.data:check")
-    p_dict = data_sub.add_parser("dictionary", help="print the data dictionary (Markdown)")
-    p_dict.set_defaults(handler="workbook.cli.data:dictionary")
+    data = _group(sub, "data", "inspect and validate the base data")
+    _action(data, "check", "validate the shipped data and print a summary", "workbook.cli.data:check")
+    _action(data, "dictionary", "print the data dictionary (Markdown)", "workbook.cli.data:dictionary")
 
     # -- import -----------------------------------------------------------
     p_imp = sub.add_parser("import", help="import a municipality's own figures (CSV, Excel, INKAR)")
@@ -47,17 +57,13 @@ def _build_parser() -> argparse.ArgumentParser:
     p_imp.set_defaults(handler="workbook.cli.imports:run")
 
     # -- scenarios --------------------------------------------------------
-    p_sc = sub.add_parser("scenarios", help="list, show and validate scenarios")
-    sc_sub = p_sc.add_subparsers(dest="scenarios_command", metavar="ACTION")
-    sc_sub.required = True
-    p_list = sc_sub.add_parser("list", help="list the scenarios")
-    p_list.set_defaults(handler="workbook.cli.scenarios:list_scenarios")
-    p_show = sc_sub.add_parser("show", help="show one scenario and what it changes")
+    scenarios = _group(sub, "scenarios", "list, show and validate scenarios")
+    _action(scenarios, "list", "list the scenarios", "workbook.cli.scenarios:list_scenarios")
+    p_show = _action(scenarios, "show", "show one scenario and what it changes", "workbook.cli.scenarios:show")
     p_show.add_argument("scenario", help="scenario id (S0..S5) or a YAML file")
-    p_show.set_defaults(handler="workbook.cli.scenarios:show")
-    p_val = sc_sub.add_parser("validate", help="validate a scenario or parameter YAML file")
+    p_val = _action(scenarios, "validate", "validate a scenario or parameter YAML file",
+                    "workbook.cli.scenarios:validate")
     p_val.add_argument("file")
-    p_val.set_defaults(handler="workbook.cli.scenarios:validate")
 
     # -- project ----------------------------------------------------------
     p_proj = sub.add_parser("project", help="project all topics 2021-2030 with uncertainty bands")

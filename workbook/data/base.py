@@ -9,6 +9,7 @@
     load_gemeinden()          the 10,799 inhabited Gemeinden of 31.12.2019 (registry: GEMEINDE_COLUMNS)
     rural_weight(df)          0 (kreisfreie Großstadt) .. 1 (dünn besiedelt)
     find_kreis(query)         AGS from an AGS or a name fragment
+    norm(text)                casefolded, without accents, punctuation to spaces (name and header matching)
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -311,8 +313,13 @@ _PREFIXES = {"landkreis": "land", "lk": "land", "kreis": "land", "lkr": "land", 
              "stadt": "stadt", "sk": "stadt", "kreisfreie stadt": "stadt", "stadtkreis": "stadt"}
 
 
-def _norm(text: str) -> str:
-    text = text.casefold().replace("ß", "ss").replace("-", " ")
+def norm(text) -> str:
+    """Casefold, strip accents/umlauts (ä -> a), ß -> ss, punctuation to spaces: the one
+    normaliser of names and headers (Kreis names here, import headers in cells/importer/inkar)."""
+    text = str(text).replace("ß", "ss").replace("\ufeff", "")
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = re.sub(r"[^\w%.+]+", " ", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -340,14 +347,16 @@ def find_kreis(query, *, exact: bool = False) -> str:
         return text
     names = df["name"].tolist()
     types = df["kreis_type"].tolist()
-    q = _norm(text)
+    q = norm(text)
+    literal = text.casefold().split()     # the query as written (umlauts, brackets), case aside
     want_type = None
     for prefix, kind in sorted(_PREFIXES.items(), key=lambda kv: -len(kv[0])):
         if q.startswith(prefix + " "):
             q, want_type = q[len(prefix) + 1:], kind
+            literal = literal[len(prefix.split()):]
             break
-    base = [_norm(n.split(",")[0]) for n in names]
-    full = [_norm(n) for n in names]
+    base = [norm(n.split(",")[0]) for n in names]
+    full = [norm(n) for n in names]
 
     def type_of(t: str) -> str:
         return "stadt" if t in ("Kreisfreie Stadt", "Stadtkreis") else "land"
@@ -355,6 +364,9 @@ def find_kreis(query, *, exact: bool = False) -> str:
     hits = [i for i in range(len(codes)) if q in (base[i], full[i])]
     if not hits and not exact:
         hits = [i for i in range(len(codes)) if q in full[i]]
+    if len(hits) > 1:   # a name spelt as written wins over one that matches only once normalised (ü as u)
+        spelt = " ".join(literal)
+        hits = [i for i in hits if spelt in " ".join(names[i].casefold().split())] or hits
     if want_type and len(hits) > 1:
         hits = [i for i in hits if type_of(types[i]) == want_type] or hits
     if len(hits) == 1:

@@ -3,15 +3,14 @@
     parse_number(cell, german)  (value, had a % sign) or None
     key_text(cell)              the text of a key cell (Excel's 5315.0 -> "5315")
     is_blank / is_missing / is_total_row
-    norm(text)                  casefolded, without accents, punctuation to spaces (header and name matching)
 """
 
 from __future__ import annotations
 
 import math
 import re
-import unicodedata
 
+from .base import norm
 from .schema import SETTLEMENT_TYPES
 
 MISSING_MARKERS = {"", ".", "-", "–", "—", "x", "k.a.", "k. a.", "ka", "n.a.", "n. a.", "na", "/", "...", "…"}
@@ -24,15 +23,6 @@ SETTLEMENT_ALIASES = {
     "4": "duenn_besiedelt", "dunn besiedelter landlicher kreis": "duenn_besiedelt",
 }
 SETTLEMENT_ALIASES.update({name.replace("_", " "): name for name in SETTLEMENT_TYPES})
-
-
-def norm(text) -> str:
-    """Casefold, strip accents/umlauts (ä -> a), ß -> ss, punctuation to spaces."""
-    text = str(text).replace("ß", "ss").replace("\ufeff", "")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    text = re.sub(r"[^\w%.+]+", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
 
 
 class PercentCell(float):

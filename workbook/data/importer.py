@@ -25,8 +25,8 @@ from ..errors import DataError, InputFileError, SelectionError
 from ..texts import data as T
 from ..texts import fmt_number, fmt_percent
 from . import overlay
-from .base import find_kreis
-from .cells import SETTLEMENT_ALIASES, is_blank, is_missing, is_total_row, key_text, norm, parse_number
+from .base import find_kreis, norm
+from .cells import SETTLEMENT_ALIASES, is_blank, is_missing, is_total_row, key_text, parse_number
 from .inkar import INFO_HEADERS, INKAR_AGE_PARTS, KEY_HEADERS, LABELS, NAME_HEADERS, PERCENT_SUFFIX, inkar_match
 from .kreise import load_kreise
 from .readers import MAX_TITLE_ROWS, display, read_table

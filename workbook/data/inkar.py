@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .cells import norm
+from .base import norm
 from .schema import COLUMNS
 
 KEY_HEADERS = {"ags", "kennziffer", "kreisschlussel", "kreisschluessel", "kreisschlussel ags",

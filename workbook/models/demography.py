@@ -1,10 +1,20 @@
-"""Age structure per Kreis: the national structure adjusted to the Kreis' 65+ share.
+"""Age structure per Kreis: the models' ten age groups from the real age groups, national fallback.
 
-No registry serves the age structure of every Kreis (see DATA.md), so the
-base data carry one estimated column, ``share_65plus``. The models need ten
-age groups (the D21 groups plus 0-13 and a split of 60-69 at 65). We take the
-national structure (``data/national_age_structure.csv``, Destatis 31.12.2019,
-rounded) and rescale it per Kreis:
+The models need ten age groups (the D21 groups plus 0-13 and a split of 60-69
+at 65: :data:`GROUPS`; :data:`WIDTHS` drive the cohort ageing of
+workbook.models.divide, :data:`MIDPOINTS` the GP contact profile of
+workbook.models.telemedicine).
+
+Per Kreis they come from the real age groups: Regionalstatistik 12411
+(``data/kreise_age.csv``, 21 groups, 31.12.2019, official figures).
+:func:`weights_from_age_table` shares each data group out to the model groups
+by the overlap of the age ranges (people spread evenly over the years inside a
+data group, the open top group up to :data:`OPEN_GROUP_END`).
+
+Only where the age table has no rows for a Kreis (a table without them, a model
+run outside the data layer) does :func:`kreis_weights` stand in: the national
+structure (``data/national_age_structure.csv``, Destatis 31.12.2019, rounded)
+rescaled to the Kreis' ``share_65plus``:
 
     w[k, a] = s[a] * share_65plus[k] / S65            for the groups 65+
     w[k, a] = s[a] * (1 - share_65plus[k]) / (1 - S65) for the groups under 65
@@ -12,7 +22,8 @@ rounded) and rescale it per Kreis:
 where ``s[a]`` is the national share of group a and ``S65`` the national 65+
 share. The weights of each Kreis sum to 1 and reproduce its 65+ share
 exactly; within "under 65" and within "65+" the national proportions hold.
-This is an estimate, and reports label it so.
+That fallback is an estimate. Which Kreis gets which is decided in
+workbook.models.divide (``_weights``).
 """
 
 from __future__ import annotations

@@ -443,6 +443,7 @@ def _one_kreis(kreis) -> pd.DataFrame:
     """A one-row Kreis table from an AGS, a Series (one row of ``load_kreise()``) or a one-row frame."""
     import pandas as pd
 
+    from ..ags import kreis_key
     from ..errors import SelectionError
 
     if isinstance(kreis, pd.DataFrame):
@@ -452,8 +453,8 @@ def _one_kreis(kreis) -> pd.DataFrame:
     elif isinstance(kreis, str):
         from ..data import load_kreise
 
+        code = kreis_key(kreis)     # the one AGS rule: a Gemeinde, Land or non-key is refused naming why
         known = load_kreise()
-        code = kreis.strip().zfill(5) if kreis.strip().isdigit() else kreis.strip()
         table = known.loc[known["ags"].astype(str) == code]
         if table.empty:
             raise SelectionError(f"unknown AGS {kreis!r}; expected the 5-digit key of one of the Kreise",
