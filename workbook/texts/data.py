@@ -42,6 +42,18 @@ OVERLAY_WRITE = ("Datei mit eigenen Daten nicht schreibbar / cannot write the lo
                  "nichts geändert. Anderen Ordner mit WORKBOOK_LOCAL_DIR wählen")
 OVERLAY_BAD_COLUMN = "keine importierbare Spalte / not an importable column"
 UNKNOWN_AGS_SHORT = "unbekannter Kreisschlüssel / unknown AGS"
+UNKNOWN_GEMEINDE = "kein Gemeindeschlüssel von data/gemeinden.csv / not a Gemeinde of gemeinden.csv"
+EXPECTED_COLUMNS = "erwartet genau die Spalten {columns} / expected exactly these columns"
+NEIGHBOURS_SELF = "Gemeinde als ihr eigener Nachbar / a Gemeinde paired with itself"
+GEMEINDE_FEATURE_BAD = ("Fläche {i}: erwartet die Eigenschaft ags einer Gemeinde von data/gemeinden.csv im Land "
+                        "{land} / feature {i}: expected the ags of a Gemeinde of Land {land}")
+SUCCESSOR_OLD_EXISTS = ("alter Schlüssel besteht am 31.12.2019 noch (data/gemeinden.csv) / the old key is a "
+                        "Gemeinde of 2019")
+SUCCESSOR_NAME = ("'{value}' ist nicht der Name der Nachfolgegemeinde in data/gemeinden.csv / not the "
+                  "successor's name")
+LAND_KEY_FORMAT = ("'{value}' ist kein Länderschlüssel (2 Ziffern, 01 bis 16, z. B. 05) / not a Land key: "
+                   "expected 2 digits")
+LAND_KEY_UNKNOWN = "unbekannter Länderschlüssel '{value}'; erlaubt 01 bis 16 / unknown Land key: 01 to 16"
 
 # -- finding a Kreis ----------------------------------------------------------------
 KREIS_EMPTY = "Bitte einen Kreisschlüssel (AGS) oder Kreisnamen angeben / give an AGS or a name"
