@@ -100,6 +100,21 @@ def test_an_inkar_export_at_gemeinde_level_imports(tmp_path):
     assert v[("08416041", "share_65plus")] == pytest.approx(0.17)
 
 
+def test_an_xlsx_with_numeric_gemeinde_keys_imports(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["AGS", "Name", "Einwohner 2019", "gigabit_share"])
+    sheet.append([8416041, "Tübingen", 91506, 0.62])                     # a number: leading zero lost
+    sheet.append([5315000, "Köln", 1087863, 0.81])
+    book.save(tmp_path / "gemeinden.xlsx")
+    result = read_import(tmp_path / "gemeinden.xlsx")
+    assert result.level == "gemeinde"
+    assert _values(result) == {("08416041", "population_2019"): 91_506, ("08416041", "gigabit_share"): 0.62,
+                               ("05315000", "population_2019"): 1_087_863, ("05315000", "gigabit_share"): 0.81}
+
+
 def test_dry_run_writes_nothing(tmp_path, local_dir):
     result = import_file(_write(tmp_path, "g.csv", "ags;population_2019\n08416041;91506\n"), dry_run=True)
     assert result.dry_run and result.written is None and _state(local_dir) == {}
