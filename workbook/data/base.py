@@ -381,7 +381,9 @@ def load_gemeinde_neighbours() -> pd.DataFrame:
         if same.any():
             i = _first(same)
             raise DataError(T.NEIGHBOURS_SELF, file=path, row=i + 2, key=df["ags_a"].iloc[i])
-        pairs = pd.DataFrame({"a": df[["ags_a", "ags_b"]].min(axis=1), "b": df[["ags_a", "ags_b"]].max(axis=1)})
+        first = (df["ags_a"] < df["ags_b"]).to_numpy()
+        pairs = pd.DataFrame({"a": np.where(first, df["ags_a"], df["ags_b"]),
+                              "b": np.where(first, df["ags_b"], df["ags_a"])})
         dup = pairs.duplicated()
         if dup.any():
             i = _first(dup)
