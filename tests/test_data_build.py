@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -86,17 +87,18 @@ def test_rebuild_is_byte_identical_to_the_committed_data(tmp_path):
     lands = [f"gemeinden/{land:02d}.geojson" for land in range(1, 17)]
     assert built == sorted(["broadband_history.csv", "gemeinden.csv", "kreise.csv", "kreise.geojson",
                             "kreise_age.csv", "laender.geojson", "neighbours.csv", "sources.yml",
-                            "gemeinden_neighbours.csv", *lands])
+                            "gemeinden_neighbours.csv", "gemeinden_successors.csv", *lands])
     for name in built:
         assert (out / name).read_bytes() == (ROOT / "data" / name).read_bytes(), f"data/{name} differs"
     assert "'with_boundary': 10799" in result.stderr
     assert "Kreise without neighbours: none" in result.stderr
 
 
-def _gv(build, units):
-    """GV-like records: (ags, lon, lat, area_km2) as the extract holds them (text)."""
-    return pd.DataFrame([[a, lon, lat, f"{area:.2f}"] for a, lon, lat, area in units],
-                        columns=["ags", "lon", "lat", "area_km2"])
+def _gv(build, units, uninhabited=()):
+    """GV-like records: (ags, lon, lat, area_km2, population_2019) as the extract holds them (text)."""
+    return pd.DataFrame([[a, lon, lat, f"{area:.2f}", "0" if a in uninhabited else "100"]
+                         for a, lon, lat, area in units],
+                        columns=["ags", "lon", "lat", "area_km2", "population_2019"])
 
 
 @pytest.mark.parametrize("c_goes_to", ["01001002", "01001001"])
@@ -110,13 +112,51 @@ def test_vanished_gemeinden_dissolve_into_the_successor_whose_area_they_fill(bui
     a, b, c = (build._km2(geo[k]) for k in ("01001001", "01001900", "01001901"))
     gv = _gv(build, [("01001001", "9.05", "54.05", a + (c if c_goes_to == "01001001" else 0)),
                      ("01001002", "9.15", "54.05", b + (c if c_goes_to == "01001002" else 0)),
-                     ("01001999", "", "", 0.0)])          # an uninhabited area without a point: no piece
+                     ("01001999", "", "", 0.0)], uninhabited={"01001999"})   # no point: no piece
     pieces, meta = build.gemeinde_pieces(gv, geo)
     assert pieces["01001002"][0] == "01001900" or "01001900" in pieces["01001002"]
     assert "01001901" in pieces[c_goes_to]
     assert sorted(p for ps in pieces.values() for p in ps) == sorted(geo)     # every 2016 area used once
     assert meta["by_point"] == 1 and meta["dissolved"] == 1 and meta["no_piece"] == ["01001999"]
     assert meta["area_off_5pct"] == 0
+    assert meta["point_pieces"] == {"01001002": "01001900"}
+
+
+def test_a_vanished_gemeinde_goes_to_an_inhabited_neighbour_before_an_uninhabited_area(build):
+    """Zorge (2016) joined Walkenried; the Harz forest beside both (gemeindefrei, 0 inhabitants) grew in
+    area too and would fit the piece better."""
+    from shapely.geometry import box
+
+    geo = {"01001001": box(9.0, 54.0, 9.1, 54.1), "01001501": box(9.2, 54.0, 9.5, 54.1),
+           "01001002": box(9.1, 54.0, 9.2, 54.1)}                     # vanished, between the two
+    a, forest, gone = (build._km2(geo[k]) for k in ("01001001", "01001501", "01001002"))
+    gv = _gv(build, [("01001001", "9.05", "54.05", a + 0.5 * gone), ("01001501", "9.35", "54.05", forest + gone)],
+             uninhabited={"01001501"})
+    pieces, meta = build.gemeinde_pieces(gv, geo)
+    assert pieces["01001001"] == ["01001001", "01001002"] and pieces["01001501"] == ["01001501"]
+    assert meta["dissolved"] == 1 and meta["point_pieces"] == {}
+
+
+def test_successors_name_the_gemeinde_that_took_an_old_key_and_why(build):
+    # 2016: A, B, C, D. 2019: A survives and absorbs D; N (new key) holds its centre in B and carries B's BBSR
+    # type; C went to the uninhabited forest F; BBSR 2017 also lists the pseudo-key 01001444 (gemeindefrei).
+    gemeinden = pd.DataFrame({"ags": ["01001001", "01001005"], "name": ["A-Stadt", "Neu"],
+                              "bbsr_from_ags": ["", "01001002"], "broadband_from_ags": ["", ""]})
+    gv_all = pd.DataFrame({"ags": ["01001001", "01001005", "01001501"]})
+    bbsr = pd.DataFrame({"ags": ["01001001", "01001002", "01001004", "01001444"],
+                         "name": ["A-Stadt", "B-Dorf", "D-Dorf", "Gdefr. Geb. (Lkr X)"]}).set_index("ags")
+    names16 = {"01001001": "A", "01001002": "B", "01001003": "C", "01001004": "D", "01001501": "F"}
+    pieces = {"01001001": ["01001001", "01001004"], "01001005": ["01001002"], "01001501": ["01001003", "01001501"]}
+    data, meta = build.gemeinde_successors(gv_all, bbsr, names16, pieces, {"01001005": "01001002"}, gemeinden)
+    got = pd.read_csv(io.BytesIO(data), dtype=str)
+    assert list(got.columns) == build.SUCCESSOR_COLUMNS
+    assert got.values.tolist() == [["01001002", "B-Dorf", "01001005", "Neu", "bbsr_from_ags"],
+                                   ["01001004", "D-Dorf", "01001001", "A-Stadt", "dissolution"]]
+    assert meta["bbsr_gemeindefrei_left_out"] == 1 and meta["uninhabited_successor_left_out"] == ["01001003"]
+    # two rules naming different Gemeinden stop the build
+    pieces["01001001"].append(pieces["01001005"].pop())
+    with pytest.raises(build.BuildError, match=r"01001002.*disagree"):
+        build.gemeinde_successors(gv_all, bbsr, names16, pieces, {}, gemeinden)
 
 
 def test_a_vanished_gemeinde_bordering_no_2019_gemeinde_is_refused(build):

@@ -156,7 +156,8 @@ def test_hashes_match_sources_yml():
     hashes = datasets.verify_hashes()
     assert set(hashes) == {"kreise.csv", "kreise.geojson", "laender.geojson", "neighbours.csv", "estimation.yml",
                            "national_age_structure.csv", "kreise_age.csv", "broadband_history.csv", "gemeinden.csv",
-                           "gemeinden_neighbours.csv", *(f"gemeinden/{land:02d}.geojson" for land in range(1, 17))}
+                           "gemeinden_neighbours.csv", "gemeinden_successors.csv",
+                           *(f"gemeinden/{land:02d}.geojson" for land in range(1, 17))}
     for name, digest in hashes.items():
         assert hashlib.sha256((paths.DATA_DIR / name).read_bytes()).hexdigest() == digest
         assert sources["files"][name]["sha256"] == digest

@@ -201,3 +201,124 @@ def test_the_neighbour_graph_of_the_gemeinden(gemeinden):
     isolated = set(gemeinden["ags"]) - set(nb["ags_a"]) - set(nb["ags_b"])
     assert len(isolated) == 22                      # islands and an exclave (docs/data.md)
     assert {"01056025", "08335015", "03455021"} <= isolated   # Helgoland, Büsingen, Wangerooge
+
+
+# -- the loaders of boundaries, neighbours and successors (workbook.data) ----------------------------
+
+def test_every_lands_boundary_file_loads_with_one_feature_per_gemeinde_of_the_land(gemeinden):
+    per_land = gemeinden.groupby(gemeinden["ags"].str[:2])["ags"].apply(set)
+    total = 0
+    for land in [f"{n:02d}" for n in range(1, 17)]:
+        doc = datasets.load_gemeinde_boundaries(land)
+        assert doc["type"] == "FeatureCollection"
+        keys = [f["properties"]["ags"] for f in doc["features"]]
+        assert len(keys) == len(set(keys)) == len(per_land[land]) and set(keys) == per_land[land], land
+        total += len(keys)
+    assert total == 10_799                                   # docs/data.md: all 10,799 have a boundary
+    assert "all 10,799 inhabited Gemeinden of 2019 have a boundary" in (ROOT / "docs" / "data.md").read_text()
+    # the leading zero comes back, as everywhere a key is read; each call is a fresh copy
+    first = datasets.load_gemeinde_boundaries(5)
+    first["features"].clear()
+    assert len(datasets.load_gemeinde_boundaries("5")["features"]) == len(per_land["05"])
+
+
+@pytest.mark.parametrize("land, message", [("17", "unbekannter Länderschlüssel '17'"),
+                                           ("00", "unbekannter Länderschlüssel '00'"),
+                                           ("05315", "'05315' ist kein Länderschlüssel"),
+                                           ("NRW", "'NRW' ist kein Länderschlüssel"),
+                                           ("\u0660\u0665", "ist kein Länderschlüssel"), (None, "'None' ist kein")])
+def test_a_bad_land_key_is_refused_naming_it(land, message):
+    from workbook.errors import SelectionError
+
+    with pytest.raises(SelectionError) as err:
+        datasets.load_gemeinde_boundaries(land)
+    assert message in str(err.value) and err.value.key == str(land)
+
+
+def test_the_gemeinde_neighbours_are_unique_pairs_of_known_gemeinden(gemeinden):
+    nb = datasets.load_gemeinde_neighbours()
+    assert list(nb.columns) == ["ags_a", "ags_b"] and len(nb) == 31_315
+    assert nb["ags_a"].str.fullmatch(r"\d{8}").all() and nb["ags_b"].str.fullmatch(r"\d{8}").all()
+    assert (nb["ags_a"] < nb["ags_b"]).all()                 # no self-pair, one order
+    both = set(zip(nb["ags_a"], nb["ags_b"])) | set(zip(nb["ags_b"], nb["ags_a"]))
+    assert len(both) == 2 * len(nb)                          # symmetric closure: no pair twice in any order
+    assert set(nb["ags_a"]) | set(nb["ags_b"]) <= set(gemeinden["ags"])
+    nb.loc[0, "ags_a"] = "x"                                 # a fresh copy each call
+    assert datasets.load_gemeinde_neighbours().loc[0, "ags_a"] != "x"
+
+
+def _with_data_file(tmp_path, monkeypatch, name: str, text: str):
+    """A copy of data/ in tmp_path with ``name`` replaced by ``text`` (its sha256 registered)."""
+    import hashlib
+    import shutil
+
+    import yaml
+
+    from workbook import paths
+
+    copy = tmp_path / "data"
+    shutil.copytree(DATA, copy, ignore=shutil.ignore_patterns("raw", "local"))
+    (copy / name).write_text(text, encoding="utf-8")
+    sources = yaml.safe_load((copy / "sources.yml").read_text(encoding="utf-8"))
+    sources["files"][name]["sha256"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    (copy / "sources.yml").write_text(yaml.safe_dump(sources, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr(paths, "DATA_DIR", copy)
+    datasets.clear_cache()
+
+
+@pytest.mark.parametrize("rows, row, message", [
+    ("01001000,01001000\n", 2, "ihr eigener Nachbar"),
+    ("01001000,01059001\n01059001,01001000\n", 3, "Schlüssel doppelt"),
+    ("01001000,01059001\n01001000,01059001\n", 3, "Schlüssel doppelt"),
+    ("01059001,01001000\n", 2, "ags_a < ags_b"),
+    ("01001000,01009999\n", 2, "kein Gemeindeschlüssel von data/gemeinden.csv"),
+])
+def test_a_bad_neighbour_file_is_refused_naming_its_row(tmp_path, monkeypatch, rows, row, message):
+    _with_data_file(tmp_path, monkeypatch, "gemeinden_neighbours.csv", "ags_a,ags_b\n" + rows)
+    try:
+        with pytest.raises(DataError) as err:
+            datasets.load_gemeinde_neighbours()
+        assert message in str(err.value) and err.value.row == row
+    finally:
+        datasets.clear_cache()
+
+
+def test_merged_away_keys_name_their_successor(gemeinden):
+    succ = datasets.load_gemeinde_successors()
+    assert list(succ.columns) == ["old_ags", "old_name", "successor_ags", "successor_name", "basis"]
+    assert len(succ) == 376 and succ["old_ags"].is_unique
+    assert succ["old_ags"].str.fullmatch(r"\d{8}").all() and succ["successor_ags"].str.fullmatch(r"\d{8}").all()
+    keys = set(gemeinden["ags"])
+    assert not succ["old_ags"].isin(keys).any() and succ["successor_ags"].isin(keys).all()
+    assert succ["basis"].value_counts().to_dict() == {"dissolution": 291, "broadband_from_ags": 38,
+                                                      "bbsr_from_ags": 35, "centre_point": 12}
+    s = succ.set_index("old_ags")
+    assert s.loc["06437002", ["successor_ags", "successor_name", "basis"]].tolist() == [
+        "06437016", "Oberzent, Stadt", "bbsr_from_ags"]                 # Beerfelden -> Oberzent (2018)
+    assert s.loc["03152012", ["successor_ags", "basis"]].tolist() == ["03159016", "broadband_from_ags"]
+    assert s.loc["03156016", ["old_name", "successor_ags"]].tolist() == ["Zorge", "03159036"]   # Walkenried
+    # every bbsr_from_ags / broadband_from_ags of gemeinden.csv is an old key with that Gemeinde as successor
+    for column in ("bbsr_from_ags", "broadband_from_ags"):
+        named = gemeinden[gemeinden[column] != ""]
+        assert (s.loc[named[column], "successor_ags"].to_numpy() == named["ags"].to_numpy()).all()
+    # the old keys are those of the BBSR reference 2017 that GV 2019 does not have, but for BBSR's 42
+    # pseudo-keys of Bavaria's unincorporated areas and one unincorporated area of 2016 (Harz, Osterode)
+    bbsr = pd.read_csv(RAW / "bbsr_gemeinden_2017.csv", dtype=str, keep_default_na=False)
+    gv = set(pd.read_csv(RAW / "gv2019_gemeinden.csv", dtype=str)["ags"])
+    gone = bbsr[~bbsr["ags"].isin(gv)]
+    pseudo = gone[gone["name"].str.startswith("Gdefr. Geb.")]
+    assert len(pseudo) == 42 and pseudo["ags"].str.endswith("444").all()
+    assert set(gone["ags"]) - set(pseudo["ags"]) <= set(succ["old_ags"])
+
+
+def test_a_successor_file_naming_a_2019_key_as_old_is_refused(tmp_path, monkeypatch):
+    _with_data_file(tmp_path, monkeypatch, "gemeinden_successors.csv",
+                    "old_ags,old_name,successor_ags,successor_name,basis\n"
+                    "06437002,Beerfelden,06437016,\"Oberzent, Stadt\",bbsr_from_ags\n"
+                    "05315000,Köln,06437016,\"Oberzent, Stadt\",dissolution\n")
+    try:
+        with pytest.raises(DataError) as err:
+            datasets.load_gemeinde_successors()
+        assert "besteht am 31.12.2019 noch" in str(err.value) and (err.value.row, err.value.key) == (3, "05315000")
+    finally:
+        datasets.clear_cache()

@@ -185,7 +185,6 @@ BAD_CASES = [
     ("wrong_encoding.csv", 2, None, "Byte 0x81 ist weder UTF-8 noch Latin-1"),
     ("binary.csv", 3, None, "Binärdatei"),
     ("utf16.csv", None, None, "UTF-16"),
-    ("gemeinde_ags.csv", 2, "AGS", "'05315000' ist ein Gemeindeschlüssel (8 Stellen)"),
     ("land_key.csv", 2, "AGS", "'05' ist ein Länderschlüssel"),
     ("total_row.csv", 4, "AGS", "Summen- oder Fußzeile ('Summe')"),
     ("footnote_row.csv", 3, "AGS", "Summen- oder Fußzeile ('Quelle: IT.NRW"),

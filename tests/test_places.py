@@ -121,3 +121,28 @@ def test_a_gemeinde_without_gigabit_in_2019_catches_up_with_its_kreis():
     assert kreis[2030] - village[2030] < 0.5 * (kreis[2021] - village[2021])   # the gap closes
     slow = infra({"ddi.infra.gemeinde_gap_halflife": 8.0})["08416009"]
     assert slow[2030] < village[2030]                          # the assumption matters, visibly
+
+
+def test_a_merged_away_key_names_its_successor():
+    with pytest.raises(SelectionError, match=r"06437002.*Oberzent.*06437016"):
+        places.place_key("06437002")
+
+
+def test_a_gemeindes_own_import_wins_and_is_marked_local(monkeypatch, tmp_path):
+    from workbook import data as datasets
+    from workbook.data.importer import import_file
+
+    monkeypatch.setenv("WORKBOOK_LOCAL_DIR", str(tmp_path / "local"))
+    datasets.clear_cache()
+    try:
+        path = tmp_path / "hausaerzte.csv"
+        path.write_text("ags;gp_per_10k\n08416041;7,5\n", encoding="utf-8")
+        import_file(path)
+        rows = places.gemeinde_inputs(["08416041", "08416009"])
+        by = rows.set_index("ags")
+        assert by.loc["08416041", "gp_per_10k"] == pytest.approx(7.5)
+        assert by.loc["08416009", "gp_per_10k"] != pytest.approx(7.5)
+        assert places.input_origin(rows, "08416041")["gp_per_10k"] == "local"
+        assert places.input_origin(rows, "08416009")["gp_per_10k"] == "mittelbereich"
+    finally:
+        datasets.clear_cache()

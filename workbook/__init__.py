@@ -4,6 +4,7 @@ The public API is small and imported lazily, so ``import workbook`` is fast:
 
     >>> import workbook
     >>> kreise = workbook.load_kreise()          # 401 Kreise with sources
+    >>> gemeinden = workbook.load_gemeinden()    # 10,799 Gemeinden (Destatis GV 31.12.2019)
     >>> params = workbook.load_parameters()      # parameter records
     >>> table = workbook.project(ags=["05315"])  # long result table
 """
@@ -24,6 +25,7 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "load_kreise": "workbook.data",
+    "load_gemeinden": "workbook.data",
     "load_boundaries": "workbook.data",
     "load_neighbours": "workbook.data",
     "find_kreis": "workbook.data",

@@ -5,8 +5,9 @@ Modules, each with one concern (each imports only modules above it in this list)
     schema     the column registry (name, dtype, unit, label_de, source, status, range)
     files      locations of the shipped files, sha256 checks against sources.yml, the parse cache
     base       the shipped base tables: Kreise, boundaries, Länder, neighbours, age, broadband,
-               Gemeinden; find_kreis, rural_weight
-    overlay    the user's overlay: read, validate, apply; the one writer (lock, merge, reset)
+               Gemeinden (table, boundaries per Land, neighbours, successors of old keys);
+               find_kreis, rural_weight
+    overlay    the user's overlays (Kreise, Gemeinden): read, validate, apply; the one writer (lock, merge, reset)
     kreise     load_kreise(): the base table with the overlay applied; value and column status
     check      the summary of ``workbook data check``
     cells      one cell of an import file: missing markers, numbers, keys, totals
@@ -26,7 +27,9 @@ from .base import (
     find_kreis,
     load_boundaries,
     load_broadband_history,
+    load_gemeinde_boundaries,
     load_gemeinde_neighbours,
+    load_gemeinde_successors,
     load_gemeinden,
     load_kreise_age,
     load_laender,
@@ -36,14 +39,23 @@ from .base import (
 from .check import check_summary
 from .files import clear_cache, data_dir, data_hash, load_sources, verify_hashes
 from .kreise import column_status, load_kreise, value_status
-from .overlay import OVERLAY_COLUMNS, load_overlay, local_dir, overlay_path, reset_overlay
+from .overlay import (
+    OVERLAY_COLUMNS,
+    load_gemeinde_overlay,
+    load_overlay,
+    local_dir,
+    overlay_path,
+    reset_gemeinde_overlay,
+    reset_overlay,
+)
 
 __all__ = [
     "OVERLAY_COLUMNS", "base_kreise", "check_summary", "clear_cache", "column_status",
     "data_dir", "data_hash", "estimated_columns", "find_kreis", "load_boundaries",
-    "load_broadband_history", "load_gemeinde_neighbours", "load_gemeinden", "load_kreise", "load_kreise_age", "load_laender",
+    "load_broadband_history", "load_gemeinde_boundaries", "load_gemeinde_neighbours", "load_gemeinde_overlay",
+    "load_gemeinde_successors", "load_gemeinden", "load_kreise", "load_kreise_age", "load_laender",
     "load_neighbours", "load_overlay", "load_sources", "local_dir", "overlay_path",
-    "reset_overlay", "rural_weight", "value_status", "verify_hashes",
+    "reset_gemeinde_overlay", "reset_overlay", "rural_weight", "value_status", "verify_hashes",
 ]
 
 _IMPORTER_NAMES = ("ImportResult", "import_file", "parse_map", "read_import")

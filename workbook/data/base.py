@@ -7,6 +7,9 @@
     load_kreise_age()         DataFrame[ags, age_from, age_to, population_2019]: 21 age groups per Kreis
     load_broadband_history()  DataFrame[ags, period, threshold_mbit, share]: Breitbandatlas 2018-2021
     load_gemeinden()          the 10,799 inhabited Gemeinden of 31.12.2019 (registry: GEMEINDE_COLUMNS)
+    load_gemeinde_boundaries(land)  GeoJSON FeatureCollection of one Land's Gemeinden (``ags``, ``name``)
+    load_gemeinde_neighbours()      DataFrame[ags_a, ags_b], ags_a < ags_b, Gemeinden sharing a border
+    load_gemeinde_successors()      DataFrame[old_ags, old_name, successor_ags, successor_name, basis]
     rural_weight(df)          0 (kreisfreie Großstadt) .. 1 (dünn besiedelt)
     find_kreis(query)         AGS from an AGS or a name fragment
     norm(text)                casefolded, without accents, punctuation to spaces (name and header matching)
@@ -29,6 +32,9 @@ from .files import (
     AGE_FILE,
     BOUNDARIES_FILE,
     BROADBAND_FILE,
+    GEMEINDE_BOUNDARIES_DIR,
+    GEMEINDE_NEIGHBOURS_FILE,
+    GEMEINDE_SUCCESSORS_FILE,
     GEMEINDEN_FILE,
     KREISE_FILE,
     LAENDER_FILE,
@@ -51,6 +57,12 @@ BROADBAND_COLUMNS = ["ags", "period", "threshold_mbit", "share"]
 AGE_GROUPS_FROM = (0, 3, 6, 10, 15, 18, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90)
 BROADBAND_PERIODS = ("2018-06", "2018-12", "2019-06", "2019-12", "2020-06", "2020-12", "2021-06")
 BROADBAND_THRESHOLDS = (50, 100, 1000)
+SUCCESSOR_COLUMNS = ["old_ags", "old_name", "successor_ags", "successor_name", "basis"]
+#: how a successor was found (docs/data.md): the Gemeinde that took the old key's BBSR row or its
+#: Breitbandatlas row, or whose 2019 boundary took the old key's 2016 area (new key holding the old
+#: area's centre point, or the area dissolved into a bordering Gemeinde by area fit)
+SUCCESSOR_BASES = ("bbsr_from_ags", "broadband_from_ags", "centre_point", "dissolution")
+_GEMEINDE_KEY = re.compile(r"[0-9]{8}")
 
 RURAL_WEIGHT = {name: i / 3 for i, name in enumerate(SETTLEMENT_TYPES)}
 
@@ -289,22 +301,149 @@ def load_gemeinden() -> pd.DataFrame:
     return cached("gemeinden", sig, _parse_gemeinden).copy()
 
 
-GEMEINDE_NEIGHBOURS_FILE = "gemeinden_neighbours.csv"
+# -- Gemeinde boundaries, neighbours and successors --------------------------------------
+
+def _land_code(land) -> str:
+    """The 2-digit key of one of the 16 Länder, or a SelectionError naming the value."""
+    code = ags_rule.land_or_none(land)
+    shown = str(land)[:40]
+    if code is None:
+        raise SelectionError(T.LAND_KEY_FORMAT.format(value=shown), key=shown)
+    if code not in set(base_kreise()["land_ags"]):
+        raise SelectionError(T.LAND_KEY_UNKNOWN.format(value=shown), key=shown)
+    return code
+
+
+def load_gemeinde_boundaries(land) -> dict:
+    """The simplified boundaries of one Land's Gemeinden (``data/gemeinden/<land>.geojson``).
+
+    ``land``: the 2-digit Land key ("05"; "5" and 5 get the leading zero back). A GeoJSON
+    FeatureCollection, properties ``ags`` (8 digits) and ``name``; each feature is a Gemeinde of
+    ``load_gemeinden()`` in that Land, once. A fresh copy each call (the checked file is cached).
+    An unknown or malformed key is a ``SelectionError`` naming it.
+    """
+    code = _land_code(land)
+    name = f"{GEMEINDE_BOUNDARIES_DIR}/{code}.geojson"
+
+    def build():
+        path = rel(data_dir() / name)
+        raw = read_verified(name)
+        try:
+            doc = json.loads(raw)
+        except ValueError as exc:
+            raise DataError(T.JSON_UNREADABLE.format(error=exc), file=path) from None
+        if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" \
+                or not isinstance(doc.get("features"), list):
+            raise DataError(T.JSON_UNREADABLE.format(error="no FeatureCollection"), file=path)
+        known = set(load_gemeinden()["ags"])
+        seen: set[str] = set()
+        for i, feature in enumerate(doc["features"]):
+            props = feature.get("properties") if isinstance(feature, dict) else None
+            ags = props.get("ags") if isinstance(props, dict) else None
+            if not isinstance(ags, str) or ags[:2] != code or ags not in known:
+                raise DataError(T.GEMEINDE_FEATURE_BAD.format(i=i + 1, land=code), file=path, key=str(ags))
+            if ags in seen:
+                raise DataError(T.DUPLICATE_KEY, file=path, key=ags)
+            seen.add(ags)
+        return raw
+
+    sig = (signature(data_dir() / name), signature(data_dir() / SOURCES_FILE),
+           signature(data_dir() / GEMEINDEN_FILE))
+    return json.loads(cached(name, sig, build))
+
+
+def _gemeinde_pairs(name: str, columns: list[str]) -> pd.DataFrame:
+    """A shipped CSV of text columns, checked (sha256, exact columns), as a DataFrame."""
+    import io
+
+    path = rel(data_dir() / name)
+    raw = read_verified(name)
+    try:
+        df = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, encoding="utf-8")
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise DataError(T.CSV_UNREADABLE.format(error=str(exc).splitlines()[0]), file=path) from None
+    if list(df.columns) != columns:
+        raise DataError(T.EXPECTED_COLUMNS.format(columns=", ".join(columns)), file=path)
+    return df
+
+
+def _first(mask) -> int:
+    return int(np.flatnonzero(np.asarray(mask))[0])
 
 
 def load_gemeinde_neighbours() -> pd.DataFrame:
-    """Pairs of Gemeinden sharing a border (2019 keys): DataFrame[ags_a, ags_b] with ags_a < ags_b."""
+    """Pairs of Gemeinden sharing a border (``data/gemeinden_neighbours.csv``): DataFrame[ags_a, ags_b],
+    8-digit text, ``ags_a < ags_b``. Validated: both keys are Gemeinden of ``load_gemeinden()``, no
+    Gemeinde paired with itself, no pair twice (in either order). Cached; a fresh copy each call.
+    """
     def build():
-        import io
+        path = rel(data_dir() / GEMEINDE_NEIGHBOURS_FILE)
+        df = _gemeinde_pairs(GEMEINDE_NEIGHBOURS_FILE, ["ags_a", "ags_b"])
+        known = set(load_gemeinden()["ags"])
+        for column in ("ags_a", "ags_b"):
+            bad = ~df[column].isin(known)
+            if bad.any():
+                i = _first(bad)
+                raise DataError(T.UNKNOWN_GEMEINDE, file=path, row=i + 2, column=column, key=df[column].iloc[i])
+        same = df["ags_a"] == df["ags_b"]
+        if same.any():
+            i = _first(same)
+            raise DataError(T.NEIGHBOURS_SELF, file=path, row=i + 2, key=df["ags_a"].iloc[i])
+        first = (df["ags_a"] < df["ags_b"]).to_numpy()
+        pairs = pd.DataFrame({"a": np.where(first, df["ags_a"], df["ags_b"]),
+                              "b": np.where(first, df["ags_b"], df["ags_a"])})
+        dup = pairs.duplicated()
+        if dup.any():
+            i = _first(dup)
+            raise DataError(T.DUPLICATE_KEY, file=path, row=i + 2, key=f"{df['ags_a'].iloc[i]}/{df['ags_b'].iloc[i]}")
+        order = df["ags_a"] > df["ags_b"]
+        if order.any():
+            i = _first(order)
+            raise DataError(T.NEIGHBOURS_BAD, file=path, row=i + 2, key=f"{df['ags_a'].iloc[i]}/{df['ags_b'].iloc[i]}")
+        return df
 
-        raw = read_verified(GEMEINDE_NEIGHBOURS_FILE)
-        df = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False)
-        if list(df.columns)[:2] != ["ags_a", "ags_b"] or not (df["ags_a"] < df["ags_b"]).all():
-            raise DataError(T.NEIGHBOURS_BAD, file=rel(data_dir() / GEMEINDE_NEIGHBOURS_FILE))
-        return df[["ags_a", "ags_b"]]
+    sig = (signature(data_dir() / GEMEINDE_NEIGHBOURS_FILE), signature(data_dir() / SOURCES_FILE),
+           signature(data_dir() / GEMEINDEN_FILE))
+    return cached("gemeinde_neighbours", sig, build).copy()
 
-    sig = (signature(data_dir() / GEMEINDE_NEIGHBOURS_FILE), signature(data_dir() / SOURCES_FILE))
-    return cached("gemeinde_neighbours", sig, build)
+
+def load_gemeinde_successors() -> pd.DataFrame:
+    """Gemeinde keys of 2016/2017 that no longer exist on 31.12.2019 (``data/gemeinden_successors.csv``):
+    DataFrame[old_ags, old_name, successor_ags, successor_name, basis], sorted by ``old_ags``.
+
+    ``successor_ags`` is the inhabited Gemeinde of ``load_gemeinden()`` that took the old key's area;
+    ``basis`` (``SUCCESSOR_BASES``) says how that was found (docs/data.md; ``dissolution`` is an
+    assignment by area fit, not an official record). Validated: 8-digit keys, an old key is no 2019
+    key and appears once, the successor's name is its name in gemeinden.csv. Cached; a fresh copy.
+    """
+    def build():
+        path = rel(data_dir() / GEMEINDE_SUCCESSORS_FILE)
+        df = _gemeinde_pairs(GEMEINDE_SUCCESSORS_FILE, SUCCESSOR_COLUMNS)
+        names = load_gemeinden().set_index("ags")["name"]
+        for column in ("old_ags", "successor_ags"):
+            bad = ~df[column].map(lambda v: _GEMEINDE_KEY.fullmatch(v) is not None)
+            if bad.any():
+                i = _first(bad)
+                raise DataError(T.EXPECTED_PATTERN.format(value=df[column].iloc[i], pattern=r"\d{8}"), file=path,
+                                row=i + 2, column=column, key=df["old_ags"].iloc[i])
+        checks = [(df["old_ags"].isin(names.index), "old_ags", T.SUCCESSOR_OLD_EXISTS),
+                  (~df["successor_ags"].isin(names.index), "successor_ags", T.UNKNOWN_GEMEINDE),
+                  (df["old_ags"].duplicated(), "old_ags", T.DUPLICATE_KEY),
+                  (df["successor_name"] != names.reindex(df["successor_ags"]).fillna("").to_numpy(),
+                   "successor_name", T.SUCCESSOR_NAME),
+                  (df["old_name"] == "", "old_name", T.MISSING_VALUE),
+                  (~df["basis"].isin(SUCCESSOR_BASES), "basis",
+                   T.EXPECTED_CATEGORY.format(value="{value}", allowed=", ".join(SUCCESSOR_BASES)))]
+        for bad, column, message in checks:
+            if bad.any():
+                i = _first(bad)
+                raise DataError(message.replace("{value}", str(df[column].iloc[i])), file=path, row=i + 2,
+                                column=column, key=df["old_ags"].iloc[i])
+        return df.sort_values("old_ags", kind="stable").reset_index(drop=True)
+
+    sig = (signature(data_dir() / GEMEINDE_SUCCESSORS_FILE), signature(data_dir() / SOURCES_FILE),
+           signature(data_dir() / GEMEINDEN_FILE))
+    return cached("gemeinde_successors", sig, build).copy()
 
 
 # -- finding a Kreis -------------------------------------------------------------------

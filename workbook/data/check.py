@@ -8,7 +8,7 @@ from ..texts import fmt_int
 from .base import load_boundaries, load_laender, load_neighbours
 from .files import BOUNDARIES_FILE, NEIGHBOURS_FILE, data_dir, rel, verify_hashes
 from .kreise import load_kreise
-from .overlay import load_overlay, overlay_path
+from .overlay import GEMEINDE, load_overlay, overlay_path
 from .schema import COLUMNS, ESTIMATED, KEY
 
 
@@ -46,4 +46,12 @@ def check_summary() -> list[str]:
                                             columns=", ".join(sorted(overlay["column"].unique())),
                                             files=", ".join(sorted(overlay["source_file"].unique())),
                                             path=overlay_path()))
+    gemeinden = load_overlay(GEMEINDE)
+    if gemeinden.empty:
+        lines.append(T.CHECK_NO_GEMEINDE_OVERLAY.format(path=overlay_path(GEMEINDE)))
+    else:
+        lines.append(T.CHECK_GEMEINDE_OVERLAY.format(n=len(gemeinden), gemeinden=gemeinden["ags"].nunique(),
+                                                     columns=", ".join(sorted(gemeinden["column"].unique())),
+                                                     files=", ".join(sorted(gemeinden["source_file"].unique())),
+                                                     path=overlay_path(GEMEINDE)))
     return lines

@@ -27,6 +27,9 @@ NEIGHBOURS_FILE = "neighbours.csv"
 AGE_FILE = "kreise_age.csv"
 BROADBAND_FILE = "broadband_history.csv"
 GEMEINDEN_FILE = "gemeinden.csv"
+GEMEINDE_BOUNDARIES_DIR = "gemeinden"                 # gemeinden/<land_ags>.geojson
+GEMEINDE_NEIGHBOURS_FILE = "gemeinden_neighbours.csv"
+GEMEINDE_SUCCESSORS_FILE = "gemeinden_successors.csv"
 SOURCES_FILE = "sources.yml"
 
 _lock = threading.Lock()

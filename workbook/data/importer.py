@@ -3,9 +3,14 @@
     result = import_file("einwohner.csv", mapping={"EW 2019": "population_2019"}, dry_run=True)
     print("\\n".join(result.summary_lines()))
 
-The file is read completely and checked before anything is written: the
-overlay changes only when every row and value is clean, and then atomically
-through ``workbook.data.overlay.merge``. Every refusal is an ``InputFileError``
+A file holds either Kreise (5-digit keys, or whole Kreis names) or Gemeinden
+(8-digit keys, 7 digits get the zero back, or the 12-digit Regionalschlüssel):
+the first key decides (``ImportResult.level``), and a row of the other level is
+refused. Kreise go into the Kreis overlay, Gemeinden into the Gemeinde overlay,
+with the same columns, checks and messages (a Gemeinde's area, population and
+density take the Gemeinde registry's range). The file is read completely and
+checked before anything is written: the overlay changes only when every row
+and value is clean, and then atomically through ``workbook.data.overlay.merge``. Every refusal is an ``InputFileError``
 whose message names the file, the row as the user sees it (line of the CSV,
 row of the sheet), the column header and what was expected.
 """
@@ -25,12 +30,23 @@ from ..errors import DataError, InputFileError, SelectionError
 from ..texts import data as T
 from ..texts import fmt_number, fmt_percent
 from . import overlay
-from .base import find_kreis, norm
+from .base import find_kreis, load_gemeinde_successors, load_gemeinden, norm
 from .cells import SETTLEMENT_ALIASES, is_blank, is_missing, is_total_row, key_text, parse_number
-from .inkar import INFO_HEADERS, INKAR_AGE_PARTS, KEY_HEADERS, LABELS, NAME_HEADERS, PERCENT_SUFFIX, inkar_match
+from .inkar import (
+    GEMEINDE_NAME_HEADERS,
+    INFO_HEADERS,
+    INKAR_AGE_PARTS,
+    KEY_HEADERS,
+    KREIS_NAME_HEADERS,
+    LABELS,
+    NAME_HEADERS,
+    PERCENT_SUFFIX,
+    inkar_match,
+)
 from .kreise import load_kreise
+from .overlay import GEMEINDE, KREIS
 from .readers import MAX_TITLE_ROWS, display, read_table
-from .schema import COLUMNS, IMPORTABLE, KEY, SETTLEMENT_TYPES
+from .schema import COLUMNS, GEMEINDE_IMPORT_COLUMNS, IMPORTABLE, KEY, SETTLEMENT_TYPES, Column
 
 
 @dataclass
@@ -62,10 +78,16 @@ class ImportResult:
     replaced: int = 0
     written: Path | None = None
     dry_run: bool = False
+    level: str = KREIS                # "kreis" (5-digit keys) or "gemeinde" (8-digit keys)
 
     @property
     def kreise(self) -> list[str]:
+        """The keys the import takes values for (Kreise, or Gemeinden when ``level`` is "gemeinde")."""
         return sorted({a for m in self.mapped for a in m.values})
+
+    @property
+    def places(self) -> list[str]:
+        return self.kreise
 
     def values(self) -> pd.DataFrame:
         """Long table ags, column, value of everything the import takes."""
@@ -77,8 +99,10 @@ class ImportResult:
             self.delimiter or "", "")
         lines = [T.IMP_REPORT_TITLE.format(file=self.file, fmt=self.format,
                                            encoding=f", {self.encoding}" if self.encoding else "", delim=delim),
-                 T.IMP_REPORT_ROWS.format(rows=self.rows, kreise=len(self.kreise)),
-                 (T.IMP_REPORT_BY_NAME if self.by_name else T.IMP_REPORT_KEY).format(header=self.key)]
+                 (T.IMP_REPORT_ROWS_GEMEINDEN if self.level == GEMEINDE else T.IMP_REPORT_ROWS).format(
+                     rows=self.rows, kreise=len(self.kreise)),
+                 (T.IMP_REPORT_BY_NAME if self.by_name else
+                  T.IMP_REPORT_KEY_GEMEINDE if self.level == GEMEINDE else T.IMP_REPORT_KEY).format(header=self.key)]
         for m in self.mapped:
             lines.append(T.IMP_REPORT_MAPPED.format(header="' + '".join(m.headers), column=m.column,
                                                     conversion=m.conversion, n=len(m.values)))
@@ -209,7 +233,39 @@ def _find_header(rows, mapping: dict[str, str]) -> int:
     return 0
 
 
-def _parse_key(cell, row_cells, known: set[str], shown: str, row: int, header: str) -> str:
+class _Places:
+    """The keys an import may name: the Kreise, and (read on first use) the Gemeinden of 31.12.2019 and
+    the successors of Gemeinde keys that no longer exist."""
+
+    def __init__(self, kreise: pd.DataFrame):
+        self.kreise = kreise                         # indexed by ags
+        self._gemeinden: pd.DataFrame | None = None
+        self._successors: pd.DataFrame | None = None
+
+    @property
+    def gemeinden(self) -> pd.DataFrame:
+        if self._gemeinden is None:
+            self._gemeinden = load_gemeinden().set_index("ags")
+        return self._gemeinden
+
+    @property
+    def successors(self) -> pd.DataFrame:
+        if self._successors is None:
+            self._successors = load_gemeinde_successors().set_index("old_ags")
+        return self._successors
+
+    def name(self, code: str, level: str) -> str:
+        return str((self.gemeinden if level == GEMEINDE else self.kreise).loc[code, "name"])
+
+
+def _gemeinde_code(code: str) -> str:
+    """The 8-digit AGS of a Gemeinde key: 12-digit Regionalschlüssel = Land, Bezirk, Kreis (5), Verband (4),
+    Gemeinde (3) -> Kreis + Gemeinde."""
+    return code if len(code) == 8 else code[:5] + code[9:]
+
+
+def _parse_key(cell, row_cells, places: _Places, shown: str, row: int, header: str) -> tuple[str, str]:
+    """(key, level) of a key cell: a known Kreis (5 digits) or Gemeinde (8 digits); InputFileError otherwise."""
     if is_blank(cell):
         total = is_total_row(row_cells)
         if total:
@@ -222,17 +278,28 @@ def _parse_key(cell, row_cells, known: set[str], shown: str, row: int, header: s
         if total:
             raise InputFileError(T.IMP_TOTAL_ROW.format(value=total), file=shown, row=row, column=header)
         raise InputFileError(T.IMP_AGS_FORMAT.format(value=text[:40]), file=shown, row=row, column=header)
-    if key is not None and key.level == ags_rule.GEMEINDE:
-        raise InputFileError(T.IMP_AGS_GEMEINDE.format(value=text, kreis=key.kreis), file=shown, row=row,
-                             column=header)
+    if key is None and len(text) == 9:
+        raise InputFileError(T.IMP_AGS_VERBAND.format(value=text), file=shown, row=row, column=header)
     if key is not None and key.level == ags_rule.LAND:
         raise InputFileError(T.IMP_AGS_LAND.format(value=text), file=shown, row=row, column=header)
     if key is None:
-        raise InputFileError(T.IMP_AGS_FORMAT.format(value=text), file=shown, row=row, column=header)
+        raise InputFileError(T.IMP_AGS_FORMAT.format(value=text[:40]), file=shown, row=row, column=header)
+    if key.level == ags_rule.GEMEINDE:
+        code = _gemeinde_code(key.code)
+        if code in places.gemeinden.index:
+            return code, GEMEINDE
+        if code in places.successors.index:
+            succ = places.successors.loc[code]
+            hint = T.IMP_GEM_BY_AREA if succ["basis"] == "dissolution" else ""
+            raise InputFileError(T.IMP_GEM_MERGED.format(value=text, old_name=succ["old_name"],
+                                                         successor=succ["successor_ags"],
+                                                         successor_name=succ["successor_name"], hint=hint),
+                                 file=shown, row=row, column=header)
+        raise InputFileError(T.IMP_GEM_UNKNOWN.format(value=text), file=shown, row=row, column=header)
     ags = key.code
-    if ags not in known:
+    if ags not in places.kreise.index:
         raise InputFileError(T.IMP_AGS_UNKNOWN.format(value=text), file=shown, row=row, column=header)
-    return ags
+    return ags, KREIS
 
 
 def _key_from_name(cell, row_cells, shown: str, row: int, header: str) -> str:
@@ -258,9 +325,14 @@ def _name_tokens(text: str) -> set[str]:
     return {w for w in norm(text).replace(".", " ").split() if len(w) >= 3 and w not in stop}
 
 
-def _convert(value: float, percent: bool, source: _Source, cell, shown: str, row: int):
+def _bound(value) -> str:
+    return fmt_number(value, 0 if float(value).is_integer() else 2)
+
+
+def _convert(value: float, percent: bool, source: _Source, cell, shown: str, row: int,
+             registry: dict[str, Column] = COLUMNS):
     """Apply the unit conversion and the registry checks to one parsed number."""
-    col = COLUMNS[source.column]
+    col = registry[source.column]
     if source.kind == "per_100k":
         value = value / 10.0
     elif source.kind == "per_gp":
@@ -291,8 +363,9 @@ def _convert(value: float, percent: bool, source: _Source, cell, shown: str, row
             raise InputFileError(T.IMP_NOT_INTEGER.format(value=cell), file=shown, row=row, column=source.header)
         value = int(value)
     if (col.min is not None and value < col.min) or (col.max is not None and value > col.max):
-        raise InputFileError(T.IMP_RANGE.format(value=cell, min=fmt_number(col.min, 0), max=fmt_number(col.max, 0),
-                                                unit=col.unit), file=shown, row=row, column=source.header)
+        raise InputFileError(T.IMP_RANGE.format(value=cell, min=_bound(col.min if col.min is not None else 0),
+                                                max=_bound(col.max) if col.max is not None else "", unit=col.unit),
+                             file=shown, row=row, column=source.header)
     return value
 
 
@@ -344,7 +417,14 @@ def read_import(path, *, mapping: dict[str, str] | None = None, sheet: str | Non
             raise InputFileError(T.IMP_INKAR_YEARS.format(years=years_text), file=shown, row=header_row,
                                  key="share_65plus")
     base = load_kreise(local=False).set_index(KEY)
-    known = set(base.index)
+    places = _Places(base)
+    gemeinde_name_index = next((i for i, h in enumerate(heads_norm) if h in GEMEINDE_NAME_HEADERS
+                                and i != key_index), None)
+    kreis_name_index = next((i for i, h in enumerate(heads_norm) if h in KREIS_NAME_HEADERS and i != key_index),
+                            None)
+    level: str | None = None                  # of the first key; a row of the other level is refused
+    first: tuple[int, str] = (0, "")          # that row and its key as written
+    registry = COLUMNS
     header_index = key_index if key_index is not None else name_index
     assert header_index is not None  # a file without key and name column was refused above
     key_header = str(headers[header_index])
@@ -358,25 +438,45 @@ def read_import(path, *, mapping: dict[str, str] | None = None, sheet: str | Non
 
     for row, cells in data:
         if key_index is not None:
-            ags = _parse_key(cell_at(cells, key_index), cells, known, shown, row, key_header)
+            ags, row_level = _parse_key(cell_at(cells, key_index), cells, places, shown, row, key_header)
         else:
-            ags = _key_from_name(cell_at(cells, name_index), cells, shown, row, key_header)
+            ags, row_level = _key_from_name(cell_at(cells, name_index), cells, shown, row, key_header), KREIS
+        if level is None:
+            level, first = row_level, (row, key_text(cell_at(cells, key_index)) if key_index is not None else ags)
+            registry = GEMEINDE_IMPORT_COLUMNS if level == GEMEINDE else COLUMNS
+        elif row_level != level:
+            this, other = ((T.IMP_LEVEL_GEMEINDE, T.IMP_LEVEL_KREIS) if row_level == GEMEINDE
+                           else (T.IMP_LEVEL_KREIS, T.IMP_LEVEL_GEMEINDE))
+            raise InputFileError(T.IMP_MIXED_LEVELS.format(value=key_text(cell_at(cells, key_index)), this=this,
+                                                           other=other, first=first[0], first_value=first[1]),
+                                 file=shown, row=row, column=key_header)
         if ags in seen_rows:
-            raise InputFileError(T.IMP_AGS_DUPLICATE.format(ags=ags, other=seen_rows[ags]), file=shown, row=row,
+            message = T.IMP_GEM_DUPLICATE if level == GEMEINDE else T.IMP_AGS_DUPLICATE
+            raise InputFileError(message.format(ags=ags, other=seen_rows[ags]), file=shown, row=row,
                                  column=key_header)
         seen_rows[ags] = row
         if aggregat_index is not None:
-            agg = norm(cell_at(cells, aggregat_index) or "")
-            if agg.startswith("gem") or agg.startswith("gemeinde"):
-                raise InputFileError(T.IMP_INKAR_GEMEINDEN.format(value=cell_at(cells, aggregat_index)),
-                                     file=shown, row=row, column=str(headers[aggregat_index]))
-        if name_index is not None and key_index is not None:
-            given = cell_at(cells, name_index)
-            if isinstance(given, str) and given.strip():
-                official = str(base.loc[ags, "name"])
+            raw_agg = cell_at(cells, aggregat_index)
+            agg = norm(raw_agg or "")
+            if level == KREIS and agg.startswith("gem"):
+                raise InputFileError(T.IMP_INKAR_GEMEINDEN.format(value=raw_agg), file=shown, row=row,
+                                     column=str(headers[aggregat_index]))
+            if level == GEMEINDE and agg and (not agg.startswith("gemeinde") or agg.startswith("gemeindeverb")):
+                raise InputFileError(T.IMP_INKAR_NOT_GEMEINDEN.format(value=raw_agg), file=shown, row=row,
+                                     column=str(headers[aggregat_index]))
+        if key_index is not None:
+            if level == GEMEINDE:
+                checks = [(gemeinde_name_index, ags, GEMEINDE), (kreis_name_index, ags[:5], KREIS)]
+            else:
+                checks = [(name_index, ags, KREIS)]
+            for index, code, kind in checks:
+                given = cell_at(cells, index) if index is not None else None
+                if index is None or not isinstance(given, str) or not given.strip():
+                    continue
+                official = places.name(code, kind)
                 if not (_name_tokens(given) & _name_tokens(official)) and _name_tokens(given):
-                    raise InputFileError(T.IMP_NAME_MISMATCH.format(given=given, ags=ags, official=official),
-                                         file=shown, row=row, column=str(headers[name_index]))
+                    raise InputFileError(T.IMP_NAME_MISMATCH.format(given=given, ags=code, official=official),
+                                         file=shown, row=row, column=str(headers[index]))
         age_sum, age_ok = 0.0, bool(age_parts)
         for s in sources:
             cell = cell_at(cells, s.index)
@@ -409,7 +509,7 @@ def read_import(path, *, mapping: dict[str, str] | None = None, sheet: str | Non
                                          column=s.header)
                 age_sum += number
                 continue
-            value = _convert(number, percent, s, cell, shown, row)
+            value = _convert(number, percent, s, cell, shown, row, registry)
             conversion = {"percent": T.CONV_PERCENT, "per_100k": T.CONV_PER_100K, "per_gp": T.CONV_PER_GP}.get(
                 s.kind, T.CONV_PERCENT if percent and COLUMNS[s.column].share else "")
             entry = results.setdefault(s.column, MappedColumn(s.column, [s.header], conversion))
@@ -419,7 +519,7 @@ def read_import(path, *, mapping: dict[str, str] | None = None, sheet: str | Non
         if age_parts and age_ok:
             part_sources = sorted(age_parts.values(), key=lambda s: s.index)
             fake = _Source(part_sources[0].index, part_sources[0].header, "share_65plus", "percent")
-            value = _convert(age_sum, False, fake, f"{age_sum:g} %", shown, row)
+            value = _convert(age_sum, False, fake, f"{age_sum:g} %", shown, row, registry)
             entry = results.setdefault("share_65plus", MappedColumn("share_65plus",
                                                                     [s.header for s in part_sources],
                                                                     T.CONV_INKAR_SUM65))
@@ -431,7 +531,7 @@ def read_import(path, *, mapping: dict[str, str] | None = None, sheet: str | Non
                         rows=len(data), mapped=mapped, unused=unused,
                         informational=[h for h in info if not (key_index is None and h == key_header)],
                         skipped_empty=skipped, key=key_header, by_name=key_index is None,
-                        title_rows=skipped_title)
+                        title_rows=skipped_title, level=level or KREIS)
 
 
 def _safe_cell(text: str) -> str:
@@ -451,7 +551,8 @@ def _format_value(column: str, value) -> str:
 
 def import_file(path, *, mapping: dict[str, str] | None = None, sheet: str | None = None,
                 dry_run: bool = False) -> ImportResult:
-    """Check a file and, unless ``dry_run``, merge its values into the local overlay (atomically).
+    """Check a file and, unless ``dry_run``, merge its values into the local overlay of its level
+    (Kreise: ``overlay.csv``, Gemeinden: ``gemeinden_overlay.csv``), atomically.
 
     A later import replaces the cells it covers and keeps the others. Raises
     InputFileError (nothing changed) when the file is not clean.
@@ -461,7 +562,7 @@ def import_file(path, *, mapping: dict[str, str] | None = None, sheet: str | Non
     new = result.values()
     if dry_run:
         try:
-            current = overlay.load_overlay()
+            current = overlay.load_overlay(result.level)
         except DataError:
             current = pd.DataFrame(columns=overlay.OVERLAY_COLUMNS)
         result.replaced = len(overlay.overlap(current, new))
@@ -474,7 +575,8 @@ def import_file(path, *, mapping: dict[str, str] | None = None, sheet: str | Non
         "source_column": [headers[c] for c in new["column"]],
         "imported_at": overlay.timestamp(),
     }, columns=overlay.OVERLAY_COLUMNS)
-    result.written, result.replaced = overlay.merge(new_rows)   # a corrupt overlay stops here (DataError)
+    # a corrupt overlay stops here (DataError), before anything is written
+    result.written, result.replaced = overlay.merge(new_rows, result.level)
     return result
 
 

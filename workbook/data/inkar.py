@@ -14,11 +14,18 @@ from .schema import COLUMNS
 
 KEY_HEADERS = {"ags", "kennziffer", "kreisschlussel", "kreisschluessel", "kreisschlussel ags",
                "regionalschlussel", "regionalschluessel", "rs", "schlussel", "kreis ags", "ags kreis",
-               "amtlicher gemeindeschlussel", "kreiskennziffer", "kreis id", "admunitid"}
+               "amtlicher gemeindeschlussel", "kreiskennziffer", "kreis id", "admunitid",
+               "gemeindeschlussel", "gemeindeschluessel", "gemeinde ags", "ags gemeinde", "gemeindekennziffer",
+               "gkz"}
 INFO_HEADERS = {"name", "raumeinheit", "aggregat", "kreis", "kreisname", "land", "bundesland", "landkreis",
                 "gebietseinheit", "kreis kreisfreie stadt", "kreisfreie stadt landkreis", "bezeichnung",
-                "nr", "lfd nr", "objectid"}
+                "nr", "lfd nr", "objectid", "gemeinde", "gemeindename", "name der gemeinde", "gemeindeverband",
+                "verbandsgemeinde", "amt"}
 NAME_HEADERS = {"name", "raumeinheit", "kreisname", "kreis", "gebietseinheit", "bezeichnung"}
+# Gemeinde files: a name column checked against the Gemeinde's name, a Kreis column against its Kreis's name
+GEMEINDE_NAME_HEADERS = {"name", "raumeinheit", "gebietseinheit", "bezeichnung", "gemeinde", "gemeindename",
+                         "name der gemeinde"}
+KREIS_NAME_HEADERS = {"kreis", "kreisname"}
 
 # INKAR indicators the workbook knows: normalised header regex -> (target, kind)
 INKAR_AGE_PARTS = {

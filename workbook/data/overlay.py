@@ -1,10 +1,13 @@
-"""The user's overlay: a municipality's own figures beside the shipped data.
+"""The user's overlays: a municipality's own figures beside the shipped data.
 
-One long CSV (ags, column, value, source_file, source_column, imported_at) in
-``$WORKBOOK_LOCAL_DIR`` (default ``data/local/``). This module reads and
-validates it, applies it to a Kreise table, and is its only writer: ``merge``
-adds values under an exclusive lock and replaces the file atomically (fsync),
-``reset_overlay`` removes it.
+Two long CSVs (ags, column, value, source_file, source_column, imported_at) in
+``$WORKBOOK_LOCAL_DIR`` (default ``data/local/``): ``overlay.csv`` for Kreise
+(5-digit keys) and ``gemeinden_overlay.csv`` for Gemeinden (8-digit keys), the
+same rules for both. This module reads and validates them, applies the Kreis
+overlay to a Kreise table, gives the Gemeinde overlay as a wide table
+(``load_gemeinde_overlay``), and is their only writer: ``merge`` adds values
+under an exclusive lock (one lock for both files) and replaces the file
+atomically (fsync); ``reset_overlay`` / ``reset_gemeinde_overlay`` remove them.
 """
 
 from __future__ import annotations
@@ -20,12 +23,15 @@ import pandas as pd
 from ..errors import DataError
 from ..fsutil import atomic_write
 from ..texts import data as T
-from .base import base_kreise
+from .base import base_kreise, load_gemeinden
 from .files import cached, clear_cache, data_dir, signature
-from .schema import COLUMNS, KEY, validate_value
+from .schema import COLUMNS, GEMEINDE_IMPORT_COLUMNS, IMPORTABLE, KEY, validate_value
 
 OVERLAY_FILE = "overlay.csv"
+GEMEINDE_OVERLAY_FILE = "gemeinden_overlay.csv"
 OVERLAY_COLUMNS = ["ags", "column", "value", "source_file", "source_column", "imported_at"]
+KREIS, GEMEINDE = "kreis", "gemeinde"          # the two levels (workbook.ags names them so too)
+_FILES = {KREIS: OVERLAY_FILE, GEMEINDE: GEMEINDE_OVERLAY_FILE}
 
 
 def local_dir() -> Path:
@@ -34,17 +40,50 @@ def local_dir() -> Path:
     return Path(env).expanduser().resolve() if env else data_dir() / "local"
 
 
-def overlay_path() -> Path:
-    return local_dir() / OVERLAY_FILE
+def _level(level: str) -> str:
+    if level not in _FILES:
+        raise ValueError(f"level must be {KREIS!r} or {GEMEINDE!r}, not {level!r}")
+    return level
 
 
-def load_overlay() -> pd.DataFrame:
-    """The user's overlay as a long table (ags, column, value, ...); empty when none."""
-    path = overlay_path()
-    return cached("overlay", signature(path), lambda: _parse_overlay(path)).copy()
+def overlay_path(level: str = KREIS) -> Path:
+    """The overlay file of a level: ``overlay.csv`` (Kreise) or ``gemeinden_overlay.csv`` (Gemeinden)."""
+    return local_dir() / _FILES[_level(level)]
 
 
-def _parse_overlay(path: Path) -> pd.DataFrame:
+def load_overlay(level: str = KREIS) -> pd.DataFrame:
+    """The user's overlay of a level as a long table (ags, column, value, ...); empty when none."""
+    path = overlay_path(level)
+    return cached(f"overlay:{level}", signature(path), lambda: _parse_overlay(path, level)).copy()
+
+
+def load_gemeinde_overlay() -> pd.DataFrame:
+    """The user's own Gemeinde figures as a wide table: ``ags`` (8 digits) and one column per importable
+    registry column (``schema.IMPORTABLE``, in registry order), NaN where the overlay has no value; one
+    row per Gemeinde with a value, sorted by ``ags``. Numbers are floats, ``settlement_type`` text.
+    Empty (with these columns) when there is no Gemeinde overlay. ``df.attrs["local"]`` maps column ->
+    sorted keys with a value; ``df.attrs["sources"]`` maps (ags, column) -> (source_file, source_column).
+    """
+    long = load_overlay(GEMEINDE)
+    keys = sorted(set(long["ags"]))
+    wide = pd.DataFrame({"ags": pd.Series(keys, dtype=object)})
+    index = pd.Index(keys)
+    for name in IMPORTABLE:
+        part = long[long["column"] == name]
+        if COLUMNS[name].dtype == "category":
+            values = pd.Series(np.nan, index=index, dtype=object)
+            values.loc[part["ags"].to_numpy()] = part["value"].to_numpy()
+        else:
+            values = pd.Series(np.nan, index=index, dtype=float)
+            values.loc[part["ags"].to_numpy()] = part["value"].astype(float).to_numpy()
+        wide[name] = values.to_numpy()
+    wide.attrs["local"] = {str(c): sorted(g["ags"]) for c, g in long.groupby("column", sort=True)}
+    wide.attrs["sources"] = {(a, c): (f, h) for a, c, f, h in
+                             zip(long["ags"], long["column"], long["source_file"], long["source_column"])}
+    return wide
+
+
+def _parse_overlay(path: Path, level: str = KREIS) -> pd.DataFrame:
     if not path.exists():
         return pd.DataFrame({c: pd.Series(dtype=object) for c in OVERLAY_COLUMNS})
     try:
@@ -53,16 +92,19 @@ def _parse_overlay(path: Path) -> pd.DataFrame:
         raise DataError(T.OVERLAY_CORRUPT.format(error=str(exc).splitlines()[0]), file=str(path)) from None
     if list(df.columns) != OVERLAY_COLUMNS:
         raise DataError(T.OVERLAY_COLUMNS.format(expected=", ".join(OVERLAY_COLUMNS)), file=str(path))
-    known = set(base_kreise()[KEY])
+    if level == GEMEINDE:
+        known, unknown, registry = set(load_gemeinden()["ags"]), T.UNKNOWN_GEMEINDE, GEMEINDE_IMPORT_COLUMNS
+    else:
+        known, unknown, registry = set(base_kreise()[KEY]), T.UNKNOWN_AGS_SHORT, COLUMNS
     for i, (ags, column, raw) in enumerate(zip(df["ags"], df["column"], df["value"]), start=2):
         ags, column, raw = str(ags), str(column), str(raw)   # read as text (dtype=str)
         if ags not in known:
-            raise DataError(T.UNKNOWN_AGS_SHORT, file=str(path), row=i, column="ags", key=ags)
+            raise DataError(unknown, file=str(path), row=i, column="ags", key=ags)
         col = COLUMNS.get(column)
         if col is None or not col.importable:
             raise DataError(T.OVERLAY_BAD_COLUMN, file=str(path), row=i, column="column", key=column)
         value = raw if col.dtype == "category" else _to_number(raw)
-        validate_value(column, value, file=str(path), row=i, key=ags)
+        validate_value(column, value, file=str(path), row=i, key=ags, columns=registry)
     if df.duplicated(["ags", "column"]).any():
         i = int(np.flatnonzero(df.duplicated(["ags", "column"]).to_numpy())[0])
         raise DataError(T.DUPLICATE_KEY, file=str(path), row=i + 2, key=f"{df.ags[i]}/{df.column[i]}")
@@ -145,17 +187,17 @@ class _OverlayLock:
         return False
 
 
-def merge(new_rows: pd.DataFrame) -> tuple[Path, int]:
-    """Merge rows (``OVERLAY_COLUMNS``) into the overlay under its lock; a later value replaces
-    the cell (ags, column) it covers, the others stay. Returns (overlay path, cells replaced).
+def merge(new_rows: pd.DataFrame, level: str = KREIS) -> tuple[Path, int]:
+    """Merge rows (``OVERLAY_COLUMNS``) into the overlay of ``level`` under the lock; a later value
+    replaces the cell (ags, column) it covers, the others stay. Returns (overlay path, cells replaced).
 
     The file is replaced atomically and flushed to disk; a corrupt overlay stops the merge
     (``DataError``) before anything is written.
     """
-    target = overlay_path()
+    target = overlay_path(level)
     with _OverlayLock(target):
         clear_cache()
-        current = load_overlay()
+        current = load_overlay(level)
         replaced = overlap(current, new_rows)
         keep = [(a, c) not in replaced for a, c in zip(current["ags"], current["column"])]
         merged = pd.concat([current[keep], new_rows[OVERLAY_COLUMNS]], ignore_index=True).sort_values(
@@ -173,9 +215,9 @@ def timestamp() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def reset_overlay() -> bool:
-    """Remove the local overlay; True when there was one."""
-    target = overlay_path()
+def reset_overlay(level: str = KREIS) -> bool:
+    """Remove the local overlay of ``level`` (default the Kreise); True when there was one."""
+    target = overlay_path(level)
     existed = target.exists()
     if existed:
         try:
@@ -184,3 +226,8 @@ def reset_overlay() -> bool:
             raise DataError(T.OVERLAY_WRITE.format(error=exc.strerror or exc), file=str(target)) from None
     clear_cache()
     return existed
+
+
+def reset_gemeinde_overlay() -> bool:
+    """Remove the local Gemeinde overlay; True when there was one."""
+    return reset_overlay(GEMEINDE)

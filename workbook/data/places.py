@@ -32,7 +32,7 @@ from .. import ags as ags_rule
 from ..errors import SelectionError
 from ..texts import ags as T
 from ..texts import places as P
-from .base import base_kreise, load_broadband_history, load_gemeinden
+from .base import base_kreise, load_broadband_history, load_gemeinde_successors, load_gemeinden
 from .files import GEMEINDEN_FILE, KREISE_FILE, SOURCES_FILE, cached, data_dir, signature
 
 KREIS, GEMEINDE = ags_rule.KREIS, ags_rule.GEMEINDE
@@ -105,15 +105,12 @@ def _place_index() -> dict[str, int]:
 
 
 def _successors() -> dict[str, tuple[str, str, str]]:
-    """{old 8-digit key: (old name, successor key, successor name)} when the data layer ships them."""
-    from . import base
-
-    loader = getattr(base, "load_gemeinde_successors", None)
-    if loader is None:
-        return {}
-    table = loader()
-    return {str(o): (str(on), str(s), str(sn)) for o, on, s, sn in
-            zip(table["old_ags"], table["old_name"], table["successor_ags"], table["successor_name"])}
+    """{old 8-digit key: (old name, successor key, successor name)} (``data/gemeinden_successors.csv``)."""
+    def build():
+        table = load_gemeinde_successors()
+        return {str(o): (str(on), str(s), str(sn)) for o, on, s, sn in
+                zip(table["old_ags"], table["old_name"], table["successor_ags"], table["successor_name"])}
+    return cached("successors_map", _signature(), build)
 
 
 def _verbaende() -> dict[str, tuple[str, str]]:
@@ -295,6 +292,7 @@ def gemeinde_inputs(codes, kreise: pd.DataFrame | None = None) -> pd.DataFrame:
                 origin[code].pop(col, None)
             else:
                 origin[code].setdefault(col, "kreis")
+    _apply_gemeinde_overlay(rows, codes, origin)
     for code in codes:
         origin[code].pop("kreis_gigabit_share", None)
     for col in KREIS_TOTALS:
@@ -312,6 +310,30 @@ def gemeinde_inputs(codes, kreise: pd.DataFrame | None = None) -> pd.DataFrame:
     rows.attrs = dict(kreise.attrs)
     rows.attrs["origin"] = origin
     return rows.reset_index(drop=True)
+
+
+def _apply_gemeinde_overlay(rows: pd.DataFrame, codes: list[str], origin: dict[str, dict[str, str]]) -> None:
+    """The user's own Gemeinde figures (``workbook import`` of an 8-digit file) replace every other
+    value of those cells; their origin is ``local``."""
+    from .overlay import load_gemeinde_overlay
+
+    overlay = load_gemeinde_overlay()
+    if not len(overlay):
+        return
+    mine = overlay.set_index("ags").reindex(codes)
+    for col in mine.columns:
+        values = mine[col]
+        given = values.notna().to_numpy()
+        if not given.any():
+            continue
+        if col in rows.columns and rows[col].dtype != object and values.dtype != object:
+            rows[col] = np.where(given, values.to_numpy(), rows[col].to_numpy())
+        else:
+            rows[col] = [v if g else r for v, g, r in zip(values, given, rows[col] if col in rows.columns
+                                                         else [np.nan] * len(rows))]
+        for code, flag in zip(codes, given):
+            if flag:
+                origin[code][col] = "local"
 
 
 def input_origin(rows: pd.DataFrame, ags: str) -> dict[str, str]:

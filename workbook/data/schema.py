@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -285,6 +285,20 @@ _GEMEINDE_COLUMNS = [
            "dienen dem Vergleich von Größenordnungen.", min=0.0, max=30.0, year=2019, source_key=_I24),
 ]
 GEMEINDE_COLUMNS: dict[str, Column] = {c.name: c for c in _GEMEINDE_COLUMNS}
+
+
+def _for_gemeinden(col: Column) -> Column:
+    """A Kreis column as a Gemeinde's own figure: the range of the Gemeinde registry where it has the
+    same column (a Gemeinde can be smaller than the Kreis minimum: Martinstein has 0.39 km²)."""
+    own = GEMEINDE_COLUMNS.get(col.name)
+    if own is None or own.dtype != col.dtype:
+        return col
+    return replace(col, min=own.min, max=own.max)
+
+
+#: the columns a Gemeinde overlay may hold: the Kreis registry's importable columns (the models'
+#: inputs), with the Gemeinde registry's range for area_km2, population_2019, density_per_km2
+GEMEINDE_IMPORT_COLUMNS: dict[str, Column] = {name: _for_gemeinden(COLUMNS[name]) for name in IMPORTABLE}
 
 
 def pandas_dtypes() -> dict[str, str]:

@@ -42,6 +42,18 @@ OVERLAY_WRITE = ("Datei mit eigenen Daten nicht schreibbar / cannot write the lo
                  "nichts geändert. Anderen Ordner mit WORKBOOK_LOCAL_DIR wählen")
 OVERLAY_BAD_COLUMN = "keine importierbare Spalte / not an importable column"
 UNKNOWN_AGS_SHORT = "unbekannter Kreisschlüssel / unknown AGS"
+UNKNOWN_GEMEINDE = "kein Gemeindeschlüssel von data/gemeinden.csv / not a Gemeinde of gemeinden.csv"
+EXPECTED_COLUMNS = "erwartet genau die Spalten {columns} / expected exactly these columns"
+NEIGHBOURS_SELF = "Gemeinde als ihr eigener Nachbar / a Gemeinde paired with itself"
+GEMEINDE_FEATURE_BAD = ("Fläche {i}: erwartet die Eigenschaft ags einer Gemeinde von data/gemeinden.csv im Land "
+                        "{land} / feature {i}: expected the ags of a Gemeinde of Land {land}")
+SUCCESSOR_OLD_EXISTS = ("alter Schlüssel besteht am 31.12.2019 noch (data/gemeinden.csv) / the old key is a "
+                        "Gemeinde of 2019")
+SUCCESSOR_NAME = ("'{value}' ist nicht der Name der Nachfolgegemeinde in data/gemeinden.csv / not the "
+                  "successor's name")
+LAND_KEY_FORMAT = ("'{value}' ist kein Länderschlüssel (2 Ziffern, 01 bis 16, z. B. 05) / not a Land key: "
+                   "expected 2 digits")
+LAND_KEY_UNKNOWN = "unbekannter Länderschlüssel '{value}'; erlaubt 01 bis 16 / unknown Land key: 01 to 16"
 
 # -- finding a Kreis ----------------------------------------------------------------
 KREIS_EMPTY = "Bitte einen Kreisschlüssel (AGS) oder Kreisnamen angeben / give an AGS or a name"
@@ -64,6 +76,9 @@ CHECK_ESTIMATES = "Geschätzte Spalten (Status „Schätzung“, Methode in docs
 CHECK_NO_OVERLAY = "Eigene Daten / local overlay: keine ({path})"
 CHECK_OVERLAY = ("Eigene Daten / local overlay: {n} Werte in {kreise} Kreisen, Spalten {columns}, "
                  "aus {files} ({path})")
+CHECK_NO_GEMEINDE_OVERLAY = "Eigene Daten der Gemeinden / local Gemeinde overlay: keine ({path})"
+CHECK_GEMEINDE_OVERLAY = ("Eigene Daten der Gemeinden / local Gemeinde overlay: {n} Werte in {gemeinden} Gemeinden, "
+                          "Spalten {columns}, aus {files} ({path})")
 
 # -- import ---------------------------------------------------------------------------
 IMP_NO_FILE = "Dateiname fehlt: workbook import DATEI [--dry-run] oder workbook import --reset / file missing"
@@ -91,8 +106,8 @@ IMP_MERGED_HEADER = ("verbundene Zellen {ranges} im Kopfbereich / merged header 
                      "aufheben, eine Überschrift je Spalte")
 IMP_EMPTY_HEADER = "leere Spaltenüberschrift / empty header"
 IMP_DUP_HEADER = "Spaltenüberschrift doppelt (auch Spalte {other}) / duplicate header"
-IMP_NO_KEY = ("keine Schlüsselspalte: erwartet 'ags' (oder AGS, Kennziffer, Kreisschlüssel, Regionalschlüssel) "
-              "oder eine Namensspalte 'Name'; gefunden: {headers} / missing key column")
+IMP_NO_KEY = ("keine Schlüsselspalte: erwartet 'ags' (oder AGS, Kennziffer, Kreisschlüssel, Gemeindeschlüssel, "
+              "Regionalschlüssel) oder eine Namensspalte 'Name' (nur Kreise); gefunden: {headers} / missing key column")
 IMP_NO_COLUMNS = ("keine bekannte Datenspalte; erwartet Spaltennamen oder deutsche Bezeichnungen der Registry "
                   "({known}) oder --map 'Überschrift=spalte' / no known data column")
 IMP_MAP_SYNTAX = "--map erwartet 'Überschrift=spalte', gefunden '{value}' / expected HEADER=column"
@@ -104,12 +119,27 @@ IMP_TWO_SOURCES = "Spalte wird doppelt geliefert (Überschriften {headers}) / co
 IMP_AGS_EMPTY = "Kreisschlüssel fehlt / key missing"
 IMP_TOTAL_ROW = ("Summen- oder Fußzeile ('{value}') / total row: bitte Summen, Fußnoten und Quellenangaben "
                  "unter der Tabelle entfernen")
-IMP_AGS_GEMEINDE = ("'{value}' ist ein Gemeindeschlüssel (8 Stellen), erwartet ein Kreisschlüssel (5 Stellen, "
-                    "hier {kreis}) / municipality key instead of a Kreis key")
-IMP_AGS_LAND = "'{value}' ist ein Länderschlüssel, erwartet ein Kreisschlüssel (5 Stellen) / Land key"
-IMP_AGS_FORMAT = "'{value}' ist kein Kreisschlüssel (5 Ziffern erwartet, z. B. 05315) / not an AGS"
+IMP_AGS_LAND = ("'{value}' ist ein Länderschlüssel, erwartet ein Kreisschlüssel (5 Stellen) oder ein "
+                "Gemeindeschlüssel (8 Stellen) / Land key")
+IMP_AGS_FORMAT = ("'{value}' ist kein Kreisschlüssel (5 Ziffern erwartet, z. B. 05315) und kein Gemeindeschlüssel "
+                  "(8 Ziffern, z. B. 05315000) / not an AGS")
+IMP_AGS_VERBAND = ("'{value}' hat 9 Ziffern wie ein Gemeindeverbandsschlüssel (Amt, Verbandsgemeinde ...); "
+                   "importiert werden Kreise (5 Ziffern) oder Gemeinden (8 Ziffern) / a Gemeindeverband key: "
+                   "give Kreis or Gemeinde keys")
 IMP_AGS_UNKNOWN = "unbekannter Kreisschlüssel '{value}' (Gebietsstand 31.12.2018) / unknown AGS"
 IMP_AGS_DUPLICATE = "Kreisschlüssel {ags} doppelt (auch Zeile {other}) / duplicate AGS"
+IMP_GEM_DUPLICATE = "Gemeindeschlüssel {ags} doppelt (auch Zeile {other}) / duplicate Gemeinde key"
+IMP_GEM_UNKNOWN = ("unbekannter Gemeindeschlüssel '{value}': keine bewohnte Gemeinde am 31.12.2019 "
+                   "(Gemeindeverzeichnis) / unknown Gemeinde key")
+IMP_GEM_MERGED = ("'{value}' ist der Schlüssel von {old_name}, einer Gemeinde, die es am 31.12.2019 nicht mehr "
+                  "gibt; ihr Gebiet gehört zu {successor_name} ({successor}){hint}. Bitte die Werte für "
+                  "{successor} angeben / a Gemeinde merged away: its successor is {successor}")
+IMP_GEM_BY_AREA = " (zugeordnet über den Flächenabgleich der Grenzen von 2016, nicht amtlich)"
+IMP_LEVEL_KREIS = "Kreisschlüssel (5 Stellen)"
+IMP_LEVEL_GEMEINDE = "Gemeindeschlüssel (8 Stellen)"
+IMP_MIXED_LEVELS = ("'{value}' ist ein {this}, die Datei beginnt aber mit {other} (Zeile {first}: "
+                    "'{first_value}'); Kreise und Gemeinden bitte in getrennten Dateien importieren "
+                    "/ the file mixes Kreis and Gemeinde keys")
 IMP_NOT_NUMBER = "keine Zahl: '{value}' (erwartet z. B. 1.234,5 oder 12,5 %) / not a number"
 IMP_NOT_INTEGER = "ganze Zahl erwartet, gefunden '{value}' / expected an integer"
 IMP_NEGATIVE = "negativer Wert '{value}' / negative value: {label} kann nicht negativ sein"
@@ -120,7 +150,10 @@ IMP_CATEGORY = "'{value}' ist kein Siedlungstyp; erlaubt: {allowed} oder 1-4 / n
 IMP_PERCENT_IN_NONSHARE = "Prozentangabe '{value}' in einer Spalte ohne Anteilswerte / percent in a non-share column"
 IMP_INKAR_YEARS = ("die Altersgruppen für share_65plus haben verschiedene Jahre ({years}) / age groups of "
                    "different years")
-IMP_INKAR_GEMEINDEN = "INKAR-Export auf Gemeindeebene ('{value}'); erwartet Kreise / municipality level"
+IMP_INKAR_GEMEINDEN = ("INKAR-Export auf Gemeindeebene ('{value}'), aber mit Kreisschlüsseln; für Gemeinden "
+                       "die 8-stelligen Gemeindeschlüssel exportieren / municipality level with Kreis keys")
+IMP_INKAR_NOT_GEMEINDEN = ("INKAR-Aggregat '{value}' zu einem Gemeindeschlüssel; erwartet 'Gemeinden' "
+                           "/ INKAR level does not fit a Gemeinde key")
 IMP_NAME_UNKNOWN = ("Kreis '{value}' ohne Kreisschlüssel nicht eindeutig zuzuordnen: {detail}; bitte eine Spalte "
                     "'ags' ergänzen / name matches no single Kreis")
 IMP_NAME_MISMATCH = "Name '{given}' passt nicht zu {ags} ({official}) / name does not match the AGS"
@@ -128,6 +161,9 @@ IMP_NAME_MISMATCH = "Name '{given}' passt nicht zu {ags} ({official}) / name doe
 IMP_REPORT_TITLE = "Import {file} ({fmt}{encoding}{delim})"
 IMP_REPORT_ROWS = "  {rows} Datenzeilen, {kreise} Kreise / data rows"
 IMP_REPORT_KEY = "  Kreisschlüssel aus Spalte '{header}' / key column"
+IMP_REPORT_ROWS_GEMEINDEN = "  {rows} Datenzeilen, {kreise} Gemeinden / data rows"
+IMP_REPORT_KEY_GEMEINDE = ("  Gemeindeschlüssel aus Spalte '{header}': eigene Daten der Gemeinden "
+                           "/ Gemeinde key column")
 IMP_REPORT_BY_NAME = ("  keine AGS-Spalte: Kreise über den vollständigen Namen in '{header}' zugeordnet "
                       "/ matched by name")
 IMP_REPORT_MAPPED = "  übernommen / used: '{header}' -> {column}{conversion}: {n} Werte"
@@ -140,6 +176,8 @@ IMP_REPORT_DRY = "Probelauf: nichts geändert / dry run: nothing changed"
 IMP_REPORT_WRITTEN = "gespeichert als eigene Daten (Status „eigene Daten“) / saved to: {path}"
 IMP_RESET_DONE = "Eigene Daten entfernt / local overlay removed: {path}"
 IMP_RESET_NONE = "Keine eigenen Daten vorhanden / no local overlay: {path}"
+IMP_RESET_GEM_DONE = "Eigene Daten der Gemeinden entfernt / local Gemeinde overlay removed: {path}"
+IMP_RESET_GEM_NONE = "Keine eigenen Daten der Gemeinden vorhanden / no local Gemeinde overlay: {path}"
 CONV_PERCENT = " (Prozent -> Anteil)"
 CONV_INKAR_SUM65 = " (Summe der INKAR-Altersgruppen 65-75, 75-85, 85+, Prozent -> Anteil)"
 CONV_PER_100K = " (je 100.000 -> je 10.000)"
