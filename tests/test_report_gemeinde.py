@@ -95,14 +95,14 @@ def test_where_the_gemeinde_stands_says_where_each_value_comes_from():
     table = RP.where_gemeinde_stands(TUE).set_index("Kennzahl")
     gem = load_gemeinden().set_index("ags").loc[TUE]
     kreis = load_kreise().set_index("ags").loc[TUE_KREIS]
-    rank_col = "Rang unter den Mittelstädten in Baden-Württemberg"
+    rank_col = R.COL_RANK_PEERS
     pop = table.loc["Einwohner 2019"]
     assert pop["Wert"] == "91.506 Einwohner" and pop["Bezugsgebiet"] == "Wert der Gemeinde"
     assert pop["Stand"] == "2019" and "Gemeindeverzeichnis" in pop["Herkunft"]
     assert pop["Wert des Kreises"] == f"{int(kreis['population_2019']):,} Einwohner".replace(",", ".")
     assert re.fullmatch(r"\d+ von \d+", pop[rank_col])
     gig = table.loc["Haushalte mit Gigabit-Anschluss"]
-    assert gig["Bezugsgebiet"] == "Wert der Gemeinde, fortgeschrieben" and gig["Stand"] == "2020 (fortgeschrieben)"
+    assert gig["Bezugsgebiet"] == "Wert der Gemeinde, fortgeschrieben" and gig["Stand"] == "2020"
     assert "Breitbandatlas" in gig["Herkunft"] and "fortgeschrieben" in gig["Herkunft"]
     gp = table.loc["Hausarztdichte"]
     assert gp["Bezugsgebiet"] == "Wert des Mittelbereichs"
@@ -182,12 +182,13 @@ def test_gemeinde_clusters_never_cross_a_land_border():
 
 def test_estimates_of_a_gemeinde_name_their_bezugsgebiet():
     table = RP.estimated_inputs(TUE)
-    assert R.COL_ORIGIN in table.columns
+    kreis = RP.estimated_inputs(TUE_KREIS)
+    assert list(table.columns) == list(kreis.columns)                      # the same table as a Kreis's
     data = table[table[R.COL_STATUS] == R.DATA_STATUS["estimate"]]
-    assert len(data) and set(data[R.COL_ORIGIN]) == {P.ORIGIN_LABELS["kreis"]}
+    assert len(data) and data[R.COL_METHOD].str.startswith(P.ORIGIN_LABELS["kreis"] + " · ").all()
     params = table[table[R.COL_STATUS] == R.PARAM_STATUS["assumption"]]
-    assert set(params[R.COL_ORIGIN]) == {R.ORIGIN_PARAMETER}
-    assert R.COL_ORIGIN not in RP.estimated_inputs(TUE_KREIS).columns       # a Kreis's table is unchanged
+    assert len(params) and params[R.COL_METHOD].str.startswith(R.ORIGIN_PARAMETER + " · ").all()
+    assert not kreis[R.COL_METHOD].str.startswith(R.ORIGIN_PARAMETER).any()
 
 
 def test_a_kreis_report_keeps_its_kreis_parts():

@@ -283,8 +283,8 @@ def where_it_stands(ags: str, kreise: pd.DataFrame | None = None,
 def estimated_inputs(ags: str, parameter_keys=None) -> pd.DataFrame:
     """Every input of the report that is not an official figure: data estimates and assumptions.
 
-    For a Gemeinde each row also names its Bezugsgebiet (``R.COL_ORIGIN``): the estimates are
-    its Kreis's values, the assumptions hold for every place alike."""
+    For a Gemeinde each row's source starts with its Bezugsgebiet (``R.ORIGIN_IN_METHOD``): the
+    estimates are its Kreis's values, the assumptions hold for every place alike."""
     from .apps.common import is_gemeinde, place_row, value_status
     from .data.schema import COLUMNS
     from .params import load_parameters
@@ -317,7 +317,8 @@ def estimated_inputs(ags: str, parameter_keys=None) -> pd.DataFrame:
                  R.COL_STATUS: R.DATA_STATUS.get(st, st),
                  R.COL_METHOD: f"{col.source}: {col.description_de}" if st != "local" else R.DATA_STATUS["local"]}
         if gemeinde:
-            entry[R.COL_ORIGIN] = P.ORIGIN_LABELS.get(origin[col_name], origin[col_name])
+            entry[R.COL_METHOD] = R.ORIGIN_IN_METHOD.format(
+                origin=P.ORIGIN_LABELS.get(origin[col_name], origin[col_name]), method=entry[R.COL_METHOD])
         rows.append(entry)
     params = load_parameters()
     keys = tuple(parameter_keys) if parameter_keys is not None else tuple(params)
@@ -325,13 +326,11 @@ def estimated_inputs(ags: str, parameter_keys=None) -> pd.DataFrame:
     replaced = replaced_parameters(str(row["kreis_ags"]) if gemeinde else ags, row, status)
     keys = tuple(key for key in keys if key not in replaced)
     param_rows = _parameter_rows(params, keys)
-    columns = [R.COL_INPUT, R.COL_VALUE, R.COL_RANGE, R.COL_STATUS, R.COL_METHOD]
     if gemeinde:
         for entry in param_rows:
-            entry[R.COL_ORIGIN] = R.ORIGIN_PARAMETER
-        columns.insert(4, R.COL_ORIGIN)
+            entry[R.COL_METHOD] = R.ORIGIN_IN_METHOD.format(origin=R.ORIGIN_PARAMETER, method=entry[R.COL_METHOD])
     rows.extend(param_rows)
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=[R.COL_INPUT, R.COL_VALUE, R.COL_RANGE, R.COL_STATUS, R.COL_METHOD])
 
 
 #: parameters that real data replace for a Kreis: key -> Kreis columns that must all be real
@@ -490,7 +489,7 @@ def where_gemeinde_stands(ags: str, columns: tuple[str, ...] = MODEL_INPUTS) -> 
     row, kreis, peers = ctx["row"], ctx["kreis"], ctx["peers"]
     origin = row.attrs["origin"]
     status = value_status(ags)
-    rank_col = R.COL_RANK_PEERS.format(peers=P.type_plural(ctx["type"], dative=True), in_land=ctx["in_land"])
+    rank_col = R.COL_RANK_PEERS
     rows = []
     for name in columns:
         col = COLUMNS.get(name)

@@ -139,7 +139,7 @@ def input_source(ags: str, name: str, status: str | None = None) -> tuple[str, s
     if origin in ("gemeinde", "gemeinde_derived", "mittelbereich") and name in GEMEINDE_SOURCE_COLUMNS:
         gcol = GEMEINDE_COLUMNS[GEMEINDE_SOURCE_COLUMNS[name]]
         if origin == "gemeinde_derived":
-            year = R.YEAR_MOVED.format(year=source_year(col)) if col is not None else source_year(gcol)
+            year = source_year(col) if col is not None else source_year(gcol)   # the Kreis table's date
             return R.SOURCE_MOVED.format(source=gcol.source_de), year, origin
         return gcol.source_de, source_year(gcol), origin
     if col is None:

@@ -195,8 +195,9 @@ class ReportApp(TopicApp):
         note = R.KEY_FIGURES_NOTE if C.has_bands(results) else R.KEY_FIGURES_NOTE_DEFAULT
         coop_html = f"<p>{html.escape(T.REPORT_PARTNERS.format(partners=members), quote=False)}</p>"
         if self.is_gemeinde:
+            info = self.type_comparison()[1]
             where = Block("where", R.SECTION_WHERE_GEMEINDE, table=RP.where_gemeinde_stands(self.ags),
-                          help=R.WHERE_INTRO_GEMEINDE)
+                          help=R.WHERE_INTRO_GEMEINDE.format(peers=info["peers"], in_land=info["in_land"]))
             coop_html += f"<p><small>{html.escape(coop.rule_text(), quote=False)}</small></p>"
             compare = self.comparison_blocks(results)
         else:

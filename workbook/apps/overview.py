@@ -202,10 +202,11 @@ class OverviewApp(TopicApp):
         """A Gemeinde's overview: the Kreis map with its Kreis outlined, its comparison with its Kreis
         and its type, its Eckdaten and where it stands (each value with its Bezugsgebiet)."""
         from ..charts.maps import kreis_map
-        from ..findings import where_gemeinde_stands
+        from ..findings import type_comparison, where_gemeinde_stands
 
         kreis_ags = str(C.place_row(self.ags)["kreis_ags"])
         kreis = C.kreis_row(kreis_ags)
+        info = type_comparison(self.ags)[1]
         return [
             Block("map", TC.MAP_TITLE.format(label=col.label_de), help=TC.MAP_HELP,
                   chart=self.chart_for(None, [], lambda: kreis_map(
@@ -218,5 +219,5 @@ class OverviewApp(TopicApp):
             Block("figures", T.FIGURES_TITLE, table=self.figures(), help=T.FIGURES_HELP,
                   notes=C.data_notes(self.ags, [c for c in FIGURE_COLUMNS if c != "population_2018"])),
             Block("where", R.SECTION_WHERE_GEMEINDE, table=where_gemeinde_stands(self.ags),
-                  help=R.WHERE_INTRO_GEMEINDE),
+                  help=R.WHERE_INTRO_GEMEINDE.format(peers=info["peers"], in_land=info["in_land"])),
         ]

@@ -134,23 +134,24 @@ GEMEINDE_INPUTS_NOTE = (
     "Die Gemeinde rechnet mit ihren eigenen amtlichen Zahlen, wo eine Statistik sie je Gemeinde "
     "veröffentlicht (Einwohner, Fläche, Breitband), bei der Hausarztdichte mit dem Wert ihres "
     "Mittelbereichs und sonst mit dem Wert ihres Kreises ({kreis}). Welche Zahl es ist, sagt die "
-    "Spalte „Bezugsgebiet“ in den Tabellen „Wo steht die Gemeinde?“ und „Schätzungen“."
+    "Spalte „Bezugsgebiet“ der Tabelle „Wo steht die Gemeinde?“ und die Liste der Schätzungen."
 )
 SECTION_WHERE_GEMEINDE = "Wo steht die Gemeinde?"
 WHERE_INTRO_GEMEINDE = (
     "Die amtlichen Zahlen, mit denen die Modelle für diese Gemeinde rechnen, mit Bezugsgebiet, Stand "
-    "und Quelle, daneben der Wert des Kreises. Der Rang zählt vom höchsten Wert an (1 = höchster Wert) "
-    "unter den Gemeinden desselben Typs im Land; er steht nur bei Zahlen der Gemeinde oder ihres "
+    "und Quelle, daneben der Wert des Kreises. Der Rang im Typ zählt vom höchsten Wert an (1 = höchster "
+    "Wert) unter den {peers} {in_land}; er steht nur bei Zahlen der Gemeinde oder ihres "
     "Mittelbereichs, denn ein Wert des Kreises ist für alle seine Gemeinden derselbe. Geschätzte "
     "Werte stehen nicht hier, sondern in der Liste der Schätzungen."
 )
 COL_ORIGIN = "Bezugsgebiet"
 COL_KREIS_VALUE = "Wert des Kreises"
-COL_RANK_PEERS = "Rang unter den {peers} {in_land}"
+#: the rank among the Gemeinden of the same type in the Land (the intro names them)
+COL_RANK_PEERS = "Rang im Typ"
+#: the Bezugsgebiet before a row's source in the estimates table
+ORIGIN_IN_METHOD = "{origin} · {method}"
 #: the Bezugsgebiet of a model parameter (the same for every place)
 ORIGIN_PARAMETER = "bundesweite Annahme"
-#: year of a Gemeinde's broadband share moved to the end of 2020
-YEAR_MOVED = "{year} (fortgeschrieben)"
 #: source of a Gemeinde's broadband share moved to the end of 2020
 SOURCE_MOVED = "{source}; bis Ende 2020 mit der Veränderung des Kreises fortgeschrieben (Schätzung)"
 #: the first column of the cost split when the members are Gemeinden
