@@ -98,8 +98,12 @@ def key_figures(results: pd.DataFrame, scenarios: list[str] | None = None,
 
 def summary_de(results: pd.DataFrame, name: str, scenario_titles: dict[str, str] | None = None,
                coop: dict | None = None, n_data_estimates: int | None = None,
-               n_assumptions: int | None = None) -> list[str]:
-    """Plain-German paragraphs summarising the results for one Kreis (each from table values)."""
+               n_assumptions: int | None = None, gemeinde: bool = False,
+               comparison: str = "") -> list[str]:
+    """Plain-German paragraphs summarising the results for one Kreis (each from table values).
+
+    ``gemeinde``: the place is a Gemeinde (its own wording); ``comparison``: a sentence (built from
+    the tables of its Kreis and its peers) added to the first paragraph."""
     titles = scenario_titles or {}
     paragraphs: list[str] = []
     present = set(results["indicator"])
@@ -126,11 +130,13 @@ def summary_de(results: pd.DataFrame, name: str, scenario_titles: dict[str, str]
             best = max(values, key=values.get)
             worst = min(values, key=values.get)
             gap = values[best] - values[worst]
-            text += " " + R.SUM_DDI_RANGE.format(best=best, best_title=titles.get(best, best), worst=worst,
+            text += " " + (R.SUM_DDI_RANGE_GEMEINDE if gemeinde else R.SUM_DDI_RANGE).format(best=best, best_title=titles.get(best, best), worst=worst,
                                                  worst_title=titles.get(worst, worst), gap=_points(gap))
             if band is not None:
                 text += " " + (R.SUM_DDI_GAP_LARGE if gap > band else R.SUM_DDI_GAP_SMALL)
         paragraphs.append(text)
+        if comparison:
+            paragraphs.append(comparison)
         subs = {}
         from .charts import indicator_label
 
@@ -174,7 +180,8 @@ def summary_de(results: pd.DataFrame, name: str, scenario_titles: dict[str, str]
         paragraphs.append(_coop_sentence(coop, name, p5))
 
     if n_data_estimates is not None and n_assumptions is not None:
-        paragraphs.append(R.SUM_ESTIMATES.format(n_data=n_data_estimates, n_params=n_assumptions))
+        paragraphs.append((R.SUM_ESTIMATES_GEMEINDE if gemeinde else R.SUM_ESTIMATES).format(
+            n_data=n_data_estimates, n_params=n_assumptions))
     return paragraphs
 
 
@@ -207,15 +214,19 @@ MODEL_INPUTS: tuple[str, ...] = (
 
 
 def _source_year(col) -> str:
-    """The year of a column's figure: the registry's ``year`` where it has one, else the last
-    four-digit year named in its source or description, else '–'."""
-    import re
+    """The year of a column's figure (``apps.common.source_year``)."""
+    from .apps.common import source_year
 
-    year = getattr(col, "year", None)
-    if year:
-        return str(year)
-    found = re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", f"{col.source} {col.description_de}")
-    return found[-1] if found else "–"
+    return source_year(col)
+
+
+def _fmt_input(col, value: float) -> str:
+    """An input as the "Wo steht ...?" tables show it: shares in %, counts whole, the unit named."""
+    from .texts import fmt_unit
+
+    unit = None if col.share or col.unit in ("", "1") else col.unit
+    digits = 1 if col.share else (0 if col.dtype == "int" or abs(float(value)) >= 100 else 2)
+    return fmt_unit(float(value), unit, digits, percent=col.share)
 
 
 def rank_text(values: pd.Series, me: str) -> str:
@@ -235,7 +246,6 @@ def where_it_stands(ags: str, kreise: pd.DataFrame | None = None,
     from .apps.common import value_status
     from .data.schema import COLUMNS
     from .texts import charts as TC
-    from .texts import fmt_unit
 
     if kreise is None:
         from .data import load_kreise
@@ -257,11 +267,9 @@ def where_it_stands(ags: str, kreise: pd.DataFrame | None = None,
         value = pd.to_numeric(pd.Series([me[name]]), errors="coerce").iloc[0]
         if pd.isna(value):
             continue
-        unit = None if col.share or col.unit in ("", "1") else col.unit
-        digits = 1 if col.share else (0 if col.dtype == "int" or abs(float(value)) >= 100 else 2)
         rows.append({
             R.COL_FIGURE: col.label_de,
-            R.COL_VALUE: fmt_unit(float(value), unit, digits, percent=col.share),
+            R.COL_VALUE: _fmt_input(col, float(value)),
             R.COL_YEAR: _source_year(col) if st == "fact" else R.DATA_STATUS["local"],
             R.COL_SOURCE: col.source_de if st == "fact" else R.DATA_STATUS["local"],
             R.COL_RANK_LAND.format(land=me["land_name"]): rank_text(same_land[name], ags),
@@ -273,35 +281,55 @@ def where_it_stands(ags: str, kreise: pd.DataFrame | None = None,
 
 
 def estimated_inputs(ags: str, parameter_keys=None) -> pd.DataFrame:
-    """Every input of the report that is not an official figure: data estimates and assumptions."""
-    from .apps.common import value_status
-    from .data import load_kreise
+    """Every input of the report that is not an official figure: data estimates and assumptions.
+
+    For a Gemeinde each row's source starts with its Bezugsgebiet (``R.ORIGIN_IN_METHOD``): the
+    estimates are its Kreis's values, the assumptions hold for every place alike."""
+    from .apps.common import is_gemeinde, place_row, value_status
     from .data.schema import COLUMNS
     from .params import load_parameters
     from .texts import fmt_unit
+    from .texts import places as P
 
-    k = load_kreise()
-    row = k.loc[k["ags"] == ags].iloc[0]
+    gemeinde = is_gemeinde(ags)
+    if gemeinde:
+        row = place_row(ags)
+        origin = row.attrs["origin"]
+    else:
+        from .data import load_kreise
+
+        k = load_kreise()
+        row = k.loc[k["ags"] == ags].iloc[0]
+        origin = {}
     status = value_status(ags)
     rows = []
     for col_name, col in COLUMNS.items():
         st = status.get(col_name, col.status)
-        if st == "fact":
-            continue
+        if st == "fact" or (gemeinde and (st == "derived" or col_name not in origin)):
+            continue   # a Gemeinde's figures moved from its own are in "Wo steht die Gemeinde?"
         value = row[col_name]
         if col.dtype == "category" or isinstance(value, str):
             text = str(value)
         else:
             text = fmt_unit(float(value), col.unit if col.unit else None, 2 if not col.share else 1,
                             percent=col.share)
-        rows.append({R.COL_INPUT: col.label_de, R.COL_VALUE: text, R.COL_RANGE: "–",
-                     R.COL_STATUS: R.DATA_STATUS.get(st, st),
-                     R.COL_METHOD: f"{col.source}: {col.description_de}" if st != "local" else R.DATA_STATUS["local"]})
+        entry = {R.COL_INPUT: col.label_de, R.COL_VALUE: text, R.COL_RANGE: "–",
+                 R.COL_STATUS: R.DATA_STATUS.get(st, st),
+                 R.COL_METHOD: f"{col.source}: {col.description_de}" if st != "local" else R.DATA_STATUS["local"]}
+        if gemeinde:
+            entry[R.COL_METHOD] = R.ORIGIN_IN_METHOD.format(
+                origin=P.ORIGIN_LABELS.get(origin[col_name], origin[col_name]), method=entry[R.COL_METHOD])
+        rows.append(entry)
     params = load_parameters()
     keys = tuple(parameter_keys) if parameter_keys is not None else tuple(params)
-    replaced = replaced_parameters(ags, row, status)
+    # a Gemeinde's broadband series is its Kreis's (the models fit the Kreis's pace)
+    replaced = replaced_parameters(str(row["kreis_ags"]) if gemeinde else ags, row, status)
     keys = tuple(key for key in keys if key not in replaced)
-    rows.extend(_parameter_rows(params, keys))
+    param_rows = _parameter_rows(params, keys)
+    if gemeinde:
+        for entry in param_rows:
+            entry[R.COL_METHOD] = R.ORIGIN_IN_METHOD.format(origin=R.ORIGIN_PARAMETER, method=entry[R.COL_METHOD])
+    rows.extend(param_rows)
     return pd.DataFrame(rows, columns=[R.COL_INPUT, R.COL_VALUE, R.COL_RANGE, R.COL_STATUS, R.COL_METHOD])
 
 
@@ -366,3 +394,220 @@ def _parameter_rows(params, keys: tuple) -> list[dict]:
         _PARAM_ROWS.clear()
     _PARAM_ROWS[(id(params), keys)] = (params, rows)
     return [dict(r) for r in rows]
+
+
+# -- a Gemeinde: its Kreis and the Gemeinden of its type --------------------------------------
+
+#: indicators of the table "Die Gemeinde und ihr Kreis" (shares and levels, comparable across sizes)
+KREIS_COMPARISON: tuple[str, ...] = (
+    "ddi.index",
+    "divide.online_share",
+    "divide.online_share_65plus",
+    "tele.video_share_effective",
+    "tele.gp_capacity_gap_share",
+    "resilience.lockdown_continuity",
+    "resilience.cyber_continuity",
+    "coop.cluster_size",
+    "coop.saving_share",
+)
+#: inputs of the comparison with the Gemeinden of the same type (their own figures)
+PEER_INPUTS: tuple[str, ...] = ("population_2019", "density_per_km2", "gigabit_share", "gp_per_10k")
+#: a Gemeinde's figures that are its own (or its Mittelbereich's): the ones a rank among Gemeinden means something for
+RANKED_ORIGINS = ("gemeinde", "gemeinde_derived", "mittelbereich")
+#: the scenario of the peers' DDI (one engine run at the default values per Land and type)
+PEER_SCENARIO = "S0"
+PEER_DDI = "ddi.index"
+
+_PEERS: dict[tuple, pd.DataFrame] = {}
+
+
+def gemeinde_peers(land_ags: str, type_name: str) -> pd.DataFrame:
+    """Every Gemeinde of one Land and BBSR Stadt- und Gemeindetyp with the inputs of
+    :data:`PEER_INPUTS` (NaN where the value is not the Gemeinde's own), its name and its
+    digitalisation degree 2030 in the trend scenario at the default values (``ddi_2030``; one
+    engine run for the whole group). Indexed by ``ags``; computed once per process, Land, type,
+    data and parameters (the batch renders thousands of reports in one kernel)."""
+    from .data import load_gemeinden, load_kreise
+    from .data.places import gemeinde_inputs
+    from .engine import project
+    from .params import load_parameters
+
+    kreise = load_kreise()
+    local = kreise.attrs.get("local") or {}
+    key = (str(land_ags), str(type_name), kreise.attrs.get("data_hash"),
+           tuple(sorted((c, tuple(v)) for c, v in local.items())), load_parameters().hash())
+    hit = _PEERS.get(key)
+    if hit is not None:
+        return hit
+    gem = load_gemeinden()
+    codes = gem.loc[(gem["ags"].str[:2] == str(land_ags)) & (gem["bbsr_sgtyp_name"] == str(type_name)),
+                    "ags"].tolist()
+    rows = gemeinde_inputs(codes, kreise)
+    origin = rows.attrs["origin"]
+    out = pd.DataFrame({"ags": rows["ags"].astype(str), "name": rows["name"].astype(str)})
+    for name in PEER_INPUTS:
+        own = [origin[a].get(name) in RANKED_ORIGINS for a in out["ags"]]
+        out[name] = pd.to_numeric(rows[name], errors="coerce").where(own)
+    res = project(ags=codes, scenarios=PEER_SCENARIO, draws=0, topics="divide,digitalisation")
+    ddi = res[(res["indicator"] == PEER_DDI) & (res["year"] == YEAR) & (res["quantile"] == "default")]
+    out["ddi_2030"] = out["ags"].map(pd.Series(ddi["value"].to_numpy(dtype=float), index=ddi["ags"].astype(str)))
+    out = out.set_index("ags", drop=False)
+    if len(_PEERS) >= 96:          # 16 Länder x 5 types fit
+        _PEERS.clear()
+    _PEERS[key] = out
+    return out
+
+
+def _peer_context(ags: str) -> dict:
+    """The Gemeinde's row, its Kreis's row and its peers, with the names the texts use."""
+    from .apps.common import kreis_label, kreis_row, place_row
+    from .data.places import place_label
+    from .texts import places as P
+
+    row = place_row(ags)
+    kreis = kreis_row(str(row["kreis_ags"]))
+    type_name = str(row["bbsr_sgtyp_name"])
+    peers = gemeinde_peers(str(ags)[:2], type_name)
+    land = str(kreis["land_name"])
+    return {"row": row, "kreis": kreis, "type": type_name, "peers": peers, "land": land,
+            "in_land": P.in_land(land), "In_land": P.in_land(land, capital=True),
+            "kreis_label": kreis_label(str(row["kreis_ags"])),
+            "name": P.short_name(row["name"]), "label": place_label(ags),
+            "enough": len(peers) >= R.MIN_PEERS}
+
+
+def where_gemeinde_stands(ags: str, columns: tuple[str, ...] = MODEL_INPUTS) -> pd.DataFrame:
+    """"Wo steht die Gemeinde?": every real input the models read for the Gemeinde with its value,
+    its Bezugsgebiet (own, moved, Mittelbereich or Kreis: ``texts.places.ORIGIN_LABELS``), year and
+    source, its Kreis's value beside it and the rank among the Gemeinden of the same type in its
+    Land (only for its own figures). No Kreis total is shown as the Gemeinde's."""
+    from .apps.common import input_source, value_status
+    from .data.schema import COLUMNS
+    from .texts import places as P
+
+    ctx = _peer_context(ags)
+    row, kreis, peers = ctx["row"], ctx["kreis"], ctx["peers"]
+    origin = row.attrs["origin"]
+    status = value_status(ags)
+    rank_col = R.COL_RANK_PEERS
+    rows = []
+    for name in columns:
+        col = COLUMNS.get(name)
+        if col is None or name not in row.index or name not in origin:
+            continue
+        st = status.get(name, col.status)
+        if st not in ("fact", "local", "derived"):
+            continue
+        value = pd.to_numeric(pd.Series([row[name]]), errors="coerce").iloc[0]
+        if pd.isna(value):
+            continue
+        source, year, where = input_source(ags, name, st)
+        kreis_value = pd.to_numeric(pd.Series([kreis.get(name)]), errors="coerce").iloc[0]
+        rank = "–"
+        if where in RANKED_ORIGINS and name in peers.columns and ctx["enough"]:
+            rank = rank_text(peers[name], str(ags))
+        rows.append({
+            R.COL_FIGURE: col.label_de,
+            R.COL_VALUE: _fmt_input(col, float(value)),
+            R.COL_ORIGIN: P.ORIGIN_LABELS.get(str(where), str(where)),
+            R.COL_YEAR: year,
+            R.COL_SOURCE: source,
+            R.COL_KREIS_VALUE: "–" if pd.isna(kreis_value) else _fmt_input(col, float(kreis_value)),
+            rank_col: rank,
+        })
+    cols = [R.COL_FIGURE, R.COL_VALUE, R.COL_ORIGIN, R.COL_YEAR, R.COL_SOURCE, R.COL_KREIS_VALUE, rank_col]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def kreis_comparison(results: pd.DataFrame, kreis_results: pd.DataFrame, name: str, kreis_name: str,
+                     scenario: str, indicators: tuple[str, ...] = KREIS_COMPARISON,
+                     year: int = YEAR) -> pd.DataFrame:
+    """The same key figures of one scenario in ``year`` for the Gemeinde and for its Kreis, side by
+    side (both from one engine run): Kennzahl | Gemeinde | Kreis."""
+    from .apps.common import banded, indicator_label, unit_of, unit_suffix_of
+
+    present = set(results["indicator"]) & set(kreis_results["indicator"])
+    rows = []
+    for ind in indicators:
+        if ind not in present:
+            continue
+        label = indicator_label(ind)
+        suffix = unit_suffix_of(unit_of(results, ind))
+        if suffix and suffix != "%" and suffix not in label and not label.endswith(")"):
+            label = f"{label} ({suffix})"
+        rows.append({R.COL_SCENARIO_FIGURE.format(sid=scenario): label,
+                     name: banded(results, ind, scenario, year, unit_text=False),
+                     kreis_name: banded(kreis_results, ind, scenario, year, unit_text=False)})
+    return pd.DataFrame(rows, columns=[R.COL_SCENARIO_FIGURE.format(sid=scenario), name, kreis_name])
+
+
+def kreis_comparison_sentence(results: pd.DataFrame, kreis_results: pd.DataFrame, name: str, kreis_name: str,
+                              scenario: str, title: str, same_area: bool = False) -> str:
+    """"Im Trend-Szenario (S0) erreicht Tübingen 2030 ..., Landkreis Tübingen als Ganzes ...": '' without
+    DDI; ``same_area``: the Gemeinde is its Kreis's whole area (a kreisfreie Stadt), said as such."""
+    mine, theirs = _pick(results, "ddi.index", scenario), _pick(kreis_results, "ddi.index", scenario)
+    if mine is None or theirs is None:
+        return ""
+    where = R.WHERE_TREND_START if scenario == "S0" else R.WHERE_SCENARIO_START.format(title=title, sid=scenario)
+    fmt = R.COMPARE_KREIS_SENTENCE_SAME_AREA if same_area else R.COMPARE_KREIS_SENTENCE
+    return fmt.format(Where=where, name=name, value=_share(mine), kreis=kreis_name, kreis_value=_share(theirs))
+
+
+def type_comparison(ags: str) -> tuple[pd.DataFrame, dict]:
+    """The Gemeinde among the Gemeinden of its BBSR type in its Land: its value, their median and
+    its rank for :data:`PEER_INPUTS` (its own figures) and the DDI 2030 (trend, default values).
+
+    Returns (table, info) with info keys ``n``, ``enough``, ``n_ranked``, ``rank`` (the DDI's, or None),
+    ``peers`` (plural dative), ``plural``, ``singular``, ``land``, ``in_land``, ``type``,
+    ``name``, ``intro`` and ``text`` (the sentences)."""
+    from .data.schema import COLUMNS
+    from .texts import places as P
+
+    ctx = _peer_context(ags)
+    peers, row = ctx["peers"], ctx["row"]
+    origin = row.attrs["origin"]
+    n = len(peers)
+    enough = ctx["enough"]
+    col_median = R.COL_MEDIAN_PEERS.format(peers=P.type_plural(ctx["type"]), n=fmt_int(n))
+    rows = []
+
+    def add(label: str, mine: float | None, values: pd.Series, show) -> None:
+        own = pd.to_numeric(values, errors="coerce").dropna()
+        rank = rank_text(values, str(ags)) if enough and mine is not None else "–"
+        rows.append({R.COL_FIGURE: label, ctx["name"]: "–" if mine is None else show(mine),
+                     col_median: "–" if own.empty else show(float(own.median())), R.COL_RANK_SHORT: rank})
+
+    for name in PEER_INPUTS:
+        col = COLUMNS[name]
+        mine = peers.at[str(ags), name] if origin.get(name) in RANKED_ORIGINS else None
+        mine = None if mine is None or pd.isna(mine) else float(mine)
+        add(col.label_de, mine, peers[name], lambda v, c=col: _fmt_input(c, v))
+    ddi = peers.at[str(ags), "ddi_2030"]
+    ddi_mine = None if pd.isna(ddi) else float(ddi)
+    add(R.PEER_DDI, ddi_mine, peers["ddi_2030"], lambda v: fmt_percent(v, 1))
+    table = pd.DataFrame(rows, columns=[R.COL_FIGURE, ctx["name"], col_median, R.COL_RANK_SHORT])
+    table.attrs["align"] = {R.COL_RANK_SHORT: "right"}
+    dative = P.type_plural(ctx["type"], dative=True)
+    singular = P.type_singular(ctx["type"])
+    intro = R.COMPARE_TYPE_INTRO.format(name=ctx["name"], gemeindetyp=singular)
+    rank_ddi = None
+    if n <= 1:                      # the only Gemeinde of its type in its Land: its own values only
+        table = table[[R.COL_FIGURE, ctx["name"]]]
+        text = R.COMPARE_TYPE_ALONE.format(In_land=ctx["In_land"], name=ctx["name"], gemeindetyp=singular)
+    elif not enough:
+        text = R.COMPARE_TYPE_TOO_FEW.format(In_land=ctx["In_land"], n=fmt_int(n), name=ctx["name"],
+                                             peers=P.type_plural(ctx["type"]))
+    else:
+        intro += R.COMPARE_TYPE_RULE.format(n=fmt_int(n), peers=dative, in_land=ctx["in_land"])
+        text = ""
+        if ddi_mine is not None:
+            v = pd.to_numeric(peers["ddi_2030"], errors="coerce").dropna()
+            rank_ddi = int((v > ddi_mine).sum()) + 1
+            text = R.COMPARE_TYPE_SENTENCE.format(name=ctx["name"], rank=fmt_int(rank_ddi), n=fmt_int(len(v)),
+                                                  peers=dative, in_land=ctx["in_land"])
+    info = {"n": n, "enough": enough, "rank": rank_ddi, "peers": dative, "land": ctx["land"],
+            "in_land": ctx["in_land"], "In_land": ctx["In_land"],
+            "type": ctx["type"], "singular": singular, "plural": P.type_plural(ctx["type"]),
+            "name": ctx["name"], "intro": intro, "text": text,
+            "n_ranked": int(pd.to_numeric(peers["ddi_2030"], errors="coerce").notna().sum())}
+    return table, info

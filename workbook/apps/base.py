@@ -107,8 +107,15 @@ class TopicApp:
         return ""
 
     def heading(self) -> str:
-        """The page title for the current Kreis (German, not escaped)."""
-        return self.title.format(name=self.kreis_name, ags=self.ags) if self.title else ""
+        """The page title for the current Kreis or Gemeinde (German, not escaped); a Gemeinde is
+        named with its Kreis: "...: Tübingen, Universitätsstadt (Landkreis Tübingen) · 08416041"."""
+        if not self.title:
+            return ""
+        if len(self.ags) == 8:
+            from ..texts import places as P
+
+            return P.GEMEINDE_TITLE.format(page=self.title.split(":")[0], label=self.place_label, ags=self.ags)
+        return self.title.format(name=self.kreis_name, ags=self.ags)
 
     def static_outputs(self) -> dict[str, Any]:
         """Machine-readable outputs a static run publishes beside the page: {MIME type: data}."""
@@ -214,30 +221,66 @@ class TopicApp:
             return list(self.p.scenario_objects)
         return list(self.scenario_ids)
 
+    def companions(self) -> list[str]:
+        """Places computed in the same engine run as the current one, for comparisons (none by
+        default; the report of a Gemeinde adds its Kreis)."""
+        return []
+
     def results(self) -> pd.DataFrame:
         """The long result table for the current Kreis, scenarios and overrides (cached)."""
+        return self.results_for(self.ags)
+
+    def results_for(self, ags: str) -> pd.DataFrame:
+        """The rows of one place of the current run: the current place or one of :meth:`companions`
+        (all of them from one ``project()`` call, so they share parameters and draws)."""
         from ..engine import project
 
         if not self.needs_results:
             return None
-        key = (self.ags, tuple(self.scenario_ids), tuple(sorted(self.overrides.items())),
+        others = [a for a in self.companions() if a != self.ags]
+        key = (self.ags, tuple(others), tuple(self.scenario_ids), tuple(sorted(self.overrides.items())),
                self.p.draws, self.p.seed)
         if key not in self._cache:
             t0 = time.perf_counter()
-            table = project(ags=[self.ags], scenarios=self.scenario_arg(), draws=self.p.draws,
+            table = project(ags=[self.ags, *others], scenarios=self.scenario_arg(), draws=self.p.draws,
                             seed=self.p.seed, topics=self.topics, overrides=self.overrides or None)
             self.last_ms = (time.perf_counter() - t0) * 1000
             if len(self._cache) > 16:
                 self._cache.clear()
             self._cache[key] = table
-        return self._cache[key]
+            for place in others:
+                self._cache[(*key, place)] = _rows_of(table, place)
+            if others:
+                self._cache[(*key, self.ags)] = _rows_of(table, self.ags)
+        if not others:
+            return self._cache[key]
+        return self._cache[(*key, str(ags))]
 
     @property
     def kreis_name(self) -> str:
+        """The name of the current place: a Kreis's name, or a Gemeinde's official name."""
+        if len(self.ags) == 8:
+            from ..data.places import place_name
+
+            return place_name(self.ags)
         from ..data import load_kreise
 
         k = load_kreise()
         return str(k.loc[k["ags"] == self.ags, "name"].iloc[0])
+
+    @property
+    def place_label(self) -> str:
+        """The place as headings name it: a Kreis's name, a Gemeinde with its Kreis
+        ("Tübingen, Universitätsstadt (Landkreis Tübingen)")."""
+        if len(self.ags) == 8:
+            from ..data.places import place_label
+
+            return place_label(self.ags)
+        return self.kreis_name
+
+    @property
+    def is_gemeinde(self) -> bool:
+        return len(self.ags) == 8
 
     # -- exports ----------------------------------------------------------------------
     def export_table(self) -> pd.DataFrame:
@@ -340,6 +383,13 @@ class FocusApp(TopicApp):
     def focus_values(self) -> dict[str, float]:
         """The focus scenario's resolved parameters with the current levers."""
         return self.parameters.resolve(scenario=self.scenario_object(self.focus), overrides=self.overrides)
+
+
+def _rows_of(table: pd.DataFrame, ags: str) -> pd.DataFrame:
+    """The rows of one place of a long result table, with the table's metadata."""
+    out = table[table["ags"].astype(str) == str(ags)].reset_index(drop=True)
+    out.attrs = dict(table.attrs)
+    return out
 
 
 def neutralise_cells(df: pd.DataFrame) -> pd.DataFrame:

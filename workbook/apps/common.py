@@ -18,15 +18,133 @@ def kreis_row(ags: str) -> pd.Series:
     return k.loc[k["ags"] == ags].iloc[0]
 
 
+def is_gemeinde(ags) -> bool:
+    """True for an 8-digit Gemeinde key (a place the apps show with its own figures)."""
+    from ..data.places import is_gemeinde as check
+
+    return check(str(ags))
+
+
+_PLACE_ROWS: dict[tuple, pd.Series] = {}
+
+
+def place_row(ags: str) -> pd.Series:
+    """The Kreis-table row the models read for a place: a Kreis's own row, or a Gemeinde's
+    (``data.places.gemeinde_inputs``: its own figures, else its Kreis's) with ``attrs["origin"]``
+    ({column: origin}) and the Gemeinde-only columns (kreis_ags, kreis_name, bbsr_sgtyp_name,
+    mittelbereich_key, mittelbereich_name). Kept per key and data (the user's overlay included)."""
+    if not is_gemeinde(ags):
+        return kreis_row(ags)
+    from ..data import load_kreise
+    from ..data.places import gemeinde_inputs
+
+    kreise = load_kreise()
+    local = kreise.attrs.get("local") or {}
+    key = (str(ags), kreise.attrs.get("data_hash"), tuple(sorted((c, tuple(v)) for c, v in local.items())))
+    row = _PLACE_ROWS.get(key)
+    if row is None:
+        rows = gemeinde_inputs([ags], kreise)
+        row = rows.iloc[0].copy()
+        # the table's marks stay (the models read the data layer's files only for a table marked
+        # ``local``), the origin is this Gemeinde's alone
+        row.attrs = {**{k: v for k, v in rows.attrs.items() if k != "origin"},
+                     "origin": dict(rows.attrs["origin"][str(ags)])}
+        if len(_PLACE_ROWS) > 64:
+            _PLACE_ROWS.clear()
+        _PLACE_ROWS[key] = row
+    return row
+
+
+def kreis_label(kreis_ags: str) -> str:
+    """A Kreis as a Gemeinde's comparison names it: "Landkreis Tübingen", a city by its name ("Köln, Stadt")."""
+    from ..texts import places as P
+
+    kreis = kreis_row(str(kreis_ags))
+    if str(kreis["kreis_type"]) in ("Kreisfreie Stadt", "Stadtkreis"):
+        return str(kreis["name"])
+    return P.kreis_phrase(kreis["name"], kreis["kreis_type"])
+
+
+def place_frame(ags: str) -> pd.DataFrame:
+    """:func:`place_row` as a one-row table with the data layer's marks (``attrs``), as the models read it."""
+    row = place_row(ags)
+    frame = row.to_frame().T.reset_index(drop=True).infer_objects()
+    frame.attrs = dict(row.attrs)
+    return frame
+
+
+def place_origin(ags: str) -> dict[str, str] | None:
+    """{column: origin} of a Gemeinde's inputs (``texts.places.ORIGIN_LABELS``); None for a Kreis."""
+    if not is_gemeinde(ags):
+        return None
+    return dict(place_row(ags).attrs["origin"])
+
+
 def value_status(ags: str) -> dict[str, str]:
-    """column -> fact | estimate | local for one Kreis (the data layer's view)."""
+    """column -> fact | estimate | local for one Kreis (the data layer's view); for a Gemeinde its
+    Kreis's status, with "fact" for its own and its Mittelbereich's figures and "derived" for
+    figures moved from its own (broadband to the end of 2020)."""
     from .. import data as datasets
     from ..data import schema
 
+    if is_gemeinde(ags):
+        row = place_row(ags)
+        status = value_status(str(row["kreis_ags"]))
+        for name, origin in row.attrs["origin"].items():
+            if origin in ("gemeinde", "mittelbereich"):
+                status[name] = "fact"
+            elif origin == "gemeinde_derived":
+                status[name] = "derived"
+        return status
     func = getattr(datasets, "value_status", None)
     if func is not None:
         return dict(func(ags))
     return {name: col.status for name, col in schema.COLUMNS.items()}
+
+
+#: Kreis-table column -> the Gemeinde registry column (``data.schema.GEMEINDE_COLUMNS``) that is the
+#: source of a Gemeinde's own (or its Mittelbereich's) value
+GEMEINDE_SOURCE_COLUMNS: dict[str, str] = {
+    "name": "name", "area_km2": "area_km2", "population_2019": "population_2019",
+    "population_male_2019": "population_male_2019", "population_female_2019": "population_female_2019",
+    "density_per_km2": "density_per_km2", "lon": "lon", "lat": "lat",
+    "gigabit_share": "gigabit_share_2019", "share_100mbit": "share_100mbit_2019",
+    "gp_per_10k": "gp_per_10k_mittelbereich", "rural_weight": "bbsr_sgtyp_name",
+}
+
+
+def source_year(col) -> str:
+    """The year of a column's figure: the registry's ``year`` where it has one, else the last
+    four-digit year named in its source or description, else '–'."""
+    import re
+
+    year = getattr(col, "year", None)
+    if year:
+        return str(year)
+    found = re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", f"{col.source} {col.description_de}")
+    return found[-1] if found else "–"
+
+
+def input_source(ags: str, name: str, status: str | None = None) -> tuple[str, str, str | None]:
+    """(source as a reader follows it, year, origin) of the input ``name`` of a place; origin is
+    None for a Kreis, else the Gemeinde's ``texts.places.ORIGIN_LABELS`` key."""
+    from ..data.schema import COLUMNS, GEMEINDE_COLUMNS
+    from ..texts import report as R
+
+    col = COLUMNS.get(name)
+    st = status if status is not None else value_status(ags).get(name, col.status if col else "fact")
+    origin = (place_origin(ags) or {}).get(name) if is_gemeinde(ags) else None
+    if st == "local" or origin == "local":
+        return T.STATUS_LOCAL, R.DATA_STATUS["local"], origin
+    if origin in ("gemeinde", "gemeinde_derived", "mittelbereich") and name in GEMEINDE_SOURCE_COLUMNS:
+        gcol = GEMEINDE_COLUMNS[GEMEINDE_SOURCE_COLUMNS[name]]
+        if origin == "gemeinde_derived":
+            year = source_year(col) if col is not None else source_year(gcol)   # the Kreis table's date
+            return R.SOURCE_MOVED.format(source=gcol.source_de), year, origin
+        return gcol.source_de, source_year(gcol), origin
+    if col is None:
+        return "–", "–", origin
+    return col.source_de, source_year(col), origin
 
 
 def status_text(status: str) -> str:
@@ -43,14 +161,26 @@ def reader_source(name: str) -> str:
 
 
 def data_notes(ags: str, columns: Iterable[str]) -> list[str]:
-    """'<Label>: Quelle: <publisher, title, date> · Schätzung' for each data column a block uses."""
+    """'<Label>: Quelle: <publisher, title, date> · Schätzung' for each data column a block uses;
+    for a Gemeinde with the source of its own figure and where the value comes from
+    ('· Wert des Kreises')."""
     from ..data.schema import COLUMNS
 
     status = value_status(ags)
+    gemeinde = is_gemeinde(ags)
     out = []
     for name in columns:
         col = COLUMNS[name]
         st = status.get(name, col.status)
+        if gemeinde:
+            from ..texts import places as P
+
+            source, _year, origin = input_source(ags, name, st)
+            # a moved figure says so in its source already
+            tail = T.NOTE_SEP + P.ORIGIN_LABELS[origin] if origin and origin != "gemeinde_derived" else ""
+            out.append(f"{col.label_de}: " + T.SOURCE_LINE.format(source=source) + T.NOTE_SEP
+                       + status_text(st) + tail)
+            continue
         source = reader_source(name) if st != "local" else T.STATUS_LOCAL
         out.append(f"{col.label_de}: " + T.SOURCE_LINE.format(source=source) + T.NOTE_SEP + status_text(st))
     return out

@@ -37,6 +37,36 @@ def _cluster_plan(kreise: pd.DataFrame, neighbours, values: dict[str, float]) ->
     return _PLANS[key]
 
 
+_GEMEINDE_PLANS: dict[tuple, pd.DataFrame] = {}
+
+
+def _gemeinde_cluster_plan(area: str, values: dict[str, float]) -> pd.DataFrame:
+    """``models.cooperation.gemeinde_plan_table`` for the Gemeinden of one Mittelbereich (the rule the
+    engine prices), kept per area and ``coop.*`` values."""
+    from ..data import load_gemeinde_neighbours, load_gemeinden
+    from ..models.cooperation import gemeinde_plan_table
+
+    key = (area, tuple(sorted((k, v) for k, v in values.items() if k.startswith("coop."))))
+    if key not in _GEMEINDE_PLANS:
+        if len(_GEMEINDE_PLANS) > 64:
+            _GEMEINDE_PLANS.clear()
+        _GEMEINDE_PLANS[key] = gemeinde_plan_table(load_gemeinden(), load_gemeinde_neighbours(), values, [area])
+    return _GEMEINDE_PLANS[key]
+
+
+def _gemeinde_table(members: list[str]) -> pd.DataFrame:
+    """The member Gemeinden as ``fair_split`` reads them: ags, name, land_ags, land_name, population_2019."""
+    from ..data import load_kreise
+    from ..data.places import load_places
+
+    places = load_places().set_index("ags", drop=False).loc[members]
+    k = load_kreise().set_index("ags")
+    return pd.DataFrame({"ags": places["ags"].astype(str).to_numpy(), "name": places["name"].astype(str).to_numpy(),
+                         "land_ags": places["land_ags"].astype(str).to_numpy(),
+                         "land_name": k.loc[places["kreis_ags"], "land_name"].astype(str).to_numpy(),
+                         "population_2019": places["population_2019"].to_numpy(dtype=float)})
+
+
 class CooperationApp(FocusApp):
     title = TA.TITLE_COOPERATION
     topics = "all"
@@ -50,6 +80,15 @@ class CooperationApp(FocusApp):
         from ..models import cooperation as M
 
         key = ("partners", self.ags, self.focus, tuple(sorted(self.overrides.items())))
+        if key not in self._cache and self.is_gemeinde:
+            # a Gemeinde: the neighbouring Gemeinden of its Mittelbereich (models.cooperation.gemeinde_plan_table)
+            values = M._scalar_values(self.focus_values())
+            plan = _gemeinde_cluster_plan(self.area(), values)
+            cluster = plan.loc[plan["ags"] == self.ags, "cluster"].iloc[0]
+            members = plan.loc[plan["cluster"] == cluster, "ags"].astype(str).tolist()
+            out = M.fair_split(members, _gemeinde_table(members), values)
+            out.attrs["chosen"] = self.ags
+            self._cache[key] = out
         if key not in self._cache:
             from ..data import load_kreise, load_neighbours
 
@@ -63,10 +102,38 @@ class CooperationApp(FocusApp):
             self._cache[key] = out
         return self._cache[key]
 
+    def area(self) -> str:
+        """A Gemeinde's cooperation area: its Mittelbereich (its Kreis where it has none)."""
+        row = C.place_row(self.ags)
+        key = row.get("mittelbereich_key")
+        return str(key) if isinstance(key, str) and key else str(row["kreis_ags"])
+
+    def partner_names(self) -> list[str]:
+        """The suggested partners (without the chosen place); Gemeinden named with their population."""
+        from ..texts import report as R
+
+        df = self.partners()
+        if not self.is_gemeinde:
+            return [n for a, n in zip(df["ags"], df["name"]) if a != self.ags]
+        return [R.PARTNER_WITH_POPULATION.format(name=n, population=fmt_int(p))
+                for a, n, p in zip(df["ags"], df["name"], df["population"]) if a != self.ags]
+
+    def rule_text(self) -> str:
+        """Why a Gemeinde's partners come from its Mittelbereich ('' for a Kreis)."""
+        from ..texts import report as R
+
+        if not self.is_gemeinde:
+            return ""
+        row = C.place_row(self.ags)
+        name = row.get("mittelbereich_name")
+        return R.COOP_GEMEINDE_RULE.format(mittelbereich=name if isinstance(name, str) and name else self.area())
+
     def split_table(self) -> pd.DataFrame:
         df = self.partners()
+        from ..texts import report as R
+
         out = pd.DataFrame({
-            TT.COOP_COLUMNS["name"]: df["name"],
+            R.COL_GEMEINDE if self.is_gemeinde else TT.COOP_COLUMNS["name"]: df["name"],
             TT.COOP_COLUMNS["population"]: df["population"].map(fmt_int),
             TT.COOP_COLUMNS["cost_alone_eur"]: df["cost_alone_eur"].map(fmt_eur),
             TT.COOP_COLUMNS["pay_simple_eur"]: df["pay_simple_eur"].map(fmt_eur),
@@ -93,15 +160,19 @@ class CooperationApp(FocusApp):
         sc = self.scenarios.get(self.focus)
         return {
             "scenario_title": getattr(sc, "title_de", self.focus),
-            "partners": [n for a, n in zip(df["ags"], df["name"]) if a != self.ags],
+            "partners": self.partner_names(),
             "saving_eur": float(df["saving_eur"].sum()),
             "pays_more": [n for n, more in zip(df["name"], df["pays_more"]) if more],
         }
 
     # -- charts ------------------------------------------------------------------------
     def partner_map(self, interactive: bool = True):
+        """The partners on the map of the Kreise of the Land (None for a Gemeinde: the map draws Kreise)."""
         from ..charts.maps import kreis_map
         from ..data import load_kreise
+
+        if self.is_gemeinde:
+            return None
 
         k = load_kreise()
         df = self.partners()
@@ -119,7 +190,7 @@ class CooperationApp(FocusApp):
         from ..charts.generic import cost_curve
         from ..models.cooperation import cost_curve as model_curve
 
-        row = C.kreis_row(self.ags)
+        row = C.place_row(self.ags)
         curve = model_curve(float(row["population_2019"]), values=self.focus_values(), max_members=24)
         alone = float(curve["cost_alone_eur"].iloc[0])
         optimum = int(round(curve.attrs.get("optimal_size", 0))) or None
@@ -135,21 +206,24 @@ class CooperationApp(FocusApp):
         focus_title = f"{self.focus} {getattr(sc, 'title_de', '')}".strip()
         import html as _html
 
-        partners = [n for a, n in zip(df["ags"], df["name"]) if a != self.ags]
+        partners = self.partner_names()
         saving = float(df["saving_eur"].sum())
+        rule = self.rule_text()
+        rule_html = f"<p><small>{_html.escape(rule, quote=False)}</small></p>" if rule else ""
         if partners and saving > 0.5:
             partner_block = Block(
                 "partners", TA.COOP_PARTNERS_BLOCK.format(scenario=focus_title), help=TA.COOP_PARTNER_HELP,
-                chart=self.chart_for(results, [], self.partner_map, "map", self.ags, self.focus,
-                                     tuple(sorted(self.overrides.items()))),
+                chart=None if self.is_gemeinde else self.chart_for(
+                    results, [], self.partner_map, "map", self.ags, self.focus, tuple(sorted(self.overrides.items()))),
                 html="<p>" + _html.escape(TA.COOP_PARTNERS.format(partners="; ".join(partners),
-                                                                   saving=fmt_eur(saving)), quote=False) + "</p>",
+                                                                   saving=fmt_eur(saving)), quote=False) + "</p>"
+                + rule_html,
                 notes=[model, *data])
         else:   # no cluster saves anything: a sentence, not a one-colour map with a '0 %' legend
             partner_block = Block(
                 "partners", TA.COOP_PARTNERS_BLOCK.format(scenario=focus_title), help=TA.COOP_PARTNER_HELP,
                 html="<p class='wb-no-saving'>" + _html.escape(TA.COOP_NO_SAVING.format(
-                    name=self.kreis_name, scenario=focus_title), quote=False) + "</p>",
+                    name=self.kreis_name, scenario=focus_title), quote=False) + "</p>" + rule_html,
                 notes=[model, *data])
         return [
             partner_block,

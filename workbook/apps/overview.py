@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any, ClassVar
 
 import pandas as pd
@@ -59,8 +60,27 @@ class OverviewApp(TopicApp):
         return load_kreise()
 
     def figures(self) -> pd.DataFrame:
+        """Eckdaten with source and status; for a Gemeinde also the Bezugsgebiet of each value
+        (its own, moved, its Mittelbereich's or its Kreis's) and no Kreis total (population 2018)."""
         from ..data.schema import COLUMNS
+        from ..texts import places as P
 
+        if self.is_gemeinde:
+            row = C.place_row(self.ags)
+            origin = row.attrs["origin"]
+            status = C.value_status(self.ags)
+            rows = []
+            for name in FIGURE_COLUMNS:
+                col = COLUMNS[name]
+                if name not in origin or pd.isna(row[name]):
+                    continue
+                st = status.get(name, col.status)
+                source, _year, where = C.input_source(self.ags, name, st)
+                rows.append({T.COL_INDICATOR: col.label_de, T.COL_VALUE: _format(name, row[name]),
+                             T.COL_UNIT: "" if col.share or col.unit in ("", "1") else col.unit,
+                             R.COL_ORIGIN: P.ORIGIN_LABELS.get(str(where), str(where)),
+                             T.COL_SOURCE: source, T.COL_STATUS: C.status_text(st)})
+            return pd.DataFrame(rows)
         row = C.kreis_row(self.ags)
         status = C.value_status(self.ags)
         rows = []
@@ -71,6 +91,34 @@ class OverviewApp(TopicApp):
                          T.COL_UNIT: "" if col.share or col.unit in ("", "1") else col.unit,
                          T.COL_SOURCE: C.reader_source(name) if st != "local" else T.STATUS_LOCAL,
                          T.COL_STATUS: C.status_text(st)})
+        return pd.DataFrame(rows)
+
+    def gemeinde_comparison(self) -> pd.DataFrame:
+        """A Gemeinde's value against its Kreis's and the median of the Gemeinden of its type in its Land."""
+        from ..data.schema import COLUMNS
+        from ..findings import RANKED_ORIGINS, gemeinde_peers
+        from ..texts import places as P
+
+        row = C.place_row(self.ags)
+        origin = row.attrs["origin"]
+        kreis = C.kreis_row(str(row["kreis_ags"]))
+        type_name = str(row["bbsr_sgtyp_name"])
+        peers = gemeinde_peers(self.ags[:2], type_name)
+        status = C.value_status(self.ags)
+        median_col = T.COL_MEDIAN.format(group=f"{P.type_plural(type_name)} {P.in_land(kreis['land_name'])}",
+                                         count=len(peers))
+        rows = []
+        for name in COMPARE_COLUMNS:
+            own = origin.get(name) in RANKED_ORIGINS and name in peers.columns
+            values = pd.to_numeric(peers[name], errors="coerce").dropna() if own else pd.Series(dtype=float)
+            rows.append({
+                T.COL_INDICATOR: COLUMNS[name].label_de,
+                self.kreis_name: _format(name, row[name]),
+                R.COL_ORIGIN: P.ORIGIN_LABELS.get(origin.get(name, "kreis"), ""),
+                C.kreis_label(str(row["kreis_ags"])): _format(name, kreis[name]),
+                median_col: _format(name, values.median()) if len(values) else "–",
+                T.COL_STATUS: C.status_text(status.get(name, COLUMNS[name].status)),
+            })
         return pd.DataFrame(rows)
 
     def comparison(self) -> pd.DataFrame:
@@ -96,12 +144,22 @@ class OverviewApp(TopicApp):
         return pd.DataFrame(rows)
 
     def export_table(self) -> pd.DataFrame:
+        if self.is_gemeinde:
+            return C.place_row(self.ags).to_frame().T.reset_index(drop=True)
         k = self.kreise()
         return k.loc[k["ags"] == self.ags].reset_index(drop=True)
 
     def header_html(self) -> str:
-        import html
+        if self.is_gemeinde:
+            from ..texts import places as P
 
+            row = C.place_row(self.ags)
+            kreis = C.kreis_row(str(row["kreis_ags"]))
+            text = R.OVERVIEW_SUBTITLE_GEMEINDE.format(
+                gemeindetyp=row["bbsr_sgtyp_name"], in_land=P.in_land(kreis["land_name"]),
+                kreis=P.kreis_phrase(kreis["name"], kreis["kreis_type"]),
+                population=fmt_number(float(row["population_2019"]), 0), area=fmt_number(float(row["area_km2"]), 1))
+            return f"<p>{html.escape(text, quote=False)}</p>"
         row = C.kreis_row(self.ags)
         return (f"<p>{html.escape(str(row['kreis_type']))} in {html.escape(str(row['land_name']))} · "
                 f"{fmt_number(float(row['population_2019']), 0)} Einwohner (31.12.2019) · "
@@ -118,6 +176,8 @@ class OverviewApp(TopicApp):
         source = C.reader_source(col_name)
         k = self.kreise()
         unit = None if col.share else col.unit
+        if self.is_gemeinde:
+            return self.gemeinde_blocks(k, col_name, col, unit, estimate, source)
         out = [
             Block("map", TC.MAP_TITLE.format(label=col.label_de), help=TC.MAP_HELP,
                   chart=self.chart_for(None, [], lambda: kreis_map(
@@ -137,3 +197,27 @@ class OverviewApp(TopicApp):
             Block("where", R.SECTION_WHERE, table=where_it_stands(self.ags, k), help=R.WHERE_INTRO),
         ]
         return out
+
+    def gemeinde_blocks(self, k, col_name: str, col, unit, estimate, source) -> list[Block]:
+        """A Gemeinde's overview: the Kreis map with its Kreis outlined, its comparison with its Kreis
+        and its type, its Eckdaten and where it stands (each value with its Bezugsgebiet)."""
+        from ..charts.maps import kreis_map
+        from ..findings import type_comparison, where_gemeinde_stands
+
+        kreis_ags = str(C.place_row(self.ags)["kreis_ags"])
+        kreis = C.kreis_row(kreis_ags)
+        info = type_comparison(self.ags)[1]
+        return [
+            Block("map", TC.MAP_TITLE.format(label=col.label_de), help=TC.MAP_HELP,
+                  chart=self.chart_for(None, [], lambda: kreis_map(
+                      k, col_name, highlight=kreis_ags, label=col.label_de, unit=unit, percent=col.share,
+                      estimate=estimate, source=source), "map", col_name, kreis_ags),
+                  html=f"<p><small>{html.escape(R.OVERVIEW_MAP_GEMEINDE.format(kreis=kreis['name']))}</small></p>",
+                  notes=C.data_notes(kreis_ags, [col_name])),
+            Block("compare", R.OVERVIEW_COMPARE_GEMEINDE.format(name=self.kreis_name), help=R.OVERVIEW_COMPARE_HELP,
+                  table=self.gemeinde_comparison(), notes=C.data_notes(self.ags, COMPARE_COLUMNS)),
+            Block("figures", T.FIGURES_TITLE, table=self.figures(), help=T.FIGURES_HELP,
+                  notes=C.data_notes(self.ags, [c for c in FIGURE_COLUMNS if c != "population_2018"])),
+            Block("where", R.SECTION_WHERE_GEMEINDE, table=where_gemeinde_stands(self.ags),
+                  help=R.WHERE_INTRO_GEMEINDE.format(peers=info["peers"], in_land=info["in_land"])),
+        ]

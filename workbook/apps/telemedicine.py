@@ -49,7 +49,7 @@ class TelemedicineApp(FocusApp):
         from ..models.resilience import cyber_curve
 
         values = self.focus_values()
-        population = float(C.kreis_row(self.ags)["population_2019"])
+        population = float(C.place_row(self.ags)["population_2019"])
         frames = []
         for year in self.cyber_years(results):
             online = C.pick(results, "ddi.verw", self.focus, year, "default")

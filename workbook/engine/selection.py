@@ -106,9 +106,11 @@ def normalise_ags(value) -> str:
 
 def _unknown(raw, code: str, known: set[str]) -> SelectionError:
     """The error for a key that is not a row of the Kreis table: the place rule's message for a
-    key the data layer does not know, else (a caller's own table) the keys it has."""
+    key the data layer does not know (a Gemeinde, Land or 9-digit Gemeindeverband key), else (a
+    caller's own table) the keys it has."""
     parsed = ags_rule.parse(raw)
-    if parsed is not None and parsed.level != ags_rule.KREIS:
+    digits = ags_rule.ascii_digits(raw)
+    if (digits is not None and len(digits) == 9) or (parsed is not None and parsed.level != ags_rule.KREIS):
         from ..data.places import place_key
         try:
             place_key(raw, key="ags")

@@ -78,6 +78,9 @@ def prepare(ags="all", scenarios="all", draws: int = 1000, seed: int = DEFAULT_S
         raise SelectionError("the Kreis table has no 'ags' column", column="ags")
     all_kreise = all_kreise.assign(ags=all_kreise["ags"].astype(str))
     chosen = select_kreise(all_kreise, ags)
+    # the models never read where a Gemeinde's inputs come from, and pandas deep-copies attrs on
+    # every column access: a table of a thousand Gemeinden would spend seconds copying ``origin``
+    chosen.attrs = {k: v for k, v in chosen.attrs.items() if k != "origin"}
     scenario_list = select_scenarios(scenarios, parameters)
     modules = select_topics(topics)
     if overrides is not None and not isinstance(overrides, Mapping):

@@ -307,7 +307,8 @@ def gemeinde_plan_table(gemeinden: pd.DataFrame, neighbours: pd.DataFrame, value
     Why the Mittelbereich: it is the area a Mittelzentrum supplies with services of elevated
     need (Landesplanung, BBSR); its Gemeinden already share schools, clinics and offices, and it
     lies within one Land and one planning region, so a joint IT service or Bürgerbüro does not
-    cross a boundary that Kommunalrecht makes hard. A Gemeindeverband (Amt, Verbandsgemeinde)
+    cross a boundary that Kommunalrecht makes hard (the four Mittelbereiche that reach across a
+    Land border are split at it). A Gemeindeverband (Amt, Verbandsgemeinde)
     often shares its administration already; the Mittelbereich holds the Verbände around one
     centre. ``mittelbereiche`` limits the plan to those areas (clusters never cross them).
     Columns: ags, cluster, cluster_size, population, as ``plan_clusters``."""
@@ -317,7 +318,9 @@ def gemeinde_plan_table(gemeinden: pd.DataFrame, neighbours: pd.DataFrame, value
     area = gemeinden["mittelbereich_key"].astype("string").fillna(gemeinden["kreis_ags"].astype("string"))
     chosen = gemeinden if mittelbereiche is None else gemeinden[area.isin(set(mittelbereiche)).to_numpy()]
     area = area.loc[chosen.index]
-    frame = pd.DataFrame({"ags": chosen["ags"].astype(str).to_numpy(), "land_ags": area.astype(str).to_numpy(),
+    # four Mittelbereiche reach across a Land border: a cluster stays within the Mittelbereich and the Land
+    within = area.astype(str) + "/" + chosen["ags"].astype(str).str[:2]
+    frame = pd.DataFrame({"ags": chosen["ags"].astype(str).to_numpy(), "land_ags": within.to_numpy(),
                           "population_2019": chosen["population_2019"].to_numpy(dtype=float)})
     members = set(frame["ags"])
     pairs = neighbours[neighbours["ags_a"].astype(str).isin(members) & neighbours["ags_b"].astype(str).isin(members)]

@@ -104,3 +104,58 @@ def kreis_phrase(name: str, kind: str) -> str:
 def gemeinde_label(name: str, kreis_name: str, kreis_kind: str) -> str:
     """``"Tübingen, Universitätsstadt (Landkreis Tübingen)"``: a Gemeinde with its Kreis."""
     return GEMEINDE_LABEL.format(name=name, kreis=kreis_phrase(kreis_name, kreis_kind))
+
+
+#: the BBSR Stadt- und Gemeindetyp in the plural, as a column heading: "Mittelstädte in Baden-Württemberg"
+GEMEINDE_TYPE_PLURAL: dict[str, str] = {
+    "Großstadt": "Großstädte",
+    "Mittelstadt": "Mittelstädte",
+    "Größere Kleinstadt": "größere Kleinstädte",
+    "Kleine Kleinstadt": "kleine Kleinstädte",
+    "Landgemeinde": "Landgemeinden",
+}
+#: ... and after "von": "Rang 12 von 259 Mittelstädten in Baden-Württemberg"
+GEMEINDE_TYPE_DATIVE: dict[str, str] = {
+    "Großstadt": "Großstädten",
+    "Mittelstadt": "Mittelstädten",
+    "Größere Kleinstadt": "größeren Kleinstädten",
+    "Kleine Kleinstadt": "kleinen Kleinstädten",
+    "Landgemeinde": "Landgemeinden",
+}
+
+
+def type_plural(type_name: str, dative: bool = False) -> str:
+    """The plural of a BBSR Stadt- und Gemeindetyp (the name itself when it is not one of the five)."""
+    table = GEMEINDE_TYPE_DATIVE if dative else GEMEINDE_TYPE_PLURAL
+    return table.get(str(type_name), str(type_name))
+
+
+def short_name(name: str) -> str:
+    """A Gemeinde's name inside a sentence: its official name without the part after the comma
+    ("Tübingen, Universitätsstadt" -> "Tübingen")."""
+    return str(name).split(",")[0].strip() or str(name)
+
+#: the type after an article: "eine Mittelstadt", "eine größere Kleinstadt"
+GEMEINDE_TYPE_SINGULAR: dict[str, str] = {
+    "Größere Kleinstadt": "größere Kleinstadt",
+    "Kleine Kleinstadt": "kleine Kleinstadt",
+}
+
+
+def type_singular(type_name: str) -> str:
+    """A BBSR Stadt- und Gemeindetyp inside a sentence ("eine größere Kleinstadt")."""
+    return GEMEINDE_TYPE_SINGULAR.get(str(type_name), str(type_name))
+
+
+#: a page's title for a Gemeinde: "Drehbuch Digitale Kommune: Tübingen, Universitätsstadt (Landkreis Tübingen) · 08416041"
+GEMEINDE_TITLE = "{page}: {label} · {ags}"
+
+
+#: Länder named with an article ("im Saarland")
+LAND_WITH_ARTICLE: dict[str, str] = {"Saarland": "im Saarland"}
+
+
+def in_land(land: str, capital: bool = False) -> str:
+    """"in Baden-Württemberg", "im Saarland" (``capital``: at the start of a sentence)."""
+    text = LAND_WITH_ARTICLE.get(str(land), f"in {land}")
+    return text[0].upper() + text[1:] if capital else text
