@@ -234,10 +234,10 @@ class TopicApp:
 
     @property
     def kreis_name(self) -> str:
-        from ..data import load_kreise
+        """The name of the current place (a Kreis, or a Gemeinde for an 8-digit key)."""
+        from ..data.places import place_name
 
-        k = load_kreise()
-        return str(k.loc[k["ags"] == self.ags, "name"].iloc[0])
+        return place_name(self.ags)
 
     # -- exports ----------------------------------------------------------------------
     def export_table(self) -> pd.DataFrame:

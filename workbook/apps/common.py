@@ -12,20 +12,27 @@ from ..texts import fmt_unit
 
 
 def kreis_row(ags: str) -> pd.Series:
+    """The Kreis-table row of a place: a Kreis's own row, a Gemeinde's inputs
+    (``data.places.gemeinde_inputs``: own figures, its Kreis's otherwise)."""
     from ..data import load_kreise
+    from ..data.places import gemeinde_inputs, is_gemeinde
 
+    if is_gemeinde(ags):
+        return gemeinde_inputs([ags]).iloc[0]
     k = load_kreise()
     return k.loc[k["ags"] == ags].iloc[0]
 
 
 def value_status(ags: str) -> dict[str, str]:
-    """column -> fact | estimate | local for one Kreis (the data layer's view)."""
+    """column -> fact | estimate | local for one Kreis (the data layer's view); a Gemeinde
+    takes its Kreis's (its own figures are official facts, the rest are its Kreis's values)."""
     from .. import data as datasets
     from ..data import schema
+    from ..data.places import is_gemeinde
 
     func = getattr(datasets, "value_status", None)
     if func is not None:
-        return dict(func(ags))
+        return dict(func(ags[:5] if is_gemeinde(ags) else ags))
     return {name: col.status for name, col in schema.COLUMNS.items()}
 
 

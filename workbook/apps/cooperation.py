@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..data.places import is_gemeinde
 from ..texts import apps as TA
 from ..texts import charts as TC
 from ..texts import data as TD
@@ -37,6 +38,28 @@ def _cluster_plan(kreise: pd.DataFrame, neighbours, values: dict[str, float]) ->
     return _PLANS[key]
 
 
+def gemeinde_partners(ags: str, values: dict[str, float]) -> pd.DataFrame:
+    """The suggested cluster of the Gemeinde ``ags`` with each member's share: neighbouring
+    Gemeinden of its Mittelbereich (``models.cooperation.gemeinde_plan_table``, the rule and why
+    there), split by ``models.cooperation.fair_split``."""
+    from ..data import load_gemeinde_neighbours, load_gemeinden, load_kreise
+    from ..models import cooperation as M
+
+    gem = load_gemeinden()
+    me = gem.loc[gem["ags"] == ags].iloc[0]
+    area = me["mittelbereich_key"] if isinstance(me["mittelbereich_key"], str) and me["mittelbereich_key"] \
+        else me["kreis_ags"]
+    plan = M.gemeinde_plan_table(gem, load_gemeinde_neighbours(), values, [str(area)])
+    cluster = plan.loc[plan["ags"] == ags, "cluster"].iloc[0]
+    members = plan.loc[plan["cluster"] == cluster, "ags"].astype(str).tolist()
+    lands = load_kreise().drop_duplicates("land_ags").set_index("land_ags")["land_name"]
+    rows = gem.loc[gem["ags"].isin(set(members)), ["ags", "name", "population_2019"]]
+    table = rows.assign(land_ags=rows["ags"].str[:2], land_name=rows["ags"].str[:2].map(lands))
+    out = M.fair_split(members, table, values)
+    out.attrs["chosen"] = ags
+    return out
+
+
 class CooperationApp(FocusApp):
     title = TA.TITLE_COOPERATION
     topics = "all"
@@ -50,6 +73,8 @@ class CooperationApp(FocusApp):
         from ..models import cooperation as M
 
         key = ("partners", self.ags, self.focus, tuple(sorted(self.overrides.items())))
+        if key not in self._cache and is_gemeinde(self.ags):
+            self._cache[key] = gemeinde_partners(self.ags, M._scalar_values(self.focus_values()))
         if key not in self._cache:
             from ..data import load_kreise, load_neighbours
 
@@ -66,7 +91,7 @@ class CooperationApp(FocusApp):
     def split_table(self) -> pd.DataFrame:
         df = self.partners()
         out = pd.DataFrame({
-            TT.COOP_COLUMNS["name"]: df["name"],
+            (TA.COOP_COL_GEMEINDE if is_gemeinde(self.ags) else TT.COOP_COLUMNS["name"]): df["name"],
             TT.COOP_COLUMNS["population"]: df["population"].map(fmt_int),
             TT.COOP_COLUMNS["cost_alone_eur"]: df["cost_alone_eur"].map(fmt_eur),
             TT.COOP_COLUMNS["pay_simple_eur"]: df["pay_simple_eur"].map(fmt_eur),
@@ -103,8 +128,10 @@ class CooperationApp(FocusApp):
         from ..charts.maps import kreis_map
         from ..data import load_kreise
 
-        k = load_kreise()
         df = self.partners()
+        if is_gemeinde(self.ags):
+            return self.gemeinde_partner_map(df)
+        k = load_kreise()
         land = str(k.loc[k["ags"] == self.ags, "land_ags"].iloc[0])
         savings = dict(zip(df["ags"], df["saving_share"]))
         cols = ["ags", "name", "land_name"] + [c for c in ("lon", "lat") if c in k.columns]
@@ -114,6 +141,20 @@ class CooperationApp(FocusApp):
                          estimate=TA.COOP_MAP_ESTIMATE,
                          source=TA.COOP_MAP_SOURCE.format(neighbours=TD.READER_NEIGHBOURS,
                                                   population=C.reader_source("population_2019")))
+
+    def gemeinde_partner_map(self, df: pd.DataFrame):
+        """The partners of a Gemeinde on the map of the Gemeinden of their Kreise (saving share)."""
+        from ..charts.maps import gemeinde_map
+        from .area import area_name, gemeinde_values
+
+        kreise = sorted({str(a)[:5] for a in df["ags"]} | {self.ags[:5]})
+        values = gemeinde_values(kreise)
+        values = values.assign(saving=values["ags"].map(dict(zip(df["ags"], df["saving_share"]))))
+        return gemeinde_map(values, "saving", kreise=kreise, highlight=self.ags, label=TA.COOP_MAP_LABEL,
+                            area_name=area_name(self.ags, kreise), percent=True, width=420,
+                            place_labels=list(df["ags"]), estimate=TA.COOP_MAP_ESTIMATE,
+                            source=TA.COOP_MAP_SOURCE.format(neighbours=TA.COOP_READER_NEIGHBOURS_GEMEINDE,
+                                                             population=C.reader_source("population_2019")))
 
     def cost_chart(self):
         from ..charts.generic import cost_curve
@@ -137,9 +178,11 @@ class CooperationApp(FocusApp):
 
         partners = [n for a, n in zip(df["ags"], df["name"]) if a != self.ags]
         saving = float(df["saving_eur"].sum())
+        gemeinde = is_gemeinde(self.ags)
+        partner_help = TA.COOP_PARTNER_HELP_GEMEINDE if gemeinde else TA.COOP_PARTNER_HELP
         if partners and saving > 0.5:
             partner_block = Block(
-                "partners", TA.COOP_PARTNERS_BLOCK.format(scenario=focus_title), help=TA.COOP_PARTNER_HELP,
+                "partners", TA.COOP_PARTNERS_BLOCK.format(scenario=focus_title), help=partner_help,
                 chart=self.chart_for(results, [], self.partner_map, "map", self.ags, self.focus,
                                      tuple(sorted(self.overrides.items()))),
                 html="<p>" + _html.escape(TA.COOP_PARTNERS.format(partners="; ".join(partners),
@@ -147,8 +190,9 @@ class CooperationApp(FocusApp):
                 notes=[model, *data])
         else:   # no cluster saves anything: a sentence, not a one-colour map with a '0 %' legend
             partner_block = Block(
-                "partners", TA.COOP_PARTNERS_BLOCK.format(scenario=focus_title), help=TA.COOP_PARTNER_HELP,
-                html="<p class='wb-no-saving'>" + _html.escape(TA.COOP_NO_SAVING.format(
+                "partners", TA.COOP_PARTNERS_BLOCK.format(scenario=focus_title), help=partner_help,
+                html="<p class='wb-no-saving'>" + _html.escape(
+                    (TA.COOP_NO_SAVING_GEMEINDE if gemeinde else TA.COOP_NO_SAVING).format(
                     name=self.kreis_name, scenario=focus_title), quote=False) + "</p>",
                 notes=[model, *data])
         return [

@@ -31,7 +31,9 @@ class DivideApp(FocusApp):
         key = (self.ags, self.focus, tuple(sorted(self.overrides.items())), tuple(years or ()))
         memo = self.__dict__.setdefault("_age_tables", {})
         if key not in memo:
-            prof = offliners_by_age(self.ags, self.focus_values(), years=years)
+            # a Gemeinde: its row of inputs (own figures, its Kreis's otherwise), as the engine runs it
+            place = C.kreis_row(self.ags) if len(self.ags) == 8 else self.ags
+            prof = offliners_by_age(place, self.focus_values(), years=years)
             prof[T.AGE_COL_GROUP] = prof["age_group"].map(T.AGE_GROUP_LABELS)
             out = prof.groupby(["year", T.AGE_COL_GROUP], sort=False, as_index=False)["offliners"].sum()
             if len(memo) > 16:

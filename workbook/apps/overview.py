@@ -54,9 +54,14 @@ class OverviewApp(TopicApp):
 
     # -- tables ---------------------------------------------------------------------
     def kreise(self) -> pd.DataFrame:
+        """The Kreis table; for a Gemeinde with its row of inputs added (``apps.common.kreis_row``)."""
         from ..data import load_kreise
+        from ..data.places import is_gemeinde
 
-        return load_kreise()
+        k = load_kreise()
+        if is_gemeinde(self.ags):
+            k = pd.concat([k, C.kreis_row(self.ags).to_frame().T[k.columns]], ignore_index=True)
+        return k
 
     def figures(self) -> pd.DataFrame:
         from ..data.schema import COLUMNS
@@ -110,7 +115,9 @@ class OverviewApp(TopicApp):
     # -- blocks -----------------------------------------------------------------------
     def blocks(self, results) -> list[Block]:
         from ..charts.maps import compare_chart, kreis_map
+        from ..data.places import is_gemeinde
         from ..data.schema import COLUMNS
+        from .area import gemeinde_map_for
 
         col_name = self.extra["indicator"]
         col = COLUMNS[col_name]
@@ -119,8 +126,11 @@ class OverviewApp(TopicApp):
         k = self.kreise()
         unit = None if col.share else col.unit
         out = [
-            Block("map", TC.MAP_TITLE.format(label=col.label_de), help=TC.MAP_HELP,
-                  chart=self.chart_for(None, [], lambda: kreis_map(
+            Block("map", (TC.MAP_BLOCK_GEMEINDEN if is_gemeinde(self.ags) else TC.MAP_TITLE).format(label=col.label_de),
+                  help=TC.MAP_HELP_GEMEINDEN if is_gemeinde(self.ags) else TC.MAP_HELP,
+                  chart=self.chart_for(None, [], lambda: gemeinde_map_for(
+                      self.ags, col_name, label=col.label_de, unit=unit, percent=col.share, estimate=estimate,
+                      source=source) if is_gemeinde(self.ags) else kreis_map(
                       k, col_name, highlight=self.ags, label=col.label_de, unit=unit, percent=col.share,
                       estimate=estimate, source=source), "map", col_name, self.ags),
                   notes=C.data_notes(self.ags, [col_name])),
