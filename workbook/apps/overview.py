@@ -108,6 +108,13 @@ class OverviewApp(TopicApp):
         import html
 
         row = C.kreis_row(self.ags)
+        if row.get("level") == "gemeinde":          # not its Kreis's kind: "Gemeinde · Landkreis Tübingen · …"
+            from .area import area_name
+
+            kind = T.GEMEINDE_HEADER.format(kreis=area_name(self.ags, [self.ags[:5]]), land=row["land_name"],
+                                            type=row["bbsr_sgtyp_name"] or "–")
+            return (f"<p>{html.escape(kind)} · {fmt_number(float(row['population_2019']), 0)} Einwohner "
+                    f"(31.12.2019) · {fmt_number(float(row['area_km2']), 1)} km²</p>")
         return (f"<p>{html.escape(str(row['kreis_type']))} in {html.escape(str(row['land_name']))} · "
                 f"{fmt_number(float(row['population_2019']), 0)} Einwohner (31.12.2019) · "
                 f"{fmt_number(float(row['area_km2']), 1)} km²</p>")

@@ -103,6 +103,8 @@ PLACE_AMBIGUOUS = "Mehrere Orte passen zu {value!r}: bitte einen Treffer anklick
 PLACE_HIT_KREIS = "{option} · {kind}"
 PLACE_HIT_GEMEINDE = "{option} · Gemeinde, {population} Einw."
 PLACE_CHOSEN_KREIS = "{label} ({ags}) · {kind} · {land}"
+#: the overview's line under the title for a Gemeinde (its BBSR Stadt- und Gemeindetyp)
+GEMEINDE_HEADER = "Gemeinde · {kreis} · {land} · Stadt- und Gemeindetyp (BBSR): {type}"
 #: the area of a Gemeinde's map when its Kreis is the city alone (workbook.apps.area)
 AREA_WITH_NEIGHBOURS = "{kreis} und Nachbarkreise"
 PLACE_CHOSEN_GEMEINDE = "{label} · Gemeinde {ags} · {population} Einwohner (31.12.2019) · {land}"
