@@ -506,7 +506,7 @@ class PlacePicker(W.VBox):
         self._hit_style = W.ButtonStyle()
         self._buttons = [self._hit_button() for _ in range(self.limit)]
         self._button_ags: dict[int, str] = {}
-        self.hits = W.VBox([], layout=W.Layout(margin="0 0 0 0"))
+        self.hits = W.VBox([])
         self.hits.add_class("wb-place-hits")
         self.count = W.HTML()
         self.message = W.HTML(self._describe(ags))
