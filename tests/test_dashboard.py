@@ -227,14 +227,61 @@ def test_start_page_kreis_picker_puts_ags_into_the_links(server):
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("dashboard")
-@pytest.mark.parametrize("query", ["?ags=123", "?ags=%3Cscript%3E", "?ags=99999"])
-def test_start_page_refuses_an_unknown_ags_in_german(server, query):
+@pytest.mark.parametrize("query, reason", [
+    ("?ags=123", "kein Kreis- oder Gemeindeschlüssel"),
+    ("?ags=%3Cscript%3E", None),
+    ("?ags=99999", "Kreisschlüssel '99999' gibt es nicht"),
+    ("?ags=08416999", "Gemeindeschlüssel '08416999' gibt es nicht"),
+    ("?ags=08", "Länderschlüssel"),
+])
+def test_start_page_refuses_an_unknown_ags_in_german(server, query, reason):
     r = _get(server, query)
-    if query == "?ags=99999" and D.kreis_choices() is None:
+    if reason is not None and D.kreis_choices() is None:
         pytest.skip("without the Kreis list a well-formed AGS cannot be checked")
     assert r.status_code == 400
-    assert "ist unbekannt. Bitte wählen Sie einen Kreis aus der Liste." in r.text
+    assert "ist unbekannt" in r.text and "Bitte wählen Sie einen Kreis aus der Liste" in r.text
+    if reason is not None:                      # the place rule's reason, in German only
+        import html
+
+        notice = html.unescape(r.text.split('role="alert">')[1].split("</p>")[0])
+        assert reason in notice and " / " not in notice
     assert "<script>" not in r.text.split("<main>")[1]   # escaped, not injected
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("dashboard")
+@pytest.mark.parametrize("query", ["?ags=08416041", "?ags=8416041", "?ags=084165000041"])
+def test_start_page_takes_a_gemeinde_key(server, query):
+    r = _get(server, query)
+    if D.kreis_choices() is None:
+        pytest.skip("data layer unavailable")
+    assert r.status_code == 200
+    assert T.PICKER_CURRENT_GEMEINDE.format(option="Tübingen, Universitätsstadt (Landkreis Tübingen, 08416041)") \
+        in r.text
+    assert 'href="/voila/render/fixture_dashboard.ipynb?ags=08416041"' in r.text
+    assert '<option value="" selected>' in r.text          # no Kreis of the list pretends to be chosen
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("dashboard")
+def test_start_page_finds_a_gemeinde_and_stays_small(server):
+    if D.kreis_choices() is None:
+        pytest.skip("data layer unavailable")
+    plain = _get(server, "")
+    r = _get(server, "?q=tubingen")
+    assert r.status_code == 200
+    assert T.SEARCH_HITS.format(count=2, query="tubingen") in r.text
+    assert 'href="/?ags=08416"' in r.text and 'href="/?ags=08416041"' in r.text
+    assert "Tübingen, Universitätsstadt (Landkreis Tübingen, 08416041)" in r.text
+    # the page carries the 401 Kreise and at most 20 hits, never the 10,799 Gemeinden
+    assert len(re.findall(r'<option value="[0-9]{5}"', r.text)) == 401
+    many = _get(server, "?q=berg")
+    assert many.text.count('data-ags="') == 20 and "20 von 582 Treffern" in many.text
+    assert len(many.content) < len(plain.content) + 8_000
+    one = _get(server, "?q=T%C3%BCbingen%2C%20Univ")                        # one match: chosen at once
+    assert 'href="/voila/render/fixture_dashboard.ipynb?ags=08416041"' in one.text
+    none = _get(server, "?q=%3Cb%3EAtlantis")
+    assert T.SEARCH_NONE.format(query="<b>Atlantis").replace("<", "&lt;").replace(">", "&gt;") in none.text
 
 
 @pytest.mark.slow
@@ -284,9 +331,19 @@ def test_unknown_page_gives_a_german_404_without_cdn(server):
 @pytest.mark.slow
 @pytest.mark.xdist_group("dashboard")
 def test_bad_ags_on_a_dashboard_is_refused_before_a_kernel_starts(server):
-    r = _get(server, "voila/render/fixture_dashboard.ipynb?ags=../../x")
-    assert r.status_code == 400
-    assert T.ERROR_TEXTS[400] in r.text
+    for query in ("../../x", "0841604x", "1234567890123", "%EF%BC%90%EF%BC%95"):
+        r = _get(server, f"voila/render/fixture_dashboard.ipynb?ags={query}")
+        assert r.status_code == 400, query
+        assert T.ERROR_TEXTS[400] in r.text
+
+
+def test_query_key_passes_digits_only():
+    from workbook.dashboard.kreise import query_key
+
+    assert query_key("08416041") == "08416041" and query_key(" 084165000041 ") == "084165000041"
+    assert query_key("8416041") == "8416041"          # the notebook puts the zero back (workbook.ags)
+    for bad in ("", "0841604x", "1234567890123", "\uff10\uff15\uff13\uff11\uff15", "05315;", None):
+        assert query_key(bad) is None, bad
 
 
 @pytest.mark.slow
@@ -557,12 +614,17 @@ def test_kreis_picker_uses_the_same_labels_and_order():
         "land_name": ["Baden-Württemberg"] * 4 + ["Nordrhein-Westfalen"],
     })
     picker = KreisPicker("05315", kreise=kreise)
-    assert list(picker.combo.options) == [
+    assert [p.option for p in picker.index.places] == [
         "Böblingen (08115)", "Breisgau-Hochschwarzwald (08315)", "Heilbronn, Landkreis (08125)",
         "Heilbronn, Stadt (08121)", "Köln (05315)"]
+    picker.combo.value = "b"                      # hits in the same German order: Böblingen, Breisgau
+    assert [b.description.split(" · ")[0] for b in picker.hits.children][:2] == [
+        "Böblingen (08115)", "Breisgau-Hochschwarzwald (08315)"]
     picker.combo.value = "Heilbronn, Stadt"      # the label typed without its key
+    picker.submit()
     assert picker.ags == "08121"
     picker.combo.value = "Heilbronn"             # ambiguous: the last valid Kreis stays
+    picker.submit()
     assert picker.ags == "08121"
 
 

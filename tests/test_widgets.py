@@ -197,26 +197,157 @@ KREISE = pd.DataFrame({
 def test_kreis_picker_resolves_name_or_ags(typed, expected):
     picker = KreisPicker("05315", kreise=KREISE)
     picker.combo.value = typed
+    picker.submit()                      # Enter in the search box
     assert picker.ags == expected
+
+
+def test_an_option_label_chooses_at_once_a_fragment_only_on_enter():
+    picker = KreisPicker("05315", kreise=KREISE)
+    picker.combo.value = "Hildburghausen (16069)"        # pasted, or sent by a test: chosen at once
+    assert picker.ags == "16069"
+    picker.combo.value = "Lever"                         # typing: hits shown, nothing chosen yet
+    assert picker.ags == "16069"
+    assert [b.description for b in picker.hits.children] == ["Leverkusen (05316) · Kreisfreie Stadt"]
+    picker.hits.children[0].click()
+    assert picker.ags == "05316" and picker.combo.value == "Leverkusen (05316)"
+    assert picker.hits.children == ()                    # the list closes after a choice
 
 
 def test_kreis_picker_keeps_the_last_valid_kreis_on_bad_input():
     picker = KreisPicker("05315", kreise=KREISE)
     picker.combo.value = "Atlantis"
     assert picker.ags == "05315"
-    assert "Kein Kreis passt zu 'Atlantis'" in picker.message.value
-    picker.combo.set_state({"value": "x" * 10_000})
+    assert "Kein Kreis und keine Gemeinde passt zu 'Atlantis'" in picker.message.value
+    picker.submit()
     assert picker.ags == "05315"
+    picker.combo.set_state({"value": "x" * 10_000})
+    assert picker.ags == "05315" and picker.hits.children == ()
     with pytest.raises(traitlets.TraitError):
         picker.ags = "99999"
     with pytest.raises(SelectionError, match="99999"):
         KreisPicker("99999", kreise=KREISE)
 
 
-def test_kreis_picker_lists_all_401_kreise():
+# -- the place picker over all 11,200 places -------------------------------------------------
+
+@pytest.fixture(scope="module")
+def picker_index():
+    from workbook.place_search import place_index
+
+    return place_index()
+
+
+def _hits(picker) -> list[str]:
+    return [b.description for b in picker.hits.children]
+
+
+def test_place_picker_finds_the_kreis_and_the_gemeinde_and_shows_the_kreis(picker_index):
+    from workbook.widgets import PlacePicker
+
+    picker = PlacePicker("05315", index=picker_index)
+    picker.search.value = "Tübingen"
+    assert _hits(picker) == ["Tübingen (08416) · Landkreis",
+                             "Tübingen, Universitätsstadt (Landkreis Tübingen, 08416041) · Gemeinde, 91.506 Einw."]
+    assert "2 Treffer" in picker.count.value
+    picker.hits.children[1].click()
+    assert picker.ags == "08416041" and picker.name == "Tübingen, Universitätsstadt"
+    assert picker.search.value == "Tübingen, Universitätsstadt (Landkreis Tübingen, 08416041)"
+    assert "Landkreis Tübingen" in picker.message.value and "91.506 Einwohner" in picker.message.value
+    assert "Baden-Württemberg" in picker.message.value
+
+
+@pytest.mark.parametrize("typed", ["tubingen", "TÜBINGEN", "Tuebingen", "  tübingen "])
+def test_place_search_ignores_umlauts_and_case(picker_index, typed):
+    hits, total = picker_index.search(typed)
+    assert total == 2 and [h.ags for h in hits] == ["08416", "08416041"]
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("08416041", "08416041"),
+    ("8416041", "08416041"),                 # the leading zero lost in a spreadsheet
+    ("084165000041", "08416041"),            # Regionalschlüssel: Verband 5000
+    ("Tübingen, Universitätsstadt (Landkreis Tübingen, 08416041)", "08416041"),
+    ("tübingen, univ", "08416041"),          # one match
+    ("Köln", "05315"),                       # a kreisfreie Stadt: the Kreis, not its one Gemeinde
+    ("05315000", "05315000"),                # ... which its key still chooses
+    ("neustadt marburg", "06534016"),        # two words: the second names the Kreis
+])
+def test_place_picker_chooses_by_key_label_or_unique_name_on_enter(picker_index, typed, expected):
+    from workbook.widgets import PlacePicker
+
+    picker = PlacePicker("16069", index=picker_index)
+    picker.search.value = typed
+    assert picker.submit() == expected and picker.ags == expected
+
+
+def test_an_ambiguous_name_chooses_nothing(picker_index):
+    from workbook.widgets import PlacePicker
+
+    picker = PlacePicker("16069", index=picker_index)
+    picker.search.value = "Heilbronn"
+    assert picker.submit() is None and picker.ags == "16069"
+    assert "Mehrere Orte passen zu 'Heilbronn'" in picker.message.value
+    assert _hits(picker)[:3] == ["Heilbronn, Landkreis (08125) · Landkreis", "Heilbronn, Stadt (08121) · Stadtkreis",
+                                 "Heilbronn, Stadt (Stadtkreis, 08121000) · Gemeinde, 126.592 Einw."]
+
+
+def test_a_key_prefix_lists_the_kreis_then_its_gemeinden(picker_index):
+    hits, total = picker_index.search("08416", limit=50)
+    assert total == 16 and hits[0].ags == "08416"
+    assert [h.ags for h in hits[1:]] == sorted(h.ags for h in hits[1:]) and all(len(h.ags) == 8 for h in hits[1:])
+
+
+def test_hits_are_ranked_then_in_german_order(picker_index):
+    from workbook.texts.places import german_sort_key
+
+    hits, total = picker_index.search("neustadt", limit=200)
+    assert total > 20
+    names = [h.name for h in hits]
+    exact = [h for h in hits if h.name.casefold() == "neustadt"]
+    assert hits[:len(exact)] == exact                       # the exact name first
+    starts = [h for h in hits if h.name.casefold().startswith("neustadt")]
+    gemeinden = [h.label for h in starts if h.is_gemeinde and h not in exact]
+    assert gemeinden == sorted(gemeinden, key=german_sort_key)
+    assert all("neustadt" in n.casefold() for n in names)
+
+
+def test_only_a_few_hits_travel_to_the_browser(picker_index):
+    """No list of 11,200 options: the widgets' state stays small however much matches."""
+    import json
+
+    from workbook.widgets import PlacePicker
+
+    picker = PlacePicker("05315", index=picker_index)
+    picker.search.value = "Berg"
+    assert len(picker.hits.children) == 8
+    assert "8 von 582 Treffern" in picker.count.value
+    widgets = [picker, picker.search, picker.hits, picker.count, picker.message, *picker._buttons]
+    size = sum(len(json.dumps(w.get_state(), default=str)) for w in widgets)
+    assert size < 12_000, size
+
+
+def test_a_hit_button_stands_only_for_the_place_python_gave_it(picker_index):
+    from workbook.widgets import PlacePicker
+
+    picker = PlacePicker("05315", index=picker_index)
+    picker.search.value = "Tübingen"
+    button = picker.hits.children[1]
+    button.set_state({"description": "Atlantis (99999999)", "tooltip": "x"})   # a client may change it
+    button.click()
+    assert picker.ags == "08416041"
+    picker.search.value = "Köln"                   # the same button now stands for another place
+    stale = picker._buttons[1]
+    stale.click()
+    assert picker.ags == "05315000"
+    with pytest.raises(traitlets.TraitError):
+        picker.ags = "08416999"
+
+
+def test_kreis_picker_covers_every_kreis_and_gemeinde(picker_index):
     picker = KreisPicker("05315")
-    assert len(picker.combo.options) == 401
-    assert "Köln, Stadt (05315)" in picker.combo.options
+    assert len(picker.index) == 11_200
+    assert sum(p.is_gemeinde for p in picker.index.places) == 10_799
+    assert "Köln, Stadt (05315)" in picker.index.by_option
 
 
 class _Sc:

@@ -22,9 +22,8 @@ import ipywidgets as W
 import traitlets
 from ipywidgets.widgets.widget_string import HTMLStyle
 
-from .ags import kreis_or_none
 from .texts import apps as T
-from .texts import places
+from .texts import fmt_int
 
 LEVER_ORDER = ("kommune", "bund_land", "markt")
 BADGE_COLOURS = {"fact": "#1b5e20", "derived": "#0d47a1", "assumption": "#8a4b00"}
@@ -466,97 +465,198 @@ class ParameterPanel:
 
 # -- pickers -------------------------------------------------------------------------
 
-class KreisPicker(W.VBox):
-    """Search a Kreis by name or AGS (Combobox over all 401); ``.ags`` is always valid."""
+class PlacePicker(W.VBox):
+    """Find a Kreis or Gemeinde by name or key; ``.ags`` is always a place of the index.
+
+    A search box, not a list of 11,200 options: each keystroke searches the index in Python
+    (:class:`workbook.place_search.PlaceIndex`, umlaut-insensitive, German order) and shows the
+    best few matches as buttons; a click on one, or Enter on a text that names one place (its key,
+    its label, a unique name), chooses it. Only the matches travel to the browser. A pasted
+    option label (``"Cham (09372)"``) chooses at once. The place is only ever set from the index
+    (a button stands for the key Python gave it), never from what the browser sends.
+    """
 
     ags = traitlets.Unicode("05315")
 
-    def __init__(self, ags: str = "05315", kreise=None, **kwargs):
-        if kreise is None:
-            from .data import load_kreise
+    def __init__(self, ags: str = "05315", kreise=None, *, places=None, index=None,
+                 limit: int = 8, **kwargs):
+        from . import place_search
 
-            kreise = load_kreise()
-        self._names = dict(zip(kreise["ags"], kreise["name"]))
-        self._info = {row.ags: row for row in kreise.itertuples(index=False)}
-        # one label and one German order for every list of Kreise (workbook.texts.places)
-        kinds = kreise["kreis_type"] if "kreis_type" in kreise else [""] * len(kreise)
-        self._labels = places.place_labels(zip(kreise["ags"], kreise["name"], kinds))
-        self._options = {places.option_label(self._labels[a], a): a for a in places.sorted_places(self._labels)}
-        if ags not in self._names:
+        if index is None:
+            if places is not None:
+                index = place_search.PlaceIndex.from_tables(places, kreise)
+            elif kreise is not None:
+                index = place_search.PlaceIndex.from_tables(kreise)
+            else:
+                index = place_search.place_index()
+        self.index = index
+        self.limit = max(1, int(limit))
+        if ags not in index:
             from .errors import SelectionError
 
             raise SelectionError(T.PARAM_AGS_UNKNOWN.format(value=ags, hint=""), key="ags")
-        self.combo = W.Combobox(value=self._label(ags), options=list(self._options),
-                                placeholder=T.KREIS_PLACEHOLDER, description=T.KREIS_LABEL,
-                                ensure_option=False, continuous_update=False,
-                                layout=W.Layout(width="auto"))
-        self.combo.add_class("wb-kreis-picker")
-        self.combo.add_class("wb-picker")
+        self.search = W.Text(value=self._label(ags), placeholder=T.PLACE_PLACEHOLDER,
+                             description=T.PLACE_LABEL, continuous_update=True,
+                             layout=W.Layout(width="auto"))
+        for cls in ("wb-place-picker", "wb-kreis-picker", "wb-picker"):
+            self.search.add_class(cls)
+        #: the name the tests and older code use for the text box
+        self.combo = self.search
+        self._hit_layout = W.Layout(width="auto", max_width="100%", height="auto", margin="0 0 2px 0")
+        self._hit_style = W.ButtonStyle()
+        self._buttons = [self._hit_button() for _ in range(self.limit)]
+        self._button_ags: dict[int, str] = {}
+        self.hits = W.VBox([])
+        self.hits.add_class("wb-place-hits")
+        self.count = W.HTML()
         self.message = W.HTML(self._describe(ags))
-        super().__init__(children=[self.combo, self.message], **kwargs)
+        super().__init__(children=[self.search, self.hits, self.count, self.message], **kwargs)
         self.ags = ags
-        self.combo.observe(self._on_text, names="value")
+        self.search.observe(self._on_text, names="value")
+        self.search.on_msg(self._on_msg)
+
+    # -- widgets -------------------------------------------------------------------------
+    def _hit_button(self) -> W.Button:
+        b = W.Button(layout=self._hit_layout, style=self._hit_style)
+        b.add_class("wb-place-hit")
+        b.on_click(self._on_hit)
+        return b
 
     def _label(self, ags: str) -> str:
-        return places.option_label(self._labels[ags], ags)
+        return self.index.get(ags).option
 
     def _describe(self, ags: str) -> str:
-        row = self._info[ags]
-        return "<small>" + html.escape(T.KREIS_CHOSEN.format(
-            name=row.name, ags=ags, kreis_type=getattr(row, "kreis_type", ""),
-            land=getattr(row, "land_name", ""))) + "</small>"
+        p = self.index.get(ags)
+        if p.is_gemeinde:
+            text = T.PLACE_CHOSEN_GEMEINDE.format(label=p.label, ags=p.ags, land=p.land_name,
+                                                  population=fmt_int(p.population or 0))
+        else:
+            text = T.PLACE_CHOSEN_KREIS.format(label=p.label, ags=p.ags, kind=p.kind, land=p.land_name)
+        return "<small>" + html.escape(text.replace(" ·  · ", " · ").strip(" ·"), quote=False) + "</small>"
 
+    @staticmethod
+    def hit_text(place: Any) -> str:
+        """The text of a search hit: a Kreis with its kind, a Gemeinde with its population."""
+        if place.is_gemeinde:
+            return T.PLACE_HIT_GEMEINDE.format(option=place.option, population=fmt_int(place.population or 0))
+        return T.PLACE_HIT_KREIS.format(option=place.option, kind=place.kind) if place.kind else place.option
+
+    def _warn(self, text: str) -> None:
+        self.message.value = "<small style='color:#b00020'>" + html.escape(text, quote=False) + "</small>"
+
+    def _show_hits(self, places: list[Any], total: int) -> None:
+        shown = []
+        self._button_ags = {}
+        for button, place in zip(self._buttons, places):
+            text = self.hit_text(place)
+            if button.description != text:
+                button.description = text
+                button.tooltip = text
+            self._button_ags[id(button)] = place.ags
+            shown.append(button)
+        if list(self.hits.children) != shown:
+            self.hits.children = shown
+        if total == 0:
+            count = ""
+        elif total > len(shown):
+            count = T.PLACE_HITS_MORE.format(shown=len(shown), count=fmt_int(total))
+        else:
+            count = T.PLACE_HITS.format(count=fmt_int(total))
+        value = f"<small>{html.escape(count)}</small>" if count else ""
+        if self.count.value != value:
+            self.count.value = value
+
+    def _clear_hits(self) -> None:
+        self._show_hits([], 0)
+
+    # -- events --------------------------------------------------------------------------
     def resolve(self, text: Any) -> str | None:
-        """AGS for a typed text (option label, AGS or unique name fragment) or None."""
-        if not isinstance(text, str):
-            return None
-        text = text.strip()[:100]
-        if not text:
-            return None
-        if text in self._options:
-            return self._options[text]
-        m = re.search(r"\(([0-9]{4,5})\)\s*$", text)
-        if m and kreis_or_none(m.group(1)) in self._names:
-            return kreis_or_none(m.group(1))
-        if kreis_or_none(text) is not None:          # the AGS rule: workbook.ags
-            return kreis_or_none(text) if kreis_or_none(text) in self._names else None
-        exact = [a for a, n in self._labels.items() if n.casefold() == text.casefold()] or \
-            [a for a, n in self._names.items() if n.casefold() == text.casefold()]
-        if len(exact) == 1:
-            return exact[0]
-        hits = [a for a, n in self._names.items() if text.casefold() in n.casefold()]
-        return hits[0] if len(hits) == 1 else None
+        """The key of the one place a typed text names (option label, key, label, unique name) or None."""
+        return self.index.resolve(text)
 
     def _on_text(self, change: Any) -> None:
-        ags = self.resolve(change["new"])
-        if ags is None:
-            if isinstance(change["new"], str) and not change["new"].strip():
-                return
-            self.message.value = "<small style='color:#b00020'>" + html.escape(T.KREIS_UNKNOWN.format(
-                value=str(change["new"])[:40], name=self._names[self.ags], ags=self.ags), quote=False) + "</small>"
+        text = change["new"]
+        if not isinstance(text, str):
             return
+        if text == self._label(self.ags):
+            self._clear_hits()
+            return
+        if len(text) > 200:                 # a client may send anything: not a search
+            self._clear_hits()
+            self._warn(T.PLACE_UNKNOWN.format(value=text[:40], current=self._label(self.ags)))
+            return
+        pasted = self.index.by_option.get(text.strip())
+        if pasted is not None:              # an option label (from a list, a link, a test): chosen at once
+            self.choose(pasted)
+            return
+        hits, total = self.index.search(text, limit=self.limit)
+        self._show_hits(hits, total)
+        if text.strip() and total == 0:
+            self._warn(T.PLACE_UNKNOWN.format(value=text[:40], current=self._label(self.ags)))
+        else:
+            self.message.value = self._describe(self.ags)
+
+    def _on_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("event") == "submit":
+            self.submit()
+
+    def submit(self, text: Any = None) -> str | None:
+        """Enter in the search box: choose the place the text names; returns its key or None."""
+        text = self.search.value if text is None else text
+        ags = self.resolve(text)
+        if ags is None:
+            if isinstance(text, str) and text.strip():
+                _hits, total = self.index.search(text, limit=1)
+                value = text[:40]
+                self._warn(T.PLACE_AMBIGUOUS.format(value=value) if total else
+                           T.PLACE_UNKNOWN.format(value=value, current=self._label(self.ags)))
+            return None
+        self.choose(ags)
+        return ags
+
+    def _on_hit(self, button: W.Button) -> None:
+        ags = self._button_ags.get(id(button))
+        if ags is not None:
+            self.choose(ags)
+
+    def choose(self, ags: str) -> None:
+        """Make ``ags`` (a key of the index) the current place and show it in the box."""
+        self.ags = ags                  # validated: a key of the index
+        label = self._label(ags)
+        if self.search.value != label:
+            self.search.value = label
+        self._clear_hits()
         self.message.value = self._describe(ags)
-        if ags != self.ags:
-            self.ags = ags
 
     @traitlets.validate("ags")
     def _valid_ags(self, proposal: Any) -> str:
         value = proposal["value"]
-        if value not in self._names:
+        if value not in self.index:
             raise traitlets.TraitError(T.PARAM_AGS_UNKNOWN.format(value=value, hint=""))
         return value
 
     @traitlets.observe("ags")
-    def _sync_combo(self, change: Any) -> None:
+    def _sync_search(self, change: Any) -> None:
         new = change["new"]
-        label = self._label(new)
-        if hasattr(self, "combo") and self.combo.value != label:
-            self.combo.value = label
+        if hasattr(self, "search"):
+            label = self._label(new)
+            if self.search.value != label:
+                self.search.value = label
+            self._clear_hits()
             self.message.value = self._describe(new)
 
     @property
     def name(self) -> str:
-        return self._names[self.ags]
+        return self.index.get(self.ags).name
+
+    @property
+    def place(self) -> Any:
+        """The current place (``workbook.place_search.Place``)."""
+        return self.index.get(self.ags)
+
+
+#: the picker's former name (it found Kreise only)
+KreisPicker = PlacePicker
 
 
 class ScenarioPicker(W.VBox):

@@ -258,15 +258,10 @@ class TopicApp:
 
     @property
     def kreis_name(self) -> str:
-        """The name of the current place: a Kreis's name, or a Gemeinde's official name."""
-        if len(self.ags) == 8:
-            from ..data.places import place_name
+        """The name of the current place (a Kreis, or a Gemeinde for an 8-digit key)."""
+        from ..data.places import place_name
 
-            return place_name(self.ags)
-        from ..data import load_kreise
-
-        k = load_kreise()
-        return str(k.loc[k["ags"] == self.ags, "name"].iloc[0])
+        return place_name(self.ags)
 
     @property
     def place_label(self) -> str:

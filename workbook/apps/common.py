@@ -12,8 +12,12 @@ from ..texts import fmt_unit
 
 
 def kreis_row(ags: str) -> pd.Series:
+    """The Kreis-table row of a place: a Kreis's own row, a Gemeinde's inputs
+    (``data.places.gemeinde_inputs``: own figures, its Kreis's otherwise)."""
     from ..data import load_kreise
 
+    if is_gemeinde(ags):
+        return place_row(ags)
     k = load_kreise()
     return k.loc[k["ags"] == ags].iloc[0]
 
@@ -86,6 +90,7 @@ def value_status(ags: str) -> dict[str, str]:
     figures moved from its own (broadband to the end of 2020)."""
     from .. import data as datasets
     from ..data import schema
+    from ..data.places import is_gemeinde
 
     if is_gemeinde(ags):
         row = place_row(ags)
@@ -98,7 +103,7 @@ def value_status(ags: str) -> dict[str, str]:
         return status
     func = getattr(datasets, "value_status", None)
     if func is not None:
-        return dict(func(ags))
+        return dict(func(ags[:5] if is_gemeinde(ags) else ags))
     return {name: col.status for name, col in schema.COLUMNS.items()}
 
 

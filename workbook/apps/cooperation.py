@@ -67,6 +67,20 @@ def _gemeinde_table(members: list[str]) -> pd.DataFrame:
                          "population_2019": places["population_2019"].to_numpy(dtype=float)})
 
 
+def gemeinde_partners(ags: str, values: dict[str, float], area: str) -> pd.DataFrame:
+    """The suggested cluster of the Gemeinde ``ags`` with each member's share: neighbouring
+    Gemeinden of its Mittelbereich ``area`` (``models.cooperation.gemeinde_plan_table``: the rule and
+    why there), split by ``models.cooperation.fair_split``."""
+    from ..models import cooperation as M
+
+    plan = _gemeinde_cluster_plan(area, values)
+    cluster = plan.loc[plan["ags"] == ags, "cluster"].iloc[0]
+    members = plan.loc[plan["cluster"] == cluster, "ags"].astype(str).tolist()
+    out = M.fair_split(members, _gemeinde_table(members), values)
+    out.attrs["chosen"] = ags
+    return out
+
+
 class CooperationApp(FocusApp):
     title = TA.TITLE_COOPERATION
     topics = "all"
@@ -82,13 +96,7 @@ class CooperationApp(FocusApp):
         key = ("partners", self.ags, self.focus, tuple(sorted(self.overrides.items())))
         if key not in self._cache and self.is_gemeinde:
             # a Gemeinde: the neighbouring Gemeinden of its Mittelbereich (models.cooperation.gemeinde_plan_table)
-            values = M._scalar_values(self.focus_values())
-            plan = _gemeinde_cluster_plan(self.area(), values)
-            cluster = plan.loc[plan["ags"] == self.ags, "cluster"].iloc[0]
-            members = plan.loc[plan["cluster"] == cluster, "ags"].astype(str).tolist()
-            out = M.fair_split(members, _gemeinde_table(members), values)
-            out.attrs["chosen"] = self.ags
-            self._cache[key] = out
+            self._cache[key] = gemeinde_partners(self.ags, M._scalar_values(self.focus_values()), self.area())
         if key not in self._cache:
             from ..data import load_kreise, load_neighbours
 
@@ -167,15 +175,14 @@ class CooperationApp(FocusApp):
 
     # -- charts ------------------------------------------------------------------------
     def partner_map(self, interactive: bool = True):
-        """The partners on the map of the Kreise of the Land (None for a Gemeinde: the map draws Kreise)."""
+        """The partners on the map of the Kreise of the Land; for a Gemeinde, on the map of the Gemeinden."""
         from ..charts.maps import kreis_map
         from ..data import load_kreise
 
-        if self.is_gemeinde:
-            return None
-
-        k = load_kreise()
         df = self.partners()
+        if self.is_gemeinde:
+            return self.gemeinde_partner_map(df)
+        k = load_kreise()
         land = str(k.loc[k["ags"] == self.ags, "land_ags"].iloc[0])
         savings = dict(zip(df["ags"], df["saving_share"]))
         cols = ["ags", "name", "land_name"] + [c for c in ("lon", "lat") if c in k.columns]
@@ -185,6 +192,20 @@ class CooperationApp(FocusApp):
                          estimate=TA.COOP_MAP_ESTIMATE,
                          source=TA.COOP_MAP_SOURCE.format(neighbours=TD.READER_NEIGHBOURS,
                                                   population=C.reader_source("population_2019")))
+
+    def gemeinde_partner_map(self, df: pd.DataFrame):
+        """The partners of a Gemeinde on the map of the Gemeinden of their Kreise (saving share)."""
+        from ..charts.maps import gemeinde_map
+        from .area import area_name, gemeinde_values
+
+        kreise = sorted({str(a)[:5] for a in df["ags"]} | {self.ags[:5]})
+        values = gemeinde_values(kreise)
+        values = values.assign(saving=values["ags"].map(dict(zip(df["ags"], df["saving_share"]))))
+        return gemeinde_map(values, "saving", kreise=kreise, highlight=self.ags, label=TA.COOP_MAP_LABEL,
+                            area_name=area_name(self.ags, kreise), percent=True, width=420,
+                            place_labels=list(df["ags"]), estimate=TA.COOP_MAP_ESTIMATE,
+                            source=TA.COOP_MAP_SOURCE.format(neighbours=TA.COOP_READER_NEIGHBOURS_GEMEINDE,
+                                                             population=C.reader_source("population_2019")))
 
     def cost_chart(self):
         from ..charts.generic import cost_curve
@@ -210,19 +231,22 @@ class CooperationApp(FocusApp):
         saving = float(df["saving_eur"].sum())
         rule = self.rule_text()
         rule_html = f"<p><small>{_html.escape(rule, quote=False)}</small></p>" if rule else ""
+        gemeinde = self.is_gemeinde
+        partner_help = TA.COOP_PARTNER_HELP_GEMEINDE if gemeinde else TA.COOP_PARTNER_HELP
         if partners and saving > 0.5:
             partner_block = Block(
-                "partners", TA.COOP_PARTNERS_BLOCK.format(scenario=focus_title), help=TA.COOP_PARTNER_HELP,
-                chart=None if self.is_gemeinde else self.chart_for(
-                    results, [], self.partner_map, "map", self.ags, self.focus, tuple(sorted(self.overrides.items()))),
+                "partners", TA.COOP_PARTNERS_BLOCK.format(scenario=focus_title), help=partner_help,
+                chart=self.chart_for(results, [], self.partner_map, "map", self.ags, self.focus,
+                                     tuple(sorted(self.overrides.items()))),
                 html="<p>" + _html.escape(TA.COOP_PARTNERS.format(partners="; ".join(partners),
                                                                    saving=fmt_eur(saving)), quote=False) + "</p>"
                 + rule_html,
                 notes=[model, *data])
         else:   # no cluster saves anything: a sentence, not a one-colour map with a '0 %' legend
             partner_block = Block(
-                "partners", TA.COOP_PARTNERS_BLOCK.format(scenario=focus_title), help=TA.COOP_PARTNER_HELP,
-                html="<p class='wb-no-saving'>" + _html.escape(TA.COOP_NO_SAVING.format(
+                "partners", TA.COOP_PARTNERS_BLOCK.format(scenario=focus_title), help=partner_help,
+                html="<p class='wb-no-saving'>" + _html.escape(
+                    (TA.COOP_NO_SAVING_GEMEINDE if gemeinde else TA.COOP_NO_SAVING).format(
                     name=self.kreis_name, scenario=focus_title), quote=False) + "</p>" + rule_html,
                 notes=[model, *data])
         return [

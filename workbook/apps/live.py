@@ -25,7 +25,7 @@ from ..errors import WorkbookError
 from ..nbparams import check_ags, query_parameters, running_under_voila
 from ..texts import apps as T
 from ..texts import fmt_int
-from ..widgets import KreisPicker, ParameterPanel, ScenarioPicker
+from ..widgets import ParameterPanel, PlacePicker, ScenarioPicker
 from .base import Block, TopicApp, resolve_chart
 from .static import notes_html, table_html
 
@@ -48,6 +48,11 @@ APP_CSS = """<style>
   max-width: none !important; min-width: 0; }
 .wb-app .wb-blocks > .lm-TabBar .lm-TabBar-tabLabel { overflow: visible; text-overflow: clip; white-space: nowrap; }
 .wb-app .wb-picker select, .wb-app .wb-picker input { text-overflow: clip; }
+/* the place picker's hits: whole labels, left-aligned, wrapped on a phone (never cut off) */
+.wb-app .wb-place-hits { margin-left: var(--jp-widgets-inline-label-width, 80px); max-width: 100%; }
+.wb-app .wb-place-hit.jupyter-button { white-space: normal; text-align: left; height: auto; min-height: 32px;
+  line-height: 1.3; padding: 4px 10px; overflow: visible; text-overflow: clip; }
+@media (max-width: 900px) { .wb-app .wb-place-hits { margin-left: 0; } }
 .wb-app .wb-table-wrap { overflow-x: auto; max-width: 100%; }
 .wb-app table.wb-table { border-collapse: collapse; }
 .wb-app table.wb-table th, .wb-app table.wb-table td { padding: 3px 8px; vertical-align: top; }
@@ -146,6 +151,22 @@ class BlockView:
         self.notes.value = notes_html(block.notes)
 
 
+def query_reason(value: str, exc: WorkbookError) -> str:
+    """Why ``?ags=value`` names no place, in German: the place rule's reason for a key
+    (``data.places.place_key``: unknown, merged away, a Verband or Land key ...), else the check's."""
+    from ..ags import ascii_digits
+    from ..data.places import place_key
+
+    detail = exc.detail
+    if ascii_digits(value) is not None:
+        try:
+            place_key(value)
+        except WorkbookError as rule:
+            detail = rule.detail
+    # the place rule's messages end with an English gloss after " / "
+    return detail.split(" / ")[0].strip().rstrip(".")
+
+
 def tab_title(block: Block, width: int = 32) -> str:
     text = block.tab or T.TABS.get(block.key) or block.title
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
@@ -156,7 +177,7 @@ class LiveView:
 
     def __init__(self, app: TopicApp):
         self.app = app
-        self.kreis = KreisPicker(app.ags)
+        self.kreis = PlacePicker(app.ags)
         self.focus = None
         controls: list[W.Widget] = [self.kreis]
         if app.scenario_picker:
@@ -337,9 +358,10 @@ class LiveView:
             return self.app.ags
         try:
             ags, _name = check_ags(wanted)
-        except WorkbookError:
+        except WorkbookError as exc:
             self.warn(T.QUERY_AGS_INVALID.format(value=str(wanted)[:20], name=self.app.kreis_name,
-                                                 ags=self.app.ags))
+                                                 ags=self.app.ags) + " " +
+                      T.QUERY_AGS_REASON.format(reason=query_reason(wanted, exc)))
             return self.app.ags
         self.kreis.ags = ags          # recomputes and updates the charts in place
         return ags

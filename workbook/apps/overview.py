@@ -55,9 +55,14 @@ class OverviewApp(TopicApp):
 
     # -- tables ---------------------------------------------------------------------
     def kreise(self) -> pd.DataFrame:
+        """The Kreis table; for a Gemeinde with its row of inputs added (``apps.common.kreis_row``)."""
         from ..data import load_kreise
+        from ..data.places import is_gemeinde
 
-        return load_kreise()
+        k = load_kreise()
+        if is_gemeinde(self.ags):
+            k = pd.concat([k, C.kreis_row(self.ags).to_frame().T[k.columns]], ignore_index=True)
+        return k
 
     def figures(self) -> pd.DataFrame:
         """Eckdaten with source and status; for a Gemeinde also the Bezugsgebiet of each value
@@ -199,21 +204,18 @@ class OverviewApp(TopicApp):
         return out
 
     def gemeinde_blocks(self, k, col_name: str, col, unit, estimate, source) -> list[Block]:
-        """A Gemeinde's overview: the Kreis map with its Kreis outlined, its comparison with its Kreis
+        """A Gemeinde's overview: the map of the Gemeinden around it, its comparison with its Kreis
         and its type, its Eckdaten and where it stands (each value with its Bezugsgebiet)."""
-        from ..charts.maps import kreis_map
         from ..findings import type_comparison, where_gemeinde_stands
+        from .area import gemeinde_map_for
 
-        kreis_ags = str(C.place_row(self.ags)["kreis_ags"])
-        kreis = C.kreis_row(kreis_ags)
         info = type_comparison(self.ags)[1]
         return [
-            Block("map", TC.MAP_TITLE.format(label=col.label_de), help=TC.MAP_HELP,
-                  chart=self.chart_for(None, [], lambda: kreis_map(
-                      k, col_name, highlight=kreis_ags, label=col.label_de, unit=unit, percent=col.share,
-                      estimate=estimate, source=source), "map", col_name, kreis_ags),
-                  html=f"<p><small>{html.escape(R.OVERVIEW_MAP_GEMEINDE.format(kreis=kreis['name']))}</small></p>",
-                  notes=C.data_notes(kreis_ags, [col_name])),
+            Block("map", TC.MAP_BLOCK_GEMEINDEN.format(label=col.label_de), help=TC.MAP_HELP_GEMEINDEN,
+                  chart=self.chart_for(None, [], lambda: gemeinde_map_for(
+                      self.ags, col_name, label=col.label_de, unit=unit, percent=col.share, estimate=estimate,
+                      source=source), "map", col_name, self.ags),
+                  notes=C.data_notes(self.ags, [col_name])),
             Block("compare", R.OVERVIEW_COMPARE_GEMEINDE.format(name=self.kreis_name), help=R.OVERVIEW_COMPARE_HELP,
                   table=self.gemeinde_comparison(), notes=C.data_notes(self.ags, COMPARE_COLUMNS)),
             Block("figures", T.FIGURES_TITLE, table=self.figures(), help=T.FIGURES_HELP,

@@ -1,4 +1,8 @@
-"""Maps and comparisons of Kreise: choropleth and 'the Kreis among its peers'."""
+"""Maps and comparisons of Kreise: choropleth and 'the Kreis among its peers'.
+
+The choropleth draws Kreise (``kreis_map``) or Gemeinden (``gemeinde_map``: the Gemeinden of
+some Kreise, from the per-Land Gemeinde boundaries read by :func:`gemeinde_boundaries`).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ..ags import is_kreis
+from ..ags import ascii_digits, is_kreis
 from ..errors import SelectionError, WorkbookError
 from ..texts import charts as T
 from . import theme
@@ -116,26 +120,37 @@ def _bbox(features) -> tuple[float, float, float, float]:
     return (min(a for a, _ in xs), min(a for a, _ in ys), max(b for _, b in xs), max(b for _, b in ys))
 
 
-def _features(boundaries, land: str | None) -> list[dict]:
+def _is_gemeinde_key(ags) -> bool:
+    return isinstance(ags, str) and len(ags) == 8 and ascii_digits(ags) == ags
+
+
+def _features(boundaries, land: str | None, *, gemeinden: bool = False,
+              kreise: tuple[str, ...] | None = None) -> list[dict]:
+    """The features of ``boundaries`` in ``land`` (or, for Gemeinden, in ``kreise``), keys checked."""
+    what = "Gemeindegrenzen" if gemeinden else "Kreisgrenzen"
     if not isinstance(boundaries, dict) or boundaries.get("type") != "FeatureCollection":
-        raise WorkbookError("Kreisgrenzen: erwartet eine GeoJSON-FeatureCollection", key="type")
+        raise WorkbookError(f"{what}: erwartet eine GeoJSON-FeatureCollection", key="type")
+    valid, digits = (_is_gemeinde_key, 8) if gemeinden else (is_kreis, 5)
     feats = []
     for i, f in enumerate(boundaries.get("features", [])):
         props = f.get("properties") or {}
         ags = props.get("ags")
-        if not is_kreis(ags):                       # five ASCII digits (workbook.ags)
-            raise WorkbookError(f"Kreisgrenzen: Feature {i} ohne gültige AGS (5 Ziffern): {ags!r}",
+        if not valid(ags):                          # five (eight) ASCII digits (workbook.ags)
+            raise WorkbookError(f"{what}: Feature {i} ohne gültige AGS ({digits} Ziffern): {ags!r}",
                                 key="properties.ags")
-        if land is None or ags.startswith(land):
+        if (land is None or ags.startswith(land)) and (kreise is None or ags[:5] in kreise):
             feats.append(f)
     if not feats:
+        if kreise is not None:
+            raise SelectionError(f"Karte: keine Gemeinden in den Kreisen {', '.join(kreise)}", key="kreise")
         raise SelectionError(f"Karte: keine Kreise im Land {land!r}", key="land")
     return feats
 
 
-def _geometry(boundaries: dict, land: str | None, width: int) -> tuple[str, dict, tuple]:
+def _geometry(boundaries: dict, land: str | None, width: int, *, gemeinden: bool = False,
+              kreise: tuple[str, ...] | None = None) -> tuple[str, dict, tuple]:
     """(GeoJSON text thinned to ~1 px at ``width``, {ags: name}, bbox)."""
-    feats = _features(boundaries, land)
+    feats = _features(boundaries, land, gemeinden=gemeinden, kreise=kreise)
     names = {f["properties"]["ags"]: str(f["properties"].get("name", f["properties"]["ags"])) for f in feats}
     bbox = _bbox(feats)
     grid = max((bbox[2] - bbox[0]) / max(width, 50), 1e-4)
@@ -156,12 +171,39 @@ def _default_geometry(land: str | None, width: int) -> tuple[str, dict, tuple]:
     return _geometry(load_boundaries(), land, width)
 
 
+def gemeinde_boundaries(land: str) -> dict:
+    """The Gemeinde boundaries of one Land (GeoJSON, 8-digit ``ags``): the one spot the charts read
+    them. The data layer's ``load_gemeinde_boundaries`` where it exists, else the shipped file
+    ``data/gemeinden/<land>.geojson`` checked against its sha256 in ``data/sources.yml``."""
+    from .. import data
+
+    loader = getattr(data, "load_gemeinde_boundaries", None)
+    if loader is not None:
+        return loader(land)
+    from ..data.files import read_verified
+
+    return json.loads(read_verified(f"gemeinden/{land}.geojson"))
+
+
+@functools.lru_cache(maxsize=24)
+def _gemeinde_geometry(kreise: tuple[str, ...], width: int) -> tuple[str, dict, tuple]:
+    """The thinned geometry of the Gemeinden of ``kreise`` (sorted 5-digit keys)."""
+    features = []
+    for land in sorted({k[:2] for k in kreise}):
+        features.extend(gemeinde_boundaries(land)["features"])
+    return _geometry({"type": "FeatureCollection", "features": features}, None, width, gemeinden=True,
+                     kreise=kreise)
+
+
 def kreis_map(values: pd.DataFrame, column: str, *, boundaries: dict | None = None,
               highlight: str | None = None, land: str | None = None, label: str | None = None,
               unit: str | None = None, percent: bool | None = None, chart_title: str | None = None,
               estimate: str | None = None, source: str | None = None, width: int = 460,
-              height: int | None = None, place_labels=None):
+              height: int | None = None, place_labels=None, gemeinden_of: list[str] | None = None):
     """Choropleth of Kreise coloured by ``values[column]`` (joined on ``ags``).
+
+    ``gemeinden_of``: draw the Gemeinden of these Kreise (5-digit keys) instead, ``values``
+    keyed by 8-digit Gemeinde keys (see :func:`gemeinde_map`).
 
     ``place_labels``: AGS whose names are written on the map (at their ``lon``/``lat``
     in ``values``); default: the highlighted Kreis. Every Kreis names itself in the tooltip.
@@ -178,18 +220,28 @@ def kreis_map(values: pd.DataFrame, column: str, *, boundaries: dict | None = No
         land = str(land).zfill(2)
         if len(land) != 2 or not land.isdigit():
             raise SelectionError(f"{what}: Land-Schlüssel muss zwei Ziffern haben, nicht {land!r}", key="land")
+    level_gemeinde = gemeinden_of is not None
+    digits = 8 if level_gemeinde else 5
+    area: tuple[str, ...] | None = None
+    if level_gemeinde:
+        area = tuple(sorted({str(k).zfill(5) for k in gemeinden_of or ()}))
+        if not area or not all(is_kreis(k) for k in area):
+            raise SelectionError(f"{what}: Kreise der Gemeinden als 5-stellige Schlüssel erwartet, "
+                                 f"nicht {list(gemeinden_of or ())[:3]!r}", key="gemeinden_of")
     if boundaries is None:
-        geo_text, names, (x0, y0, x1, y1) = _default_geometry(land, int(width))
+        geo_text, names, (x0, y0, x1, y1) = (_gemeinde_geometry(area, int(width)) if area is not None
+                                             else _default_geometry(land, int(width)))
     else:
-        geo_text, names, (x0, y0, x1, y1) = _geometry(boundaries, land, int(width))
+        geo_text, names, (x0, y0, x1, y1) = _geometry(boundaries, land, int(width), gemeinden=level_gemeinde,
+                                                      kreise=area)
     present_ags = set(names)
-    vals = values.assign(ags=values["ags"].astype(str).str.zfill(5)).drop_duplicates("ags").set_index("ags")
+    vals = values.assign(ags=values["ags"].astype(str).str.zfill(digits)).drop_duplicates("ags").set_index("ags")
     nums = pd.to_numeric(vals[column], errors="coerce")
     if percent is None:
         percent = share_column(column, unit, nums)
     form = ValueForm.for_values(unit, nums[nums.index.isin(present_ags)], percent)
     if highlight is not None:
-        highlight = str(highlight).zfill(5)
+        highlight = str(highlight).zfill(digits)
         if highlight not in present_ags:
             raise SelectionError(f"{what}: Kreis {highlight!r} liegt nicht im gezeigten Gebiet", key="highlight")
     lat = math.radians((y0 + y1) / 2)
@@ -210,15 +262,15 @@ def kreis_map(values: pd.DataFrame, column: str, *, boundaries: dict | None = No
     if chart_title is None:
         land_name = None
         if land is not None and "land_name" in values.columns:
-            ln = values.loc[values["ags"].astype(str).str.zfill(5).str.startswith(land), "land_name"]
+            ln = values.loc[values["ags"].astype(str).str.zfill(digits).str.startswith(land), "land_name"]
             land_name = str(ln.iloc[0]) if len(ln) else None
         chart_title = (T.MAP_TITLE_LAND.format(label=label, land=land_name or land) if land is not None
                        else T.MAP_TITLE.format(label=label))
-    geo_id = (("default", land, int(width)) if boundaries is None
-              else ("custom", hashlib.sha1(geo_text.encode("utf-8")).hexdigest()))
+    geo_id = (("custom", hashlib.sha1(geo_text.encode("utf-8")).hexdigest()) if boundaries is not None
+              else ("gemeinden", area, int(width)) if area is not None else ("default", land, int(width)))
     if place_labels is None:
         place_labels = [highlight] if highlight is not None else []
-    wanted = [str(a).zfill(5) for a in place_labels if str(a).zfill(5) in present_ags]
+    wanted = [str(a).zfill(digits) for a in place_labels if str(a).zfill(digits) in present_ags]
     has_labels = bool(wanted) and {"lon", "lat"} <= set(vals.columns)
     if has_labels:
         pos = vals.loc[wanted]
@@ -228,10 +280,12 @@ def kreis_map(values: pd.DataFrame, column: str, *, boundaries: dict | None = No
         has_labels = not place_table.empty
     key = ("map", geo_id, form, label, highlight is not None, width, height, estimate, source, has_labels)
     head = title(chart_title, subtitle)
+    place_title, key_title = ((T.TOOLTIP_GEMEINDE, T.TOOLTIP_GEMEINDE_AGS) if level_gemeinde
+                              else (T.TOOLTIP_KREIS, T.TOOLTIP_AGS))
 
     def build(refs):
-        tooltip = [alt.Tooltip("properties.name:N", title=T.TOOLTIP_KREIS),
-                   alt.Tooltip("properties.ags:N", title=T.TOOLTIP_AGS),
+        tooltip = [alt.Tooltip("properties.name:N", title=place_title),
+                   alt.Tooltip("properties.ags:N", title=key_title),
                    alt.Tooltip("text:N", title=label)]
         legend_fmt = form.label_format()
         color = alt.condition(
@@ -266,6 +320,16 @@ def kreis_map(values: pd.DataFrame, column: str, *, boundaries: dict | None = No
 
     return templated(key, build, {"values": table, **({"places": place_table} if has_labels else {})},
                      title=head)
+
+
+def gemeinde_map(values: pd.DataFrame, column: str, *, kreise: list[str], highlight: str | None = None,
+                 label: str | None = None, area_name: str | None = None, **kwargs):
+    """Choropleth of the Gemeinden of ``kreise`` (5-digit keys) coloured by ``values[column]``
+    (``values``: one row per Gemeinde, 8-digit ``ags``); ``highlight``: a Gemeinde drawn with a
+    black outline. The title names ``area_name`` (the Kreis) unless ``chart_title`` is given."""
+    if area_name is not None and "chart_title" not in kwargs:
+        kwargs["chart_title"] = T.MAP_TITLE_GEMEINDEN.format(label=label or column, area=area_name)
+    return kreis_map(values, column, highlight=highlight, label=label, gemeinden_of=list(kreise), **kwargs)
 
 
 def compare_chart(kreise: pd.DataFrame, ags: str, column: str, *, label: str | None = None,

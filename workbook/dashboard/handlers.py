@@ -25,9 +25,10 @@ from voila.handler import BaseVoilaHandler
 from voila.request_info_handler import RequestInfoSocketHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
+from ..errors import WorkbookError
 from ..texts import dashboard as T
 from .config import BUSY_RETRY_AFTER, DEFAULT_AGS
-from .kreise import clean_ags, group_by_land
+from .kreise import MAX_QUERY_DIGITS, german_reason, group_by_land, place_choice, query_key, search_places
 
 #: seconds after which the "wird vorbereitet" page reloads itself (also sent as Retry-After)
 PREPARING_RETRY_AFTER = 2
@@ -53,7 +54,7 @@ class GermanErrorsMixin:
 
 
 class StartPageHandler(GermanErrorsMixin, BaseVoilaHandler):
-    """German start page: the dashboards and a Kreis picker."""
+    """German start page: the dashboards, a Kreis picker and a search for a Gemeinde (``?q=``)."""
 
     @tornado.web.authenticated
     def get(self, path=None):
@@ -62,19 +63,36 @@ class StartPageHandler(GermanErrorsMixin, BaseVoilaHandler):
         kreise = app.kreise()
         known = {k["ags"]: k for k in kreise} if kreise is not None else {}
         query = self.get_query_argument("ags", "").strip()
+        text = self.get_query_argument("q", "").strip()[:100]
         notice = None
         chosen = None
         if query:
-            ags = clean_ags(query, pad=kreise is not None)
-            if ags is not None and (kreise is None or ags in known):
-                chosen = known.get(ags, {"ags": ags, "name": ags, "label": ags})
-            else:
-                notice = T.PICKER_UNKNOWN.format(ags=(ags or query)[:20])
+            chosen, notice = self._choose(query, kreise is not None)
+            if chosen is None:
                 self.set_status(400)
+        search = None
+        if text and kreise is not None:
+            hits, total = search_places(text)
+            search = {"query": text, "hits": hits, "total": total}
+            if total == 1 and chosen is None and not query:
+                chosen = place_choice(hits[0]["ags"])      # one match: chosen at once
         default = known.get(DEFAULT_AGS)
         render_page(self, "start.html.j2", self.get_status(), dashboards=app.available_dashboards(),
                     kreise=kreise, lands=group_by_land(kreise), chosen=chosen, notice=notice,
-                    default=default)
+                    default=default, search=search)
+
+    @staticmethod
+    def _choose(query: str, checked: bool) -> tuple[dict[str, str] | None, str | None]:
+        """(the place of ``?ags=``, None) or (None, the German notice why not)."""
+        key = query_key(query)
+        if key is None:
+            return None, T.PICKER_UNKNOWN.format(ags=query[:20])
+        if not checked:          # no data layer: a well-formed key passes, the dashboard checks it
+            return {"ags": key, "name": key, "label": key, "option": key}, None
+        try:
+            return place_choice(key), None
+        except WorkbookError as exc:
+            return None, T.PICKER_UNKNOWN_REASON.format(ags=key[:MAX_QUERY_DIGITS], reason=german_reason(exc.detail))
 
 
 class RedirectHomeHandler(tornado.web.RequestHandler):
@@ -101,7 +119,7 @@ class DashboardPageHandler(GermanErrorsMixin, TornadoVoilaHandler):
         if stem is None or stem not in app.available_dashboards():
             raise tornado.web.HTTPError(404)
         ags = self.get_query_argument("ags", None)
-        if ags is not None and clean_ags(ags, pad=False) is None:
+        if ags is not None and query_key(ags) is None:
             raise tornado.web.HTTPError(400)
         km = self.kernel_manager
         title = app.texts().get(stem, (stem, ""))[0]

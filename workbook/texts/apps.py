@@ -50,9 +50,11 @@ PARAM_UNKNOWN_EXTRA = (
     "Unbekannter Notebook-Parameter '{name}'; dieses Notebook kennt: {known}"
 )
 QUERY_AGS_INVALID = (
-    "Der Kreisschlüssel {value!r} aus der Adresse (?ags=) ist unbekannt; "
+    "Der Schlüssel {value!r} aus der Adresse (?ags=) ist unbekannt; "
     "angezeigt wird stattdessen {name} ({ags})."
 )
+#: appended to QUERY_AGS_INVALID in a dashboard: why the key names no place (workbook.data.places)
+QUERY_AGS_REASON = "Grund: {reason}."
 
 # -- parameter panel (workbook.widgets) -------------------------------------
 LEVER_GROUPS = {
@@ -89,6 +91,21 @@ KREIS_LABEL = "Kreis"
 KREIS_PLACEHOLDER = "Name oder Kreisschlüssel eingeben, z. B. Köln oder 05315"
 KREIS_UNKNOWN = "Kein Kreis passt zu {value!r}; es bleibt {name} ({ags})."
 KREIS_CHOSEN = "{name} ({ags}) · {kreis_type} · {land}"
+#: the place picker (workbook.widgets.PlacePicker): a Kreis or a Gemeinde, by name or key
+PLACE_LABEL = "Ort"
+PLACE_PLACEHOLDER = "Kreis oder Gemeinde: Name oder Schlüssel, z. B. Tübingen, 08416 oder 08416041"
+PLACE_HINT = "Tippen Sie einen Namen oder Schlüssel und wählen Sie einen Treffer."
+PLACE_UNKNOWN = "Kein Kreis und keine Gemeinde passt zu {value!r}; es bleibt {current}."
+PLACE_HITS = "{count} Treffer"
+PLACE_HITS_MORE = "{shown} von {count} Treffern; für weitere bitte genauer eingeben"
+PLACE_AMBIGUOUS = "Mehrere Orte passen zu {value!r}: bitte einen Treffer anklicken."
+#: one search hit (a button): a Kreis with its kind, a Gemeinde with its population
+PLACE_HIT_KREIS = "{option} · {kind}"
+PLACE_HIT_GEMEINDE = "{option} · Gemeinde, {population} Einw."
+PLACE_CHOSEN_KREIS = "{label} ({ags}) · {kind} · {land}"
+#: the area of a Gemeinde's map when its Kreis is the city alone (workbook.apps.area)
+AREA_WITH_NEIGHBOURS = "{kreis} und Nachbarkreise"
+PLACE_CHOSEN_GEMEINDE = "{label} · Gemeinde {ags} · {population} Einwohner (31.12.2019) · {land}"
 SCENARIO_LABEL = "Szenario"
 SCENARIO_ALL = "alle Szenarien"
 SCENARIO_STORY = "{scenario} „{title}“: Worum geht es?"
@@ -216,6 +233,12 @@ COOP_NO_SAVING = (
     "Nachbarkreisen Geld: Allein ist die Verwaltung hier am günstigsten. Ändern Sie die Kosten-Hebel "
     "rechts, um zu sehen, ab wann sich eine Zusammenarbeit lohnt."
 )
+COOP_NO_SAVING_GEMEINDE = (
+    "Für {name} spart im Szenario {scenario} mit den eingestellten Annahmen kein Verbund mit den "
+    "Nachbargemeinden im Mittelbereich Geld (oder die Gemeinde hat dort keine Nachbarn): Allein ist die "
+    "Verwaltung hier am günstigsten. Ändern Sie die Kosten-Hebel rechts, um zu sehen, ab wann sich "
+    "eine Zusammenarbeit lohnt."
+)
 
 # -- the notebooks' page call (workbook.apps.page) --------------------------
 PAGE_UNKNOWN = "unbekannte Seite {name!r}; bekannt: {known}"
@@ -267,6 +290,18 @@ COOP_PARTNER_HELP = (
     "Wie lese ich das? Farbig sind die Kreise des vorgeschlagenen Verbunds, eingefärbt nach ihrer "
     "Einsparung (Anteil an den Alleinkosten); Ihr Kreis ist schwarz umrandet. Partner sind Nachbarn "
     "mit gemeinsamer Grenze im selben Land, zusammengefügt nach der größten Ersparnis."
+)
+#: a Gemeinde's partners (workbook.apps.cooperation.gemeinde_partners)
+COOP_PARTNER_HELP_GEMEINDE = (
+    "Wie lese ich das? Farbig sind die Gemeinden des vorgeschlagenen Verbunds, eingefärbt nach ihrer "
+    "Einsparung (Anteil an den Alleinkosten); Ihre Gemeinde ist schwarz umrandet. Partner sind "
+    "Nachbargemeinden mit gemeinsamer Grenze im selben Mittelbereich (BBSR): dem Gebiet, das ein "
+    "Mittelzentrum mit Diensten versorgt und dessen Gemeinden Schulen, Ämter und Praxen schon teilen; "
+    "zusammengefügt nach der größten Ersparnis."
+)
+COOP_READER_NEIGHBOURS_GEMEINDE = (
+    "Nachbarschaft der Gemeinden: Bundesamt für Kartographie und Geodäsie, Verwaltungsgebiete VG250, "
+    "Stand 2016, auf den Gebietsstand 31.12.2019 gebracht; Mittelbereiche: BBSR"
 )
 COOP_SPLIT_HELP = (
     "Wie lese ich das? Je Mitglied: Kosten allein, Anteil bei einfacher Aufteilung (Fixkosten zu "

@@ -40,19 +40,36 @@ SITE_TITLE = "Drehbuch Digitale Kommune"
 SITE_SUBTITLE = "Dashboards für Rat und Verwaltung"
 
 START_INTRO = (
-    "Wählen Sie Ihren Kreis oder Ihre kreisfreie Stadt und öffnen Sie ein Dashboard. "
+    "Wählen Sie Ihren Kreis oder Ihre kreisfreie Stadt, oder suchen Sie Ihre Gemeinde, und öffnen "
+    "Sie ein Dashboard. "
     "Mit den Reglern verändern Sie die Annahmen; die Grafiken rechnen sofort neu. "
     "Jede Zahl nennt ihre Quelle oder ist als Annahme gekennzeichnet."
 )
 PICKER_LABEL = "Kreis oder kreisfreie Stadt"
 PICKER_BUTTON = "Übernehmen"
 PICKER_CURRENT = "Gewählt: {name} ({ags})"
+PICKER_CURRENT_GEMEINDE = "Gewählt: {option}"
 PICKER_DEFAULT_NOTE = "Ohne Auswahl öffnen die Dashboards mit {name} ({ags})."
 PICKER_UNAVAILABLE = (
     "Die Kreisliste ist gerade nicht verfügbar; die Dashboards öffnen mit ihrem "
     "voreingestellten Kreis, die Auswahl ist dort möglich."
 )
-PICKER_UNKNOWN = "Der Kreisschlüssel „{ags}“ ist unbekannt. Bitte wählen Sie einen Kreis aus der Liste."
+PICKER_UNKNOWN = "Der Schlüssel „{ags}“ ist unbekannt. Bitte wählen Sie einen Kreis aus der Liste."
+#: an ``?ags=`` of digits that names no place: the place rule's reason (workbook.data.places.place_key)
+PICKER_UNKNOWN_REASON = (
+    "Der Schlüssel „{ags}“ ist unbekannt: {reason}. Bitte wählen Sie einen Kreis aus der Liste "
+    "oder suchen Sie die Gemeinde."
+)
+# The search for a Gemeinde (or Kreis) on the start page: answered by the server, so the page
+# does not carry the 10,799 Gemeinden.
+SEARCH_LABEL = "Gemeinde oder Kreis suchen"
+SEARCH_PLACEHOLDER = "Name oder Schlüssel, z. B. Tübingen oder 08416041"
+SEARCH_BUTTON = "Suchen"
+SEARCH_GEMEINDE = "Gemeinde, {population} Einwohner"
+SEARCH_HITS = "{count} Treffer für „{query}“:"
+SEARCH_MORE = "{shown} von {count} Treffern für „{query}“; bitte genauer eingeben, um weitere zu sehen:"
+SEARCH_NONE = "Kein Kreis und keine Gemeinde passt zu „{query}“."
+SEARCH_CHOOSE = "auswählen"
 OPEN_LINK = "Dashboard öffnen"
 NO_DASHBOARDS = "Es sind noch keine Dashboards eingerichtet."
 START_FOOTER = (

@@ -249,10 +249,6 @@ METHOD_GEMEINDE = (
 
 # -- the overview page (00_uebersicht) of a Gemeinde -------------------------------------------
 OVERVIEW_SUBTITLE_GEMEINDE = "{gemeindetyp} {in_land}, {kreis} · {population} Einwohner (31.12.2019) · {area} km²"
-OVERVIEW_MAP_GEMEINDE = (
-    "Die Karte zeigt die Kreise; schwarz umrandet ist der Kreis der Gemeinde ({kreis}). Die Werte der "
-    "Gemeinde selbst stehen in den Tabellen darunter."
-)
 OVERVIEW_COMPARE_GEMEINDE = "{name} im Vergleich mit ihrem Kreis und den Gemeinden desselben Typs"
 OVERVIEW_COMPARE_HELP = (
     "Der Wert der Gemeinde (mit seinem Bezugsgebiet), der Wert ihres Kreises und der Median der "
