@@ -62,7 +62,7 @@ class BatchOptions:
     pdf: bool = False
     notebook: Path | None = None
     progress: bool = True
-    recycle_after: int = 100
+    recycle_after: int = 500           # kernel memory is flat after ~50 reports (docs/batch.md)
     summary: str | None = DEFAULT_SUMMARY
     extra_parameters: dict = field(default_factory=dict)
     kreise: object = None             # a DataFrame replacing load_kreise() (tests, subsets)
@@ -382,7 +382,7 @@ def _write_manifest_and_index(folder: OutputFolder, run: dict, records: dict, kr
         from .selection import _gemeinde_frame
 
         frame = _gemeinde_frame(k, sorted(gem_recs))
-        info = {str(r.ags): {"name": str(r.name), "kreis_name": str(r.kreis_name),
+        info = {str(r.ags): {"name": str(r.name), "kreis_name": str(r.kreis_label),
                              "population_2019": None if r.population_2019 != r.population_2019 else
                              int(r.population_2019), "bbsr_sgtyp_name": str(r.bbsr_sgtyp_name)}
                 for r in frame.itertuples(index=False)}

@@ -190,6 +190,7 @@ def _gemeinde_frame(kreise: pd.DataFrame, codes: list[str] | None) -> pd.DataFra
         gem = gem[gem["ags"].isin(set(codes))]
     k = kreise.assign(ags=kreise["ags"].astype(str)).set_index("ags")
     gem = gem[gem["kreis_ags"].isin(k.index)]
+    names = places.loc[places["level"] == KREIS].set_index("ags")["name"].to_dict()
     out = pd.DataFrame({
         "ags": gem["ags"].astype(str), "level": GEMEINDE, "name": gem["name"].astype(str),
         "kreis_ags": gem["kreis_ags"].astype(str),
@@ -202,6 +203,10 @@ def _gemeinde_frame(kreise: pd.DataFrame, codes: list[str] | None) -> pd.DataFra
     })
     if "settlement_type" in k.columns:
         out["settlement_type"] = gem["kreis_ags"].map(k["settlement_type"]).astype(str)
+    # the Kreis as users read it: "Landshut, Landkreis" beside "Landshut, Stadt"
+    labels = places.loc[places["level"] == KREIS].set_index("ags")["label_de"]
+    out["kreis_label"] = [labels.get(a, n) if n == names.get(a) else n
+                          for a, n in zip(out["kreis_ags"], out["kreis_name"])]
     return out.reset_index(drop=True)
 
 
