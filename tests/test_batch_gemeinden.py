@@ -208,6 +208,35 @@ def test_land_page():
     assert 'class="sortable gemeinden"' in page and "<script>" in page
 
 
+@pytest.mark.browser
+def test_land_page_sorts_by_population_and_name(tmp_path):
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("needs Debian chromium")
+    info = {a: {"name": n, "kreis_name": "Tübingen", "population_2019": int(p.replace(".", "")),
+                "bbsr_sgtyp_name": "Mittelstadt"} for a, (n, p) in TUEBINGEN_10K.items()}
+    f = tmp_path / "gemeinden" / "08" / "index.html"
+    f.parent.mkdir(parents=True)
+    f.write_text(build_land_index("08", "Baden-Württemberg", _records(), info, {}, None, boundary_error="x"),
+                 encoding="utf-8")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        page = browser.new_page()
+        page.goto(f.as_uri())
+
+        def order():
+            return page.eval_on_selector_all("tbody tr td:first-child", "els => els.map(e => e.textContent)")
+
+        assert order() == sorted(TUEBINGEN_10K)
+        page.click("th[data-col='3']")                          # Einwohner, ascending
+        assert order() == ["08416048", "08416025", "08416036", "08416041"]
+        page.click("th[data-col='3']")
+        assert order() == ["08416041", "08416036", "08416025", "08416048"]
+        page.click("th[data-col='1']")                          # Gemeinde, German order
+        assert order()[0] == "08416048"                         # Ammerbuch
+        browser.close()
+
+
 def test_national_index_links_the_land_pages():
     lands = [{"land": "08", "land_name": "Baden-Württemberg", "ok": 4, "failed": 1,
               "href": "gemeinden/08/index.html"}]
