@@ -55,7 +55,74 @@ ALL_GEMEINDEN = 10_799
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
-from bench_batch import PeakMemory, _run  # noqa: E402 - the batch bench's process-tree sampler
+
+
+class TreeSampler:
+    """Peak summed RSS and the CPU seconds (user + system) of a process tree: every 0.2 s each
+    live process's counters; a process's last reading counts (kernels and workers live for the
+    whole run, so little is lost). CPU seconds do not depend on what else runs on the machine
+    the way wall time does: on a shared machine they are the figure to extrapolate from."""
+
+    def __init__(self, pid: int, interval: float = 0.2, skip_self: bool = False):
+        import threading
+
+        import psutil
+
+        self.root = psutil.Process(pid)
+        self.skip = {os.getpid()} if skip_self else set()
+        self.interval = interval
+        self.peak = 0
+        self.cpu: dict[int, float] = {}
+        self.series: list[tuple[float, float]] = []     # (time.time(), CPU seconds so far)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+
+    def _loop(self):
+        import psutil
+
+        while not self._stop.is_set():
+            try:
+                procs = [self.root] + self.root.children(recursive=True)
+            except psutil.Error:
+                procs = []
+            total = 0
+            for p in procs:
+                try:
+                    total += p.memory_info().rss
+                    if p.pid not in self.skip:
+                        t = p.cpu_times()
+                        self.cpu[p.pid] = t.user + t.system
+                except psutil.Error:
+                    pass
+            self.peak = max(self.peak, total)
+            self.series.append((time.time(), sum(self.cpu.values())))
+            self._stop.wait(self.interval)
+
+    def cpu_at(self, when: float) -> float:
+        """CPU seconds of the tree at wall-clock time ``when`` (the last sample before it)."""
+        before = [c for t, c in self.series if t <= when]
+        return before[-1] if before else 0.0
+
+    def stop(self) -> tuple[int, float]:
+        self._stop.set()
+        self._thread.join()
+        return self.peak, sum(self.cpu.values())
+
+
+def _run(cmd: list[str], timeout: float):
+    import subprocess
+
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sampler = TreeSampler(proc.pid)
+    try:
+        _, err = proc.communicate(timeout=timeout)
+    finally:
+        peak, cpu = sampler.stop()
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"{' '.join(cmd[:3])} ... failed ({proc.returncode}): {err[-2000:]}")
+    return time.perf_counter() - t0, peak, cpu, err, sampler
 
 
 def stand_in_notebook(work: Path) -> Path:
@@ -97,7 +164,7 @@ def batch_run(out: Path, args: list[str], extra_env: dict | None = None) -> dict
     env_before = dict(os.environ)
     os.environ.update(extra_env or {})
     try:
-        seconds, peak, log = _run(cmd, timeout=6 * 3600)
+        seconds, peak, cpu, log, sampler = _run(cmd, timeout=6 * 3600)
     finally:
         os.environ.clear()
         os.environ.update(env_before)
@@ -113,6 +180,8 @@ def batch_run(out: Path, args: list[str], extra_env: dict | None = None) -> dict
         "skipped": statuses.count("skipped"), "failed": statuses.count("failed"),
         "reports_per_s": round(statuses.count("ok") / seconds, 3) if seconds else None,
         "peak_memory_mb": round(peak / 2**20),
+        "cpu_s": round(cpu, 1), "cpu_s_per_report": round(cpu / max(1, statuses.count("ok")), 3),
+        "load_during": round(os.getloadavg()[0], 2),
         "html_kb_mean": round(statistics.mean(sizes) / 1024, 1) if sizes else None,
         "html_kb_max": round(max(sizes) / 1024, 1) if sizes else None,
         "report_s_median": round(statistics.median(in_kernel), 3) if in_kernel else None,
@@ -127,6 +196,10 @@ def batch_run(out: Path, args: list[str], extra_env: dict | None = None) -> dict
         steady = (len(done) - 1 - k) / (done[-1] - done[k]) if done[-1] > done[k] else None
         fig.update(first_report_s=round(first, 2), steady_reports_per_s=round(steady, 3) if steady else None,
                    end_phase_s=round(seconds - (done[-1] - t0), 2))
+        # CPU per report once every process is warm: between the k-th and the last completion
+        steady_cpu = sampler.cpu_at(done[-1]) - sampler.cpu_at(done[k])
+        fig["steady_cpu_s_per_report"] = round(steady_cpu / (len(done) - 1 - k), 3)
+        fig["cold_start_cpu_s"] = round(sampler.cpu_at(done[0]), 1)
     total = sum(p.stat().st_size for p in out.glob("gemeinden/*/**/*") if p.is_file() and p.name != "index.html")
     fig["disk_kb_per_report"] = round(total / 1024 / max(1, statuses.count("ok")), 1)
     fig["log_tail"] = log.strip().splitlines()[-1][:300] if log.strip() else ""
@@ -208,12 +281,14 @@ def dask_runs(keys: list[str], args: list[str], work: Path) -> dict:
     for n in (1, 2):
         with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
             # the cluster's worker processes (and their kernels) are children of this process
-            mem = PeakMemory(os.getpid())
+            tree = TreeSampler(os.getpid(), skip_self=True)
             try:
                 fig = batch_run(work / f"dask{n}", ["--level", "gemeinde", "--ags-file", str(ags_file),
                                                      "--scheduler", cluster.scheduler_address, *args])
             finally:
-                fig["peak_memory_mb_with_cluster"] = round(mem.stop() / 2**20)
+                peak, cpu = tree.stop()
+                fig["peak_memory_mb_with_cluster"] = round(peak / 2**20)
+                fig["cpu_s_with_cluster"] = round(cpu, 1)
         fig["command"] = fig["command"].replace(cluster.scheduler_address, "tcp://SCHEDULER:PORT")
         out[f"workers_{n}"] = fig
     r1, r2 = out["workers_1"].get("reports_per_s"), out["workers_2"].get("reports_per_s")
@@ -273,6 +348,22 @@ def run() -> dict:
                            f"{figures['kernel_start_s']} s) + end phase {figures['end_phase_full'].get('seconds')} s"),
                 "resume_check_s": round(figures["resume_nothing_to_do"]["check_ms_per_report"] * ALL_GEMEINDEN / 1000, 1),
                 "disk_gb": round(sample["disk_kb_per_report"] * ALL_GEMEINDEN / 2**20, 1),
+            }
+        cpu_per = sample.get("steady_cpu_s_per_report")
+        if cpu_per and not do_all:
+            cores = os.cpu_count() or 1
+            restarts = ALL_GEMEINDEN / recycle / workers * figures["kernel_start_s"]
+            idle = (sample["first_report_s"] + ALL_GEMEINDEN * cpu_per / cores + restarts
+                    + figures["end_phase_full"].get("seconds", 0))
+            figures["prediction_all_idle"] = {
+                "seconds": round(idle), "minutes": round(idle / 60, 1),
+                "reports_per_s": round(cores / cpu_per, 2),
+                "method": (f"CPU of the whole process tree per warm report {cpu_per} s (coordinator, workers, "
+                           f"kernels; between the tenth and the last completion of the sample) x {ALL_GEMEINDEN} "
+                           f"/ {cores} cores, as if the cores "
+                           f"were free for the batch; + first report {sample['first_report_s']} s + kernel restarts "
+                           f"{round(restarts)} s + end phase; "
+                           "an upper bound on the rate (both cores always busy)"),
             }
         if os.environ.get("BENCH_GEMEINDEN_DASK", "1") != "0":
             figures["dask"] = dask_runs(keys[:dask_n], args, work)
