@@ -76,12 +76,20 @@ def test_every_call_site_names_a_gemeinde_key_and_refuses_other_digits(tmp_path)
         datasets.find_kreis("０５３１５")
     kreise = pd.DataFrame({"ags": ["05315"], "name": ["Köln"], "land_ags": ["05"], "land_name": ["NRW"],
                            "kreis_type": ["Kreisfreie Stadt"]})
-    with pytest.raises(SelectionError, match="Gemeinde key, its Kreis is 05315"):
-        select_kreise(kreise, ags="05315000")
+    # the batch renders a Gemeinde key as a Gemeinde report (its Kreis must be in the Kreis table)
+    one = select_kreise(kreise, ags="05315000")
+    assert list(one["ags"]) == ["05315000"] and list(one["level"]) == ["gemeinde"]
+    assert list(one["kreis_ags"]) == ["05315"] and list(one["name"]) == ["Köln, Stadt"]
+    with pytest.raises(SelectionError, match=r"key '--ags': Gemeindeschlüssel '05315999' gibt es nicht"):
+        select_kreise(kreise, ags="05315999")
+    with pytest.raises(SelectionError, match=r"'05315000' ist ein Gemeindeschlüssel; mit --level kreis"):
+        select_kreise(kreise, ags="05315000", level="kreis")
     assert list(select_kreise(kreise, land="5")["ags"]) == ["05315"]
     f = tmp_path / "liste.txt"
-    f.write_text("ags\n05315000\n", encoding="utf-8")
-    with pytest.raises(SelectionError, match=r"row 2: '05315000' is not an AGS.*its Kreis is 05315"):
+    f.write_text("ags\n05315000\n5315\n", encoding="utf-8")
+    assert read_ags_file(f) == ["05315000", "05315"]
+    f.write_text("ags\n05315000\n０５３１５\n", encoding="utf-8")
+    with pytest.raises(SelectionError, match=r"liste.txt, row 3: '０５３１５' is not an AGS"):
         read_ags_file(f)
     with pytest.raises(BatchError, match="5-digit"):
         report_stem("０５３１５", "Köln")

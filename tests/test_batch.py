@@ -84,7 +84,7 @@ def test_unknown_ags_named():
 
 
 def test_not_an_ags():
-    with pytest.raises(SelectionError, match=r"not an AGS / kein Kreisschlüssel: Köln"):
+    with pytest.raises(SelectionError, match=r"key '--ags': 'Köln' ist kein Kreis- oder Gemeindeschlüssel"):
         select_kreise(KREISE, ags="Köln")
 
 

@@ -2,13 +2,18 @@
 
 Layout of ``--out``::
 
-    index.html                  map, sortable table, run summary
-    manifest.json               per-Kreis status, input hash, error
-    <ags>_<slug>.html           the report (self-contained)
+    index.html                  map, sortable table, run summary; links the Land pages
+    manifest.json               per report: status, input hash, error ("kreise", "gemeinden")
+    <ags>_<slug>.html           a Kreis report (self-contained)
     <ags>_<slug>.pdf            with --pdf
     notebooks/<ags>_<slug>.ipynb          executed notebook
     notebooks/<ags>_<slug>.failed.ipynb   partial notebook of a failed report
     meta/<ags>_<slug>.json      written last: input hash, HTML hash, key figures
+    gemeinden/<land>/index.html           the Land's Gemeinde reports: map and table
+    gemeinden/<land>/<ags>_<slug>.html    a Gemeinde report; notebooks/ and meta/ beside it
+
+A report's folder (``where``: ``()`` or ``("gemeinden", "08")``, ``naming.report_dir``)
+holds its HTML, PDF, ``notebooks/`` and ``meta/``, so a Land's folder is complete on its own.
 
 Every file is written to a hidden temporary name in its folder and renamed
 with ``os.replace``; a run killed at any moment leaves complete files or
@@ -89,18 +94,27 @@ class OutputFolder:
         self.root = Path(root)
 
     # -- set-up ------------------------------------------------------------
-    def prepare(self) -> None:
-        """Create the folders and prove they are writable, before any work starts."""
+    def folders(self, where: tuple[str, ...] = ()) -> list[Path]:
+        """A report folder and its ``notebooks/`` and ``meta/`` (checked to stay inside)."""
+        base = inside(self.root, *where) if where else self.root
+        return [base, base / "notebooks", base / "meta"]
+
+    def prepare(self, wheres=((),)) -> None:
+        """Create the folders (those of every report folder in ``wheres``) and prove they are
+        writable, before any work starts."""
         from ..texts import batch as T
 
+        wheres = sorted({tuple(w) for w in wheres} | {()})
         try:
-            for sub in ("", "notebooks", "meta"):
-                (self.root / sub).mkdir(parents=True, exist_ok=True)
-            for sub in ("", "notebooks", "meta"):
-                probe = self.root / sub / f".write-probe{TMP_MARK}{os.getpid()}"
-                with open(probe, "wb") as fh:
-                    fh.write(b"probe")
-                probe.unlink()
+            for where in wheres:
+                for folder in self.folders(where):
+                    folder.mkdir(parents=True, exist_ok=True)
+            for where in wheres[:2]:      # the root and one Land folder: the same file system
+                for folder in self.folders(where):
+                    probe = folder / f".write-probe{TMP_MARK}{os.getpid()}"
+                    with open(probe, "wb") as fh:
+                        fh.write(b"probe")
+                    probe.unlink()
         except OSError as exc:
             raise BatchError(T.NOT_WRITABLE.format(out=self.root, error=exc.strerror or exc),
                              file=str(self.root)) from None
@@ -116,11 +130,21 @@ class OutputFolder:
             raise BatchError(T.NOT_ENOUGH_SPACE.format(out=self.root, free=T.fmt_bytes(free),
                                                        need=T.fmt_bytes(need)), file=str(self.root))
 
+    def existing_wheres(self) -> list[tuple[str, ...]]:
+        """The report folders on disk: the root and every ``gemeinden/<land>``."""
+        from .naming import GEMEINDEN_DIR
+
+        out: list[tuple[str, ...]] = [()]
+        base = self.root / GEMEINDEN_DIR
+        if base.is_dir():
+            out += [(GEMEINDEN_DIR, p.name) for p in sorted(base.iterdir())
+                    if p.is_dir() and len(p.name) == 2 and p.name.isascii() and p.name.isdigit()]
+        return out
+
     def remove_leftovers(self) -> int:
         """Delete temporary files of an interrupted run; returns how many."""
         count = 0
-        for sub in ("", "notebooks", "meta"):
-            folder = self.root / sub
+        for folder in [f for where in self.existing_wheres() for f in self.folders(where)]:
             if not folder.is_dir():
                 continue
             for p in folder.iterdir():
@@ -132,67 +156,95 @@ class OutputFolder:
                         pass
         return count
 
-    # -- paths -------------------------------------------------------------
-    def html(self, stem: str) -> Path:
-        return inside(self.root, f"{stem}.html")
+    # -- paths (``where``: the report's folder, ``naming.report_dir``) -------------
+    def html(self, stem: str, where: tuple[str, ...] = ()) -> Path:
+        return inside(self.root, *where, f"{stem}.html")
 
-    def pdf(self, stem: str) -> Path:
-        return inside(self.root, f"{stem}.pdf")
+    def pdf(self, stem: str, where: tuple[str, ...] = ()) -> Path:
+        return inside(self.root, *where, f"{stem}.pdf")
 
-    def ipynb(self, stem: str) -> Path:
-        return inside(self.root, "notebooks", f"{stem}.ipynb")
+    def ipynb(self, stem: str, where: tuple[str, ...] = ()) -> Path:
+        return inside(self.root, *where, "notebooks", f"{stem}.ipynb")
 
-    def failed_ipynb(self, stem: str) -> Path:
-        return inside(self.root, "notebooks", f"{stem}.failed.ipynb")
+    def failed_ipynb(self, stem: str, where: tuple[str, ...] = ()) -> Path:
+        return inside(self.root, *where, "notebooks", f"{stem}.failed.ipynb")
 
-    def meta(self, stem: str) -> Path:
-        return inside(self.root, "meta", f"{stem}.json")
+    def meta(self, stem: str, where: tuple[str, ...] = ()) -> Path:
+        return inside(self.root, *where, "meta", f"{stem}.json")
 
     # -- records -----------------------------------------------------------
-    def read_meta(self, stem: str) -> dict | None:
+    def read_meta(self, stem: str, where: tuple[str, ...] = ()) -> dict | None:
         try:
-            return json.loads(self.meta(stem).read_text(encoding="utf-8"))
+            return json.loads(self.meta(stem, where).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
 
-    def up_to_date(self, stem: str, in_hash: str, pdf: bool) -> dict | None:
+    def up_to_date(self, stem: str, in_hash: str, pdf: bool, where: tuple[str, ...] = ()) -> dict | None:
         """The stored record when the report on disk is complete and current."""
-        rec = self.read_meta(stem)
+        rec = self.read_meta(stem, where)
         if not rec or rec.get("input_hash") != in_hash or rec.get("status") != "ok":
             return None
-        if sha256_file(self.html(stem)) != rec.get("html_sha256"):
+        if sha256_file(self.html(stem, where)) != rec.get("html_sha256"):
             return None
-        if not self.ipynb(stem).is_file():
+        if not self.ipynb(stem, where).is_file():
             return None
-        if pdf and not self.pdf(stem).is_file():
+        if pdf and not self.pdf(stem, where).is_file():
             return None
         return rec
 
+    def intact(self, rec: dict) -> bool:
+        """A record of an earlier run still describes its files: the meta record on disk is the
+        same and the HTML has its recorded size (cheap: no hashing)."""
+        stem, where = rec.get("stem"), tuple(p for p in str(rec.get("dir") or "").split("/") if p)
+        if not isinstance(stem, str) or rec.get("status") not in ("ok", "skipped", "earlier"):
+            return False
+        try:
+            meta = self.read_meta(stem, where)
+            html = self.html(stem, where)
+        except BatchError:
+            return False
+        if not meta or meta.get("html_sha256") != rec.get("html_sha256") or meta.get("status") != "ok":
+            return False
+        try:
+            return html.stat().st_size == rec.get("html_bytes")
+        except OSError:
+            return False
+
+    @staticmethod
+    def _rel(where: tuple[str, ...], *parts: str) -> str:
+        return "/".join((*where, *parts))
+
     def write_success(self, task: dict, result: dict) -> dict:
-        stem = task["stem"]
-        atomic_write(self.ipynb(stem), result["ipynb"], **write_options(self.ipynb(stem)))
-        atomic_write(self.html(stem), result["html"], **write_options(self.html(stem)))
+        stem, where = task["stem"], tuple(task.get("dir") or ())
+        ipynb, html, meta = self.ipynb(stem, where), self.html(stem, where), self.meta(stem, where)
+        atomic_write(ipynb, result["ipynb"], **write_options(ipynb))
+        atomic_write(html, result["html"], **write_options(html))
         if result.get("pdf"):
-            atomic_write(self.pdf(stem), result["pdf"], **write_options(self.pdf(stem)))
+            pdf = self.pdf(stem, where)
+            atomic_write(pdf, result["pdf"], **write_options(pdf))
         rec = {
             "ags": task["ags"], "name": task["name"], "stem": stem, "status": "ok",
-            "input_hash": task["input_hash"], "html": f"{stem}.html",
+            "input_hash": task["input_hash"], "html": self._rel(where, f"{stem}.html"),
             "html_sha256": sha256_bytes(result["html"]), "html_bytes": len(result["html"]),
-            "ipynb": f"notebooks/{stem}.ipynb", "pdf": f"{stem}.pdf" if result.get("pdf") else None,
+            "ipynb": self._rel(where, "notebooks", f"{stem}.ipynb"),
+            "pdf": self._rel(where, f"{stem}.pdf") if result.get("pdf") else None,
             "figures": result.get("figures") or {}, "figures_error": result.get("figures_error"),
         }
-        atomic_write(self.meta(stem), json.dumps(rec, sort_keys=True, indent=1).encode("utf-8"),
-                     **write_options(self.meta(stem)))
+        if where:
+            rec["dir"] = "/".join(where)
+        # one small file per report, the commit mark: O(1) per report whatever the run's size
+        atomic_write(meta, json.dumps(rec, sort_keys=True, indent=1).encode("utf-8"), **write_options(meta))
         try:
-            self.failed_ipynb(stem).unlink()
+            self.failed_ipynb(stem, where).unlink()
         except FileNotFoundError:
             pass
         return rec
 
     def write_failure(self, task: dict, result: dict) -> dict:
-        stem = task["stem"]
-        # an older report of this Kreis is no longer current: drop its record and files
-        for path in (self.meta(stem), self.html(stem), self.ipynb(stem), self.pdf(stem)):
+        stem, where = task["stem"], tuple(task.get("dir") or ())
+        # an older report of this place is no longer current: drop its record and files
+        for path in (self.meta(stem, where), self.html(stem, where), self.ipynb(stem, where),
+                     self.pdf(stem, where)):
             try:
                 path.unlink()
             except FileNotFoundError:
@@ -200,12 +252,20 @@ class OutputFolder:
             except OSError as exc:
                 raise OutputError(exc.strerror or str(exc), errno_=exc.errno, file=str(path)) from None
         if result.get("ipynb"):
-            atomic_write(self.failed_ipynb(stem), result["ipynb"], **write_options(self.failed_ipynb(stem)))
-        return {"ags": task["ags"], "name": task["name"], "stem": stem, "status": "failed",
-                "input_hash": task["input_hash"], "error": result.get("error"),
-                "failed_ipynb": f"notebooks/{stem}.failed.ipynb" if result.get("ipynb") else None}
+            failed = self.failed_ipynb(stem, where)
+            atomic_write(failed, result["ipynb"], **write_options(failed))
+        rec = {"ags": task["ags"], "name": task["name"], "stem": stem, "status": "failed",
+               "input_hash": task["input_hash"], "error": result.get("error"),
+               "failed_ipynb": self._rel(where, "notebooks", f"{stem}.failed.ipynb") if result.get("ipynb") else None}
+        if where:
+            rec["dir"] = "/".join(where)
+        return rec
 
     def write_json(self, name: str, payload: dict) -> None:
         path = inside(self.root, name)
         atomic_write(path, json.dumps(payload, sort_keys=True, indent=1, ensure_ascii=False).encode("utf-8"),
                      **write_options(path))
+
+    def write_page(self, where: tuple[str, ...], name: str, page: str) -> None:
+        path = inside(self.root, *where, name)
+        atomic_write(path, page.encode("utf-8"), **write_options(path))

@@ -3,9 +3,15 @@
 ``run_batch(options)`` is the Python API behind ``workbook batch``. It refuses
 to start when the output folder is not writable or too full, removes the
 temporary files of an interrupted run, skips up-to-date reports with
-``resume``, renders the rest, writes each result atomically as it arrives,
-and ends with ``manifest.json``, ``index.html`` and a summary, also after
-Ctrl-C, SIGTERM or a full disk. It never leaves a kernel running.
+``resume``, renders the rest, writes each result atomically as it arrives
+(one small ``meta/*.json`` per report is the commit mark: nothing grows with the
+run's size while it runs), and ends with ``manifest.json``, ``index.html``, one
+``gemeinden/<land>/index.html`` per Land with Gemeinde reports and a summary, also
+after Ctrl-C, SIGTERM or a full disk. It never leaves a kernel running.
+
+A folder collects the reports of several runs: a report of an earlier run that is
+not part of this one stays listed on the index pages (status ``earlier``) when that
+run had the same parameters, data, code and notebook and its files are intact.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from ..errors import BatchError, WorkbookError
 from ..paths import DATA_DIR, NOTEBOOKS_DIR, PACKAGE_DIR, SCENARIOS_DIR
 from ..texts import batch as T
 from ..texts import fmt_number
-from .naming import report_stem
+from .naming import report_dir, report_stem
 from .outputs import FATAL_ERRNOS, OutputError, OutputFolder, input_hash, sha256_bytes, tree_hash
 from .progress import Progress
 
@@ -43,6 +49,9 @@ class BatchOptions:
     ags_file: str | None = None
     land: str | None = None
     kreis_type: str | None = None
+    level: str | None = None          # "kreis" | "gemeinde"; None: the keys say (default: Kreise)
+    kreis: str | list | None = None   # Kreis keys: the Kreise, or at level gemeinde their Gemeinden
+    min_population: int | str | None = None
     scenario: str = "all"
     draws: int = 1000
     seed: int = 20211
@@ -53,7 +62,7 @@ class BatchOptions:
     pdf: bool = False
     notebook: Path | None = None
     progress: bool = True
-    recycle_after: int = 100
+    recycle_after: int = 500           # kernel memory is flat after ~50 reports (docs/batch.md)
     summary: str | None = DEFAULT_SUMMARY
     extra_parameters: dict = field(default_factory=dict)
     kreise: object = None             # a DataFrame replacing load_kreise() (tests, subsets)
@@ -135,15 +144,16 @@ def _check_scenarios(scenario: str) -> None:
                              f"(known / bekannt: {', '.join(known)})", key="--scenario")
 
 
-def plan_tasks(opts: BatchOptions, kreise, notebook_text: str, hashes: dict) -> list[dict]:
+def plan_tasks(opts: BatchOptions, places, notebook_text: str, hashes: dict) -> list[dict]:
     cwd = str(Path(opts.notebook).resolve().parent)
     tasks = []
-    for row in kreise.itertuples(index=False):
+    for row in places.itertuples(index=False):
         ags, name = str(row.ags), str(row.name)
         params = {"ags": ags, "scenario": opts.scenario, "draws": int(opts.draws), "seed": int(opts.seed),
                   "interactive": False, **opts.extra_parameters}
         task = {
-            "ags": ags, "name": name, "stem": report_stem(ags, name), "notebook": notebook_text,
+            "ags": ags, "name": name, "stem": report_stem(ags, name), "dir": list(report_dir(ags)),
+            "notebook": notebook_text,
             "parameters": params, "timeout": float(opts.timeout), "cwd": cwd,
             "recycle_after": int(opts.recycle_after), "summary": opts.summary, "pdf": bool(opts.pdf),
             "title": f"{T.REPORT_TITLE} {name}",
@@ -163,18 +173,19 @@ def run_batch(opts: BatchOptions) -> BatchResult:
     notebook_text = _load_notebook(opts.notebook)
     _check_scenarios(opts.scenario)
 
-    from .selection import select_kreise
+    from .selection import select_places
 
     kreise = opts.kreise
     if kreise is None:
         from ..data import load_kreise
 
         kreise = load_kreise()
-    selected = select_kreise(kreise, ags=opts.ags, ags_file=opts.ags_file, land=opts.land,
-                             kreis_type=opts.kreis_type)
+    selected = select_places(kreise, level=opts.level, ags=opts.ags, ags_file=opts.ags_file, land=opts.land,
+                             kreis=opts.kreis, kreis_type=opts.kreis_type, min_population=opts.min_population)
+    wheres = {report_dir(a) for a in selected["ags"]}
 
     folder = OutputFolder(Path(opts.out))
-    folder.prepare()                      # refuse a read-only folder before starting
+    folder.prepare(wheres)                # refuse a read-only folder before starting
     folder.check_space(len(selected))
     folder.remove_leftovers()
 
@@ -191,7 +202,8 @@ def run_batch(opts: BatchOptions) -> BatchResult:
     records: dict[str, dict] = {}
     todo = []
     for task in tasks:
-        rec = folder.up_to_date(task["stem"], task["input_hash"], opts.pdf) if opts.resume else None
+        rec = (folder.up_to_date(task["stem"], task["input_hash"], opts.pdf, tuple(task["dir"]))
+               if opts.resume else None)
         if rec is not None:
             rec = dict(rec, status="skipped")
             records[task["ags"]] = rec
@@ -299,7 +311,7 @@ def run_batch(opts: BatchOptions) -> BatchResult:
                          failed=state["failed"], interrupted=interrupted, duration=duration,
                          records=records, error=state["error"])
     try:
-        _write_manifest_and_index(folder, run, records, selected, opts, duration)
+        _write_manifest_and_index(folder, run, dict(records), kreise, opts, duration)
     except OutputError as exc:
         if result.error is None:
             result.error = T.DISK_FULL.format(out=folder.root, error=exc.detail, done=state["ok"] + skipped)
@@ -307,33 +319,103 @@ def run_batch(opts: BatchOptions) -> BatchResult:
     return result
 
 
-def _write_manifest_and_index(folder: OutputFolder, run: dict, records: dict, selected, opts,
-                              duration: float) -> None:
-    from .index import build_index
+def run_parameters(opts: BatchOptions) -> dict:
+    return {"scenario": opts.scenario, "draws": opts.draws, "seed": opts.seed, **opts.extra_parameters}
 
-    manifest = {"format": FORMAT_VERSION, "run": dict(run, duration_s=round(duration, 3),
-                                                      parameters={"scenario": opts.scenario,
-                                                                  "draws": opts.draws, "seed": opts.seed,
-                                                                  **opts.extra_parameters}),
-                "kreise": {ags: records[ags] for ags in sorted(records)}}
+
+def _carry_over(folder: OutputFolder, run: dict, records: dict) -> int:
+    """Add the records of an earlier run into this folder that this run did not cover, when that
+    run had the same parameters, data, code and notebook and the report files are intact
+    (``status`` ``earlier``; failed ones stay failed). Returns how many."""
+    try:
+        prev = json.loads((folder.root / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 0
+    if not isinstance(prev, dict) or prev.get("format") != FORMAT_VERSION:
+        return 0
+    prun = prev.get("run") or {}
+    if any(prun.get(k) != run.get(k) for k in ("data_hash", "code_hash", "notebook_hash", "notebook", "parameters")):
+        return 0
+    n = 0
+    for section in ("kreise", "gemeinden"):
+        entries = prev.get(section)
+        if not isinstance(entries, dict):
+            continue
+        for ags, rec in entries.items():
+            if ags in records or not isinstance(rec, dict) or rec.get("ags") != ags:
+                continue
+            if rec.get("status") == "failed":
+                records[ags] = dict(rec, earlier=True)
+                n += 1
+            elif folder.intact(rec):
+                records[ags] = dict(rec, status="earlier")
+                n += 1
+    return n
+
+
+def _land_names(kreise) -> dict[str, str]:
+    if "land_name" not in kreise.columns:
+        return {}
+    first = kreise.drop_duplicates("land_ags")
+    return {str(a): str(n) for a, n in zip(first["land_ags"], first["land_name"])}
+
+
+def _write_manifest_and_index(folder: OutputFolder, run: dict, records: dict, kreise, opts,
+                              duration: float) -> None:
+    from .index import LINKABLE, build_index
+    from .naming import land_dir
+
+    run = dict(run, duration_s=round(duration, 3), parameters=run_parameters(opts))
+    _carry_over(folder, run, records)
+    kreis_recs = {a: r for a, r in records.items() if len(a) == 5}
+    gem_recs = {a: r for a, r in records.items() if len(a) == 8}
+    manifest = {"format": FORMAT_VERSION, "run": run,
+                "kreise": {a: kreis_recs[a] for a in sorted(kreis_recs)},
+                "gemeinden": {a: gem_recs[a] for a in sorted(gem_recs)}}
     folder.write_json("manifest.json", manifest)
 
+    k = kreise.assign(ags=kreise["ags"].astype(str))
+    land_names = _land_names(k)
+    lands = []
+    if gem_recs:
+        from .land_index import build_land_index, gemeinde_boundaries
+        from .selection import _gemeinde_frame
+
+        frame = _gemeinde_frame(k, sorted(gem_recs))
+        info = {str(r.ags): {"name": str(r.name), "kreis_name": str(r.kreis_label),
+                             "population_2019": None if r.population_2019 != r.population_2019 else
+                             int(r.population_2019), "bbsr_sgtyp_name": str(r.bbsr_sgtyp_name)}
+                for r in frame.itertuples(index=False)}
+        by_land: dict[str, list[dict]] = {}
+        for ags, rec in gem_recs.items():
+            by_land.setdefault(ags[:2], []).append(rec)
+        for land in sorted(by_land):
+            recs = by_land[land]
+            land_name = land_names.get(land, land)
+            try:
+                boundaries, error = gemeinde_boundaries(land), None
+            except (WorkbookError, OSError, ValueError) as exc:
+                boundaries, error = None, str(exc)
+            page = build_land_index(land, land_name, recs, info, run, boundaries, boundary_error=error)
+            where = land_dir(land)
+            folder.write_page(where, "index.html", page)
+            lands.append({"land": land, "land_name": land_name, "href": "/".join((*where, "index.html")),
+                          "ok": sum(r.get("status") in LINKABLE for r in recs),
+                          "failed": sum(r.get("status") == "failed" for r in recs)})
+
     boundaries, boundary_error = opts.boundaries, None
-    if boundaries is None:
+    if boundaries is None and (kreis_recs or not lands):
         try:
             from ..data import load_boundaries
 
             boundaries = load_boundaries()
         except (WorkbookError, ImportError, OSError) as exc:
             boundaries, boundary_error = None, str(exc)
-    info = {str(r.ags): {"name": str(r.name), "land_name": str(getattr(r, "land_name", ""))}
-            for r in selected.itertuples(index=False)}
-    page = build_index(list(records.values()), run, boundaries, info, boundary_error=boundary_error)
-    from ..fsutil import atomic_write
-    from .outputs import write_options
-
-    index = folder.root / "index.html"
-    atomic_write(index, page.encode("utf-8"), **write_options(index))
+    info_k = {str(r.ags): {"name": str(r.name), "land_name": str(getattr(r, "land_name", ""))}
+              for r in k.itertuples(index=False)}
+    page = build_index(list(kreis_recs.values()), run, boundaries, info_k, boundary_error=boundary_error,
+                       lands=lands)
+    folder.write_page((), "index.html", page)
 
 
 def _print_summary(result: BatchResult, stream, folder: OutputFolder) -> None:

@@ -8,7 +8,8 @@ Per report:
    warm kernel (``workbook.batch.kernel``),
 3. take the key figures the report published (``SUMMARY_MIME``) out of the
    notebook, or ask the fallback (``workbook.batch.key_figures``) in the same kernel,
-4. export HTML (and PDF) in process (``workbook.batch.export``).
+4. serialise the notebook once and export HTML (and PDF) in process
+   (``workbook.batch.export``); SVG ids renamed in each (``stable_svg_ids``).
 
 A test checks that a report is byte-identical whichever worker made it and in
 which order. Nothing here writes into the output folder: the task returns bytes
@@ -60,6 +61,12 @@ def prepare_notebook(notebook_json: str, parameters: dict):
             cell["outputs"] = []
             cell["execution_count"] = None
     return nb
+
+
+def write_notebook(nb) -> str:
+    """The notebook as ``nbformat.writes`` gives it, without its schema validation (which only
+    logs, and costs a few milliseconds a report on the batch's own, always valid notebooks)."""
+    return nbformat.versions[nb.nbformat].writes_json(nb)
 
 
 def _error_text(exc: BaseException) -> str:
@@ -147,9 +154,9 @@ def render_report(task: dict) -> dict:
         else:
             result["error"] = None
             break
-    if nb is not None:
-        result["ipynb"] = nbformat.writes(nb).encode("utf-8")
     if result["error"] is not None:
+        if nb is not None:
+            result["ipynb"] = write_notebook(nb).encode("utf-8")
         result["seconds"] = time.monotonic() - started
         return result
 
@@ -163,10 +170,11 @@ def render_report(task: dict) -> dict:
             figures = {"_error": _error_text(exc)}
     result["figures_error"] = figures.pop("_error", None)
     result["figures"] = figures
-    nb = nbformat.reads(stable_svg_ids(nbformat.writes(nb)), as_version=4)
-    result["ipynb"] = nbformat.writes(nb).encode("utf-8")
+    # one serialisation of the notebook, and the SVG ids made independent of the kernel's
+    # history in each document on its own (same rule, same order of first appearance)
+    result["ipynb"] = stable_svg_ids(write_notebook(nb)).encode("utf-8")
     try:
-        html = export_html(nb, task.get("title") or task["name"])
+        html = stable_svg_ids(export_html(nb, task.get("title") or task["name"]).decode("utf-8")).encode("utf-8")
     except Exception as exc:
         result["error"] = f"HTML-Export fehlgeschlagen / HTML export failed: {_error_text(exc)}"
         result["seconds"] = time.monotonic() - started

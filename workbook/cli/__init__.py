@@ -76,11 +76,19 @@ def _build_parser() -> argparse.ArgumentParser:
     p_proj.set_defaults(handler="workbook.cli.project:run")
 
     # -- batch ------------------------------------------------------------
-    p_batch = sub.add_parser("batch", help="render one report per Kreis (Papermill)")
-    p_batch.add_argument("--ags", default=None, help="AGS list (comma-separated); default: all 401")
-    p_batch.add_argument("--ags-file", default=None, help="file with one AGS per line")
+    p_batch = sub.add_parser("batch", help="render one report per Kreis or Gemeinde (Papermill)")
+    p_batch.add_argument("--level", default=None, choices=None, metavar="{kreis,gemeinde}",
+                         help="kreis: every Kreis (default); gemeinde: every Gemeinde (narrowed by the options below)")
+    p_batch.add_argument("--ags", default=None,
+                         help="Kreis (5-digit) and Gemeinde (8-digit) keys, comma-separated, mixed; default: all of --level")
+    p_batch.add_argument("--ags-file", default=None, help="file with one key per line (5 or 8 digits)")
     p_batch.add_argument("--land", default=None, help="Land AGS (2 digits) or name, comma-separated")
-    p_batch.add_argument("--kreis-type", default=None, help="Kreis type(s), comma-separated")
+    p_batch.add_argument("--kreis", action="append", default=None, metavar="AGS",
+                         help="Kreis keys (repeatable or comma-separated): the Kreise, or with --level gemeinde their Gemeinden")
+    p_batch.add_argument("--kreis-type", default=None,
+                         help="Kreis type(s), comma-separated; for Gemeinden also the BBSR type (e.g. Landgemeinde)")
+    p_batch.add_argument("--min-population", default=None, metavar="N",
+                         help="only places with at least N inhabitants (31.12.2019)")
     p_batch.add_argument("--scenario", default="all", help="scenario ids (comma-separated) or 'all'")
     p_batch.add_argument("--draws", type=int, default=1000)
     p_batch.add_argument("--seed", type=int, default=20211)

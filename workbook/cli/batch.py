@@ -1,4 +1,4 @@
-"""``workbook batch``: one report per Kreis (see docs/batch.md)."""
+"""``workbook batch``: one report per Kreis or Gemeinde (see docs/batch.md)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ def run(args) -> int:
 
     opts = BatchOptions(
         out=Path(args.out), ags=args.ags, ags_file=args.ags_file, land=args.land,
-        kreis_type=args.kreis_type, scenario=args.scenario, draws=args.draws, seed=args.seed,
+        kreis_type=args.kreis_type, level=args.level, kreis=args.kreis, min_population=args.min_population, scenario=args.scenario, draws=args.draws, seed=args.seed,
         workers=args.workers, scheduler=args.scheduler, resume=args.resume, timeout=args.timeout,
         pdf=args.pdf, notebook=Path(args.notebook) if args.notebook else None,
         progress=not args.no_progress,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 INDEX_TITLE = "Berichte Digitale Kommune"
-INDEX_INTRO = ("Ein Bericht je Kreis und kreisfreier Stadt. Die Karte und die Tabelle verlinken "
-               "jeden Bericht; ein Klick auf eine Spaltenüberschrift sortiert die Tabelle.")
+INDEX_INTRO = ("Ein Bericht je Kreis und kreisfreier Stadt, und je Gemeinde auf einer Seite je Land. "
+               "Karten und Tabellen verlinken jeden Bericht; ein Klick auf eine Spaltenüberschrift "
+               "sortiert die Tabelle.")
 MAP_TITLE = "Karte der berichteten Kreise"
 MAP_NOTE = ("Farbe: {label} {year} im Szenario {scenario} (Median), in fünf gleich großen Gruppen; "
             "grau: kein Bericht oder kein Wert.")
@@ -16,6 +17,8 @@ COL_AGS = "AGS"
 COL_NAME = "Kreis"
 COL_LAND = "Land"
 COL_REPORT = "Bericht"
+COL_GEMEINDE = "Gemeinde"
+COL_KREIS = "Kreis"
 LINK_REPORT = "öffnen"
 NO_VALUE = "–"
 SUMMARY_TITLE = "Lauf"
@@ -100,3 +103,51 @@ REPORT_TITLE = "Drehbuch Digitale Kommune: Bericht"
 # {title} is the report's title (the Kreis's name); {page}/{pages} are filled in by the browser.
 PRINT_FOOTER_LEFT = "{title}"
 PRINT_FOOTER_RIGHT = "Seite {page} von {pages}"
+
+# -- selection: Kreise and Gemeinden (workbook.batch.selection) ---------------------------------
+LEVEL_BAD = ("--level {value!r}: erwartet 'kreis' oder 'gemeinde' / expected 'kreis' or 'gemeinde'")
+MIN_POPULATION_BAD = ("--min-population {value!r}: erwartet eine ganze Einwohnerzahl ab 0, z. B. 5000 "
+                      "/ expected a whole number of inhabitants >= 0")
+KREIS_WHERE_GEMEINDE = ("'{value}' ist ein Kreisschlüssel; mit --level gemeinde wird ein Gemeindeschlüssel "
+                        "(8 Ziffern) erwartet / a Kreis key where a Gemeinde key is expected")
+KREIS_WHERE_GEMEINDE_HINT = ("; alle Gemeinden des Kreises: --level gemeinde --kreis {kreis}; der Kreisbericht: "
+                             "ohne --level gemeinde")
+GEMEINDE_WHERE_KREIS = ("'{value}' ist ein Gemeindeschlüssel; mit --level kreis wird ein Kreisschlüssel "
+                        "(5 Ziffern) erwartet, ihr Kreis ist {kreis}; Gemeindeberichte: ohne --level kreis "
+                        "/ a Gemeinde key where a Kreis key is expected (its Kreis: {kreis})")
+KREIS_UNKNOWN = ("Kreisschlüssel '{value}' gibt es nicht (Gebietsstand 31.12.2019){hint} "
+                 "/ unknown Kreis key")
+GEMEINDE_IN_KREIS_OPTION = ("'{value}' ist ein Gemeindeschlüssel; --kreis erwartet Kreisschlüssel "
+                            "(5 Ziffern), hier {kreis}; eine einzelne Gemeinde: --ags {value} "
+                            "/ a Gemeinde key where a Kreis key is expected")
+LAND_IN_KREIS_OPTION = ("'{value}' ist ein Länderschlüssel; --kreis erwartet Kreisschlüssel (5 Ziffern), "
+                        "ein Land wählt --land {value} / a Land key where a Kreis key is expected")
+KREIS_OPTION_BAD = ("'{value}' ist kein Kreisschlüssel (5 Ziffern 0-9 erwartet, z. B. 08416) "
+                    "/ not a Kreis key: expected 5 ASCII digits")
+GEMEINDE_KREIS_MISSING = ("Gemeinde '{value}': ihr Kreis {kreis} fehlt in der Kreistabelle dieses Laufs "
+                          "/ the Gemeinde's Kreis is not in this run's Kreis table")
+SELECTION_EMPTY = ("the selection matches no place / die Auswahl trifft keinen Kreis und keine Gemeinde")
+SELECTION_EMPTY_GEMEINDE = ("the selection matches no Gemeinde / die Auswahl trifft keine Gemeinde "
+                            "(--min-population zählt die Einwohner am 31.12.2019)")
+
+# -- Gemeinde reports: the Land pages and the Länder on the national index -----------------------
+LANDS_TITLE = "Gemeindeberichte nach Land"
+LANDS_NOTE = ("Je Land eine Seite mit einer Karte seiner Gemeinden und einer sortierbaren Tabelle "
+              "der Gemeindeberichte.")
+COL_LAND_KEY = "Schlüssel"
+COL_LAND_REPORTS = "Gemeindeberichte"
+COL_LAND_FAILED = "fehlgeschlagen"
+COL_LAND_PAGE = "Seite"
+LINK_LAND = "Gemeinden ansehen"
+LAND_INDEX_TITLE = "Gemeindeberichte {land}"
+LAND_BACK = "Zur Übersicht aller Berichte"
+LAND_INDEX_INTRO = ("{n} Gemeindeberichte in {land}. Die Karte und die Tabelle verlinken jeden Bericht; "
+                    "ein Klick auf eine Spaltenüberschrift sortiert die Tabelle.")
+LAND_MAP_TITLE = "Karte der Gemeinden in {land}"
+LAND_MAP_MISSING = "Keine Karte: Gemeindegrenzen für {land} nicht verfügbar ({reason})."
+LAND_TABLE_TITLE = "Gemeinden und Kennzahlen 2030"
+LAND_TABLE_NOTE = ("{population}: {population_source}. {type}: {type_source}. Kennzahlen: Median (p50) der "
+                   "Monte-Carlo-Läufe im Jahr 2030, wie im jeweiligen Bericht; der Digitalisierungsindex in "
+                   "jedem Szenario, die übrigen Kennzahlen im Szenario {scenario} (alle Werte im Bericht und "
+                   "in manifest.json).")
+LAND_RUN_NOTE = "Lauf: Szenarien {scenario}, {draws} Monte-Carlo-Läufe, Zufallsstartwert {seed}, beendet {finished} (UTC)."
