@@ -188,7 +188,7 @@ def _records(land="08"):
 
 
 def test_land_page():
-    from workbook.batch.land_index import gemeinde_boundaries
+    from workbook.data import load_gemeinde_boundaries as gemeinde_boundaries
 
     info = {a: {"name": n, "kreis_name": "Tübingen", "population_2019": int(p.replace(".", "")),
                 "bbsr_sgtyp_name": "Mittelstadt"} for a, (n, p) in TUEBINGEN_10K.items()}

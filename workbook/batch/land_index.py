@@ -14,28 +14,12 @@ written without the optional ``</td>``/``</tr>`` end tags (valid HTML5).
 
 from __future__ import annotations
 
-import json
-
 from ..texts import batch as T
 from ..texts import fmt_number
 from .index import LINKABLE, SORT_JS, _esc, figure_columns, format_value, map_legend, map_svg, page_head
 
 #: the index's map indicator, shown in every scenario in the Land table
 MAP_INDICATOR = "ddi.index"
-
-
-def gemeinde_boundaries(land: str) -> dict:
-    """The GeoJSON FeatureCollection of a Land's Gemeinden (``data/gemeinden/<land>.geojson``,
-    its SHA-256 checked against ``data/sources.yml``). The one place the batch reads them:
-    the data layer's loader when it has one, else the verified file."""
-    from .. import data
-
-    loader = getattr(data, "load_gemeinde_boundaries", None)
-    if loader is not None:
-        return loader(land)
-    from ..data.files import read_verified
-
-    return json.loads(read_verified(f"gemeinden/{land}.geojson"))
 
 
 def table_columns(scenarios: list[str], indicators: list[str], map_scenario: str) -> list[tuple[str, str]]:

@@ -378,7 +378,8 @@ def _write_manifest_and_index(folder: OutputFolder, run: dict, records: dict, kr
     land_names = _land_names(k)
     lands = []
     if gem_recs:
-        from .land_index import build_land_index, gemeinde_boundaries
+        from ..data import load_gemeinde_boundaries
+        from .land_index import build_land_index
         from .selection import _gemeinde_frame
 
         frame = _gemeinde_frame(k, sorted(gem_recs))
@@ -393,7 +394,7 @@ def _write_manifest_and_index(folder: OutputFolder, run: dict, records: dict, kr
             recs = by_land[land]
             land_name = land_names.get(land, land)
             try:
-                boundaries, error = gemeinde_boundaries(land), None
+                boundaries, error = load_gemeinde_boundaries(land), None
             except (WorkbookError, OSError, ValueError) as exc:
                 boundaries, error = None, str(exc)
             page = build_land_index(land, land_name, recs, info, run, boundaries, boundary_error=error)

@@ -172,17 +172,11 @@ def _default_geometry(land: str | None, width: int) -> tuple[str, dict, tuple]:
 
 
 def gemeinde_boundaries(land: str) -> dict:
-    """The Gemeinde boundaries of one Land (GeoJSON, 8-digit ``ags``): the one spot the charts read
-    them. The data layer's ``load_gemeinde_boundaries`` where it exists, else the shipped file
-    ``data/gemeinden/<land>.geojson`` checked against its sha256 in ``data/sources.yml``."""
-    from .. import data
+    """The GeoJSON FeatureCollection of a Land's Gemeinden (``workbook.data.load_gemeinde_boundaries``:
+    sha256-checked, validated, cached)."""
+    from ..data import load_gemeinde_boundaries
 
-    loader = getattr(data, "load_gemeinde_boundaries", None)
-    if loader is not None:
-        return loader(land)
-    from ..data.files import read_verified
-
-    return json.loads(read_verified(f"gemeinden/{land}.geojson"))
+    return load_gemeinde_boundaries(land)
 
 
 @functools.lru_cache(maxsize=24)
