@@ -15,7 +15,6 @@ from dashboard_helpers import (
     ROOT,
     DashboardServer,
     PageWatch,
-    launch_browser,
     release_kernel,
     wait_for_chart,
     wait_for_chart_change,
@@ -30,16 +29,6 @@ STEM = "00_uebersicht"
 GEMEINDE = "Tübingen, Universitätsstadt"
 #: a visit right after another gets the refilled pool kernel, which may still be importing
 VISIT_TIMEOUT_MS = 180000
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch_browser(p)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

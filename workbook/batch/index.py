@@ -309,15 +309,20 @@ def build_index(records: list[dict], run: dict, boundaries: dict | None, kreise_
             out.append("<tr>" + "".join(cells) + "</tr>")
         out.append("</tbody></table></div>")
 
-        # failures
-        out.append(f"<h2>{_esc(T.FAILED_TITLE)}</h2>")
-        if failed:
-            out.append('<ul class="failed">' + "".join(
-                f"<li>{_esc(r['ags'])} {_esc(r['name'])}: {_esc(r.get('error') or '')}</li>" for r in failed) + "</ul>")
-            out.append(f'<p class="note">{_esc(T.FAILED_HINT)}</p>')
-        else:
-            out.append(f"<p>{_esc(T.FAILED_NONE)}</p>")
+        out.extend(failed_section(failed))
 
     out.append(run_summary(run) + "</main>")
     out.append(f"<script>{SORT_JS}</script></body></html>")
     return "".join(out)
+
+
+def failed_section(failed: list[dict]) -> list[str]:
+    """The index pages' list of failed reports (heading, one line each with its error, the hint)."""
+    out = [f"<h2>{_esc(T.FAILED_TITLE)}</h2>"]
+    if failed:
+        out.append('<ul class="failed">' + "".join(
+            f"<li>{_esc(r['ags'])} {_esc(r['name'])}: {_esc(r.get('error') or '')}</li>" for r in failed) + "</ul>")
+        out.append(f'<p class="note">{_esc(T.FAILED_HINT)}</p>')
+    else:
+        out.append(f"<p>{_esc(T.FAILED_NONE)}</p>")
+    return out

@@ -16,7 +16,17 @@ from __future__ import annotations
 
 from ..texts import batch as T
 from ..texts import fmt_number
-from .index import LINKABLE, SORT_JS, _esc, figure_columns, format_value, map_legend, map_svg, page_head
+from .index import (
+    LINKABLE,
+    SORT_JS,
+    _esc,
+    failed_section,
+    figure_columns,
+    format_value,
+    map_legend,
+    map_svg,
+    page_head,
+)
 
 #: the index's map indicator, shown in every scenario in the Land table
 MAP_INDICATOR = "ddi.index"
@@ -105,13 +115,7 @@ def build_land_index(land: str, land_name: str, records: list[dict], info: dict[
     out.append("\n".join(rows))
     out.append("</tbody></table></div>")
 
-    out.append(f"<h2>{_esc(T.FAILED_TITLE)}</h2>")
-    if failed:
-        out.append('<ul class="failed">' + "".join(
-            f"<li>{_esc(r['ags'])} {_esc(r['name'])}: {_esc(r.get('error') or '')}</li>" for r in failed) + "</ul>")
-        out.append(f'<p class="note">{_esc(T.FAILED_HINT)}</p>')
-    else:
-        out.append(f"<p>{_esc(T.FAILED_NONE)}</p>")
+    out.extend(failed_section(failed))
     run_note = T.LAND_RUN_NOTE.format(seed=run.get("seed", "?"), draws=run.get("draws", "?"),
                                       scenario=run.get("scenario", "?"), finished=run.get("finished", "?"))
     out.append(f'<p class="note">{_esc(run_note)} <a href="{_esc(home)}">{_esc(T.LAND_BACK)}</a></p></main>')
