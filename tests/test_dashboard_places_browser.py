@@ -23,7 +23,7 @@ from dashboard_helpers import (
 
 from workbook import dashboard as D
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("dashboard")]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("dashboard_places")]
 
 STEM = "00_uebersicht"
 GEMEINDE = "Tübingen, Universitätsstadt"

@@ -21,7 +21,7 @@ import pytest
 import requests
 from dashboard_helpers import ARTIFACTS, ROOT, PageWatch, chart_state, free_port, launch_browser, wait_for_chart_change
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("dashboard")]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("dashboard_places")]
 
 CHART_DRAWN_JS = ("() => Array.from(document.querySelectorAll('.wb-app .vega-embed')).some(e => "
                   "e.querySelector('svg .mark-line, svg .mark-area, svg .mark-shape, svg .mark-rect'))")
