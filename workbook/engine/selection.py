@@ -150,30 +150,13 @@ def select_kreise(kreise: pd.DataFrame, ags) -> pd.DataFrame:
 
         rows = gemeinde_inputs(gemeinde_codes, kreise)
         attrs = dict(rows.attrs)
-        if len(out):
-            out = _with_place_columns(out)
-            out = pd.concat([out, rows], ignore_index=True)
-        else:
-            out = rows
+        # Kreis rows leave the Gemeinde-only columns empty: the models fall back to the Kreis's own
+        # (kreis_keys, rural_weight, broadband_share, gemeinde_catch_up)
+        out = pd.concat([out, rows], ignore_index=True) if len(out) else rows
         out.attrs = attrs
     attrs = dict(out.attrs)
     out = out.sort_values("ags").reset_index(drop=True)
     out.attrs = attrs
-    return out
-
-
-def _with_place_columns(kreise: pd.DataFrame) -> pd.DataFrame:
-    """Kreis rows beside Gemeinde rows: the columns only Gemeinde rows have, filled for a Kreis
-    (its own rural weight and 100 Mbit/s share, level "kreis")."""
-    from ..data.base import rural_weight
-    from ..data.places import kreis_broadband
-
-    out = kreise.copy()
-    out["level"] = ags_rule.KREIS
-    out["kreis_ags"] = out["ags"].astype(str)
-    if "settlement_type" in out.columns:
-        out["rural_weight"] = rural_weight(out)
-    out["share_100mbit"] = out["ags"].astype(str).map(kreis_broadband(100)).to_numpy(dtype=float)
     return out
 
 

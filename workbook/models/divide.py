@@ -265,23 +265,23 @@ def access_factor(ctx: ModelContext) -> np.ndarray:
 def rural_weight(ctx: ModelContext) -> np.ndarray:
     """0 (kreisfreie Großstadt) .. 1 (dünn besiedelt), shape (K,); from the data layer when it
     provides ``rural_weight``, else from the settlement type, else 0.5 (documented fallback)."""
-    if "rural_weight" in ctx.kreise.columns:
+    _rw: Callable[[pd.DataFrame], np.ndarray] | None
+    try:
+        from ..data import rural_weight as _data_rw
+        _rw = _data_rw
+    except ImportError:
+        _rw = None
+    if _rw is not None and "settlement_type" in ctx.kreise.columns:
+        # the data layer's rule: a row's own ``rural_weight`` (a Gemeinde's), else its settlement type
+        rw = np.asarray(_rw(ctx.kreise), dtype=float).reshape(-1)
+    elif "rural_weight" in ctx.kreise.columns:
         rw = cast(np.ndarray, ctx.column("rural_weight")).reshape(-1)  # the column exists: never None
+    elif "settlement_type" in ctx.kreise.columns:
+        mapping = {"kreisfreie_grossstadt": 0.0, "staedtischer_kreis": 1 / 3,
+                   "laendlich_verdichtet": 2 / 3, "duenn_besiedelt": 1.0}
+        rw = ctx.kreise["settlement_type"].map(mapping).to_numpy(dtype=float)
     else:
-        _rw: Callable[[pd.DataFrame], np.ndarray] | None
-        try:
-            from ..data import rural_weight as _data_rw
-            _rw = _data_rw
-        except ImportError:
-            _rw = None
-        if _rw is not None and "settlement_type" in ctx.kreise.columns:
-            rw = np.asarray(_rw(ctx.kreise), dtype=float).reshape(-1)
-        elif "settlement_type" in ctx.kreise.columns:
-            mapping = {"kreisfreie_grossstadt": 0.0, "staedtischer_kreis": 1 / 3,
-                       "laendlich_verdichtet": 2 / 3, "duenn_besiedelt": 1.0}
-            rw = ctx.kreise["settlement_type"].map(mapping).to_numpy(dtype=float)
-        else:
-            rw = np.full(ctx.n_kreise, 0.5)
+        rw = np.full(ctx.n_kreise, 0.5)
     bad = ~np.isfinite(rw) | (rw < 0) | (rw > 1)
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
