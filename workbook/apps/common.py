@@ -11,17 +11,6 @@ from ..texts import apps as T
 from ..texts import fmt_unit
 
 
-def kreis_row(ags: str) -> pd.Series:
-    """The Kreis-table row of a place: a Kreis's own row, a Gemeinde's inputs
-    (``data.places.gemeinde_inputs``: own figures, its Kreis's otherwise)."""
-    from ..data import load_kreise
-
-    if is_gemeinde(ags):
-        return place_row(ags)
-    k = load_kreise()
-    return k.loc[k["ags"] == ags].iloc[0]
-
-
 def is_gemeinde(ags) -> bool:
     """True for an 8-digit Gemeinde key (a place the apps show with its own figures)."""
     from ..data.places import is_gemeinde as check
@@ -37,12 +26,13 @@ def place_row(ags: str) -> pd.Series:
     (``data.places.gemeinde_inputs``: its own figures, else its Kreis's) with ``attrs["origin"]``
     ({column: origin}) and the Gemeinde-only columns (kreis_ags, kreis_name, bbsr_sgtyp_name,
     mittelbereich_key, mittelbereich_name). Kept per key and data (the user's overlay included)."""
-    if not is_gemeinde(ags):
-        return kreis_row(ags)
     from ..data import load_kreise
-    from ..data.places import gemeinde_inputs
 
     kreise = load_kreise()
+    if not is_gemeinde(ags):
+        return kreise.loc[kreise["ags"] == ags].iloc[0]
+    from ..data.places import gemeinde_inputs
+
     local = kreise.attrs.get("local") or {}
     key = (str(ags), kreise.attrs.get("data_hash"), tuple(sorted((c, tuple(v)) for c, v in local.items())))
     row = _PLACE_ROWS.get(key)
@@ -57,6 +47,10 @@ def place_row(ags: str) -> pd.Series:
             _PLACE_ROWS.clear()
         _PLACE_ROWS[key] = row
     return row
+
+
+#: the apps' name for :func:`place_row` (a Kreis's row, or a Gemeinde's inputs row)
+kreis_row = place_row
 
 
 def kreis_label(kreis_ags: str) -> str:
