@@ -257,12 +257,10 @@ def gemeinde_inputs(codes, kreise: pd.DataFrame | None = None) -> pd.DataFrame:
     if missing:
         raise SelectionError(T.PLACE_UNKNOWN_KREIS.format(value=missing[0], hint=""), key="kreise")
     rows = by_kreis.loc[table["kreis_ags"].to_numpy()].reset_index()
-    local = kreise.attrs.get("local") or {}
-    origin: dict[str, dict[str, str]] = {}
-    for i, code in enumerate(codes):
-        kreis = table["kreis_ags"].iloc[i]
-        mine = {c: ("local" if kreis in set(local.get(c, ())) else "kreis") for c in rows.columns if c != "ags"}
-        origin[code] = mine
+    local = {c: set(v) for c, v in (kreise.attrs.get("local") or {}).items()}
+    columns = [c for c in rows.columns if c != "ags"]
+    origin = {code: {c: ("local" if kreis in local.get(c, ()) else "kreis") for c in columns}
+              for code, kreis in zip(codes, table["kreis_ags"])}
     rows["ags"] = codes
     for col in OWN_COLUMNS:
         rows[col] = table[col].to_numpy()
