@@ -55,18 +55,25 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 @pytest.fixture()
-def local(monkeypatch, tmp_path):
-    """A user's overlay folder (``WORKBOOK_LOCAL_DIR``) holding one import, the state a refused
-    import must leave as it was: the folder."""
+def local_dir(monkeypatch, tmp_path):
+    """An empty overlay folder of the user's (``WORKBOOK_LOCAL_DIR``) for one test, caches cleared."""
     from workbook import data as datasets
-    from workbook.data.importer import import_file
 
     folder = tmp_path / "local"
     monkeypatch.setenv("WORKBOOK_LOCAL_DIR", str(folder))
     datasets.clear_cache()
-    import_file(Path(__file__).resolve().parent / "fixtures" / "import" / "latin1_umlauts.csv")
     yield folder
     datasets.clear_cache()
+
+
+@pytest.fixture
+def local(local_dir):
+    """A user's overlay folder holding one import, the state a refused import must leave as it
+    was: the folder."""
+    from workbook.data.importer import import_file
+
+    import_file(Path(__file__).resolve().parent / "fixtures" / "import" / "latin1_umlauts.csv")
+    return local_dir
 
 
 @pytest.fixture(scope="module")

@@ -460,3 +460,17 @@ def wait_for_chart_change(page, before: list[dict], timeout_ms: int = 60000) -> 
             return now
         page.wait_for_timeout(40)
     raise AssertionError("the chart did not change")
+
+
+def table_order(page) -> list[str]:
+    """The first column of a sortable table's body, as the page shows it now."""
+    return page.eval_on_selector_all("tbody tr td:first-child", "els => els.map(e => e.textContent)")
+
+
+def assert_clean(watch: PageWatch, *, requests: bool = True) -> None:
+    """Nothing left 127.0.0.1, no page or console error (and, with ``requests``, a request was seen)."""
+    assert watch.external == [], f"requests leaving 127.0.0.1: {watch.external}"
+    assert watch.page_errors == [], watch.page_errors
+    assert watch.console_errors == [], watch.console_errors
+    if requests:
+        assert watch.requests, "no request recorded"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from dashboard_helpers import table_order
 
 from workbook.batch import index as IX
 from workbook.batch import outputs as O
@@ -367,11 +368,8 @@ def test_notebook_without_parameters_cell_refused(tmp_path):
 
 
 @pytest.mark.browser
-def test_index_table_sorts_german_numbers(tmp_path):
+def test_index_table_sorts_german_numbers(tmp_path, browser):
     """Clicking a figure's header sorts by value (1.234,5 and 97,6 % read as numbers, '–' last)."""
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("needs Debian chromium")
     vals = {"01001": 0.5, "01002": None, "05315": 0.061, "09162": 1.25, "16069": 0.7}
     recs = [{"ags": a, "name": n, "status": "ok", "html": f"{a}.html",
              "figures": {"values": {"S0": {} if vals[a] is None else {"ddi.index": vals[a]}}}}
@@ -379,22 +377,20 @@ def test_index_table_sorts_german_numbers(tmp_path):
     page_html = IX.build_index(recs, {}, None, {}, boundary_error="x")
     f = tmp_path / "index.html"
     f.write_text(page_html, encoding="utf-8")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-        page = browser.new_page()
-        page.goto(f.as_uri())
+    page = browser.new_page()
+    page.goto(f.as_uri())
 
-        def order():
-            return page.eval_on_selector_all("tbody tr td:first-child", "els => els.map(e => e.textContent)")
+    def order():
+        return table_order(page)
 
-        assert order() == ["01001", "01002", "05315", "09162", "16069"]
-        page.click("th[data-num]")
-        assert order() == ["05315", "01001", "16069", "09162", "01002"]
-        page.click("th[data-num]")
-        assert order() == ["09162", "16069", "01001", "05315", "01002"]
-        page.click("th[data-col='1']")
-        assert order()[0] == "01001"          # Flensburg first by name
-        browser.close()
+    assert order() == ["01001", "01002", "05315", "09162", "16069"]
+    page.click("th[data-num]")
+    assert order() == ["05315", "01001", "16069", "09162", "01002"]
+    page.click("th[data-num]")
+    assert order() == ["09162", "16069", "01001", "05315", "01002"]
+    page.click("th[data-col='1']")
+    assert order()[0] == "01001"          # Flensburg first by name
+    page.close()
 
 
 def test_svg_ids_renamed_in_order_of_appearance():

@@ -18,6 +18,8 @@ from pathlib import Path
 import pandas as pd
 import psutil
 import pytest
+from dashboard_helpers import table_order
+from test_batch_run import files
 
 from workbook.batch import BatchOptions, run_batch
 from workbook.batch import index as IX
@@ -209,32 +211,27 @@ def test_land_page():
 
 
 @pytest.mark.browser
-def test_land_page_sorts_by_population_and_name(tmp_path):
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("needs Debian chromium")
+def test_land_page_sorts_by_population_and_name(tmp_path, browser):
     info = {a: {"name": n, "kreis_name": "Tübingen", "population_2019": int(p.replace(".", "")),
                 "bbsr_sgtyp_name": "Mittelstadt"} for a, (n, p) in TUEBINGEN_10K.items()}
     f = tmp_path / "gemeinden" / "08" / "index.html"
     f.parent.mkdir(parents=True)
     f.write_text(build_land_index("08", "Baden-Württemberg", _records(), info, {}, None, boundary_error="x"),
                  encoding="utf-8")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-        page = browser.new_page()
-        page.goto(f.as_uri())
+    page = browser.new_page()
+    page.goto(f.as_uri())
 
-        def order():
-            return page.eval_on_selector_all("tbody tr td:first-child", "els => els.map(e => e.textContent)")
+    def order():
+        return table_order(page)
 
-        assert order() == sorted(TUEBINGEN_10K)
-        page.click("th[data-col='3']")                          # Einwohner, ascending
-        assert order() == ["08416048", "08416025", "08416036", "08416041"]
-        page.click("th[data-col='3']")
-        assert order() == ["08416041", "08416036", "08416025", "08416048"]
-        page.click("th[data-col='1']")                          # Gemeinde, German order
-        assert order()[0] == "08416048"                         # Ammerbuch
-        browser.close()
+    assert order() == sorted(TUEBINGEN_10K)
+    page.click("th[data-col='3']")                          # Einwohner, ascending
+    assert order() == ["08416048", "08416025", "08416036", "08416041"]
+    page.click("th[data-col='3']")
+    assert order() == ["08416041", "08416036", "08416025", "08416048"]
+    page.click("th[data-col='1']")                          # Gemeinde, German order
+    assert order()[0] == "08416048"                         # Ammerbuch
+    page.close()
 
 
 def test_national_index_links_the_land_pages():
@@ -258,10 +255,6 @@ def run(out, **kw):
     result = run_batch(BatchOptions(**opts))
     result.log = stream.getvalue()
     return result
-
-
-def files(out: Path) -> list[str]:
-    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
 
 
 @pytest.fixture(scope="module")

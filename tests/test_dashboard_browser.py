@@ -19,6 +19,7 @@ from dashboard_helpers import (
     ROOT,
     DashboardServer,
     PageWatch,
+    assert_clean,
     chart_state,
     fixture_config,
     release_kernel,
@@ -69,13 +70,6 @@ def page(browser):
         release_kernel(pg)
     finally:
         context.close()
-
-
-def assert_clean(watch: PageWatch) -> None:
-    assert watch.external == [], f"requests leaving 127.0.0.1: {watch.external}"
-    assert watch.page_errors == [], watch.page_errors
-    assert watch.console_errors == [], watch.console_errors
-    assert watch.requests, "no request recorded"
 
 
 def move_slider(pg, selector: str, presses: int = 3) -> None:

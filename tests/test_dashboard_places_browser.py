@@ -15,6 +15,7 @@ from dashboard_helpers import (
     ROOT,
     DashboardServer,
     PageWatch,
+    assert_clean,
     release_kernel,
     wait_for_chart,
     wait_for_chart_change,
@@ -52,12 +53,6 @@ def page(browser):
         context.close()
 
 
-def assert_clean(watch: PageWatch) -> None:
-    assert watch.external == [], f"requests leaving 127.0.0.1: {watch.external}"
-    assert watch.page_errors == [], watch.page_errors
-    assert watch.console_errors == [], watch.console_errors
-
-
 def _open(pg, server, query: str) -> None:
     pg.set_default_timeout(VISIT_TIMEOUT_MS)
     pg.goto(server.url(f"voila/render/{STEM}.ipynb{query}"), timeout=VISIT_TIMEOUT_MS)
@@ -90,7 +85,7 @@ def test_start_page_search_finds_the_gemeinde(overview_server, page):
     link = pg.locator(f"li[data-dashboard='{STEM}'] a")
     assert link.get_attribute("href") == f"/voila/render/{STEM}.ipynb?ags=08416041"
     pg.screenshot(path=str(ARTIFACTS / "places-start-chosen.png"), full_page=True)
-    assert_clean(watch)
+    assert_clean(watch, requests=False)
 
 
 def test_overview_for_a_gemeinde_and_the_picker(overview_server, page):
@@ -126,7 +121,7 @@ def test_overview_for_a_gemeinde_and_the_picker(overview_server, page):
     wait_for_chart_change(pg, kreis, timeout_ms=90000)
     assert GEMEINDE in _title(pg)
     pg.screenshot(path=str(ARTIFACTS / "places-overview-gemeinde-again.png"), full_page=True)
-    assert_clean(watch)
+    assert_clean(watch, requests=False)
 
 
 def test_a_bad_gemeinde_key_shows_the_german_reason(overview_server, page):
@@ -137,4 +132,4 @@ def test_a_bad_gemeinde_key_shows_the_german_reason(overview_server, page):
     assert "Gemeindeschlüssel '08416999' gibt es nicht" in text
     assert "Köln" in _title(pg)                            # the notebook's default place instead
     pg.screenshot(path=str(ARTIFACTS / "places-bad-key.png"), full_page=False)
-    assert_clean(watch)
+    assert_clean(watch, requests=False)

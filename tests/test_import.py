@@ -18,13 +18,8 @@ GOOD = FIX / "import"
 BAD = FIX / "bad"
 
 
-@pytest.fixture(autouse=True)
-def local_dir(tmp_path, monkeypatch):
-    folder = tmp_path / "local"
-    monkeypatch.setenv("WORKBOOK_LOCAL_DIR", str(folder))
-    datasets.clear_cache()
-    yield folder
-    datasets.clear_cache()
+#: every test gets an empty overlay folder of its own (conftest.py ``local_dir``)
+pytestmark = pytest.mark.usefixtures("local_dir")
 
 
 def _values(result) -> dict[tuple[str, str], object]:

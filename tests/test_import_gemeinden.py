@@ -17,13 +17,8 @@ from workbook.errors import DataError, InputFileError
 FIX = Path(__file__).resolve().parent / "fixtures" / "import"
 
 
-@pytest.fixture(autouse=True)
-def local_dir(tmp_path, monkeypatch):
-    folder = tmp_path / "local"
-    monkeypatch.setenv("WORKBOOK_LOCAL_DIR", str(folder))
-    datasets.clear_cache()
-    yield folder
-    datasets.clear_cache()
+#: every test gets an empty overlay folder of its own (conftest.py ``local_dir``)
+pytestmark = pytest.mark.usefixtures("local_dir")
 
 
 def _write(tmp_path, name: str, text: str, encoding: str = "utf-8") -> Path:
