@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -231,30 +232,33 @@ class TopicApp:
         return self.results_for(self.ags)
 
     def results_for(self, ags: str) -> pd.DataFrame:
-        """The rows of one place of the current run: the current place or one of :meth:`companions`
-        (all of them from one ``project()`` call, so they share parameters and draws)."""
+        """The result rows of the current place or of one of its :meth:`companions`.
+
+        Each place runs on its own with the same scenarios, overrides, draws and seed, so they
+        share the parameter draws. A companion's run is kept per process
+        (:func:`companion_results`): the batch renders every Gemeinde of a Kreis one after the
+        other and computes their Kreis once."""
         from ..engine import project
 
         if not self.needs_results:
             return None
-        others = [a for a in self.companions() if a != self.ags]
-        key = (self.ags, tuple(others), tuple(self.scenario_ids), tuple(sorted(self.overrides.items())),
+        place = str(ags)
+        if place != self.ags:
+            if place not in self.companions():
+                raise KeyError(place)
+            return companion_results(place, self.scenario_arg(), self.topics, self.overrides,
+                                     self.p.draws, self.p.seed)
+        key = (self.ags, tuple(self.scenario_ids), tuple(sorted(self.overrides.items())),
                self.p.draws, self.p.seed)
         if key not in self._cache:
             t0 = time.perf_counter()
-            table = project(ags=[self.ags, *others], scenarios=self.scenario_arg(), draws=self.p.draws,
+            table = project(ags=[self.ags], scenarios=self.scenario_arg(), draws=self.p.draws,
                             seed=self.p.seed, topics=self.topics, overrides=self.overrides or None)
             self.last_ms = (time.perf_counter() - t0) * 1000
             if len(self._cache) > 16:
                 self._cache.clear()
             self._cache[key] = table
-            for place in others:
-                self._cache[(*key, place)] = _rows_of(table, place)
-            if others:
-                self._cache[(*key, self.ags)] = _rows_of(table, self.ags)
-        if not others:
-            return self._cache[key]
-        return self._cache[(*key, str(ags))]
+        return self._cache[key]
 
     @property
     def kreis_name(self) -> str:
@@ -380,11 +384,32 @@ class FocusApp(TopicApp):
         return self.parameters.resolve(scenario=self.scenario_object(self.focus), overrides=self.overrides)
 
 
-def _rows_of(table: pd.DataFrame, ags: str) -> pd.DataFrame:
-    """The rows of one place of a long result table, with the table's metadata."""
-    out = table[table["ags"].astype(str) == str(ags)].reset_index(drop=True)
-    out.attrs = dict(table.attrs)
-    return out
+_COMPANIONS: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+_COMPANIONS_SIZE = 8
+
+
+def companion_results(ags: str, scenarios: list, topics, overrides: dict, draws: int, seed: int) -> pd.DataFrame:
+    """``engine.project`` for one place, kept per process by everything its result depends on: the
+    place, the scenarios (a user's scenario by its changes), topics, overrides, draws, seed, the
+    data version (``data.kreise_version``: shipped files and the user's overlay) and the
+    parameters' hash. The few most recent runs are kept. Shared, not copied: read it only."""
+    from ..data import kreise_version
+    from ..engine import project
+    from ..params import load_parameters
+
+    scen = tuple(sc if isinstance(sc, str) else (sc.id, tuple(sorted(sc.changes.items()))) for sc in scenarios)
+    key = (str(ags), scen, str(topics), tuple(sorted((overrides or {}).items())), int(draws), int(seed),
+           kreise_version(), load_parameters().hash())
+    hit = _COMPANIONS.get(key)
+    if hit is not None:
+        _COMPANIONS.move_to_end(key)
+        return hit
+    table = project(ags=[str(ags)], scenarios=list(scenarios), draws=draws, seed=seed, topics=topics,
+                    overrides=dict(overrides) or None)
+    _COMPANIONS[key] = table
+    while len(_COMPANIONS) > _COMPANIONS_SIZE:
+        _COMPANIONS.popitem(last=False)
+    return table
 
 
 def neutralise_cells(df: pd.DataFrame) -> pd.DataFrame:

@@ -25,27 +25,30 @@ def place_row(ags: str) -> pd.Series:
     """The Kreis-table row the models read for a place: a Kreis's own row, or a Gemeinde's
     (``data.places.gemeinde_inputs``: its own figures, else its Kreis's) with ``attrs["origin"]``
     ({column: origin}) and the Gemeinde-only columns (kreis_ags, kreis_name, bbsr_sgtyp_name,
-    mittelbereich_key, mittelbereich_name). Kept per key and data (the user's overlay included)."""
-    from ..data import load_kreise
+    mittelbereich_key, mittelbereich_name). Kept per key and data version (``data.kreise_version``:
+    the shipped files and the user's overlay), so the dozens of look-ups of one report cost a
+    dictionary hit each; shared, not copied: read it, do not change it."""
+    from ..data import kreise_version, load_kreise
 
+    key = (str(ags), kreise_version())
+    row = _PLACE_ROWS.get(key)
+    if row is not None:
+        return row
     kreise = load_kreise()
     if not is_gemeinde(ags):
-        return kreise.loc[kreise["ags"] == ags].iloc[0]
-    from ..data.places import gemeinde_inputs
+        row = kreise.loc[kreise["ags"] == ags].iloc[0]
+    else:
+        from ..data.places import gemeinde_inputs
 
-    local = kreise.attrs.get("local") or {}
-    key = (str(ags), kreise.attrs.get("data_hash"), tuple(sorted((c, tuple(v)) for c, v in local.items())))
-    row = _PLACE_ROWS.get(key)
-    if row is None:
         rows = gemeinde_inputs([ags], kreise)
         row = rows.iloc[0].copy()
         # the table's marks stay (the models read the data layer's files only for a table marked
         # ``local``), the origin is this Gemeinde's alone
         row.attrs = {**{k: v for k, v in rows.attrs.items() if k != "origin"},
                      "origin": dict(rows.attrs["origin"][str(ags)])}
-        if len(_PLACE_ROWS) > 64:
-            _PLACE_ROWS.clear()
-        _PLACE_ROWS[key] = row
+    if len(_PLACE_ROWS) > 512:
+        _PLACE_ROWS.clear()
+    _PLACE_ROWS[key] = row
     return row
 
 

@@ -38,7 +38,7 @@ from .base import (
 )
 from .check import check_summary
 from .files import clear_cache, data_dir, data_hash, load_sources, verify_hashes
-from .kreise import column_status, load_kreise, value_status
+from .kreise import column_status, kreise_version, load_kreise, value_status
 from .overlay import (
     OVERLAY_COLUMNS,
     load_gemeinde_overlay,
@@ -53,7 +53,8 @@ __all__ = [
     "OVERLAY_COLUMNS", "base_kreise", "check_summary", "clear_cache", "column_status",
     "data_dir", "data_hash", "estimated_columns", "find_kreis", "load_boundaries",
     "load_broadband_history", "load_gemeinde_boundaries", "load_gemeinde_neighbours", "load_gemeinde_overlay",
-    "load_gemeinde_successors", "load_gemeinden", "load_kreise", "load_kreise_age", "load_laender",
+    "kreise_version", "load_gemeinde_successors", "load_gemeinden", "load_kreise", "load_kreise_age",
+    "load_laender",
     "load_neighbours", "load_overlay", "load_sources", "local_dir", "overlay_path",
     "reset_gemeinde_overlay", "reset_overlay", "rural_weight", "value_status", "verify_hashes",
 ]

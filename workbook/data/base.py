@@ -85,9 +85,13 @@ def _parse_kreise() -> pd.DataFrame:
     return df.sort_values(KEY, kind="stable").reset_index(drop=True)
 
 
+def base_signature() -> tuple:
+    """The signatures of the files behind :func:`base_kreise` (its cache key)."""
+    return (signature(data_dir() / KREISE_FILE), signature(data_dir() / SOURCES_FILE))
+
+
 def base_kreise() -> pd.DataFrame:
-    sig = (signature(data_dir() / KREISE_FILE), signature(data_dir() / SOURCES_FILE))
-    return cached("kreise", sig, _parse_kreise)
+    return cached("kreise", base_signature(), _parse_kreise)
 
 
 def estimated_columns() -> tuple[str, ...]:

@@ -1,6 +1,7 @@
 """The Kreise table as the workbook uses it: the base table with the user's overlay applied.
 
     load_kreise(local=True)   401 Kreise sorted by ``ags``; a fresh copy each call
+    kreise_version(local)     what that table depends on (file signatures): a cheap cache key
     value_status(ags)         {column: "fact" | "estimate" | "local"} for one Kreis
     column_status(df)         {column: status} for the Kreise of a table
 """
@@ -9,9 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .base import base_kreise, find_kreis
-from .files import data_hash
-from .overlay import apply_overlay, load_overlay
+from .base import base_kreise, base_signature, find_kreis
+from .files import cached, data_hash, signature
+from .overlay import apply_overlay, load_overlay, overlay_path
 from .schema import COLUMNS, KEY
 
 
@@ -21,6 +22,18 @@ def load_kreise(local: bool = True) -> pd.DataFrame:
     With ``local=True`` the user's imported overlay replaces the values it
     covers; ``df.attrs["local"]`` then maps column -> sorted AGS list of local values.
     """
+    return cached(f"kreise:local={bool(local)}", kreise_version(local), lambda: _build(local)).copy()
+
+
+def kreise_version(local: bool = True) -> tuple:
+    """What :func:`load_kreise` returns depends on: the signatures (path, mtime, size) of the shipped
+    table, its sources record and, with ``local``, the user's overlay. Two stat calls: callers
+    that keep something derived from the table per place use it as their cache key instead of
+    building the table."""
+    return (base_signature(), signature(overlay_path()) if local else None)
+
+
+def _build(local: bool) -> pd.DataFrame:
     df = base_kreise().copy()
     local_cells: dict[str, set[str]] = {}
     if local:

@@ -64,6 +64,11 @@ def load_gemeinde_overlay() -> pd.DataFrame:
     Empty (with these columns) when there is no Gemeinde overlay. ``df.attrs["local"]`` maps column ->
     sorted keys with a value; ``df.attrs["sources"]`` maps (ags, column) -> (source_file, source_column).
     """
+    path = overlay_path(GEMEINDE)
+    return cached("overlay-wide:gemeinde", signature(path), _wide_gemeinde_overlay).copy()
+
+
+def _wide_gemeinde_overlay() -> pd.DataFrame:
     long = load_overlay(GEMEINDE)
     keys = sorted(set(long["ags"]))
     wide = pd.DataFrame({"ags": pd.Series(keys, dtype=object)})

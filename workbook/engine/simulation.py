@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import OrderedDict
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -126,16 +126,18 @@ def _with_gemeinden(coop, kreis_plan, chosen: pd.DataFrame, values: Mapping[str,
     (cached by plan and areas, so scenarios that share a plan still share it)."""
     rows = chosen[chosen["level"] == "gemeinde"]
     areas = tuple(sorted(set(rows["mittelbereich_key"].astype("string").fillna(rows["kreis_ags"]).astype(str))))
-    key = ("gemeinden", id(kreis_plan), areas)
-    hit = cast("tuple | None", _COOP_CACHE.get(key))
+    key = (id(kreis_plan), areas)
+    hit = _GEMEINDE_PLANS.get(key)
     if hit is None or hit[0] is not kreis_plan:
         from ..data import load_gemeinde_neighbours, load_gemeinden
 
         table = coop.gemeinde_plan_table(load_gemeinden(), load_gemeinde_neighbours(), values, areas)
         hit = (kreis_plan, coop.with_gemeinden(kreis_plan, table))
-        if len(_COOP_CACHE) >= 32:
-            _COOP_CACHE.clear()
-        _COOP_CACHE[key] = hit
+        _GEMEINDE_PLANS[key] = hit
+        while len(_GEMEINDE_PLANS) > _GEMEINDE_PLANS_SIZE:
+            _GEMEINDE_PLANS.popitem(last=False)
+    else:
+        _GEMEINDE_PLANS.move_to_end(key)
     return hit[1]
 
 
@@ -148,6 +150,11 @@ def _plan_hash(kreise: pd.DataFrame, columns) -> str:
 
 
 _COOP_CACHE: dict[tuple, object] = {}
+#: the Gemeinde clusters per Kreis plan and Mittelbereiche, least recently used dropped first; kept
+#: apart from the Kreis plans, whose one national plan a batch of Gemeinden must not evict (it took
+#: 0.14 s to rebuild each time the shared cache filled up with Mittelbereiche)
+_GEMEINDE_PLANS: OrderedDict[tuple, tuple] = OrderedDict()
+_GEMEINDE_PLANS_SIZE = 64
 
 
 def _cooperation_plan(prepare_fn, all_kreise: pd.DataFrame, all_hash: str, values: Mapping[str, float]):
