@@ -231,13 +231,22 @@ class _Lookup:
             rows = self.positions.get(indicator)
             if rows is None:
                 return None
-            if self.columns is None:   # the whole table as Python lists once (pandas row access is slow)
+            if self.columns is None:   # the whole table as plain lists once (pandas row access is slow)
                 r = self.results
-                self.columns = ([str(v) for v in r["scenario"].tolist()], [int(v) for v in r["year"].tolist()],
-                                [str(v) for v in r["quantile"].tolist()], [float(v) for v in r["value"].tolist()])
+                self.columns = (_labels(r["scenario"]), r["year"].to_numpy().tolist(),
+                                _labels(r["quantile"]), r["value"].to_numpy(dtype=float).tolist())
             sc, yr, qu, va = self.columns
-            table = self.tables[indicator] = {(sc[i], yr[i], qu[i]): va[i] for i in rows}
+            table = self.tables[indicator] = {(sc[i], yr[i], qu[i]): va[i] for i in rows.tolist()}
         return table.get((scenario, int(year), quantile))
+
+
+def _labels(col: pd.Series) -> list[str]:
+    """A column's values as text; a categorical one (the engine's tables) through its few
+    categories instead of one conversion per row."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        names = [str(c) for c in col.cat.categories]
+        return [names[c] if c >= 0 else "nan" for c in col.cat.codes.to_numpy().tolist()]
+    return [str(v) for v in col.tolist()]
 
 
 _LOOKUPS: dict[int, _Lookup] = {}

@@ -56,14 +56,12 @@ def _gemeinde_cluster_plan(area: str, values: dict[str, float]) -> pd.DataFrame:
 
 def _gemeinde_table(members: list[str]) -> pd.DataFrame:
     """The member Gemeinden as ``fair_split`` reads them: ags, name, land_ags, land_name, population_2019."""
-    from ..data import load_kreise
-    from ..data.places import load_places
+    from ..data.places import places_of
 
-    places = load_places().set_index("ags", drop=False).loc[members]
-    k = load_kreise().set_index("ags")
+    places = places_of(members)
     return pd.DataFrame({"ags": places["ags"].astype(str).to_numpy(), "name": places["name"].astype(str).to_numpy(),
                          "land_ags": places["land_ags"].astype(str).to_numpy(),
-                         "land_name": k.loc[places["kreis_ags"], "land_name"].astype(str).to_numpy(),
+                         "land_name": [str(C.kreis_row(str(k))["land_name"]) for k in places["kreis_ags"]],
                          "population_2019": places["population_2019"].to_numpy(dtype=float)})
 
 
@@ -76,9 +74,23 @@ def gemeinde_partners(ags: str, values: dict[str, float], area: str) -> pd.DataF
     plan = _gemeinde_cluster_plan(area, values)
     cluster = plan.loc[plan["ags"] == ags, "cluster"].iloc[0]
     members = plan.loc[plan["cluster"] == cluster, "ags"].astype(str).tolist()
-    out = M.fair_split(members, _gemeinde_table(members), values)
+    # every member of a cluster shows the same split: computed once per cluster and values
+    from ..data import kreise_version
+
+    key = (tuple(members), tuple(sorted((k, v) for k, v in values.items() if k.startswith("coop."))),
+           kreise_version())
+    split = _GEMEINDE_SPLITS.get(key)
+    if split is None:
+        split = M.fair_split(members, _gemeinde_table(members), values)
+        if len(_GEMEINDE_SPLITS) > 64:
+            _GEMEINDE_SPLITS.clear()
+        _GEMEINDE_SPLITS[key] = split
+    out = split.copy()
     out.attrs["chosen"] = ags
     return out
+
+
+_GEMEINDE_SPLITS: dict[tuple, pd.DataFrame] = {}
 
 
 class CooperationApp(FocusApp):

@@ -22,7 +22,12 @@ def load_kreise(local: bool = True) -> pd.DataFrame:
     With ``local=True`` the user's imported overlay replaces the values it
     covers; ``df.attrs["local"]`` then maps column -> sorted AGS list of local values.
     """
-    return cached(f"kreise:local={bool(local)}", kreise_version(local), lambda: _build(local)).copy()
+    return _table(local).copy()
+
+
+def _table(local: bool) -> pd.DataFrame:
+    """The cached table behind :func:`load_kreise` (shared: never hand it out to be changed)."""
+    return cached(f"kreise:local={bool(local)}", kreise_version(local), lambda: _build(local))
 
 
 def kreise_version(local: bool = True) -> tuple:
@@ -48,9 +53,7 @@ def value_status(ags: str, *, local: bool = True) -> dict[str, str]:
     code = find_kreis(ags)
     status = {name: col.status for name, col in COLUMNS.items()}
     if local:
-        df = base_kreise().copy()
-        cells = apply_overlay(df, load_overlay())
-        for column, codes in cells.items():
+        for column, codes in _table(True).attrs["local"].items():
             if code in codes:
                 status[column] = "local"
     return status

@@ -97,6 +97,14 @@ def load_places() -> pd.DataFrame:
     return cached("places", _signature(), _build_places).copy()
 
 
+def places_of(codes) -> pd.DataFrame:
+    """The rows of :func:`load_places` for these keys (as given, in that order; a fresh frame of
+    just those rows, so a few look-ups do not copy the 11,200-row table)."""
+    places = cached("places", _signature(), _build_places)
+    index = _place_index()
+    return places.iloc[[index[place_key(c)] for c in codes]].reset_index(drop=True)
+
+
 def _place_index() -> dict[str, int]:
     def build():
         places = cached("places", _signature(), _build_places)
