@@ -77,6 +77,40 @@ def test_static_refuses_external_urls():
         display.to_svg(url_chart)
 
 
+def test_chart_with_rows_and_a_url_layer_is_refused():
+    """The compiled-once path (rows put into a cached Vega spec) blocks URL data too."""
+    rows = alt.Chart(pd.DataFrame({"a": [1.0, 2.0]})).mark_point().encode(x="a:Q")
+    remote = alt.Chart(alt.UrlData("https://example.org/data.csv")).mark_line().encode(x="a:Q")
+    spec = display.chart_spec(alt.layer(rows, remote))
+    assert spec.get("datasets")
+    with pytest.raises(WorkbookError, match="nicht gezeichnet"):
+        display._convert_svg(display._spec_json(spec))
+
+
+def test_compiled_vega_is_reused_and_draws_what_vega_lite_draws():
+    import vl_convert as vlc
+
+    display._svg_cache.clear()
+    display._vega_cache.clear()
+    specs = [display.chart_spec(fan(table(scale))) for scale in (1.0, 1.1, 0.9)]
+    specs.append(display.chart_spec(charts.scenario_bars_2030(table(), labels=LABELS)))
+    for spec in specs:
+        whole = vlc.vegalite_to_svg(json.loads(display._spec_json(spec)), allowed_base_urls=[])
+        assert display._svg_of_spec(spec) == whole
+    assert len(display._vega_cache) == 2          # one compile per chart structure, not per Kreis
+    assert all(v is not None for v in display._vega_cache.values())
+
+
+def test_rows_that_cannot_be_put_back_are_compiled_with_the_chart():
+    empty_inline = {"datasets": {"d": [{"a": 1}]}, "layer": [
+        {"data": {"name": "d"}, "mark": "point", "encoding": {"x": {"field": "a", "type": "quantitative"}}},
+        {"data": {"values": []}, "mark": "rule", "encoding": {"x": {"field": "a", "type": "quantitative"}}}]}
+    skeleton, rows = display._rows_apart(empty_inline)
+    assert display._compiled(skeleton, rows) is None          # an empty source that is no dataset
+    assert "<svg" in display._convert_svg(display._spec_json(empty_inline))
+    assert display._rows_apart({"datasets": {"d": "a,b\n1,2"}, "mark": "point"}) is None   # not records
+
+
 def test_show_static_returns_html_display_object():
     obj = display.show(fan(table()), interactive=False)
     bundle = obj._repr_html_()
