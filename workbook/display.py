@@ -189,7 +189,9 @@ def svg_html(svg: str) -> str:
     out = re.sub(r"^\s*<\?xml[^>]*>\s*", "", svg)
     out = out.replace(' xmlns="http://www.w3.org/2000/svg"', "")
     out = out.replace(' xmlns:xlink="http://www.w3.org/1999/xlink"', "")
-    ids = _ID_RE.findall(out)
+    # both scans only where a match can be (a chart without clip paths has no id; every URL
+    # has a '//'): the regexes cost about 1.5 ms per chart, the substring tests nothing
+    ids = _ID_RE.findall(out) if 'id="' in out else []
     if ids:
         prefix = "c" + hashlib.sha1(svg.encode("utf-8")).hexdigest()[:8] + "-"
         for ident in sorted(set(ids), key=len, reverse=True):
@@ -197,7 +199,7 @@ def svg_html(svg: str) -> str:
             out = re.sub(rf'\bid="{esc}"', f'id="{prefix}{ident}"', out)
             out = re.sub(rf"url\(#{esc}\)", f"url(#{prefix}{ident})", out)
             out = re.sub(rf'href="#{esc}"', f'href="#{prefix}{ident}"', out)
-    leftover = external_urls(out)
+    leftover = external_urls(out) if "//" in out else []
     if leftover:  # a chart must never point outside the page
         raise WorkbookError(f"Diagramm enthält eine externe Adresse ({leftover[0]}); statische Ausgabe verweigert")
     return out
