@@ -220,3 +220,33 @@ def test_a_gemeinde_key_runs_on_its_kreis_row_with_its_own_figures():
     with pytest.raises(SelectionError, match="unknown AGS '０５３１５'"):
         engine.project("０５３１５", "S0", 0, topics=DDI, kreise=KREISE)
     assert engine.normalise_ags(5315) == "05315" and engine.normalise_ags(" x ") == "x"
+
+
+def _pandas_data_hash(frame: pd.DataFrame) -> str:
+    """The data hash as pandas' row hash defines it (what ``data_hash`` computes by dtype block)."""
+    import hashlib
+
+    values = pd.util.hash_pandas_object(frame.reset_index(drop=True), index=False).to_numpy()
+    h = hashlib.sha256(values.tobytes())
+    h.update(",".join(map(str, frame.columns)).encode())
+    return h.hexdigest()
+
+
+def test_data_hash_is_pandas_row_hash_for_every_kind_of_table():
+    from workbook import data as datasets
+    from workbook.data.places import gemeinde_inputs
+
+    kreise = datasets.load_kreise()
+    odd = pd.DataFrame({
+        "f": [0.0, -0.0, np.nan, -np.nan, np.inf, 1.5], "i": np.arange(6) - 3,
+        "s": pd.array(["a", None, "Bärenstein €", "", "a", np.nan], dtype="str"),
+        "o": ["x", 1, None, 2.5, "x", 7], "b": [True, False] * 3, "c": pd.Categorical(list("abcabc")),
+        "f32": np.float32([1, 2, -0.0, np.nan, 0, 3]), "n": pd.array([1, None, 3, 4, 5, 6], dtype="Int64"),
+        "p": pd.array(["a", None, "b", "c", "d", "e"], dtype=pd.StringDtype("python")),
+    }, index=[5, 3, 1, 0, 2, 4])
+    frames = [kreise, kreise.iloc[:0], kreise.iloc[[7]], gemeinde_inputs(["07132001", "01059188", "11000000"]),
+              engine.prepare(["07132001"], "S0", 0).kreise, odd, odd.iloc[:, [0, 2, 2, 0]],
+              pd.DataFrame(index=range(3)), pd.DataFrame({"s": pd.array([None, None], dtype="str")})]
+    for frame in frames:
+        assert engine.data_hash(frame) == _pandas_data_hash(frame)
+    assert engine.data_hash(kreise) != engine.data_hash(kreise.assign(lat=kreise["lat"] + 1e-9))

@@ -8,7 +8,8 @@ Kreise. Run 0 of every scenario is the ``default`` run at the resolved values.
 
 Modules: ``selection`` (topics, Kreise, scenarios, options), ``sampling`` (Latin
 hypercube and parameter runs), ``simulation`` (plan, models on chunks, threads),
-``blas`` (BLAS on one thread), ``quantiles`` (exact order statistics), ``table``
+``blas`` (BLAS on one thread), ``quantiles`` (exact order statistics), ``hashing`` (the
+data hash's row hashes by dtype block), ``table``
 (the long table and ``project``), ``sensitivity`` (the tornado); the command ``workbook project`` is
 ``workbook.cli.project``. The names below are the engine's public interface.
 """

@@ -25,6 +25,7 @@ from ..models.base import Indicator, ModelContext
 from ..params import ParameterSet, Scenario, load_parameters
 from . import selection
 from .blas import blas_single_thread
+from .hashing import row_hashes
 from .quantiles import reduce_runs
 from .sampling import run_values, unit_sample
 from .selection import (
@@ -284,7 +285,7 @@ def hash_run(plan: Plan) -> str:
 
 
 def data_hash(kreise: pd.DataFrame) -> str:
-    values = pd.util.hash_pandas_object(kreise.reset_index(drop=True), index=False).to_numpy()
-    h = hashlib.sha256(values.tobytes())
+    """sha256 of the rows' hashes (``pandas.util.hash_pandas_object(index=False)``) and the column names."""
+    h = hashlib.sha256(row_hashes(kreise).tobytes())
     h.update(",".join(map(str, kreise.columns)).encode())
     return h.hexdigest()
