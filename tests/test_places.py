@@ -146,3 +146,26 @@ def test_a_gemeindes_own_import_wins_and_is_marked_local(monkeypatch, tmp_path):
         assert places.input_origin(rows, "08416009")["gp_per_10k"] == "mittelbereich"
     finally:
         datasets.clear_cache()
+
+
+def test_a_gemeindes_inputs_are_kept_per_data_version_and_handed_out_as_copies():
+    from workbook.data.kreise import shared_kreise
+
+    first = places.gemeinde_inputs(["08416041"])
+    first.loc[0, "population_2019"] = -1.0            # the caller's copy: changing it changes nothing
+    first.attrs["origin"]["08416041"]["population_2019"] = "local"
+    again = places.gemeinde_inputs(["08416041"], shared_kreise())
+    assert again.loc[0, "population_2019"] == 91506
+    assert again.attrs["origin"]["08416041"]["population_2019"] == "gemeinde"
+    fresh = places._gemeinde_inputs(["08416041"], shared_kreise())
+    assert list(again.columns) == list(fresh.columns)
+    assert again.dtypes.astype(str).tolist() == fresh.dtypes.astype(str).tolist()
+    assert again.equals(fresh)
+
+
+def test_a_what_if_copy_of_the_kreis_table_is_never_served_from_the_kept_rows():
+    kreise = workbook.load_kreise()
+    places.gemeinde_inputs(["08416041"])              # kept for the data layer's own table
+    kreise.loc[kreise["ags"] == "08416", "offline_share"] = 0.99
+    rows = places.gemeinde_inputs(["08416041"], kreise)
+    assert rows.loc[0, "offline_share"] == pytest.approx(0.99)

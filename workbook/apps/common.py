@@ -28,13 +28,14 @@ def place_row(ags: str) -> pd.Series:
     mittelbereich_key, mittelbereich_name). Kept per key and data version (``data.kreise_version``:
     the shipped files and the user's overlay), so the dozens of look-ups of one report cost a
     dictionary hit each; shared, not copied: read it, do not change it."""
-    from ..data import kreise_version, load_kreise
+    from ..data import kreise_version
+    from ..data.kreise import shared_kreise
 
     key = (str(ags), kreise_version())
     row = _PLACE_ROWS.get(key)
     if row is not None:
         return row
-    kreise = load_kreise()
+    kreise = shared_kreise()
     if not is_gemeinde(ags):
         row = kreise.loc[kreise["ags"] == ags].iloc[0]
     else:

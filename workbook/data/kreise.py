@@ -25,6 +25,13 @@ def load_kreise(local: bool = True) -> pd.DataFrame:
     return _table(local).copy()
 
 
+def shared_kreise() -> pd.DataFrame:
+    """The very table :func:`load_kreise` copies (overlay applied), shared by every caller: read
+    it, never change it. Callers that keep something derived from a place's row (the engine's
+    selection, ``data.places.gemeinde_inputs``) recognise it by identity."""
+    return _table(True)
+
+
 def _table(local: bool) -> pd.DataFrame:
     """The cached table behind :func:`load_kreise` (shared: never hand it out to be changed)."""
     return cached(f"kreise:local={bool(local)}", kreise_version(local), lambda: _build(local))

@@ -24,6 +24,7 @@ level, and its Kreis's value otherwise; ``attrs["origin"]`` records which for ev
 from __future__ import annotations
 
 import difflib
+from collections import OrderedDict
 
 import numpy as np
 import pandas as pd
@@ -248,17 +249,46 @@ def _gemeinde_table() -> pd.DataFrame:
     return cached("gemeinde_inputs", _signature(), build)
 
 
+#: the last few small ``gemeinde_inputs`` of the data layer's own Kreis table, by keys and data
+#: version: a report asks for its Gemeinde's row in its header and again in the engine
+_INPUTS: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+_INPUTS_SIZE = 32
+_INPUTS_MAX_CODES = 16
+
+
 def gemeinde_inputs(codes, kreise: pd.DataFrame | None = None) -> pd.DataFrame:
     """The Gemeinden ``codes`` (8-digit keys, checked) as rows of the Kreis table.
 
     Every column of ``kreise`` (default: ``load_kreise()``, the user's overlay applied) is the
     Kreis's value unless the Gemeinde has its own (see the module docstring); ``attrs["origin"]``
     maps each key to {column: "gemeinde" | "gemeinde_derived" | "mittelbereich" | "kreis" | "local"}.
+    A fresh table each call; for a few keys of the data layer's own table (None or
+    ``data.kreise.shared_kreise()``) it is a copy of the rows kept per keys and data version.
     """
+    from .kreise import kreise_version, shared_kreise
+    from .overlay import overlay_path
+
     codes = [place_key(c, level=GEMEINDE) for c in codes]
     if kreise is None:
-        from .kreise import load_kreise
-        kreise = load_kreise()
+        kreise = shared_kreise()
+    if len(codes) > _INPUTS_MAX_CODES or kreise is not shared_kreise():
+        return _gemeinde_inputs(codes, kreise)
+    key = (tuple(codes), kreise_version(), _signature(), signature(overlay_path(GEMEINDE)))
+    rows = _INPUTS.get(key)
+    if rows is None:
+        rows = _gemeinde_inputs(codes, kreise)
+        _INPUTS[key] = rows
+        while len(_INPUTS) > _INPUTS_SIZE:
+            _INPUTS.popitem(last=False)
+    else:
+        _INPUTS.move_to_end(key)
+    out = rows.copy()
+    out.attrs = {**rows.attrs, "local": dict(rows.attrs.get("local") or {}),
+                 "origin": {c: dict(o) for c, o in rows.attrs["origin"].items()}}
+    return out
+
+
+def _gemeinde_inputs(codes: list[str], kreise: pd.DataFrame) -> pd.DataFrame:
     table = _gemeinde_table().loc[codes]
     by_kreis = kreise.assign(ags=kreise["ags"].astype(str)).set_index("ags")
     missing = sorted(set(table["kreis_ags"]) - set(by_kreis.index))

@@ -95,6 +95,14 @@ def load_kreise_table() -> pd.DataFrame:
     return load_kreise()
 
 
+def shared_kreise_table() -> pd.DataFrame:
+    """The data layer's own Kreis table, not a copy (``data.kreise.shared_kreise``): read only.
+    The engine selects from it so that ``gemeinde_inputs`` can reuse a Gemeinde's row."""
+    from ..data.kreise import shared_kreise
+
+    return shared_kreise()
+
+
 def normalise_ags(value) -> str:
     """A Kreis or Gemeinde key with its leading zero back ('5315' -> '05315', '8416041' ->
     '08416041'); other text stripped, unchanged (``select_kreise`` reports it). The rule is ``workbook.ags``."""

@@ -72,13 +72,20 @@ def prepare(ags="all", scenarios="all", draws: int = 1000, seed: int = DEFAULT_S
     draws = check_int("draws", draws, 0, MAX_DRAWS)
     seed = check_int("seed", seed, 0, 2**32 - 1)
     parameters = parameters if parameters is not None else load_parameters()
-    all_kreise = kreise if kreise is not None else selection.load_kreise_table()
     if kreise is not None:
         selection.validate_given_kreise(kreise)
-    if "ags" not in all_kreise.columns:
+        source = kreise
+    else:
+        try:
+            source = selection.shared_kreise_table()
+        except ImportError:
+            source = selection.load_kreise_table()   # says what is missing
+    if "ags" not in source.columns:
         raise SelectionError("the Kreis table has no 'ags' column", column="ags")
-    all_kreise = all_kreise.assign(ags=all_kreise["ags"].astype(str))
-    chosen = select_kreise(all_kreise, ags)
+    # a copy: the cooperation plan and the hashes read it; the data layer's shared table is only
+    # selected from (its keys are text already), so a Gemeinde's inputs row can be reused
+    all_kreise = source.assign(ags=source["ags"].astype(str))
+    chosen = select_kreise(source if kreise is None else all_kreise, ags)
     # the models never read where a Gemeinde's inputs come from, and pandas deep-copies attrs on
     # every column access: a table of a thousand Gemeinden would spend seconds copying ``origin``
     chosen.attrs = {k: v for k, v in chosen.attrs.items() if k != "origin"}
