@@ -106,8 +106,9 @@ def _compiled(skeleton_json: str, names) -> dict | None:
     the datasets, each at most once (else rows could not be put back; such a
     chart is compiled whole, with its rows).
     """
-    import vl_convert as vlc
+    from .fonts import converter
 
+    vlc = converter()
     with _svg_lock:
         if skeleton_json in _vega_cache:
             _vega_cache.move_to_end(skeleton_json)
@@ -136,8 +137,9 @@ def _convert_svg(spec_json: str) -> str:
     rows is compiled to Vega once (``_compiled``) and each chart's rows are put
     into that Vega spec (the compile was about a fifth of a conversion; the SVG is the same).
     """
-    import vl_convert as vlc
+    from .fonts import converter
 
+    vlc = converter()
     try:
         spec = json.loads(spec_json)
         apart = _rows_apart(spec)
@@ -383,8 +385,9 @@ _VIEW_RE = re.compile(r'"(view_[0-9a-f]+_\d+|view_\d+)"')
 @functools.lru_cache(maxsize=128)
 def _vega_root_data(skeleton_json: str, names: tuple[str, ...]) -> frozenset[str]:
     """Names of the root-level Vega datasets the skeleton compiles to."""
-    import vl_convert as vlc
+    from .fonts import converter
 
+    vlc = converter()
     spec = json.loads(skeleton_json)
     spec = _replace_names(spec, {f"__data_{i}__": n for i, n in enumerate(names)})
     spec = json.loads(re.sub(r'"__view_(\d+)__"', r'"view_\1"', json.dumps(spec)))

@@ -200,9 +200,10 @@ def for_file(spec: dict, place: str | None = None) -> dict:
 def chart_bytes(chart, fmt: str, *, scale: float = 2.0, place: str | None = None) -> bytes:
     """The chart rendered as PNG, SVG or PDF bytes (vl-convert, offline); ``place`` names the
     Kreis in the title and drops the legend-click hint (``for_file``)."""
-    import vl_convert as vlc
-
     from .display import chart_spec, to_svg
+    from .fonts import converter
+
+    vlc = converter()
 
     fmt = _check_format(fmt, CHART_FORMATS)
     if not (isinstance(scale, (int, float)) and not isinstance(scale, bool) and 0.25 <= scale <= 8):

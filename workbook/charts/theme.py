@@ -97,8 +97,9 @@ def scenario_dashes(ids) -> list[list[int]]:
 
 @functools.lru_cache(maxsize=1)
 def _locale() -> dict:
-    import vl_convert as vlc
+    from ..fonts import converter
 
+    vlc = converter()
     return {
         "number": vlc.get_format_locale("de-DE"),
         "time": vlc.get_time_format_locale("de-DE"),
