@@ -594,3 +594,20 @@ def test_subindex_multiples_with_a_focus_band_one_scenario_only():
                          for a in areas)
     d = charts.subindex_chart(t, labels=LABELS).to_dict()
     assert all("transform" not in a for a in all_layers(d) if mark_type(a) == "area")
+
+
+def test_fan_chart_rows_are_ordered_by_legend_label_and_year_and_a_missing_median_falls_back():
+    """The fan's rows: sorted by legend label, then year (whatever the table's order), the first
+    non-missing value per scenario, year and quantile, and the default run where p50 is missing."""
+    df = long_table(quantiles={"p5": -0.06, "p25": -0.02, "p50": 0.0, "p75": 0.02, "p95": 0.06, "default": 0.001})
+    df = df.sample(frac=1.0, random_state=3).reset_index(drop=True)          # any order
+    hole = (df["scenario"] == "S2") & (df["year"] == 2025) & (df["quantile"] == "p50")
+    df.loc[hole, "value"] = np.nan
+    labels = {"S0": "Zulu", "S1": "Alpha", "S2": "Mike"}
+    d = charts.fan_chart(df, labels=labels).to_dict()
+    rows = next(v for k, v in d["datasets"].items() if v and "Szenario" in v[0])
+    assert [(r["Szenario"], r["Jahr"]) for r in rows] == [
+        (lab, y) for lab in ("Alpha", "Mike", "Zulu") for y in range(2021, 2031)]
+    s2_2025 = next(r for r in rows if r["Szenario"] == "Mike" and r["Jahr"] == 2025)
+    assert s2_2025["mid"] == pytest.approx(round(0.34 + 0.04 * 4 + 0.001, 4))   # the default run
+    assert s2_2025["p5"] == pytest.approx(round(0.34 + 0.04 * 4 - 0.06, 4))

@@ -211,6 +211,13 @@ class ValueForm:
             return s.round(4)
         return s.map(lambda v: _round_sig(v, 4))
 
+    def round_array(self, values: np.ndarray) -> np.ndarray:
+        """:meth:`round` for a float array (the same numbers)."""
+        arr = np.asarray(values, dtype=float)
+        if self.percent:
+            return np.round(arr, 4)
+        return np.array([_round_sig(v, 4) for v in arr.tolist()], dtype=float)
+
 
 def clip(text, max_chars: int) -> str:
     """Shorten a label to ``max_chars`` characters with an ellipsis.

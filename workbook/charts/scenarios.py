@@ -39,21 +39,21 @@ from .common import (
 SUBINDICES = ("ddi.strat", "ddi.verw", "ddi.arbeit", "ddi.infra", "ddi.teilhabe", "ddi.lokal", "ddi.gesund")
 
 
-def _wide_quantiles(sel: pd.DataFrame, index: list[str]) -> tuple[pd.DataFrame, bool]:
-    """One row per ``index`` with columns p5..p95 (and 'mid' = p50 or default).
-
-    Returns (frame, has_bands).
-    """
+def _wide_lists(sel: pd.DataFrame, index: list[str]) -> tuple[list[tuple], dict[str, np.ndarray], bool]:
+    """The rows of ``sel`` pivoted: the sorted ``index`` keys, and per quantile column (p5..p95,
+    default, and 'mid' = p50 or else default) an array aligned with them; and whether all the
+    band quantiles are there. The first non-missing value per key and quantile counts."""
     wanted = QUANTILES + ("default",)
-    quantiles = [str(v) for v in sel["quantile"].tolist()]
-    values = pd.to_numeric(sel["value"], errors="coerce").to_numpy(dtype=float)
-    keys = list(zip(*(sel[c].tolist() for c in index)))
-    # a pivot (first non-missing value per index and quantile) in plain Python: the
-    # selections are a few hundred rows, where pandas' pivot_table costs milliseconds
+    quantiles = _texts(sel["quantile"])
+    values = pd.to_numeric(sel["value"], errors="coerce").to_numpy(dtype=float).tolist()
+    keys = list(zip(*(_texts(sel[c]) if c != "year" else sel[c].tolist() for c in index)))
+    # a pivot in plain Python: the selections are a few hundred rows, where pandas' pivot_table
+    # costs milliseconds
     table: dict[tuple, dict[str, float]] = {}
     found = False
+    wanted_set = set(wanted)
     for k, qname, v in zip(keys, quantiles, values):
-        if qname not in wanted:
+        if qname not in wanted_set:
             continue
         found = True
         if v != v:
@@ -64,15 +64,33 @@ def _wide_quantiles(sel: pd.DataFrame, index: list[str]) -> tuple[pd.DataFrame, 
                             column="quantile")
     cols = [c for c in wanted if any(c in row for row in table.values())]
     ordered = sorted(table)
-    wide = pd.DataFrame({**{c: [k[i] for k in ordered] for i, c in enumerate(index)},
-                         **{c: [table[k].get(c, np.nan) for k in ordered] for c in cols}})
-    has_bands = all(c in wide.columns for c in QUANTILES)
-    if "p50" in wide.columns:
-        wide["mid"] = wide["p50"]
-        if "default" in wide.columns:
-            wide["mid"] = wide["mid"].fillna(wide["default"])
+    out = {c: np.array([table[k].get(c, np.nan) for k in ordered], dtype=float) for c in cols}
+    has_bands = all(c in out for c in QUANTILES)
+    if "p50" in out:
+        mid = out["p50"].copy()
+        if "default" in out:
+            mid = np.where(np.isnan(mid), out["default"], mid)
+        out["mid"] = mid
     else:
-        wide["mid"] = wide["default"]
+        out["mid"] = out["default"]
+    return ordered, out, has_bands
+
+
+def _texts(col: pd.Series) -> list:
+    """A column's values as text (a categorical one through its few categories)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        names = [str(c) for c in col.cat.categories]
+        return [names[c] if c >= 0 else "nan" for c in col.cat.codes.to_numpy().tolist()]
+    return [str(v) for v in col.tolist()]
+
+
+def _wide_quantiles(sel: pd.DataFrame, index: list[str]) -> tuple[pd.DataFrame, bool]:
+    """One row per ``index`` with columns p5..p95 (and 'mid' = p50 or default).
+
+    Returns (frame, has_bands).
+    """
+    ordered, cols, has_bands = _wide_lists(sel, index)
+    wide = pd.DataFrame({**{c: [k[i] for k in ordered] for i, c in enumerate(index)}, **cols})
     return wide, has_bands
 
 
@@ -107,27 +125,32 @@ def fan_chart(results: pd.DataFrame, *, ags: str | None = None, indicator: str |
     unit = units_of(sel, what)
     name = str(sel["indicator"].iloc[0])
     label = indicator_label(name, indicator_labels)
-    wide, has_quantiles = _wide_quantiles(sel, ["scenario", "year"])
+    keys, wide, has_quantiles = _wide_lists(sel, ["scenario", "year"])
     has_bands = has_quantiles and bands
-    ids = scenario_order(wide["scenario"])
+    ids = scenario_order(k[0] for k in keys)
     labs = scenario_labels(ids, labels)
-    vals = wide[[c for c in QUANTILES + ("mid",) if c in wide.columns]].to_numpy().ravel()
+    vals = np.concatenate([wide[c] for c in QUANTILES + ("mid",) if c in wide])
     form = ValueForm.for_values(unit, vals, percent)
 
-    data = pd.DataFrame({
-        "Szenario": wide["scenario"].astype(str).map(labs),
-        "Jahr": wide["year"].astype(int),
-        "mid": form.round(wide["mid"]),
-    })
+    # the rows in the order of (legend label, year), each column built once as a list
+    order = sorted(range(len(keys)), key=lambda i: (labs[str(keys[i][0])], int(keys[i][1])))
+    years = [int(keys[i][1]) for i in order]
+
+    def column(name: str) -> np.ndarray:
+        return wide[name][order]
+
+    mid = column("mid")
+    data = {"Szenario": [labs[str(keys[i][0])] for i in order], "Jahr": np.array(years, dtype=np.int64),
+            "mid": form.round_array(mid)}
     if points:  # the tooltip texts travel only with the markers that show them
-        data["Median"] = wide["mid"].map(form.text)
+        data["Median"] = [form.text(v) for v in mid.tolist()]
     if has_bands:
         for c in QUANTILES:
-            data[c] = form.round(wide[c])
+            data[c] = form.round_array(column(c))
         if points:
-            data["b50"] = [form.range_text(a, b) for a, b in zip(wide["p25"], wide["p75"])]
-            data["b90"] = [form.range_text(a, b) for a, b in zip(wide["p5"], wide["p95"])]
-    data = data.sort_values(["Szenario", "Jahr"]).reset_index(drop=True)
+            data["b50"] = [form.range_text(a, b) for a, b in zip(column("p25").tolist(), column("p75").tolist())]
+            data["b90"] = [form.range_text(a, b) for a, b in zip(column("p5").tolist(), column("p95").tolist())]
+    data = pd.DataFrame(data)
 
     y0, y1 = int(data["Jahr"].min()), int(data["Jahr"].max())
     focus = str(focus) if focus is not None and str(focus) in ids and len(ids) > 1 else None
