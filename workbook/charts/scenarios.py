@@ -360,21 +360,19 @@ def scenario_bars_2030(results: pd.DataFrame, *, ags: str | None = None, indicat
     unit = units_of(sel, what)
     name = str(sel["indicator"].iloc[0])
     label = indicator_label(name, indicator_labels)
-    wide, has_bands = _wide_quantiles(sel, ["scenario"])
-    ids = scenario_order(wide["scenario"])
+    keys, wide, has_bands = _wide_lists(sel, ["scenario"])
+    ids = scenario_order(k[0] for k in keys)
     # the whole scenario title, broken onto two lines (the axis splits at the line break)
     labs = {sid: "\n".join(wrap(lab, 34, max_lines=2)) for sid, lab in scenario_labels(ids, labels).items()}
-    vals = wide[[c for c in QUANTILES + ("mid",) if c in wide.columns]].to_numpy().ravel()
+    vals = np.concatenate([wide[c] for c in QUANTILES + ("mid",) if c in wide])
     form = ValueForm.for_values(unit, vals, percent)
-    data = pd.DataFrame({
-        "Szenario": wide["scenario"].astype(str).map(labs),
-        "mid": form.round(wide["mid"]),
-        "Median": wide["mid"].map(form.text),
-    })
+    rows = {"Szenario": [labs[str(k[0])] for k in keys], "mid": form.round_array(wide["mid"]),
+            "Median": [form.text(v) for v in wide["mid"].tolist()]}
     if has_bands:
-        data["p5"] = form.round(wide["p5"])
-        data["p95"] = form.round(wide["p95"])
-        data["b90"] = [form.range_text(a, b) for a, b in zip(wide["p5"], wide["p95"])]
+        rows["p5"] = form.round_array(wide["p5"])
+        rows["p95"] = form.round_array(wide["p95"])
+        rows["b90"] = [form.range_text(a, b) for a, b in zip(wide["p5"].tolist(), wide["p95"].tolist())]
+    data = pd.DataFrame(rows)
     domain = [labs[s] for s in ids]
     head = chart_title or T.BARS_TITLE.format(label=year_label(label), year=year)
     note_text = model_note(results, has_bands) if note else None
