@@ -22,6 +22,10 @@ from . import common as C
 from .base import Block, TopicApp
 
 
+#: the static report's scenario legend per scenario set, labels and theme (``legend_html``)
+_LEGENDS: dict[tuple, str] = {}
+
+
 class ReportApp(TopicApp):
     title = T.TITLE_REPORT
     topics = "all"
@@ -52,11 +56,22 @@ class ReportApp(TopicApp):
 
     def legend_html(self) -> str:
         """The scenario legend of the static report's fan charts as one small SVG (the same for every
-        Kreis: converted once per process, then served from the SVG cache)."""
+        place: built once per process for each set of scenarios, their legend labels and the theme)."""
+        import altair as alt
+
         from ..charts import scenario_legend
+        from ..charts.common import scenario_labels, scenario_order
         from ..display import static_html
 
-        return static_html(scenario_legend(self.scenario_ids))
+        ids = scenario_order(self.scenario_ids)
+        key = (tuple(ids), tuple(scenario_labels(ids).items()), alt.theme.active)
+        html = _LEGENDS.get(key)
+        if html is None:
+            html = static_html(scenario_legend(self.scenario_ids))
+            if len(_LEGENDS) >= 16:
+                _LEGENDS.clear()
+            _LEGENDS[key] = html
+        return html
 
     def companions(self) -> list[str]:
         """A Gemeinde's report computes its Kreis in the same engine run (the comparison)."""
