@@ -21,7 +21,6 @@ from ..texts import report as R
 from . import common as C
 from .base import Block, TopicApp
 
-
 #: the static report's scenario legend per scenario set, labels and theme (``legend_html``)
 _LEGENDS: dict[tuple, str] = {}
 

@@ -107,6 +107,7 @@ def prepare(ags="all", scenarios="all", draws: int = 1000, seed: int = DEFAULT_S
         coop = topic_registry.module("cooperation")
     coop_prepare = getattr(coop, "prepare", None) if coop is not None else None
     all_hash = None
+    areas: tuple[str, ...] | None = None
     for sc in scenario_list:
         values = parameters.resolve(sc, overrides)
         plan.values[sc.id] = values
@@ -123,17 +124,27 @@ def prepare(ags="all", scenarios="all", draws: int = 1000, seed: int = DEFAULT_S
                     raise
                 # DDI only, on a table without what the plan needs (Land, population): the DDI
                 # uses its documented stand-in cluster size ddi.verw.coop_size
-        if "cooperation" in extra and "level" in chosen.columns and (chosen["level"] == "gemeinde").any():
-            extra["cooperation"] = _with_gemeinden(coop, extra["cooperation"], chosen, values)
+        if "cooperation" in extra and "level" in chosen.columns:
+            if areas is None:
+                areas = _gemeinde_areas(chosen)
+            if areas:
+                extra["cooperation"] = _with_gemeinden(coop, extra["cooperation"], areas, values)
         plan.extra[sc.id] = extra
     return plan
 
 
-def _with_gemeinden(coop, kreis_plan, chosen: pd.DataFrame, values: Mapping[str, float]):
-    """The Kreise's cooperation plan plus the clusters of the chosen Gemeinden's Mittelbereiche
-    (cached by plan and areas, so scenarios that share a plan still share it)."""
+def _gemeinde_areas(chosen: pd.DataFrame) -> tuple[str, ...]:
+    """The Mittelbereiche of the chosen Gemeinden (their Kreis where they have none), sorted;
+    empty when no Gemeinde is chosen."""
     rows = chosen[chosen["level"] == "gemeinde"]
-    areas = tuple(sorted(set(rows["mittelbereich_key"].astype("string").fillna(rows["kreis_ags"]).astype(str))))
+    if not len(rows):
+        return ()
+    return tuple(sorted(set(rows["mittelbereich_key"].astype("string").fillna(rows["kreis_ags"]).astype(str))))
+
+
+def _with_gemeinden(coop, kreis_plan, areas: tuple[str, ...], values: Mapping[str, float]):
+    """The Kreise's cooperation plan plus the clusters of the Gemeinden's Mittelbereiche ``areas``
+    (cached by plan and areas, so scenarios that share a plan still share it)."""
     key = (id(kreis_plan), areas)
     hit = _GEMEINDE_PLANS.get(key)
     if hit is None or hit[0] is not kreis_plan:

@@ -42,6 +42,8 @@ class ModelContext:
     p: dict[str, np.ndarray]
     outputs: dict[str, np.ndarray] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    #: the numbers of each Kreis column read so far (the table does not change during a run)
+    _numbers: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def n_runs(self) -> int:
@@ -75,10 +77,13 @@ class ModelContext:
     def column(self, name: str, default: float | None = None) -> np.ndarray | None:
         """The Kreis column ``name`` as a (1, K, 1) array of ``dtype``, or ``default`` broadcast, or None."""
         if name in self.kreise.columns:
-            values = pd.to_numeric(self.kreise[name], errors="coerce").to_numpy(dtype=float)
+            values = self._numbers.get(name)
+            if values is None or len(values) != len(self.kreise):
+                values = pd.to_numeric(self.kreise[name], errors="coerce").to_numpy(dtype=float)
+                self._numbers[name] = values
             if default is not None:
                 values = np.where(np.isfinite(values), values, default)
-            return values.reshape(1, -1, 1).astype(self.dtype, copy=False)
+            return values.reshape(1, -1, 1).astype(self.dtype)     # a copy: callers may change it
         if default is None:
             return None
         return np.full((1, len(self.kreise), 1), float(default), dtype=self.dtype)
