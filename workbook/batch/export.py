@@ -121,6 +121,9 @@ def make_exporter():
         # no CDN URLs even in resources nobody should use
         require_js_url="", jquery_url="", mathjax_url="", mermaid_js_url="",
         jupyter_widgets_base_url="", widget_renderer_url="",
+        # the notebook is validated once after all preprocessors, not after each of the dozen
+        # (our own notebook as nbclient ran it; 10 ms a report went into repeated validation)
+        optimistic_validation=True,
     )
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=set(REMOVE_TAGS)), enabled=True)
     return exporter

@@ -62,7 +62,7 @@ class BatchOptions:
     pdf: bool = False
     notebook: Path | None = None
     progress: bool = True
-    recycle_after: int = 500           # kernel memory is flat after ~50 reports (docs/batch.md)
+    recycle_after: int = 2000          # kernel memory is flat after ~50 reports (docs/batch.md)
     summary: str | None = DEFAULT_SUMMARY
     extra_parameters: dict = field(default_factory=dict)
     kreise: object = None             # a DataFrame replacing load_kreise() (tests, subsets)
