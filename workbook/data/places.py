@@ -289,38 +289,48 @@ def gemeinde_inputs(codes, kreise: pd.DataFrame | None = None) -> pd.DataFrame:
 
 
 def _gemeinde_inputs(codes: list[str], kreise: pd.DataFrame) -> pd.DataFrame:
-    table = _gemeinde_table().loc[codes]
-    by_kreis = kreise.assign(ags=kreise["ags"].astype(str)).set_index("ags")
-    missing = sorted(set(table["kreis_ags"]) - set(by_kreis.index))
+    gem = _gemeinde_table()
+    table = gem.iloc[gem.index.get_indexer(pd.Index(codes))]     # the keys are checked: all present
+    kreis_of = [str(k) for k in table["kreis_ags"].tolist()]
+    keys = pd.Index(kreise["ags"].astype(str))
+    if not keys.is_unique:
+        dup = sorted(set(keys[keys.duplicated()]))[0]
+        raise SelectionError(f"the Kreis table holds the key {dup!r} twice; expected one row per Kreis", key="kreise")
+    positions = keys.get_indexer(pd.Index(kreis_of))
+    missing = sorted({k for k, p in zip(kreis_of, positions) if p < 0})
     if missing:
         raise SelectionError(T.PLACE_UNKNOWN_KREIS.format(value=missing[0], hint=""), key="kreise")
-    rows = by_kreis.loc[table["kreis_ags"].to_numpy()].reset_index()
+    base = kreise.iloc[positions].reset_index(drop=True)
+    # the row's columns in the Kreis table's order (its key first), each built once; pandas
+    # would copy the frame's blocks on every single column assignment
+    cols: dict[str, object] = {"ags": list(codes)}
+    cols.update((c, base[c]) for c in base.columns if c != "ags")
     local = {c: set(v) for c, v in (kreise.attrs.get("local") or {}).items()}
-    columns = [c for c in rows.columns if c != "ags"]
+    columns = [c for c in cols if c != "ags"]
     origin = {code: {c: ("local" if kreis in local.get(c, ()) else "kreis") for c in columns}
-              for code, kreis in zip(codes, table["kreis_ags"])}
-    rows["ags"] = codes
+              for code, kreis in zip(codes, kreis_of)}
     for col in OWN_COLUMNS:
-        rows[col] = table[col].to_numpy()
+        cols[col] = table[col].to_numpy()
         for code in codes:
             origin[code][col] = "gemeinde"
-    if "gigabit_share" in rows.columns:      # the Kreis's start, for the Gemeinde's catch-up (INFRA)
-        rows["kreis_gigabit_share"] = pd.to_numeric(rows["gigabit_share"], errors="coerce").to_numpy(dtype=float)
+    if "gigabit_share" in cols:      # the Kreis's start, for the Gemeinde's catch-up (INFRA)
+        cols["kreis_gigabit_share"] = pd.to_numeric(base["gigabit_share"], errors="coerce").to_numpy(dtype=float)
     for col in DERIVED_COLUMNS + MITTELBEREICH_COLUMNS:
         values = table[col].to_numpy(dtype=float)
         kind = "mittelbereich" if col in MITTELBEREICH_COLUMNS else "gemeinde_derived"
-        if col in rows.columns:
-            kreis_values = pd.to_numeric(rows[col], errors="coerce").to_numpy(dtype=float)
+        present = col in cols
+        if present:
+            kreis_values = pd.to_numeric(pd.Series(cols[col]), errors="coerce").to_numpy(dtype=float)
         elif col == "share_100mbit":
             kreis_values = table["kreis_share_100mbit"].to_numpy(dtype=float)
         else:
-            kreis_values = np.full(len(rows), np.nan)
+            kreis_values = np.full(len(codes), np.nan)
         own = np.isfinite(values)
-        if col in rows.columns:
+        if present:
             # a local import of the Kreis wins over a derived Gemeinde figure: the user said so
             is_local = np.array([origin[c].get(col) == "local" for c in codes], dtype=bool)
             own &= ~is_local
-        rows[col] = np.where(own, values, kreis_values)
+        cols[col] = np.where(own, values, kreis_values)
         for code, flag, fallback in zip(codes, own, kreis_values):
             if flag:
                 origin[code][col] = kind
@@ -328,32 +338,49 @@ def _gemeinde_inputs(codes: list[str], kreise: pd.DataFrame) -> pd.DataFrame:
                 origin[code].pop(col, None)
             else:
                 origin[code].setdefault(col, "kreis")
-    _apply_gemeinde_overlay(rows, codes, origin)
-    for code in codes:
-        origin[code].pop("kreis_gigabit_share", None)
-    for col in KREIS_TOTALS:
-        if col in rows.columns:
-            rows[col] = np.nan
-            for code in codes:
-                origin[code].pop(col, None)
-    rows["level"] = GEMEINDE
-    rows["kreis_ags"] = table["kreis_ags"].to_numpy()
-    names = _place_index()
-    places = cached("places", _signature(), _build_places)
-    rows["kreis_name"] = [places["name"].iloc[names[k]] for k in table["kreis_ags"]]
-    for col in ("bbsr_sgtyp_name", "mittelbereich_key", "mittelbereich_name", "verband_key", "verband_name"):
-        rows[col] = table[col].to_numpy()
-    rows.attrs = dict(kreise.attrs)
-    rows.attrs["origin"] = origin
-    return rows.reset_index(drop=True)
-
-
-def _apply_gemeinde_overlay(rows: pd.DataFrame, codes: list[str], origin: dict[str, dict[str, str]]) -> None:
-    """The user's own Gemeinde figures (``workbook import`` of an 8-digit file) replace every other
-    value of those cells; their origin is ``local``."""
     from .overlay import load_gemeinde_overlay
 
     overlay = load_gemeinde_overlay()
+    rows = None
+    if len(overlay):
+        rows = pd.DataFrame(cols)
+        _apply_gemeinde_overlay(rows, codes, origin, overlay)
+    for code in codes:
+        origin[code].pop("kreis_gigabit_share", None)
+    tail: dict[str, object] = {}
+    for col in KREIS_TOTALS:
+        if col in (cols if rows is None else rows.columns):
+            tail[col] = np.full(len(codes), np.nan)
+            for code in codes:
+                origin[code].pop(col, None)
+    names = _place_index()
+    places = cached("places", _signature(), _build_places)
+    place_names = places["name"]
+    tail["level"] = [GEMEINDE] * len(codes)
+    tail["kreis_ags"] = table["kreis_ags"].to_numpy()
+    tail["kreis_name"] = [place_names.iloc[names[k]] for k in kreis_of]
+    for col in ("bbsr_sgtyp_name", "mittelbereich_key", "mittelbereich_name", "verband_key", "verband_name"):
+        tail[col] = table[col].to_numpy()
+    rows = pd.DataFrame({**cols, **tail}) if rows is None else _with_columns(rows, tail)
+    rows.attrs = dict(kreise.attrs)
+    rows.attrs["origin"] = origin
+    return rows
+
+
+def _with_columns(rows: pd.DataFrame, new: dict[str, object]) -> pd.DataFrame:
+    """``rows`` with the columns ``new`` set (replaced in place of the old, else appended in order),
+    as one construction."""
+    cols: dict[str, object] = {c: rows[c] for c in rows.columns}
+    for name, values in new.items():
+        cols[name] = values
+    return pd.DataFrame(cols)
+
+
+def _apply_gemeinde_overlay(rows: pd.DataFrame, codes: list[str], origin: dict[str, dict[str, str]],
+                            overlay: pd.DataFrame) -> None:
+    """The user's own Gemeinde figures (``workbook import`` of an 8-digit file; ``overlay``, the
+    wide table of ``load_gemeinde_overlay``) replace every other value of those cells; their
+    origin is ``local``."""
     if not len(overlay):
         return
     mine = overlay.set_index("ags").reindex(codes)
