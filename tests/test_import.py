@@ -365,3 +365,23 @@ def test_a_users_figures_replace_new_official_columns_as_local(local_dir, tmp_pa
     status = datasets.value_status("05315")
     assert status["share_75plus"] == status["wfh_precovid"] == status["gigabit_share"] == "local"
     assert status["share_65_74"] == "fact" and status["wfh_feas"] == "estimate"
+
+
+def test_the_engines_kept_tables_follow_an_import(local_dir):
+    """The engine keeps the pooling groups, the cooperation plan's hash and a Gemeinde's inputs
+    per the data layer's table: after an import the same call reads the new values."""
+    from workbook.engine import project
+
+    def ddi_2030(ags: str) -> float:
+        r = project(ags=[ags], scenarios="S0", draws=0)
+        row = r[(r["indicator"] == "ddi.index") & (r["year"] == 2030)]
+        return float(row["value"].iloc[0])
+
+    before_kreis, before_gemeinde = ddi_2030("05315"), ddi_2030("05315000")
+    import_file(GOOD / "excel_de_bom.csv")            # Köln's population, age and more
+    assert datasets.value_status("05315")["share_65plus"] == "local"
+    after_kreis, after_gemeinde = ddi_2030("05315"), ddi_2030("05315000")
+    assert after_kreis != before_kreis
+    assert after_gemeinde != before_gemeinde
+    assert main(["import", "--reset"]) == 0
+    assert ddi_2030("05315") == before_kreis and ddi_2030("05315000") == before_gemeinde

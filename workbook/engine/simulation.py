@@ -116,7 +116,8 @@ def prepare(ags="all", scenarios="all", draws: int = 1000, seed: int = DEFAULT_S
         extra: dict = {"scenario": sc.id}
         if coop_prepare is not None and ("cooperation" in modules or values.get("ddi.verw.coop_kappa", 0.0) > 0):
             if all_hash is None:
-                all_hash = _plan_hash(all_kreise, getattr(coop, "PLAN_COLUMNS", None))
+                all_hash = _plan_hash_of(source if kreise is None else None, all_kreise,
+                                         getattr(coop, "PLAN_COLUMNS", None))
             try:
                 extra["cooperation"] = _cooperation_plan(coop_prepare, all_kreise, all_hash, values)
             except DataError:
@@ -158,6 +159,23 @@ def _with_gemeinden(coop, kreis_plan, areas: tuple[str, ...], values: Mapping[st
     else:
         _GEMEINDE_PLANS.move_to_end(key)
     return hit[1]
+
+
+#: (the data layer's shared Kreis table, plan columns, hash): the last one
+_SHARED_PLAN_HASH: list[tuple] = []
+
+
+def _plan_hash_of(shared: pd.DataFrame | None, kreise: pd.DataFrame, columns) -> str:
+    """:func:`_plan_hash` of ``kreise``; kept while ``shared`` (the data layer's own table, of which
+    ``kreise`` is the copy) is the same object (it is replaced when a file or the overlay changes)."""
+    if shared is None:
+        return _plan_hash(kreise, columns)
+    key = tuple(columns or ())
+    if _SHARED_PLAN_HASH and _SHARED_PLAN_HASH[0][0] is shared and _SHARED_PLAN_HASH[0][1] == key:
+        return _SHARED_PLAN_HASH[0][2]
+    value = _plan_hash(kreise, columns)
+    _SHARED_PLAN_HASH[:] = [(shared, key, value)]
+    return value
 
 
 def _plan_hash(kreise: pd.DataFrame, columns) -> str:

@@ -124,11 +124,6 @@ _OWN_BROADBAND = {100: "share_100mbit"}
 _FIT_CACHE: dict[tuple, pd.DataFrame] = {}
 
 
-def _fingerprint(obj) -> tuple:
-    """Content key of a table or Series (the data layer's loaders hand out a fresh copy per call)."""
-    return content_key(obj)
-
-
 def _broadband_history(ctx: ModelContext):
     """The observed broadband series: ``ctx.extra['broadband_history']`` or the data layer's file."""
     hist = ctx.extra.get("broadband_history")
@@ -138,19 +133,40 @@ def _broadband_history(ctx: ModelContext):
 
 
 def _pooling_groups(ctx: ModelContext) -> pd.Series | None:
-    """Kreistyp of every Kreis (not only this chunk's), so a pooled rate does not depend on chunking."""
+    """Kreistyp of every Kreis (not only this chunk's), so a pooled rate does not depend on chunking.
+    For the data layer's table the Series (and its content key) is kept while that table is the
+    same object (``data.kreise.shared_kreise``: replaced when a file or the overlay changes)."""
     table = ctx.extra.get("kreise_all")
+    shared = False
     if table is None and ctx.from_data_layer:
         try:
-            from ..data import load_kreise
-            table = load_kreise()
+            from ..data.kreise import shared_kreise
+            table = shared_kreise()
+            shared = True
         except (DataError, OSError):  # data layer unreadable: pool by this table's types
             table = None
     if table is None:
         table = ctx.kreise
+    if shared and _GROUPS and _GROUPS[0][0] is table:
+        return _GROUPS[0][1]
     if "settlement_type" not in table.columns or "ags" not in table.columns:
         return None
-    return pd.Series(table["settlement_type"].astype(str).to_numpy(), index=table["ags"].astype(str))
+    groups = pd.Series(table["settlement_type"].astype(str).to_numpy(), index=table["ags"].astype(str))
+    if shared:
+        _GROUPS[:] = [(table, groups, content_key(groups))]
+    return groups
+
+
+#: (the data layer's shared Kreis table, its pooling groups, their content key): one entry
+_GROUPS: list[tuple] = []
+
+
+def _fingerprint(obj) -> tuple:
+    """Content key of a table or Series (the data layer's loaders hand out a fresh copy per call;
+    the kept pooling groups carry theirs)."""
+    if _GROUPS and obj is _GROUPS[0][1]:
+        return _GROUPS[0][2]
+    return content_key(obj)
 
 
 def infra_fit(history: pd.DataFrame, groups: pd.Series | None = None) -> pd.DataFrame:
