@@ -324,13 +324,13 @@ def run() -> dict:
         keys = sample_keys(ALL_GEMEINDEN if do_all else n)
         ags_file = work / "sample.txt"
         ags_file.write_text("\n".join(keys) + "\n", encoding="utf-8")
-        sample = batch_run(work / "sample", ["--level", "gemeinde", "--ags-file", str(ags_file),
-                                             "--workers", str(workers), *args])
+        # all of them: the command an analyst types (every Gemeinde, no key list)
+        chosen = ["--level", "gemeinde"] if do_all else ["--level", "gemeinde", "--ags-file", str(ags_file)]
+        sample = batch_run(work / "sample", [*chosen, "--workers", str(workers), *args])
         sample["n"] = len(keys)
         figures["sample" if not do_all else "all"] = sample
         figures["kernel_start_s"] = round(kernel_start_s(), 2)
-        resume = batch_run(work / "sample", ["--level", "gemeinde", "--ags-file", str(ags_file),
-                                             "--workers", str(workers), "--resume", *args])
+        resume = batch_run(work / "sample", [*chosen, "--workers", str(workers), "--resume", *args])
         figures["resume_nothing_to_do"] = {"seconds": resume["seconds"], "skipped": resume["skipped"],
                                            "check_ms_per_report": round(resume_check_s(work / "sample") * 1000, 2)}
         figures["end_phase_full"] = end_phase_at_full_size(work / "sample", work)
