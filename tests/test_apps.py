@@ -427,3 +427,12 @@ def test_app_export_files_are_named_and_typed_without_a_view():
     assert name.endswith("_ergebnisse.csv") and "16069" in name and mime == "text/csv" and data
     with pytest.raises(WorkbookError, match="unbekannte Exportart 'exe'"):
         app.export_file("exe")
+
+
+def test_a_table_with_one_heading_twice_is_still_written_column_by_column():
+    import pandas as pd
+
+    from workbook.apps.static import table_html
+
+    out = table_html(pd.DataFrame([["a", 1, 2]], columns=["Kennzahl", "Stuttgart", "Stuttgart"]))
+    assert out.count("<th") == 3 and ">1</td>" in out and ">2</td>" in out

@@ -72,6 +72,25 @@ def test_the_report_compares_with_the_kreis_and_with_the_same_type(report):
     assert "Zum Vergleich: Landkreis Tübingen als Ganzes erreicht im Trend 2030" in text
 
 
+@pytest.mark.parametrize("ags", ["08111000", "09161000", "13003000"])
+def test_a_kreisfreie_stadt_as_gemeinde_is_compared_with_itself_as_kreis(ags):
+    """Stuttgart, Ingolstadt, Rostock: the Gemeinde and its Kreis carry one name; the comparison's
+    two columns say which is which (the full batch of 10,799 found 35 such reports failing on a
+    table with one heading twice)."""
+    from workbook.apps.kreis_report import ReportApp
+    from workbook.apps.static import StaticView
+
+    app = ReportApp(ags=ags, scenario="S0,S4", draws=0, interactive=False)
+    text = _text(StaticView(app).html())
+    blocks = [b for b in app.build_blocks(app.results()) if b.table is not None]
+    table = next(b.table for b in blocks if any(str(c).endswith(" (Kreis)") for c in b.table.columns))
+    name = str(table.columns[1])[: -len(" (Gemeinde)")]
+    assert list(table.columns[1:]) == [R.COL_SAME_NAME_GEMEINDE.format(name=name),
+                                       R.COL_SAME_NAME_KREIS.format(name=name)]
+    assert R.COL_SAME_NAME_KREIS.format(name=name) in text
+    assert all(not b.table.columns.duplicated().any() for b in blocks)
+
+
 def test_the_kreis_column_is_the_kreis_of_the_same_run(report):
     """The Kreis's figures beside the Gemeinde's come from the same project() call and equal the
     Kreis run alone (the Gemeinde row does not change the Kreis's)."""

@@ -526,6 +526,8 @@ def kreis_comparison(results: pd.DataFrame, kreis_results: pd.DataFrame, name: s
     side (both from one engine run): Kennzahl | Gemeinde | Kreis."""
     from .apps.common import banded, indicator_label, unit_of, unit_suffix_of
 
+    if name == kreis_name:      # a kreisfreie Stadt: the Gemeinde and its Kreis carry one name
+        name, kreis_name = R.COL_SAME_NAME_GEMEINDE.format(name=name), R.COL_SAME_NAME_KREIS.format(name=kreis_name)
     present = set(results["indicator"]) & set(kreis_results["indicator"])
     rows = []
     for ind in indicators:

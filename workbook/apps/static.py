@@ -74,7 +74,8 @@ def table_html(df: pd.DataFrame, css_class: str = "wb-table") -> str:
     if df is None or df.empty:
         return ""
     cls = html.escape(" ".join(["dataframe", *str(css_class).split()]), quote=True)
-    columns = [df[c].tolist() for c in df.columns] if len(df.columns) else []
+    # by position: two columns may share a heading
+    columns = [df.iloc[:, i].tolist() for i in range(len(df.columns))]
     forced = dict(getattr(df, "attrs", {}).get("align", {}) or {})      # column -> "right" | "left"
     attrs = [' class="wb-num" style="text-align: right;"'
              if forced.get(name, "right" if _numeric_column(col) else "left") == "right"

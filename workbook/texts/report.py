@@ -169,6 +169,10 @@ COMPARE_KREIS_SENTENCE = (
     "{Where} erreicht {name} 2030 einen Digitalisierungsgrad von {value}, {kreis} als Ganzes {kreis_value}."
 )
 COL_SCENARIO_FIGURE = "Kennzahl 2030 ({sid})"
+#: the two columns of the comparison where the Gemeinde is its own Kreis (a kreisfreie Stadt) and
+#: both carry the same name
+COL_SAME_NAME_GEMEINDE = "{name} (Gemeinde)"
+COL_SAME_NAME_KREIS = "{name} (Kreis)"
 
 SECTION_COMPARE_TYPE = "Im Vergleich mit Gemeinden desselben Typs"
 COMPARE_TYPE_INTRO = (
