@@ -435,4 +435,4 @@ def test_a_table_with_one_heading_twice_is_still_written_column_by_column():
     from workbook.apps.static import table_html
 
     out = table_html(pd.DataFrame([["a", 1, 2]], columns=["Kennzahl", "Stuttgart", "Stuttgart"]))
-    assert out.count("<th") == 3 and ">1</td>" in out and ">2</td>" in out
+    assert out.count("</th>") == 3 and ">1</td>" in out and ">2</td>" in out
