@@ -160,8 +160,8 @@ PAGES = {
     "bericht.ipynb": {
         "title": "Bericht: Drehbuch Digitale Kommune",
         "intro": (
-            "Dieser Bericht fasst alle Themen für einen Kreis zusammen: Digitalisierungsgrad in den "
-            "Szenarien, digitale Kluft, Telemedizin, Krisenfestigkeit und regionale Kooperation, mit "
+            "Dieser Bericht fasst alle Themen für einen Kreis oder eine Gemeinde zusammen: Digitalisierungsgrad "
+            "in den Szenarien, digitale Kluft, Telemedizin, Krisenfestigkeit und regionale Kooperation, mit "
             "einer Zusammenfassung in einfachem Deutsch und der Liste der Eingaben, die Schätzungen "
             "oder Annahmen sind. Alle Zahlen sind Modellrechnungen, keine Vorhersagen."
         ),
