@@ -409,3 +409,11 @@ def test_real_bericht_for_a_gemeinde(tmp_path):
     assert external_references(page, allow_links=False) == []
     assert 0 < rec["figures"]["values"]["S0"]["ddi.index"] < 1
     assert '<a href="gemeinden/08/index.html">' in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_map_legend_shows_as_many_decimals_as_its_classes_need():
+    from workbook.batch.index import _bound_texts
+
+    assert _bound_texts([0.1, 0.3, 0.5]) == ["0,10", "0,30", "0,50"]
+    close = _bound_texts([0.6312, 0.6701, 0.6712, 0.6788, 0.6841, 0.7123])
+    assert len(set(close)) == 6 and close[1] == "0,670" and close[2] == "0,671"

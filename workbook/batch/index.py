@@ -187,9 +187,22 @@ def map_svg(boundaries: dict, links: dict[str, str], values: dict[str, float], n
     legend = []
     if cuts:
         bounds = [finite[0]] + cuts + [finite[-1]]
+        text = _bound_texts(bounds)
         for i, col in enumerate(CLASS_COLOURS):
-            legend.append((col, f"{format_value('ddi.index', bounds[i])} – {format_value('ddi.index', bounds[i + 1])}"))
+            legend.append((col, f"{text[i]} – {text[i + 1]}"))
     return "".join(parts), legend
+
+
+def _bound_texts(bounds: list[float]) -> list[str]:
+    """The class bounds of the map legend in de-DE form, with as many decimals (2 to 4) as it takes
+    for different bounds to read differently (the index of a Land's Gemeinden spans a few hundredths,
+    where two decimals made two classes read "0,67 – 0,67")."""
+    distinct = len(set(bounds))
+    for digits in (2, 3, 4):
+        texts = [fmt_number(b, digits) for b in bounds]
+        if len(set(texts)) >= distinct:
+            return texts
+    return texts
 
 
 LINKABLE = ("ok", "skipped", "earlier")
