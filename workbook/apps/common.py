@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from ..charts.common import column_texts
 from ..texts import apps as T
 from ..texts import fmt_unit
 
@@ -234,20 +235,12 @@ class _Lookup:
                 return None
             if self.columns is None:   # the whole table as plain lists once (pandas row access is slow)
                 r = self.results
-                self.columns = (_labels(r["scenario"]), r["year"].to_numpy().tolist(),
-                                _labels(r["quantile"]), r["value"].to_numpy(dtype=float).tolist())
+                self.columns = (column_texts(r["scenario"]), r["year"].to_numpy().tolist(),
+                                column_texts(r["quantile"]), r["value"].to_numpy(dtype=float).tolist())
             sc, yr, qu, va = self.columns
             table = self.tables[indicator] = {(sc[i], yr[i], qu[i]): va[i] for i in rows.tolist()}
         return table.get((scenario, int(year), quantile))
 
-
-def _labels(col: pd.Series) -> list[str]:
-    """A column's values as text; a categorical one (the engine's tables) through its few
-    categories instead of one conversion per row."""
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        names = [str(c) for c in col.cat.categories]
-        return [names[c] if c >= 0 else "nan" for c in col.cat.codes.to_numpy().tolist()]
-    return [str(v) for v in col.tolist()]
 
 
 _LOOKUPS: dict[int, _Lookup] = {}

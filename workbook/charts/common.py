@@ -103,6 +103,15 @@ def _present(col: pd.Series) -> list[str]:
     return list(dict.fromkeys(str(v) for v in pd.unique(col.to_numpy())))
 
 
+def column_texts(col: pd.Series) -> list[str]:
+    """A column's values as text, one per row; a categorical one (the engine's tables) through its
+    few categories instead of one conversion per row (a missing value reads "nan")."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        names = [str(c) for c in col.cat.categories]
+        return [names[c] if c >= 0 else "nan" for c in col.cat.codes.to_numpy().tolist()]
+    return [str(v) for v in col.tolist()]
+
+
 def _equals(col: pd.Series, wanted: str) -> pd.Series:
     """Mask of rows whose value, as text, is ``wanted`` (compares codes for categoricals)."""
     if isinstance(col.dtype, pd.CategoricalDtype):

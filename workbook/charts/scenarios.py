@@ -22,6 +22,7 @@ from .common import (
     QUANTILES,
     ValueForm,
     clip,
+    column_texts,
     indicator_label,
     model_note,
     require_columns,
@@ -44,9 +45,9 @@ def _wide_lists(sel: pd.DataFrame, index: list[str]) -> tuple[list[tuple], dict[
     default, and 'mid' = p50 or else default) an array aligned with them; and whether all the
     band quantiles are there. The first non-missing value per key and quantile counts."""
     wanted = QUANTILES + ("default",)
-    quantiles = _texts(sel["quantile"])
+    quantiles = column_texts(sel["quantile"])
     values = pd.to_numeric(sel["value"], errors="coerce").to_numpy(dtype=float).tolist()
-    keys = list(zip(*(_texts(sel[c]) if c != "year" else sel[c].tolist() for c in index)))
+    keys = list(zip(*(column_texts(sel[c]) if c != "year" else sel[c].tolist() for c in index)))
     # a pivot in plain Python: the selections are a few hundred rows, where pandas' pivot_table
     # costs milliseconds
     table: dict[tuple, dict[str, float]] = {}
@@ -74,14 +75,6 @@ def _wide_lists(sel: pd.DataFrame, index: list[str]) -> tuple[list[tuple], dict[
     else:
         out["mid"] = out["default"]
     return ordered, out, has_bands
-
-
-def _texts(col: pd.Series) -> list:
-    """A column's values as text (a categorical one through its few categories)."""
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        names = [str(c) for c in col.cat.categories]
-        return [names[c] if c >= 0 else "nan" for c in col.cat.codes.to_numpy().tolist()]
-    return [str(v) for v in col.tolist()]
 
 
 def _wide_quantiles(sel: pd.DataFrame, index: list[str]) -> tuple[pd.DataFrame, bool]:
