@@ -744,10 +744,11 @@ def build_gemeinden(raw_dir: Path, kreise_pop: dict[str, int], geo_path: Path) -
     from_ags = {}
     geo, names16 = read_gemeinden_geo(geo_path)
     if len(missing):
+        gv_keys = set(gv["ags"])
         for rec in missing.itertuples(index=False):
             point = Point(float(rec.lon), float(rec.lat))
             candidates = sorted((geo[k].distance(point), k) for k in geo
-                                if k.startswith(rec.kreis_ags) and k in bbsr.index and k not in set(gv["ags"]))
+                                if k.startswith(rec.kreis_ags) and k in bbsr.index and k not in gv_keys)
             if not candidates or candidates[0][0] > MERGER_NEAREST_DEG:
                 raise BuildError(f"Gemeinde {rec.ags} {rec.name}: no vanished Gemeinde of its Kreis with a BBSR "
                                  f"row within {MERGER_NEAREST_DEG}° of its centre point")
