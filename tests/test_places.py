@@ -107,6 +107,28 @@ def test_gemeinde_cooperation_clusters_stay_in_one_mittelbereich():
     assert set(table["ags"]) == set(gem.loc[gem["mittelbereich_key"] == "081001", "ags"])
 
 
+def test_kreis_plan_with_gemeinden_is_the_plan_of_both_tables():
+    import pandas as pd
+
+    from workbook.models import cooperation
+    from workbook.params import load_parameters
+
+    values = load_parameters().defaults()
+    kreis_plan = cooperation.prepare(workbook.data.load_kreise(), workbook.data.load_neighbours(), values)
+    gem = workbook.data.load_gemeinden()
+    # Tübingen's Mittelbereich: clusters of several Gemeinden, wider than the widest Kreis cluster or not
+    table = cooperation.gemeinde_plan_table(gem, workbook.data.load_gemeinde_neighbours(), values, ["081001"])
+    joined = cooperation.with_gemeinden(kreis_plan, table)
+    whole = cooperation.CoopPlan(table=pd.concat([kreis_plan.table, table], ignore_index=True),
+                                 max_size=kreis_plan.max_size)
+    assert joined.table.equals(whole.table) and joined._row == whole._row
+    for mine, theirs in zip(joined._arrays, whole._arrays):
+        assert mine.dtype == theirs.dtype and np.array_equal(mine, theirs)
+    keys = ["08416", "08416041", table["ags"].iloc[-1]]
+    for mine, theirs in zip(joined.member_arrays(keys), whole.member_arrays(keys)):
+        assert np.array_equal(mine, theirs)
+
+
 def test_a_gemeinde_without_gigabit_in_2019_catches_up_with_its_kreis():
     def infra(overrides=None):
         table = workbook.project(ags="08416009,08416", scenarios="S0", draws=0, topics="digitalisation",

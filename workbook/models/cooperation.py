@@ -328,9 +328,26 @@ def gemeinde_plan_table(gemeinden: pd.DataFrame, neighbours: pd.DataFrame, value
 
 
 def with_gemeinden(plan: CoopPlan, gemeinde_table: pd.DataFrame) -> CoopPlan:
-    """The Kreise's plan with Gemeinde clusters added (their keys and cluster ids have 8 digits)."""
+    """The Kreise's plan with Gemeinde clusters added (their keys and cluster ids have 8 digits).
+
+    The same plan as ``CoopPlan(table=<both tables>)``, but the Kreise's padded arrays are taken
+    from ``plan`` instead of being grouped again for every Gemeinde report (no cluster spans both
+    tables: a Kreis cluster id has 5 digits, a Gemeinde one 8)."""
     table = pd.concat([plan.table, gemeinde_table], ignore_index=True)
-    return CoopPlan(table=table, max_size=plan.max_size)
+    extra = CoopPlan(table=gemeinde_table.reset_index(drop=True), max_size=plan.max_size)
+    (p1, m1, o1), (p2, m2, o2) = plan._arrays, extra._arrays
+    width = max(p1.shape[1], p2.shape[1])
+    n1 = len(p1)
+    pops = np.zeros((n1 + len(p2), width))
+    mask = np.zeros((n1 + len(p2), width), dtype=bool)
+    pops[:n1, :p1.shape[1]], pops[n1:, :p2.shape[1]] = p1, p2
+    mask[:n1, :m1.shape[1]], mask[n1:, :m2.shape[1]] = m1, m2
+    joined = object.__new__(CoopPlan)
+    object.__setattr__(joined, "table", table)
+    object.__setattr__(joined, "max_size", plan.max_size)
+    object.__setattr__(joined, "_row", {**plan._row, **{a: n1 + i for a, i in extra._row.items()}})
+    object.__setattr__(joined, "_arrays", (pops, mask, np.concatenate([o1, o2])))
+    return joined
 
 
 def own_share(costs: Costs, pops: np.ndarray, mask: np.ndarray, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
