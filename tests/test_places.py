@@ -191,3 +191,23 @@ def test_a_what_if_copy_of_the_kreis_table_is_never_served_from_the_kept_rows():
     kreise.loc[kreise["ags"] == "08416", "offline_share"] = 0.99
     rows = places.gemeinde_inputs(["08416041"], kreise)
     assert rows.loc[0, "offline_share"] == pytest.approx(0.99)
+
+
+def test_a_value_kept_for_the_shared_kreis_table_is_dropped_with_it():
+    from workbook.data import kreise as K
+
+    shared = K.shared_kreise()
+    calls = []
+
+    def build(tag):
+        calls.append(tag)
+        return tag
+
+    assert K.kept_for_shared("test.kept", shared, 1, lambda: build("a")) == "a"
+    assert K.kept_for_shared("test.kept", shared, 1, lambda: build("b")) == "a"      # kept
+    assert K.kept_value("test.kept") == "a"
+    assert K.kept_for_shared("test.kept", shared, 2, lambda: build("c")) == "c"      # another key
+    other = shared.copy()                                                             # a rebuilt table
+    assert K.kept_for_shared("test.kept", other, 2, lambda: build("d")) == "d"
+    assert calls == ["a", "c", "d"]
+    assert K.kept_value("test.nothing") is None

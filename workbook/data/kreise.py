@@ -2,11 +2,16 @@
 
     load_kreise(local=True)   401 Kreise sorted by ``ags``; a fresh copy each call
     kreise_version(local)     what that table depends on (file signatures): a cheap cache key
+    shared_kreise()           the very table load_kreise copies (read only), recognised by identity
+    kept_for_shared(...)      a value derived from that table, kept while it is the same object
     value_status(ags)         {column: "fact" | "estimate" | "local"} for one Kreis
     column_status(df)         {column: status} for the Kreise of a table
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
 
 import pandas as pd
 
@@ -14,6 +19,8 @@ from .base import base_kreise, base_signature, find_kreis
 from .files import cached, data_hash, signature
 from .overlay import apply_overlay, load_overlay, overlay_path
 from .schema import COLUMNS, KEY
+
+T = TypeVar("T")
 
 
 def load_kreise(local: bool = True) -> pd.DataFrame:
@@ -30,6 +37,29 @@ def shared_kreise() -> pd.DataFrame:
     it, never change it. Callers that keep something derived from a place's row (the engine's
     selection, ``data.places.gemeinde_inputs``) recognise it by identity."""
     return _table(True)
+
+
+#: per name: (the shared table a value was derived from, the caller's key, the value); one entry each
+_KEPT: dict[str, tuple] = {}
+
+
+def kept_for_shared(name: str, table: pd.DataFrame, key, build: Callable[[], T]) -> T:
+    """``build()``, kept under ``name`` while ``table`` is the same object (the table of
+    :func:`shared_kreise` is replaced when a file or the overlay changes, and what was derived
+    from it with it) and ``key`` is equal: one entry per name, for values a caller derives from
+    the whole shared table on every report (the engine's plan hash, the models' pooling groups)."""
+    hit = _KEPT.get(name)
+    if hit is not None and hit[0] is table and hit[1] == key:
+        return hit[2]
+    value = build()
+    _KEPT[name] = (table, key, value)
+    return value
+
+
+def kept_value(name: str):
+    """The value :func:`kept_for_shared` holds under ``name`` now, or None."""
+    hit = _KEPT.get(name)
+    return None if hit is None else hit[2]
 
 
 def _table(local: bool) -> pd.DataFrame:

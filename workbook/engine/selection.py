@@ -97,9 +97,12 @@ def load_kreise_table() -> pd.DataFrame:
 
 def shared_kreise_table() -> pd.DataFrame:
     """The data layer's own Kreis table, not a copy (``data.kreise.shared_kreise``): read only.
-    The engine selects from it so that ``gemeinde_inputs`` can reuse a Gemeinde's row."""
-    from ..data.kreise import shared_kreise
-
+    The engine selects from it so that ``gemeinde_inputs`` can reuse a Gemeinde's row.
+    Without a data layer, :func:`load_kreise_table` says what is missing."""
+    try:
+        from ..data.kreise import shared_kreise
+    except ImportError:
+        return load_kreise_table()
     return shared_kreise()
 
 

@@ -76,10 +76,7 @@ def prepare(ags="all", scenarios="all", draws: int = 1000, seed: int = DEFAULT_S
         selection.validate_given_kreise(kreise)
         source = kreise
     else:
-        try:
-            source = selection.shared_kreise_table()
-        except ImportError:
-            source = selection.load_kreise_table()   # says what is missing
+        source = selection.shared_kreise_table()
     if "ags" not in source.columns:
         raise SelectionError("the Kreis table has no 'ags' column", column="ags")
     # a copy: the cooperation plan and the hashes read it; the data layer's shared table is only
@@ -161,21 +158,14 @@ def _with_gemeinden(coop, kreis_plan, areas: tuple[str, ...], values: Mapping[st
     return hit[1]
 
 
-#: (the data layer's shared Kreis table, plan columns, hash): the last one
-_SHARED_PLAN_HASH: list[tuple] = []
-
-
 def _plan_hash_of(shared: pd.DataFrame | None, kreise: pd.DataFrame, columns) -> str:
     """:func:`_plan_hash` of ``kreise``; kept while ``shared`` (the data layer's own table, of which
-    ``kreise`` is the copy) is the same object (it is replaced when a file or the overlay changes)."""
+    ``kreise`` is the copy) is the same object (``data.kreise.kept_for_shared``)."""
     if shared is None:
         return _plan_hash(kreise, columns)
-    key = tuple(columns or ())
-    if _SHARED_PLAN_HASH and _SHARED_PLAN_HASH[0][0] is shared and _SHARED_PLAN_HASH[0][1] == key:
-        return _SHARED_PLAN_HASH[0][2]
-    value = _plan_hash(kreise, columns)
-    _SHARED_PLAN_HASH[:] = [(shared, key, value)]
-    return value
+    from ..data.kreise import kept_for_shared
+
+    return kept_for_shared("engine.plan_hash", shared, tuple(columns or ()), lambda: _plan_hash(kreise, columns))
 
 
 def _plan_hash(kreise: pd.DataFrame, columns) -> str:

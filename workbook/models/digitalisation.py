@@ -135,37 +135,44 @@ def _broadband_history(ctx: ModelContext):
 def _pooling_groups(ctx: ModelContext) -> pd.Series | None:
     """Kreistyp of every Kreis (not only this chunk's), so a pooled rate does not depend on chunking.
     For the data layer's table the Series (and its content key) is kept while that table is the
-    same object (``data.kreise.shared_kreise``: replaced when a file or the overlay changes)."""
+    same object (``data.kreise.kept_for_shared``: dropped when a file or the overlay changes)."""
     table = ctx.extra.get("kreise_all")
-    shared = False
     if table is None and ctx.from_data_layer:
         try:
-            from ..data.kreise import shared_kreise
-            table = shared_kreise()
-            shared = True
+            from ..data.kreise import kept_for_shared, shared_kreise
+            shared = shared_kreise()
         except (DataError, OSError):  # data layer unreadable: pool by this table's types
-            table = None
-    if table is None:
-        table = ctx.kreise
-    if shared and _GROUPS and _GROUPS[0][0] is table:
-        return _GROUPS[0][1]
+            shared = None
+        if shared is not None:
+            groups = kept_for_shared(_POOLING, shared, None, lambda: _with_key(_groups_of(shared)))
+            return None if groups is None else groups[0]
+    return _groups_of(ctx.kreise if table is None else table)
+
+
+def _groups_of(table: pd.DataFrame) -> pd.Series | None:
     if "settlement_type" not in table.columns or "ags" not in table.columns:
         return None
-    groups = pd.Series(table["settlement_type"].astype(str).to_numpy(), index=table["ags"].astype(str))
-    if shared:
-        _GROUPS[:] = [(table, groups, content_key(groups))]
-    return groups
+    return pd.Series(table["settlement_type"].astype(str).to_numpy(), index=table["ags"].astype(str))
 
 
-#: (the data layer's shared Kreis table, its pooling groups, their content key): one entry
-_GROUPS: list[tuple] = []
+def _with_key(groups: pd.Series | None) -> tuple[pd.Series, tuple] | None:
+    return None if groups is None else (groups, content_key(groups))
+
+
+#: the name under which the shared table's pooling groups and their content key are kept
+_POOLING = "digitalisation.pooling_groups"
 
 
 def _fingerprint(obj) -> tuple:
     """Content key of a table or Series (the data layer's loaders hand out a fresh copy per call;
     the kept pooling groups carry theirs)."""
-    if _GROUPS and obj is _GROUPS[0][1]:
-        return _GROUPS[0][2]
+    try:
+        from ..data.kreise import kept_value
+        kept = kept_value(_POOLING)
+    except ImportError:
+        kept = None
+    if kept is not None and obj is kept[0]:
+        return kept[1]
     return content_key(obj)
 
 
