@@ -32,6 +32,7 @@ import yaml
 from . import paths
 from .errors import ParameterError, ScenarioError
 from .fsutil import atomic_write
+from .snapshot import memo
 
 STATUSES = ("fact", "derived", "assumption")
 LEVERS = ("kommune", "bund_land", "markt")
@@ -561,16 +562,20 @@ def _dir_signature(directory: Path) -> tuple:
     return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
 
 
+def _parameters_signature(directory: Path) -> tuple:
+    if not directory.is_dir():
+        raise ParameterError("parameter folder not found; expected scenarios/parameters/*.yml",
+                             file=_display(directory))
+    return (str(directory.resolve()), _dir_signature(directory))
+
+
 def load_parameters(directory: Path | str | None = None) -> ParameterSet:
     """Load every ``*.yml`` record file of ``directory`` (default ``scenarios/parameters``).
 
     The result is cached while the files stay unchanged.
     """
     directory = Path(directory) if directory is not None else paths.PARAMETERS_DIR
-    if not directory.is_dir():
-        raise ParameterError("parameter folder not found; expected scenarios/parameters/*.yml",
-                             file=_display(directory))
-    signature = (str(directory.resolve()), _dir_signature(directory))
+    signature = memo(("parameters", str(directory)), lambda: _parameters_signature(directory))
     cached = _CACHE.get(signature)
     if cached is not None:
         return cached
@@ -590,6 +595,11 @@ def scenario_files(directory: Path | str | None = None) -> list[Path]:
     return sorted(files, key=lambda f: int(f.name[1:].split("_", 1)[0]))
 
 
+def _scenario_signature(directory: Path | str | None) -> tuple[list[Path], tuple]:
+    files = scenario_files(directory)
+    return files, tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+
+
 def load_scenarios(directory: Path | str | None = None,
                    parameters: ParameterSet | None = None) -> dict[str, Scenario]:
     """The shipped scenarios S0..S5 (ordered), validated against the parameters.
@@ -598,8 +608,8 @@ def load_scenarios(directory: Path | str | None = None,
     Scenario objects as read-only.
     """
     parameters = parameters if parameters is not None else load_parameters()
-    files = scenario_files(directory)
-    signature = (tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files), id(parameters))
+    files, stats = memo(("scenarios", str(directory)), lambda: _scenario_signature(directory))
+    signature = (stats, id(parameters))
     cached = _SCENARIO_CACHE.get(signature)
     if cached is not None and cached[0] is parameters:
         return dict(cached[1])

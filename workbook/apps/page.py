@@ -44,18 +44,21 @@ def show(app: str | TopicApp, **parameters: Any) -> None:
     live widgets when its ``interactive`` parameter is true, else static HTML."""
     from IPython.display import HTML, display
 
-    if not isinstance(app, TopicApp):
-        app = make_app(app, **parameters)
-    elif parameters:
-        raise WorkbookError(T.PAGE_PARAMETERS_TWICE, key="parameters")
-    if app.p.interactive:
-        from .live import LiveView  # ipywidgets: not imported by a static run (batch kernels)
+    from ..snapshot import files_unchanged
 
-        view = LiveView(app)
-        display(view.root)
-        view.apply_query()
-    else:
-        display(HTML(StaticView(app).html()))
-        for mime, data in app.static_outputs().items():
-            display({mime: data}, raw=True)
+    with files_unchanged():   # the page is computed from one look at the data and parameter files
+        if not isinstance(app, TopicApp):
+            app = make_app(app, **parameters)
+        elif parameters:
+            raise WorkbookError(T.PAGE_PARAMETERS_TWICE, key="parameters")
+        if app.p.interactive:
+            from .live import LiveView  # ipywidgets: not imported by a static run (batch kernels)
+
+            view = LiveView(app)
+            display(view.root)
+            view.apply_query()
+        else:
+            display(HTML(StaticView(app).html()))
+            for mime, data in app.static_outputs().items():
+                display({mime: data}, raw=True)
     return None

@@ -122,7 +122,13 @@ class StaticView:
         self.app = app
 
     def html(self) -> str:
-        """The whole app as static HTML (inline SVG, plain tables)."""
+        """The whole app as static HTML (inline SVG, plain tables), from one look at the files."""
+        from ..snapshot import files_unchanged
+
+        with files_unchanged():
+            return self._html()
+
+    def _html(self) -> str:
         app = self.app
         results = app.results()
         parts = ["<div class='wb-app wb-static'>"]

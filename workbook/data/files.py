@@ -18,6 +18,7 @@ import yaml
 
 from .. import paths
 from ..errors import DataError
+from ..snapshot import memo
 from ..texts import data as T
 
 KREISE_FILE = "kreise.csv"
@@ -50,6 +51,12 @@ def rel(path: Path) -> str:
 
 
 def signature(path: Path) -> tuple:
+    """(path, mtime, size) of a file, (path, None, None) when it is missing; checked once per
+    ``snapshot.files_unchanged()`` block."""
+    return memo(("signature", str(path)), lambda: _signature(path))
+
+
+def _signature(path: Path) -> tuple:
     try:
         st = path.stat()
     except FileNotFoundError:
