@@ -15,6 +15,7 @@ from typing import TypeVar
 
 import pandas as pd
 
+from ..snapshot import memo
 from .base import base_kreise, base_signature, find_kreis
 from .files import cached, data_hash, signature
 from .overlay import apply_overlay, load_overlay, overlay_path
@@ -72,7 +73,8 @@ def kreise_version(local: bool = True) -> tuple:
     table, its sources record and, with ``local``, the user's overlay. Two stat calls: callers
     that keep something derived from the table per place use it as their cache key instead of
     building the table."""
-    return (base_signature(), signature(overlay_path()) if local else None)
+    return memo(("kreise_version", bool(local)),
+                lambda: (base_signature(), signature(overlay_path()) if local else None))
 
 
 def _build(local: bool) -> pd.DataFrame:
