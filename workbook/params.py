@@ -32,7 +32,7 @@ import yaml
 from . import paths
 from .errors import ParameterError, ScenarioError
 from .fsutil import atomic_write
-from .snapshot import memo
+from .snapshot import file_signature, memo
 
 STATUSES = ("fact", "derived", "assumption")
 LEVERS = ("kommune", "bund_land", "markt")
@@ -559,7 +559,7 @@ _CACHE: dict[tuple, ParameterSet] = {}
 
 def _dir_signature(directory: Path) -> tuple:
     files = sorted(directory.glob("*.yml")) if directory.is_dir() else []
-    return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    return tuple(file_signature(f) for f in files)
 
 
 def _parameters_signature(directory: Path) -> tuple:
@@ -597,7 +597,7 @@ def scenario_files(directory: Path | str | None = None) -> list[Path]:
 
 def _scenario_signature(directory: Path | str | None) -> tuple[list[Path], tuple]:
     files = scenario_files(directory)
-    return files, tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    return files, tuple(file_signature(f) for f in files)
 
 
 def load_scenarios(directory: Path | str | None = None,

@@ -9,6 +9,9 @@ files even if one is replaced while it renders. Outside the block nothing is rem
     with files_unchanged():
         html = StaticView(app).html()
 
+``file_signature(path)`` is the one such check: (path, mtime, size), used by the data layer's parse
+cache and by the parameter and scenario folders.
+
 The memo lives in a context variable: another thread (or a dashboard's next widget event) makes
 its own checks.
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -49,3 +53,17 @@ def memo(key: Hashable, compute: Callable[[], T]) -> T:
     except KeyError:
         value = seen[key] = compute()
         return value
+
+
+def file_signature(path: Path) -> tuple:
+    """(path, mtime in ns, size) of a file, (path, None, None) when it is missing: one ``stat``,
+    made once per :func:`files_unchanged` block."""
+    return memo(("signature", str(path)), lambda: _stat(path))
+
+
+def _stat(path: Path) -> tuple:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return (str(path), None, None)
+    return (str(path), st.st_mtime_ns, st.st_size)

@@ -206,14 +206,18 @@ class WarmKernel:
             post = [c for c in nb.cells if c.get("id") == "workbook-batch-summary"]
             hidden_ids = {"workbook-batch-reset", "workbook-batch-summary"}
             nb.cells = [c for c in nb.cells if c.get("id") not in hidden_ids]
-            shift = len(pre)
-            for cell in nb.cells if shift else ():
-                if cell.get("cell_type") == "code" and cell.get("execution_count"):
-                    cell["execution_count"] -= shift
-                    for out in cell.get("outputs", []):
-                        if out.get("execution_count"):
-                            out["execution_count"] -= shift
+            if pre:                # nbclient counted the hidden reset cell as 1
+                _count_from_one(nb.cells)
         return post[0].get("outputs", []) if post else []
+
+
+def _count_from_one(cells) -> None:
+    for cell in cells:
+        if cell.get("cell_type") == "code" and cell.get("execution_count"):
+            cell["execution_count"] -= 1
+            for out in cell.get("outputs", []):
+                if out.get("execution_count"):
+                    out["execution_count"] -= 1
 
 
 def kill_pid(pid: int | None) -> None:

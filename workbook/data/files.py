@@ -18,7 +18,7 @@ import yaml
 
 from .. import paths
 from ..errors import DataError
-from ..snapshot import memo
+from ..snapshot import file_signature
 from ..texts import data as T
 
 KREISE_FILE = "kreise.csv"
@@ -50,18 +50,8 @@ def rel(path: Path) -> str:
         return str(path)
 
 
-def signature(path: Path) -> tuple:
-    """(path, mtime, size) of a file, (path, None, None) when it is missing; checked once per
-    ``snapshot.files_unchanged()`` block."""
-    return memo(("signature", str(path)), lambda: _signature(path))
-
-
-def _signature(path: Path) -> tuple:
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return (str(path), None, None)
-    return (str(path), st.st_mtime_ns, st.st_size)
+#: (path, mtime, size) of a file, (path, None, None) when it is missing; once per page render
+signature = file_signature
 
 
 def cached(name: str, signature: tuple, build):
