@@ -374,5 +374,19 @@ def run() -> dict:
     return figures
 
 
-if __name__ == "__main__":
+def main(argv: list[str]) -> int:
+    """``--all`` or nothing (the settings are environment variables, see the module docstring)."""
+    if any(a in ("-h", "--help") for a in argv):
+        print(__doc__)
+        return 0
+    unknown = [a for a in argv if a != "--all"]
+    if unknown:
+        print(f"bench_gemeinden.py: unknown argument {unknown[0]!r}; expected nothing or --all "
+              "(settings: BENCH_GEMEINDEN_* environment variables, see --help)", file=sys.stderr)
+        return 2
     print(json.dumps(run(), indent=1, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
