@@ -15,6 +15,8 @@ What it measures (each figure is printed with how it was obtained):
   not figures anyone reads), and the largest Land pages' size;
 * **resume**: ``--resume`` over the finished sample (nothing to do): the cost per report of
   checking it (read its record, hash its HTML);
+* **host speed** before and after (``host_speed_s``: CPU seconds of a fixed Python loop; this
+  shared host's speed varies through the day, and every CPU figure with it);
 * **Dask**: the same CLI with ``--scheduler`` on a ``distributed.LocalCluster`` with 1 and 2
   worker processes (one thread each) on the first M Gemeinden of the sample.
 
@@ -156,6 +158,17 @@ def _completions(out: Path) -> list[float]:
 
 def _sizes(out: Path) -> list[int]:
     return [p.stat().st_size for p in out.glob("gemeinden/*/*.html") if p.name != "index.html"]
+
+
+def host_speed_s() -> float:
+    """CPU seconds of a fixed Python loop (10 million additions): this shared host's speed varies
+    through the day by up to half, and every CPU figure of a run grows with it (0.87 s fast,
+    1.3-1.7 s slowed down); printed before and after a run so runs can be compared."""
+    t0 = time.process_time()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return round(time.process_time() - t0, 2)
 
 
 def batch_run(out: Path, args: list[str], extra_env: dict | None = None) -> dict:
@@ -309,6 +322,7 @@ def run() -> dict:
     args = ["--draws", str(draws)] + (["--notebook", notebook] if notebook else [])
     figures: dict = {"draws": draws, "workers": workers, "notebook": notebook or "notebooks/bericht.ipynb",
                      "load_before": round(os.getloadavg()[0], 2), "cpus": os.cpu_count(),
+                     "host_speed_s_before": host_speed_s(),
                      "note": "indicative: shared machine; completion times from meta/*.json mtimes"}
     from workbook.batch.runner import BatchOptions
 
@@ -371,6 +385,7 @@ def run() -> dict:
         if not keep:
             shutil.rmtree(work, ignore_errors=True)
     figures["load_after"] = round(os.getloadavg()[0], 2)
+    figures["host_speed_s_after"] = host_speed_s()
     return figures
 
 
