@@ -309,7 +309,8 @@ class LiveView:
             text = T.COMPUTED.format(draws=fmt_int(self.app.p.draws))
             details = T.COMPUTED_DETAILS.format(ms=round(ms), seed=self.app.p.seed, draws=self.app.p.draws)
         else:
-            text, details = T.COMPUTED_BASE, T.COMPUTED_BASE_DETAILS.format(ms=round(ms))
+            text = T.COMPUTED_BASE_GEMEINDE if self.app.is_gemeinde else T.COMPUTED_BASE
+            details = T.COMPUTED_BASE_DETAILS.format(ms=round(ms))
         self.status.value = (f"<small style='color:#595959'>{html.escape(text)}</small>"
                              f"<details class='wb-tech'><summary><small>{html.escape(T.COMPUTED_DETAILS_TITLE)}"
                              f"</small></summary><small style='color:#595959'>{html.escape(details)}</small>"

@@ -118,6 +118,7 @@ COMPUTING = "Berechne …"
 COMPUTED = "Neu berechnet aus {draws} Rechnungen je Szenario mit gestreuten Annahmen."
 #: apps that show base data only (no model run, no draws)
 COMPUTED_BASE = "Angezeigt werden die Daten des gewählten Kreises."
+COMPUTED_BASE_GEMEINDE = "Angezeigt werden die Daten der gewählten Gemeinde."
 #: the technical figures of the status line, folded away (for analysts)
 COMPUTED_DETAILS_TITLE = "Technische Angaben"
 COMPUTED_DETAILS = "Rechenzeit {ms} ms · Startwert des Zufallsgenerators {seed} · {draws} Ziehungen je Szenario"

@@ -11,18 +11,18 @@ from __future__ import annotations
 DASHBOARDS: dict[str, tuple[str, str]] = {
     "00_uebersicht": (
         "Überblick",
-        "Ihr Kreis auf der Deutschlandkarte: Kennzahlen mit Quellen und der Vergleich "
-        "mit Kreisen gleichen Typs und im selben Land.",
+        "Ihr Kreis auf der Deutschlandkarte, Ihre Gemeinde unter den Gemeinden ihres Kreises: "
+        "Kennzahlen mit Quellen und der Vergleich mit Orten gleichen Typs im selben Land.",
     ),
     "01_szenarien": (
         "Szenarien 2030",
-        "Fünf Zukunftsbilder nach Corona im Vergleich: wie digital Ihr Kreis 2030 sein "
-        "kann, mit Unsicherheitsbändern und den wichtigsten Stellschrauben.",
+        "Fünf Zukunftsbilder nach Corona im Vergleich: wie digital Ihr Kreis oder Ihre Gemeinde "
+        "2030 sein kann, mit Unsicherheitsbändern und den wichtigsten Stellschrauben.",
     ),
     "02_digitale_kluft": (
         "Digitale Kluft",
-        "Wer in Ihrem Kreis noch offline ist, nach Alter und Jahr, und was Kurse und "
-        "Geräte pro erreichter Person kosten.",
+        "Wer in Ihrem Kreis oder Ihrer Gemeinde noch offline ist, nach Alter und Jahr, und was "
+        "Kurse und Geräte pro erreichter Person kosten.",
     ),
     "03_regionale_kooperation": (
         "Regionale Kooperation",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 #: the help comment of each common parameter in the ``parameters`` cell
 PARAM_HELP = {
-    "ags": "Kreisschlüssel (AGS, fünf Ziffern), z. B. 05315 Köln, 16069 Hildburghausen",
+    "ags": "Kreis- oder Gemeindeschlüssel (AGS, fünf oder acht Ziffern), z. B. 05315 Köln, 08416041 Tübingen",
     "scenario": '"all", eine Kennung S0 … S5, mehrere ("S0,S3") oder eine Szenario-Datei (.yml)',
     "draws": "Monte-Carlo-Ziehungen je Szenario (0: nur Standardwerte, ohne Band)",
     "seed": "Startwert des Zufallsgenerators (gleicher Wert, gleiches Ergebnis)",
@@ -19,8 +19,8 @@ PARAM_HELP = {
 CHARTS_HEADING = "**Was die Diagramme zeigen**"
 
 HOW_TO_RUN = (
-    "**So arbeiten Sie mit dieser Seite:** Wählen Sie oben Ihren Kreis (Name oder "
-    "Kreisschlüssel) und verschieben Sie die Regler unter *Annahmen und Hebel*; alle "
+    "**So arbeiten Sie mit dieser Seite:** Wählen Sie oben Ihren Kreis oder Ihre Gemeinde (Name "
+    "oder Schlüssel) und verschieben Sie die Regler unter *Annahmen und Hebel*; alle "
     "Diagramme rechnen sofort neu. Unter jeder Zahl steht, woher sie kommt und ob sie eine "
     "amtliche Zahl, eine Schätzung oder eine Annahme ist. Über *Export* laden Sie Diagramme "
     "(PNG/SVG/PDF), Ergebnisse (CSV/Excel) und Ihre Einstellungen als eigenes Szenario (YAML) "
@@ -28,9 +28,9 @@ HOW_TO_RUN = (
 )
 
 HOW_TO_RUN_OVERVIEW = (
-    "**So arbeiten Sie mit dieser Seite:** Wählen Sie oben Ihren Kreis (Name oder "
-    "Kreisschlüssel) und die Kennzahl der Karte; Karte, Eckdaten und Vergleich zeigen sofort "
-    "Ihren Kreis. Unter jeder Zahl steht, woher sie kommt und ob sie eine amtliche Zahl oder "
+    "**So arbeiten Sie mit dieser Seite:** Wählen Sie oben Ihren Kreis oder Ihre Gemeinde (Name "
+    "oder Schlüssel) und die Kennzahl der Karte; Karte, Eckdaten und Vergleich zeigen sofort "
+    "Ihren Ort. Unter jeder Zahl steht, woher sie kommt und ob sie eine amtliche Zahl oder "
     "eine Schätzung ist. Über *Export* laden Sie Diagramme (PNG/SVG/PDF) und die Zahlen "
     "(CSV/Excel) herunter."
 )
@@ -38,31 +38,33 @@ HOW_TO_RUN_OVERVIEW = (
 ANALYST_NOTE = (
     "Für Analysten (in JupyterLab): Die Zelle `parameters` lässt sich mit Papermill setzen, "
     "z. B. `papermill {name} out.ipynb -p ags 16069 -p interactive False`; Berichte für alle "
-    "Kreise erzeugt `workbook batch` (siehe README)."
+    "Kreise erzeugt `workbook batch`, für alle Gemeinden `workbook batch --level gemeinde` (siehe README)."
 )
 
 #: per notebook file: title, intro, charts [(name, what it shows)], help of its extra parameters
 PAGES = {
     "00_uebersicht.ipynb": {
-        "title": "Übersicht: Ihr Kreis im Vergleich",
+        "title": "Übersicht: Ihr Kreis oder Ihre Gemeinde im Vergleich",
         "intro": (
-            "Diese Seite zeigt die Ausgangslage eines Kreises oder einer kreisfreien Stadt: "
+            "Diese Seite zeigt die Ausgangslage eines Kreises, einer kreisfreien Stadt oder einer Gemeinde: "
             "Bevölkerung, Fläche, Altersstruktur, Internetnutzung, Gigabit-Versorgung und "
             "Hausarztdichte, jeweils mit Quelle. Amtliche Zahlen (Destatis, Stand 31.12.2018 und "
             "31.12.2019) und Schätzungen sind getrennt gekennzeichnet."
         ),
         "charts": [
             ("Karte", (
-                "Alle 401 Kreise, eingefärbt nach der gewählten Kennzahl; Ihr Kreis ist schwarz umrandet. "
+                "Alle 401 Kreise, eingefärbt nach der gewählten Kennzahl; Ihr Kreis ist schwarz umrandet "
+                "(für eine Gemeinde: die Gemeinden ihres Kreises, Ihre Gemeinde schwarz umrandet). "
                 "Hellere und dunklere Farben stehen für niedrige und hohe Werte; grau heißt keine Angabe."
             )),
             ("Eckdaten", (
-                "Die wichtigsten Zahlen Ihres Kreises mit Einheit, Quelle und Status (amtlich, Schätzung "
-                "oder eigene Daten)."
+                "Die wichtigsten Zahlen Ihres Kreises oder Ihrer Gemeinde mit Einheit, Quelle und Status "
+                "(amtlich, Schätzung oder eigene Daten)."
             )),
             ("Vergleich", (
                 "Ihr Kreis neben dem Median und der Spanne (10.–90. Perzentil) der Kreise desselben "
-                "Siedlungstyps, desselben Landes und ganz Deutschlands."
+                "Siedlungstyps, desselben Landes und ganz Deutschlands; eine Gemeinde neben ihrem Kreis "
+                "und dem Median der Gemeinden ihres Typs in ihrem Land."
             )),
         ],
         "param_help": {
@@ -101,11 +103,11 @@ PAGES = {
     "02_digitale_kluft.ipynb": {
         "title": "Die digitale Kluft: Wer ist offline, und was hilft?",
         "intro": (
-            "Wie viele Menschen sind in Ihrem Kreis offline, in welchen Altersgruppen, und wie ändert "
+            "Wie viele Menschen sind in Ihrem Kreis oder Ihrer Gemeinde offline, in welchen Altersgruppen, und wie ändert "
             "sich das bis 2030? Jahrgänge altern mit, eigene Lernschritte und Schulungsprogramme "
             "holen Menschen ins Netz. Dazu: was eine zusätzliche Person online kostet und wie viele "
             "Schülerinnen und Schüler ein eigenes Gerät brauchen. Grundlage ist der "
-            "D21-Digital-Index; die Werte für einzelne Kreise sind Schätzungen."
+            "D21-Digital-Index; die Werte für einzelne Kreise und Gemeinden sind Schätzungen."
         ),
         "charts": [
             ("Offliner nach Alter", "Anteil der Menschen ohne Internet je Altersgruppe und Jahr."),
@@ -121,13 +123,17 @@ PAGES = {
         "title": "Regionale Kooperation: gemeinsam statt allein",
         "intro": (
             "Kleinere Kommunen teilen Smart-City-Lösungen, statt sie allein zu bauen. Diese Seite "
-            "schlägt Partner unter den Nachbarkreisen im selben Land vor, zeigt die Kosten je "
+            "schlägt Partner unter den Nachbarkreisen im selben Land vor (für eine Gemeinde: unter "
+            "den Nachbargemeinden in ihrem Mittelbereich), zeigt die Kosten je "
             "Mitglied nach Größe des Verbunds, eine faire Aufteilung (Fixkosten gleich, Rest nach "
             "Einwohnern) mit dem Hinweis, wer mehr zahlen würde als allein, und die Ersparnis je "
             "Verwaltungsdienst. Die Kostenansätze sind Annahmen mit Spannen."
         ),
         "charts": [
-            ("Partnerkarte", "Ihr Kreis und die vorgeschlagenen Partner (gemeinsame Grenze, gleiches Land)."),
+            ("Partnerkarte", (
+                "Ihr Kreis oder Ihre Gemeinde und die vorgeschlagenen Partner (gemeinsame Grenze, gleiches "
+                "Land; für eine Gemeinde derselbe Mittelbereich)."
+            )),
             ("Kosten nach Verbundgröße", "Kosten je Mitglied für 1 bis N Mitglieder; das rechnerische Optimum ist markiert."),
             ("Faire Aufteilung", "Tabelle je Mitglied: allein, im Verbund, Ersparnis, und wer mehr zahlen würde als allein."),
             ("Ersparnis je Dienst", "Standesamt, IT, Beschaffung, Personal, Finanzen nach ihrer Teilbarkeit."),
