@@ -115,6 +115,11 @@ def test_the_overview_maps_the_gemeinden_for_a_gemeinde():
     block = next(b for b in view._blocks if b.key == "map")
     assert block.title.endswith("nach Gemeinden")
     assert len(_features(_spec(block.chart))) == 15
+    # the status line under the page names what is shown: the Gemeinde's data, a Kreis's for a Kreis
+    from workbook.texts import apps as TA
+
+    assert TA.COMPUTED_BASE_GEMEINDE in view.status.value and TA.COMPUTED_BASE not in view.status.value
+    assert TA.COMPUTED_BASE in LiveView(OverviewApp("08416", interactive=True)).status.value
     app.ags = "08416"
     block = next(b for b in app.build_blocks(None) if b.key == "map")
     assert len(_features(_spec(block.chart))) == 401
