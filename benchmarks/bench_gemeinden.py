@@ -310,9 +310,10 @@ def dask_runs(keys: list[str], args: list[str], work: Path) -> dict:
     return out
 
 
-def run() -> dict:
+def run(do_all: bool = False) -> dict:
+    """``do_all``: every Gemeinde (``--all``); BENCH_GEMEINDEN_ALL=1 asks for it too (``make bench``)."""
     n = int(os.environ.get("BENCH_GEMEINDEN_N", "200"))
-    do_all = os.environ.get("BENCH_GEMEINDEN_ALL", "0") == "1" or "--all" in sys.argv[1:]
+    do_all = do_all or os.environ.get("BENCH_GEMEINDEN_ALL", "0") == "1"
     draws = int(os.environ.get("BENCH_GEMEINDEN_DRAWS", "1000"))
     workers = int(os.environ.get("BENCH_GEMEINDEN_WORKERS", str(os.cpu_count() or 1)))
     notebook = os.environ.get("BENCH_GEMEINDEN_NOTEBOOK")
@@ -399,7 +400,7 @@ def main(argv: list[str]) -> int:
         print(f"bench_gemeinden.py: unknown argument {unknown[0]!r}; expected nothing or --all "
               "(settings: BENCH_GEMEINDEN_* environment variables, see --help)", file=sys.stderr)
         return 2
-    print(json.dumps(run(), indent=1, ensure_ascii=False))
+    print(json.dumps(run(do_all="--all" in argv), indent=1, ensure_ascii=False))
     return 0
 
 
