@@ -307,3 +307,50 @@ def test_static_figure_writes_title_and_footnote_as_html():
     # with a legend selection (top-level parameters) the chart is drawn whole
     whole = display.static_html(fan(table()))
     assert "wb-chart-note" not in whole and "Modellrechnung" in whole[whole.index("<svg"):]
+
+
+# -- charts drawn by the page (workbook batch --charts script) ---------------------------------------
+def _spec_of(figure: str) -> dict:
+    m = re.search(r'<script type="application/json" class="wb-vega-spec">(.*?)</script>', figure, re.S)
+    assert m, figure[:300]
+    return json.loads(m.group(1))
+
+
+def test_script_mode_figure_holds_the_vega_spec_instead_of_svg(monkeypatch, fan_html):
+    from workbook.texts.charts import CHART_SCRIPT_PENDING
+
+    monkeypatch.setenv(display.STATIC_CHARTS_ENV, "script")
+    out = display.static_html(fan(table()))
+    assert "<svg" not in out and out.count("wb-vega-spec") == 1
+    assert f'<div class="wb-vega">{CHART_SCRIPT_PENDING}</div>' in out
+    # the HTML around the drawing (title, subtitle, footnote, label) is the SVG figure's
+    drop = re.compile(r'<div class="wb-vega">.*?</script>|<svg.*?</svg>', re.S)
+    assert drop.sub("", out) == drop.sub("", fan_html)
+    spec = _spec_of(out)
+    assert "$schema" not in spec and "http" not in json.dumps(spec)
+    rows = [v for d in spec["data"] for v in d.get("values", [])]
+    years = {(r["Szenario"], r["Jahr"]) for r in rows if "Median" in r}     # the rows of the table, in the spec
+    assert years == {(s, y) for s in ("S0 Trend", "S1 Strategie") for y in range(2021, 2031)}
+    assert spec["config"]["locale"]["number"]["decimal"] == ","          # German numbers in the browser too
+    assert out == display.static_html(fan(table()))                      # same chart, same bytes
+    other = _spec_of(display.static_html(fan(table(scale=1.1))))
+    assert other != spec and {k: v for k, v in other.items() if k != "data"} == {
+        k: v for k, v in spec.items() if k != "data"}                    # one compiled skeleton, other rows
+
+
+def test_script_mode_spec_cannot_close_its_element(monkeypatch):
+    monkeypatch.setenv(display.STATIC_CHARTS_ENV, "script")
+    df = pd.DataFrame({"year": [2021, 2022], "value": [0.1, 0.2],
+                       "group": ["</script><script>alert(1)</script>", "<!-- & -->"]})
+    out = display.static_html(charts.line_by_group(df, unit="share", chart_title="Titel"))
+    body = out[out.index('class="wb-vega-spec">') + len('class="wb-vega-spec">'):]
+    assert body.index("</script>") == len(body) - len("</script></figure>")     # only its own end tag
+    assert "<" not in body[:-len("</script></figure>")] and "&" not in body[:-len("</script></figure>")]
+    texts = json.dumps(_spec_of(out), ensure_ascii=False)
+    assert "</script><script>alert(1)</script>" in texts and "<!-- & -->" in texts   # the labels unchanged
+
+
+def test_bad_chart_mode_named(monkeypatch):
+    monkeypatch.setenv(display.STATIC_CHARTS_ENV, "png")
+    with pytest.raises(WorkbookError, match=r"WORKBOOK_STATIC_CHARTS='png'.*svg oder script"):
+        display.static_html(fan(table()))

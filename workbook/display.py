@@ -10,6 +10,10 @@ is used here.
   the chart as inline SVG rendered by vl-convert: no script, no external URL,
   element ids prefixed per chart so several charts can share one page, and the
   same chart always gives the same bytes.
+- static charts for a batch of many pages (``WORKBOOK_STATIC_CHARTS=script``, set by
+  ``workbook batch --charts script`` in its kernels): the same figure, but the chart's
+  compiled Vega spec in a JSON script element instead of the SVG; the page's one local copy
+  of Vega (``workbook.batch.chart_assets``) draws it in the reader's browser.
 - ``LiveChart(factory)``: a chart handle that widgets redraw in place with
   ``.update(data)``. When only the data change, only the changed datasets are
   sent to the open view (no re-embed, no flicker); otherwise the spec is
@@ -23,6 +27,7 @@ import functools
 import hashlib
 import html
 import json
+import os
 import re
 import threading
 from collections import OrderedDict
@@ -31,6 +36,7 @@ from typing import Any
 
 import altair as alt
 
+from .chart_modes import DEFAULT_MODE, STATIC_CHART_MODES, STATIC_CHARTS_ENV
 from .charts import _template
 from .charts import theme as _theme
 from .errors import WorkbookError
@@ -38,8 +44,10 @@ from .offline import external_urls
 
 __all__ = [
     "show", "display_chart", "chart_spec", "to_svg", "svg_html", "static_html", "interactive_widget",
-    "LiveChart", "external_urls", "enable_offline",
+    "LiveChart", "external_urls", "enable_offline", "static_chart_mode", "vega_spec_json",
+    "STATIC_CHARTS_ENV", "STATIC_CHART_MODES",
 ]
+
 
 _SVG_CACHE_SIZE = 64
 _svg_cache: OrderedDict[str, str] = OrderedDict()
@@ -129,6 +137,49 @@ def _compiled(skeleton_json: str, names) -> dict | None:
     return out
 
 
+def _vega_of(spec_json: str) -> dict:
+    """The Vega spec of a Vega-Lite spec (its JSON, keys sorted), with its rows: the compiled
+    skeleton (``_compiled``, once per process) with each dataset's rows put back, or the spec
+    compiled whole when its rows cannot be put back."""
+    from .fonts import converter
+
+    spec = json.loads(spec_json)
+    apart = _rows_apart(spec)
+    vg = _compiled(apart[0], apart[1]) if apart is not None else None
+    if vg is None:
+        whole = converter().vegalite_to_vega(spec)
+        return json.loads(whole) if isinstance(whole, str) else whole
+    rows = apart[1]
+    data = [{**e, "values": rows[e["name"]]} if "values" in e and e.get("name") in rows else e
+            for e in vg["data"]]
+    return {**vg, "data": data}
+
+
+def static_chart_mode() -> str:
+    """``svg`` or ``script``: how this process draws static charts (``WORKBOOK_STATIC_CHARTS``)."""
+    mode = os.environ.get(STATIC_CHARTS_ENV) or DEFAULT_MODE
+    if mode not in STATIC_CHART_MODES:
+        raise WorkbookError(f"{STATIC_CHARTS_ENV}={mode!r}: erwartet / expected "
+                            f"{' oder '.join(STATIC_CHART_MODES)}", key=STATIC_CHARTS_ENV)
+    return mode
+
+
+def vega_spec_json(spec: dict) -> str:
+    """The compiled Vega spec of a finished Vega-Lite spec as JSON text that can stand inside
+    ``<script type="application/json">``: keys sorted (same chart, same bytes), no ``$schema``
+    URL, and ``<``, ``>``, ``&`` written as JSON escapes, so no text of a chart (a Kreis name
+    from a user's file) can close the element or open a comment."""
+    try:
+        vg = _vega_of(_spec_json(spec))
+    except WorkbookError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - vl-convert raises plain ValueError/Exception
+        raise WorkbookError(f"Diagramm konnte nicht übersetzt werden: {str(exc).splitlines()[0]}") from None
+    vg = {k: v for k, v in vg.items() if k != "$schema"}
+    text = json.dumps(vg, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def _convert_svg(spec_json: str) -> str:
     """SVG of a Vega-Lite spec (its JSON, keys sorted), no data from URLs.
 
@@ -141,15 +192,7 @@ def _convert_svg(spec_json: str) -> str:
 
     vlc = converter()
     try:
-        spec = json.loads(spec_json)
-        apart = _rows_apart(spec)
-        vg = _compiled(apart[0], apart[1]) if apart is not None else None
-        if vg is None:
-            return vlc.vegalite_to_svg(spec, allowed_base_urls=[])
-        rows = apart[1]
-        data = [{**e, "values": rows[e["name"]]} if "values" in e and e.get("name") in rows else e
-                for e in vg["data"]]
-        return vlc.vega_to_svg({**vg, "data": data}, allowed_base_urls=[])
+        return vlc.vega_to_svg(_vega_of(spec_json), allowed_base_urls=[])
     except Exception as exc:  # noqa: BLE001 - vl-convert raises plain ValueError/Exception
         raise WorkbookError(f"Diagramm konnte nicht gezeichnet werden: {str(exc).splitlines()[0]}") from None
 
@@ -275,12 +318,22 @@ def _static_parts(spec: dict) -> tuple[dict, tuple[str, list[str]] | None, list[
 def static_html(chart) -> str:
     """A ``<figure>`` with the chart as inline SVG: no script, no external URL.
 
+    With ``WORKBOOK_STATIC_CHARTS=script`` (``static_chart_mode``) the figure holds the
+    chart's compiled Vega spec instead (``vega_spec_json``) and a short German text in its
+    place; the batch's page script draws it from the report folder's local copy of Vega.
+
     The chart's title, subtitle and footnote are written as HTML around the
     SVG (same words, same place; see :func:`_static_parts`).
     """
     spec = chart_spec(chart)
     plot, head, notes = _static_parts(spec)
-    svg = _svg_of_spec(plot)
+    if static_chart_mode() == "script":
+        from .texts.charts import CHART_SCRIPT_PENDING
+
+        drawing = (f'<div class="wb-vega">{html.escape(CHART_SCRIPT_PENDING, quote=False)}</div>'
+                   f'<script type="application/json" class="wb-vega-spec">{vega_spec_json(plot)}</script>')
+    else:
+        drawing = svg_html(_svg_of_spec(plot))
     label = html.escape(_chart_title(spec), quote=True)
     parts = [f'<figure class="wb-chart" role="group" aria-label="{label}" style="margin:0">']
     if head is not None and head[0]:
@@ -289,7 +342,7 @@ def static_html(chart) -> str:
         for line in head[1]:
             parts.append(f'<div class="wb-chart-subtitle" style="color:#595959;font-size:0.9em;margin-left:8px">'
                          f'{html.escape(line, quote=False)}</div>')
-    parts.append(svg_html(svg))
+    parts.append(drawing)
     for text, estimate in notes:
         style = "color:#595959;font-size:0.8em;margin-left:8px" + (";font-style:italic" if estimate else "")
         parts.append(f'<div class="wb-chart-note" style="{style}">{html.escape(text, quote=False)}</div>')

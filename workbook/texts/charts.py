@@ -168,3 +168,14 @@ NOTE_SOURCE = "Quelle: {source}"
 NOTE_ESTIMATE = "Schätzung: {text}"
 NOTE_MODEL = "Modellrechnung (Schätzung): {draws} Rechnungen je Szenario mit gestreuten Annahmen (Quellen: Liste der Annahmen)"
 NOTE_MODEL_DEFAULT = "Modellrechnung (Schätzung) mit den Standardannahmen (Quellen: Liste der Annahmen)"
+
+# -- charts drawn by the page's own Vega (``workbook batch --charts script``) ------------------
+#: shown where a chart will be drawn until the page's script has drawn it (and with scripts off)
+CHART_SCRIPT_PENDING = ("Diagramm: wird beim Öffnen der Seite gezeichnet (dazu braucht der Browser "
+                        "JavaScript und die Datei assets/wb-charts.js des Berichtsordners).")
+#: shown instead when the page's copy of Vega is not there (a report copied without its folder)
+CHART_SCRIPT_MISSING = ("Diagramm nicht verfügbar: Die Datei assets/wb-charts.js des Berichtsordners fehlt. "
+                        "Öffnen Sie den Bericht im Ordner, in den er geschrieben wurde, oder erstellen Sie ihn "
+                        "mit „workbook batch --charts svg“ (Diagramme im Bericht selbst).")
+#: shown when Vega could not draw a chart
+CHART_SCRIPT_FAILED = "Diagramm konnte nicht gezeichnet werden: {error}"
