@@ -141,6 +141,7 @@ def test_min_population_forms():
     (["--level", "gemeinde", "--ags", "08416"], "ist ein Kreisschlüssel; hier wird ein Gemeindeschlüssel"),
     (["--level", "gemeinde", "--kreis", "08416", "--min-population", "zehntausend"], "--min-population"),
     (["--level", "gemeinde", "--kreis", "08416041"], "--kreis erwartet Kreisschlüssel"),
+    (["--ags", "08416041", "--charts", "png"], "--charts 'png': expected / erwartet svg or script"),
 ])
 def test_cli_bad_input_exit_2_nothing_written(tmp_path, capsys, args, message):
     out = tmp_path / "reports"
@@ -164,6 +165,21 @@ def test_cli_merged_key_exit_2(tmp_path, capsys, monkeypatch):
     assert code == 2
     assert "heute gehört sie zu Oberzent, Stadt (06437016)" in capsys.readouterr().err
     assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]     # an existing folder is untouched
+
+
+def test_chart_mode_is_one_of_a_reports_inputs(kreise):
+    """``--resume`` redoes a report whose charts were drawn the other way; reports of earlier runs
+    (made before there was a choice, all SVG) stay up to date."""
+    from workbook.batch.outputs import input_hash
+    from workbook.batch.runner import DEFAULT_SUMMARY, FORMAT_VERSION, plan_tasks
+
+    places = select_places(kreise, ags="08416041")
+    text = PLACE.read_text(encoding="utf-8")
+    hashes = {"data_hash": "d", "code_hash": "c", "notebook_hash": "n"}
+    svg, script = (plan_tasks(BatchOptions(notebook=PLACE, charts=c), places, text, hashes)[0] for c in ("svg", "script"))
+    assert (svg["charts"], script["charts"]) == ("svg", "script") and svg["input_hash"] != script["input_hash"]
+    assert svg["input_hash"] == input_hash(parameters=svg["parameters"], name=svg["name"], data="d", code="c",
+                                           notebook="n", pdf=False, summary=DEFAULT_SUMMARY, format=FORMAT_VERSION)
 
 
 # -- names, Land pages, national index ---------------------------------------------------------------
@@ -395,20 +411,52 @@ def test_kill_9_then_resume_loses_nothing(tmp_path):
 
 
 @pytest.mark.slow
-def test_real_bericht_for_a_gemeinde(tmp_path):
+def test_real_bericht_for_a_gemeinde(tmp_path, browser):
     """The project's report notebook for one Gemeinde through the CLI: it names the Gemeinde
-    and its population (needs the Gemeinde report of workbook/apps, issue 14)."""
+    and its population (needs the Gemeinde report of workbook/apps, issue 14). With
+    ``--charts script`` (the mode of the full Gemeinde batch, docs/batch.md) the charts are
+    Vega specs drawn in chromium from the folder's one local copy of Vega, with no request
+    beyond the folder; without that file the page says so in German; ``--pdf`` prints the page
+    with Vega inside it."""
     out = tmp_path / "reports"
     r = subprocess.run([sys.executable, "-m", "workbook.cli", "batch", "--out", str(out), "--ags", "08416041",
-                        "--draws", "100", "--workers", "1", "--no-progress"],
+                        "--draws", "100", "--workers", "1", "--no-progress", "--charts", "script", "--pdf"],
                        cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr
-    rec = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["gemeinden"]["08416041"]
+    man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    rec = man["gemeinden"]["08416041"]
     page = (out / rec["html"]).read_text(encoding="utf-8")
     assert "Tübingen, Universitätsstadt" in page and "91.506" in page
     assert external_references(page, allow_links=False) == []
     assert 0 < rec["figures"]["values"]["S0"]["ddi.index"] < 1
     assert '<a href="gemeinden/08/index.html">' in (out / "index.html").read_text(encoding="utf-8")
+    assert man["run"]["parameters"]["charts"] == "script"
+    # the charts: specs in the page, the one copy of Vega in the folder
+    specs = page.count('<script type="application/json" class="wb-vega-spec">')
+    assert specs >= 4 and "<svg" not in page
+    assert '<script src="../../assets/wb-charts.js"></script>' in page
+    assert (out / "assets" / "wb-charts.js").stat().st_size > 500_000
+    from pypdf import PdfReader
+
+    printed = " ".join(pg.extract_text() for pg in PdfReader(out / rec["pdf"]).pages).replace("\n", " ")
+    assert "Hausarztpraxis 2030 (in Wege pro Jahr)" in printed       # an axis title: drawn before printing
+    assert "Diagramm: wird beim" not in printed and "Diagramm nicht verfügbar" not in printed
+    report = (out / rec["html"]).resolve()
+    pg = browser.new_page()
+    try:
+        requests: list[str] = []
+        pg.on("request", lambda req: requests.append(req.url))
+        pg.goto(report.as_uri())
+        pg.wait_for_function(f"document.querySelectorAll('.wb-vega[data-drawn] svg').length >= {specs}", timeout=20_000)
+        assert pg.locator(".wb-vega-missing").count() == 0
+        assert pg.locator("figure.wb-chart svg text", has_text="2030").count() >= 1    # axes drawn, German labels
+        assert all(u.startswith("file://") for u in requests), requests
+        (out / "assets" / "wb-charts.js").unlink()              # a report copied without its folder
+        pg.goto(report.as_uri())
+        assert pg.locator(".wb-vega-missing").count() == specs
+        assert "Datei assets/wb-charts.js des Berichtsordners fehlt" in pg.locator(".wb-vega-missing").first.inner_text()
+    finally:
+        pg.close()
 
 
 def test_the_map_legend_shows_as_many_decimals_as_its_classes_need():

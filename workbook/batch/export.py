@@ -168,13 +168,16 @@ def _exporter():
     return exp
 
 
-def export_html(nb, title: str) -> bytes:
+def export_html(nb, title: str, chart_script: str | None = None) -> bytes:
+    """The report page; ``chart_script`` (``chart_assets.page_script``) ends the page when its
+    charts are drawn by the browser (``--charts script``)."""
     # control characters (a NUL in a Kreis name from a user's file) are not text a page may carry
     title = drop_control(title)
     nb = copy.deepcopy(nb)
     nb.metadata["title"] = title
     body, _ = _exporter().from_notebook_node(
-        nb, resources={"metadata": {"name": title}, "bericht": {"print_css": print_css(title)}})
+        nb, resources={"metadata": {"name": title},
+                       "bericht": {"print_css": print_css(title), "chart_script": chart_script}})
     return body.encode("utf-8")
 
 

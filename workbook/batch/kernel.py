@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import nbformat
 
+from ..chart_modes import DEFAULT_MODE, STATIC_CHARTS_ENV
+
 KERNEL_NAME = "python3"
 
 # Imported once per kernel so that reports do not pay for it. jsonschema (via
@@ -61,6 +63,7 @@ class KernelConfig:
     cwd: str
     recycle_after: int = 50
     startup_timeout: float = 120.0
+    charts: str = DEFAULT_MODE        # how the kernel draws static charts (workbook.chart_modes)
 
 
 class WarmKernel:
@@ -104,6 +107,7 @@ class WarmKernel:
             "MPLBACKEND": "Agg",
             "PYDEVD_DISABLE_FILE_VALIDATION": "1",
             "WORKBOOK_BATCH": "1",
+            STATIC_CHARTS_ENV: self.config.charts,
         })
         # ipc sockets in the runtime folder: no TCP ports to race for
         self._ipc_dir = tempfile.mkdtemp(prefix="wb-kernel-", dir=os.environ.get("WORKBOOK_BATCH_TMP"))

@@ -34,6 +34,7 @@ from ..errors import BatchError, WorkbookError
 from ..paths import DATA_DIR, NOTEBOOKS_DIR, PACKAGE_DIR, SCENARIOS_DIR
 from ..texts import batch as T
 from ..texts import fmt_number
+from .chart_assets import check_mode, write_asset
 from .naming import report_dir, report_stem
 from .outputs import FATAL_ERRNOS, OutputError, OutputFolder, input_hash, sha256_bytes, tree_hash
 from .progress import Progress
@@ -60,6 +61,7 @@ class BatchOptions:
     resume: bool = False
     timeout: float = 300.0
     pdf: bool = False
+    charts: str = "svg"               # "svg": inside each report; "script": drawn from assets/ (chart_assets)
     notebook: Path | None = None
     progress: bool = True
     recycle_after: int = 2000          # kernel memory is flat after ~50 reports (docs/batch.md)
@@ -156,11 +158,12 @@ def plan_tasks(opts: BatchOptions, places, notebook_text: str, hashes: dict) -> 
             "notebook": notebook_text,
             "parameters": params, "timeout": float(opts.timeout), "cwd": cwd,
             "recycle_after": int(opts.recycle_after), "summary": opts.summary, "pdf": bool(opts.pdf),
-            "title": f"{T.REPORT_TITLE} {name}",
+            "title": f"{T.REPORT_TITLE} {name}", "charts": opts.charts,
         }
         task["input_hash"] = input_hash(parameters=params, name=name, data=hashes["data_hash"],
                                         code=hashes["code_hash"], notebook=hashes["notebook_hash"],
-                                        pdf=bool(opts.pdf), summary=opts.summary, format=FORMAT_VERSION)
+                                        pdf=bool(opts.pdf), summary=opts.summary, format=FORMAT_VERSION,
+                                        **({"charts": opts.charts} if opts.charts != "svg" else {}))
         tasks.append(task)
     return tasks
 
@@ -169,6 +172,7 @@ def run_batch(opts: BatchOptions) -> BatchResult:
     stream = opts.stream or sys.stderr
     started = time.monotonic()
     _check_parameters(opts)
+    opts.charts = check_mode(opts.charts)
     opts.notebook = Path(opts.notebook or (NOTEBOOKS_DIR / "bericht.ipynb")).resolve()
     notebook_text = _load_notebook(opts.notebook)
     _check_scenarios(opts.scenario)
@@ -188,6 +192,8 @@ def run_batch(opts: BatchOptions) -> BatchResult:
     folder.prepare(wheres)                # refuse a read-only folder before starting
     folder.check_space(len(selected))
     folder.remove_leftovers()
+    if opts.charts == "script":
+        write_asset(folder.root)          # the one copy of Vega every report of this folder loads
 
     hashes = {
         "data_hash": tree_hash(DATA_DIR, ("*",)) if opts.kreise is None else
@@ -320,7 +326,10 @@ def run_batch(opts: BatchOptions) -> BatchResult:
 
 
 def run_parameters(opts: BatchOptions) -> dict:
-    return {"scenario": opts.scenario, "draws": opts.draws, "seed": opts.seed, **opts.extra_parameters}
+    out = {"scenario": opts.scenario, "draws": opts.draws, "seed": opts.seed, **opts.extra_parameters}
+    if opts.charts != "svg":              # a run with charts drawn by the page never mixes with one without
+        out["charts"] = opts.charts
+    return out
 
 
 def _carry_over(folder: OutputFolder, run: dict, records: dict) -> int:

@@ -26,6 +26,8 @@ import time
 
 import nbformat
 
+from ..chart_modes import DEFAULT_MODE
+from .chart_assets import inline_bundle, page_script
 from .export import export_html, print_pdf, stable_svg_ids
 from .kernel import KERNEL_NAME, KernelConfig, get_kernel
 
@@ -104,12 +106,14 @@ def render_report(task: dict) -> dict:
 
     ``task`` keys: ``ags``, ``name``, ``stem``, ``notebook`` (JSON text),
     ``parameters``, ``timeout``, ``cwd``, ``recycle_after``, ``summary``
-    ('module:function' or None), ``pdf`` (bool), ``title``.
+    ('module:function' or None), ``pdf`` (bool), ``title``; optional ``dir`` (the report's
+    folder below the output folder) and ``charts`` ('svg' or 'script', ``workbook.chart_modes``).
     Returns ``status`` 'ok' or 'failed', ``html``/``ipynb``/``pdf`` bytes,
     ``figures``, ``error``, ``attempts``, ``seconds``, ``worker``.
     """
     started = time.monotonic()
-    config = KernelConfig(cwd=task["cwd"], recycle_after=int(task.get("recycle_after", 50)))
+    charts = task.get("charts") or DEFAULT_MODE
+    config = KernelConfig(cwd=task["cwd"], recycle_after=int(task.get("recycle_after", 50)), charts=charts)
     kernel = get_kernel(config)
     result = {"ags": task["ags"], "stem": task["stem"], "status": "failed", "error": None,
               "html": None, "ipynb": None, "pdf": None, "figures": {}, "figures_error": None,
@@ -173,8 +177,11 @@ def render_report(task: dict) -> dict:
     # one serialisation of the notebook, and the SVG ids made independent of the kernel's
     # history in each document on its own (same rule, same order of first appearance)
     result["ipynb"] = stable_svg_ids(write_notebook(nb)).encode("utf-8")
+    where = tuple(task.get("dir") or ())
+    chart_script = page_script(where) if charts == "script" else None
     try:
-        html = stable_svg_ids(export_html(nb, task.get("title") or task["name"]).decode("utf-8")).encode("utf-8")
+        html = stable_svg_ids(export_html(nb, task.get("title") or task["name"], chart_script)
+                              .decode("utf-8")).encode("utf-8")
     except Exception as exc:
         result["error"] = f"HTML-Export fehlgeschlagen / HTML export failed: {_error_text(exc)}"
         result["seconds"] = time.monotonic() - started
@@ -182,7 +189,8 @@ def render_report(task: dict) -> dict:
     result["html"] = html
     if task.get("pdf"):
         try:
-            result["pdf"] = print_pdf(html, timeout=min(120.0, float(task["timeout"])))
+            page = inline_bundle(html, where) if chart_script else html    # printed on its own
+            result["pdf"] = print_pdf(page, timeout=min(120.0, float(task["timeout"])))
         except Exception as exc:
             result["error"] = f"PDF-Druck fehlgeschlagen / PDF failed: {_error_text(exc)}"
             result["html"] = html

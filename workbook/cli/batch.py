@@ -14,7 +14,7 @@ def run(args) -> int:
         out=Path(args.out), ags=args.ags, ags_file=args.ags_file, land=args.land,
         kreis_type=args.kreis_type, level=args.level, kreis=args.kreis, min_population=args.min_population, scenario=args.scenario, draws=args.draws, seed=args.seed,
         workers=args.workers, scheduler=args.scheduler, resume=args.resume, timeout=args.timeout,
-        pdf=args.pdf, notebook=Path(args.notebook) if args.notebook else None,
+        pdf=args.pdf, charts=args.charts, notebook=Path(args.notebook) if args.notebook else None,
         progress=not args.no_progress,
     )
     if opts.pdf and not os.path.exists("/usr/bin/chromium"):
