@@ -32,7 +32,8 @@ Environment: BENCH_GEMEINDEN_N (200), BENCH_GEMEINDEN_ALL (0/1, or ``--all``),
 BENCH_GEMEINDEN_DASK (1/0), BENCH_GEMEINDEN_DASK_N (40), BENCH_GEMEINDEN_DRAWS (1000, as
 ``make reports``), BENCH_GEMEINDEN_WORKERS (cores), BENCH_GEMEINDEN_NOTEBOOK (default
 ``notebooks/bericht.ipynb``), BENCH_GEMEINDEN_OUT (keep the outputs in this folder),
-BENCH_GEMEINDEN_STAND_IN=1: every Gemeinde task renders the *Kreis* report of its Kreis
+BENCH_GEMEINDEN_CHARTS (``script``, as docs/batch.md's command for all Gemeinden; ``svg`` for charts
+inside each report), BENCH_GEMEINDEN_STAND_IN=1: every Gemeinde task renders the *Kreis* report of its Kreis
 (``bericht.ipynb`` with one cell after the parameters, ``ags = ags[:5]``): the batch's side
 (Gemeinde keys, folders, Land pages, manifest) is the real one, the report content a stand-in
 of about the same cost, for a tree whose Gemeinde report does not render yet. The figures
@@ -320,8 +321,10 @@ def run(do_all: bool = False) -> dict:
     stand_in = os.environ.get("BENCH_GEMEINDEN_STAND_IN", "0") == "1"
     dask_n = int(os.environ.get("BENCH_GEMEINDEN_DASK_N", "40"))
     keep = os.environ.get("BENCH_GEMEINDEN_OUT")
-    args = ["--draws", str(draws)] + (["--notebook", notebook] if notebook else [])
-    figures: dict = {"draws": draws, "workers": workers, "notebook": notebook or "notebooks/bericht.ipynb",
+    charts = os.environ.get("BENCH_GEMEINDEN_CHARTS", "script")
+    args = ["--draws", str(draws), "--charts", charts] + (["--notebook", notebook] if notebook else [])
+    figures: dict = {"draws": draws, "workers": workers, "charts": charts,
+                     "notebook": notebook or "notebooks/bericht.ipynb",
                      "load_before": round(os.getloadavg()[0], 2), "cpus": os.cpu_count(),
                      "host_speed_s_before": host_speed_s(),
                      "note": "indicative: shared machine; completion times from meta/*.json mtimes"}
