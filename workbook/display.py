@@ -48,7 +48,6 @@ __all__ = [
     "STATIC_CHARTS_ENV", "STATIC_CHART_MODES",
 ]
 
-
 _SVG_CACHE_SIZE = 64
 _svg_cache: OrderedDict[str, str] = OrderedDict()
 _svg_lock = threading.Lock()
@@ -171,8 +170,6 @@ def vega_spec_json(spec: dict) -> str:
     from a user's file) can close the element or open a comment."""
     try:
         vg = _vega_of(_spec_json(spec))
-    except WorkbookError:
-        raise
     except Exception as exc:  # noqa: BLE001 - vl-convert raises plain ValueError/Exception
         raise WorkbookError(f"Diagramm konnte nicht übersetzt werden: {str(exc).splitlines()[0]}") from None
     vg = {k: v for k, v in vg.items() if k != "$schema"}

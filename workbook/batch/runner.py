@@ -30,6 +30,7 @@ from pathlib import Path
 
 import nbformat
 
+from ..chart_modes import DEFAULT_MODE
 from ..errors import BatchError, WorkbookError
 from ..paths import DATA_DIR, NOTEBOOKS_DIR, PACKAGE_DIR, SCENARIOS_DIR
 from ..texts import batch as T
@@ -61,7 +62,7 @@ class BatchOptions:
     resume: bool = False
     timeout: float = 300.0
     pdf: bool = False
-    charts: str = "svg"               # "svg": inside each report; "script": drawn from assets/ (chart_assets)
+    charts: str = DEFAULT_MODE        # "svg": inside each report; "script": drawn from assets/ (chart_assets)
     notebook: Path | None = None
     progress: bool = True
     recycle_after: int = 2000          # kernel memory is flat after ~50 reports (docs/batch.md)
@@ -163,7 +164,7 @@ def plan_tasks(opts: BatchOptions, places, notebook_text: str, hashes: dict) -> 
         task["input_hash"] = input_hash(parameters=params, name=name, data=hashes["data_hash"],
                                         code=hashes["code_hash"], notebook=hashes["notebook_hash"],
                                         pdf=bool(opts.pdf), summary=opts.summary, format=FORMAT_VERSION,
-                                        **({"charts": opts.charts} if opts.charts != "svg" else {}))
+                                        **({"charts": opts.charts} if opts.charts != DEFAULT_MODE else {}))
         tasks.append(task)
     return tasks
 
@@ -327,7 +328,7 @@ def run_batch(opts: BatchOptions) -> BatchResult:
 
 def run_parameters(opts: BatchOptions) -> dict:
     out = {"scenario": opts.scenario, "draws": opts.draws, "seed": opts.seed, **opts.extra_parameters}
-    if opts.charts != "svg":              # a run with charts drawn by the page never mixes with one without
+    if opts.charts != DEFAULT_MODE:       # a run with charts drawn by the page never mixes with one without
         out["charts"] = opts.charts
     return out
 
