@@ -53,7 +53,7 @@ lint: $(TSTAMP)
 	$(BIN)/mypy
 
 test: lint browser
-	$(BIN)/python -m pytest -n 2 --dist loadgroup $(ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --durations=25 $(ARGS)
 
 test-fast: $(TSTAMP)
 	$(BIN)/python -m pytest -n 2 -m "not slow and not browser" $(ARGS)
