@@ -259,6 +259,7 @@ def end_phase_at_full_size(sample_out: Path, work: Path) -> dict:
 
     class Opts:   # the options the end phase reads
         scenario, draws, seed, extra_parameters, boundaries = "all", 1000, 20211, {}, None
+        charts = man["run"].get("parameters", {}).get("charts", "svg")
 
     t0 = time.perf_counter()
     runner._write_manifest_and_index(folder, man["run"], records, load_kreise(), Opts, 0.0)
@@ -347,6 +348,8 @@ def run(do_all: bool = False) -> dict:
         sample = batch_run(work / "sample", [*chosen, "--workers", str(workers), *args])
         sample["n"] = len(keys)
         figures["sample" if not do_all else "all"] = sample
+        # the main figures at once (stderr), so a later step that fails cannot take them along
+        print(json.dumps({"main_run": sample}, ensure_ascii=False), file=sys.stderr, flush=True)
         figures["kernel_start_s"] = round(kernel_start_s(), 2)
         resume = batch_run(work / "sample", [*chosen, "--workers", str(workers), "--resume", *args])
         figures["resume_nothing_to_do"] = {"seconds": resume["seconds"], "skipped": resume["skipped"],
