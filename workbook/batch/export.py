@@ -3,7 +3,9 @@
 nbconvert's ``lab`` template embeds about 263 KB of CSS and loads require.js,
 MathJax and the widget manager from a CDN; the ``bericht`` template
 (``workbook/templates/bericht``) has no script and no external reference, one
-small inlined stylesheet with a print and a phone layout, and hides code.
+small inlined stylesheet with a print and a phone layout, and hides code; with
+``--charts script`` it ends with the folder's local Vega and the lines that draw the
+charts (``chart_assets.page_script``), still nothing from the network.
 ``export_html(nb, title)`` keeps one exporter per thread; ``print_pdf(html)``
 prints with headless Debian chromium (no network).
 """
