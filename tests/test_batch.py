@@ -447,3 +447,19 @@ def test_export_gives_images_an_empty_alt_and_keeps_the_page_as_rendered():
     assert '<img alt="" src="data:image/png;base64,iVBORw0KGgo="' in page
     assert '<img src="data:," alt="Karte">' in page                # an existing alt untouched
     assert "No description" not in page and "tabindex" not in page
+
+
+def test_the_folders_vega_is_written_once_and_rebuilt_only_for_other_versions(tmp_path, monkeypatch):
+    """``write_asset`` keeps a file that starts with this bundle's header without building the
+    bundle (3 s) again, and replaces one of other versions."""
+    from workbook.batch import chart_assets as CA
+
+    head = CA._header()
+    built = []
+    monkeypatch.setattr(CA, "bundle", lambda: built.append(1) or head + "window.vegaEmbed=1;")
+    path = tmp_path / "assets" / "wb-charts.js"
+    assert CA.write_asset(tmp_path) is True and path.read_text(encoding="utf-8").startswith(head)
+    assert CA.write_asset(tmp_path) is False and len(built) == 1          # kept, nothing built
+    path.write_text(head.replace("vega ", "vega 0.0.1-old ", 1) + "old", encoding="utf-8")
+    assert CA.write_asset(tmp_path) is True and len(built) == 2
+    assert path.read_text(encoding="utf-8") == head + "window.vegaEmbed=1;"

@@ -15,6 +15,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from ..chart_modes import DEFAULT_MODE, STATIC_CHART_MODES
 from ..errors import WorkbookError
 
 
@@ -98,7 +99,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p_batch.add_argument("--resume", action="store_true", help="skip reports that are up to date")
     p_batch.add_argument("--timeout", type=float, default=300.0, help="seconds per report")
     p_batch.add_argument("--pdf", action="store_true", help="also print each report to PDF (chromium)")
-    p_batch.add_argument("--charts", default="svg", metavar="svg|script",
+    p_batch.add_argument("--charts", default=DEFAULT_MODE, metavar="|".join(STATIC_CHART_MODES),
                          help="svg (default): charts inside each report, no script; script: the browser draws "
                               "them from the folder's assets/wb-charts.js (a third less CPU a report; for "
                               "thousands of pages)")
