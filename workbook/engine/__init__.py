@@ -10,7 +10,7 @@ Modules: ``selection`` (topics, Kreise, scenarios, options), ``sampling`` (Latin
 hypercube and parameter runs), ``simulation`` (plan, models on chunks, threads),
 ``blas`` (BLAS on one thread), ``quantiles`` (exact order statistics), ``hashing`` (the
 data hash's row hashes by dtype block), ``table``
-(the long table and ``project``), ``sensitivity`` (the tornado); the command ``workbook project`` is
+(the long table, ``project`` and ``project_each``), ``sensitivity`` (the tornado); the command ``workbook project`` is
 ``workbook.cli.project``. The names below are the engine's public interface.
 """
 
@@ -41,12 +41,12 @@ from .simulation import (
                         run_models,
                         simulate,
 )
-from .table import project, to_long
+from .table import project, project_each, to_long
 
 __all__ = [  # grouped: constants, classes, functions
     "_groups", "_select_two", "_stacked_runs",  # internals the tests and benchmarks reach
     "DEFAULT_SEED", "MAX_DRAWS", "TOPICS", "YEARS", "Plan", "available_topics", "chunk_size",
-    "data_hash", "load_kreise_table", "normalise_ags", "order_quantiles", "prepare", "project", "reduce_draws",
+    "data_hash", "load_kreise_table", "normalise_ags", "order_quantiles", "prepare", "project", "project_each", "reduce_draws",
     "reduce_runs", "run_models", "run_values", "select_kreise", "select_scenarios", "select_topics", "simulate",
     "to_long", "tornado", "unit_sample",
 ]

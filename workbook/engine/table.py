@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from .. import __version__
 from ..results import COLUMNS, QUANTILES
-from .selection import DEFAULT_SEED, YEARS
+from .selection import DEFAULT_SEED, YEARS, normalise_ags
 from .simulation import Plan, data_hash, hash_run, prepare, simulate
 
 
@@ -73,3 +74,35 @@ def project(ags="all", scenarios="all", draws: int = 1000, seed: int = DEFAULT_S
     """
     plan = prepare(ags, scenarios, draws, seed, topics, overrides, kreise=kreise)
     return to_long(plan, simulate(plan, chunk=chunk))
+
+
+def project_each(ags, scenarios="all", draws: int = 1000, seed: int = DEFAULT_SEED, topics="all",
+                 overrides: Mapping[str, float] | None = None, *, kreise: pd.DataFrame | None = None,
+                 chunk: int | None = None, workers: int | None = None) -> dict[str, pd.DataFrame]:
+    """``{place: project([place], ...)}`` for several places from one engine run.
+
+    One run for many places costs about 40 ms a place against about 95 ms for a place run alone
+    (1,000 draws x 6 scenarios; the parameter runs, the cooperation plan and the models' work on
+    the run axis are shared). Each table equals the one ``project`` gives for that place alone,
+    value for value and bit for bit (the models sum place by place, ``models.placewise``; test:
+    ``tests/test_engine_blocks.py``), with that place's own ``data_hash``. ``ags``: a list or a
+    comma-separated text of Kreis and Gemeinde keys (the keys as ``project`` takes them);
+    ``workers``: threads (``simulate``; the batch's processes fill the cores already: 1).
+    """
+    places = [normalise_ags(a) for a in (ags.split(",") if isinstance(ags, str) else ags)]
+    levels = [[a for a in places if len(a) != 8], [a for a in places if len(a) == 8]]
+    if all(levels):
+        # Kreise and Gemeinden run apart: in one table the Kreise's rows would leave the
+        # Gemeinde-only columns empty and turn their whole-number columns into floats, which
+        # changes a Gemeinde's data hash
+        return {place: table for group in levels for place, table in
+                project_each(group, scenarios, draws, seed, topics, overrides, kreise=kreise, chunk=chunk,
+                                          workers=workers).items()}
+    plan = prepare(places, scenarios, draws, seed, topics, overrides, kreise=kreise)
+    reduced = simulate(plan, chunk=chunk, workers=workers)
+    out: dict[str, pd.DataFrame] = {}
+    for k, place in enumerate(plan.kreise["ags"].astype(str)):
+        one = replace(plan, kreise=plan.kreise.iloc[k:k + 1].reset_index(drop=True))
+        out[place] = to_long(one, {sid: {name: arr[:, k:k + 1] for name, arr in by_name.items()}
+                                   for sid, by_name in reduced.items()})
+    return out

@@ -38,6 +38,7 @@ from ..errors import DataError
 from ..texts import topics as texts
 from . import demography as demo
 from .base import Indicator, ModelContext, topic_indicator
+from .placewise import dot_by_place
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -200,7 +201,7 @@ def kreis_factor(ctx: ModelContext, w: np.ndarray, o0: np.ndarray) -> np.ndarray
     Clamped to [0.25, 1 / max o0] so that no age group starts above 100 % offline; without an
     ``offline_share`` column the factor is 1."""
     w14 = w[:, demo.FIRST_14PLUS:]
-    implied = (o0 @ w14.T) / w14.sum(axis=1)[None, :]              # (N, K)
+    implied = dot_by_place(o0, w14) / w14.sum(axis=1)[None, :]     # (N, K)
     data = ctx.column("offline_share")
     if data is None:
         return np.ones_like(implied)
@@ -325,9 +326,9 @@ def compute(ctx: ModelContext) -> dict[str, np.ndarray]:
     # offline per inhabitant without a programme, by matrix products over the age groups; the
     # working layout is (N, T, K) (contiguous per year), outputs are (N, K, T) views of it
     flat = flat.astype(dtype)
-    off14 = (flat @ w14.T.astype(dtype)).reshape(n, t_len, k_len)
+    off14 = dot_by_place(flat, w14.astype(dtype)).reshape(n, t_len, k_len)
     off14 *= c.astype(dtype)[:, None, :]
-    off65 = (flat @ w65.T.astype(dtype)).reshape(n, t_len, k_len)
+    off65 = dot_by_place(flat, w65.astype(dtype)).reshape(n, t_len, k_len)
     off65 *= c.astype(dtype)[:, None, :]
 
     # training programme (people 65+), one vector step per year on (N, K)

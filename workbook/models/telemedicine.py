@@ -34,6 +34,7 @@ from ..texts import topics as texts
 from . import demography as demo
 from . import divide
 from .base import Indicator, ModelContext, topic_indicator
+from .placewise import dot_by_place
 
 TOPIC = "tele"
 #: Year of the published video share (0.6 % of cases in 2021); start of the logistic curve.
@@ -154,12 +155,12 @@ def patient_online_share(ctx: ModelContext, k: np.ndarray) -> tuple[np.ndarray, 
     k = np.broadcast_to(k, (nk, k.shape[1]))
     weighted = np.broadcast_to(full, (nk, t_len, full.shape[2])) * k[:, None, :]   # (N, T, 10)
     # offline contacts per inhabitant: sum_a w[k, a] k[a] o[a](t), one matrix product
-    offline = (weighted.reshape(nk * t_len, -1) @ w.T).reshape(nk, t_len, k_len).transpose(0, 2, 1)
+    offline = dot_by_place(weighted.reshape(nk * t_len, -1), w).reshape(nk, t_len, k_len).transpose(0, 2, 1)
     offline = (offline * c[:, :, None]).astype(dtype)
-    demand_pc = (k @ w.T)[:, :, None]                               # (N, K, 1)
+    demand_pc = dot_by_place(k, w)[:, :, None]                      # (N, K, 1)
     # people 65+ brought online by the training programme count with the mean contacts of 65+
     w65 = w[:, demo.FIRST_65PLUS:]
-    k65 = (k[:, demo.FIRST_65PLUS:] @ w65.T) / w65.sum(axis=1)[None, :]
+    k65 = dot_by_place(k[:, demo.FIRST_65PLUS:], w65) / w65.sum(axis=1)[None, :]
     offline -= gained * k65[:, :, None].astype(dtype)
     offline *= (-1.0 / demand_pc).astype(dtype)
     offline += 1.0
