@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -236,9 +235,10 @@ class TopicApp:
 
         Each place runs on its own with the same scenarios, overrides, draws and seed, so they
         share the parameter draws. A companion's run is kept per process
-        (:func:`companion_results`): the batch renders every Gemeinde of a Kreis one after the
-        other and computes their Kreis once."""
+        (``apps.runs.companion_results``): the batch renders every Gemeinde of a Kreis one after
+        the other and computes their Kreis once."""
         from ..engine import project
+        from .runs import companion_results, expected_results
 
         if not self.needs_results:
             return None
@@ -252,8 +252,12 @@ class TopicApp:
                self.p.draws, self.p.seed)
         if key not in self._cache:
             t0 = time.perf_counter()
-            table = project(ags=[self.ags], scenarios=self.scenario_arg(), draws=self.p.draws,
-                            seed=self.p.seed, topics=self.topics, overrides=self.overrides or None)
+            # the batch's next places in one engine run (``apps.runs``), else this place alone
+            table = expected_results(self.ags, self.scenario_arg(), self.topics, self.overrides,
+                                     self.p.draws, self.p.seed)
+            if table is None:
+                table = project(ags=[self.ags], scenarios=self.scenario_arg(), draws=self.p.draws,
+                                seed=self.p.seed, topics=self.topics, overrides=self.overrides or None)
             self.last_ms = (time.perf_counter() - t0) * 1000
             if len(self._cache) > 16:
                 self._cache.clear()
@@ -382,34 +386,6 @@ class FocusApp(TopicApp):
     def focus_values(self) -> dict[str, float]:
         """The focus scenario's resolved parameters with the current levers."""
         return self.parameters.resolve(scenario=self.scenario_object(self.focus), overrides=self.overrides)
-
-
-_COMPANIONS: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
-_COMPANIONS_SIZE = 8
-
-
-def companion_results(ags: str, scenarios: list, topics, overrides: dict, draws: int, seed: int) -> pd.DataFrame:
-    """``engine.project`` for one place, kept per process by everything its result depends on: the
-    place, the scenarios (a user's scenario by its changes), topics, overrides, draws, seed, the
-    data version (``data.kreise_version``: shipped files and the user's overlay) and the
-    parameters' hash. The few most recent runs are kept. Shared, not copied: read it only."""
-    from ..data import kreise_version
-    from ..engine import project
-    from ..params import load_parameters
-
-    scen = tuple(sc if isinstance(sc, str) else (sc.id, tuple(sorted(sc.changes.items()))) for sc in scenarios)
-    key = (str(ags), scen, str(topics), tuple(sorted((overrides or {}).items())), int(draws), int(seed),
-           kreise_version(), load_parameters().hash())
-    hit = _COMPANIONS.get(key)
-    if hit is not None:
-        _COMPANIONS.move_to_end(key)
-        return hit
-    table = project(ags=[str(ags)], scenarios=list(scenarios), draws=draws, seed=seed, topics=topics,
-                    overrides=dict(overrides) or None)
-    _COMPANIONS[key] = table
-    while len(_COMPANIONS) > _COMPANIONS_SIZE:
-        _COMPANIONS.popitem(last=False)
-    return table
 
 
 def neutralise_cells(df: pd.DataFrame) -> pd.DataFrame:
