@@ -463,3 +463,19 @@ def test_the_folders_vega_is_written_once_and_rebuilt_only_for_other_versions(tm
     path.write_text(head.replace("vega ", "vega 0.0.1-old ", 1) + "old", encoding="utf-8")
     assert CA.write_asset(tmp_path) is True and len(built) == 2
     assert path.read_text(encoding="utf-8") == head + "window.vegaEmbed=1;"
+
+
+def test_chunks_keep_a_kreis_together_and_give_every_worker_work():
+    from workbook.batch.executors import CHUNK_MAX, plan_chunks
+
+    heilbronn = [f"08125{i:03d}" for i in range(46)]
+    tasks = [{"ags": a} for a in ["01001", "01002", "02000"] + heilbronn + ["08126001"]]
+    chunks = plan_chunks(tasks, workers=2)
+    assert [t for c in chunks for t in c] == tasks                  # every task once, order kept
+    assert [len(c) for c in chunks] == [2, 1, 7, 7, 7, 7, 6, 6, 6, 1]
+    for chunk in chunks:                                             # one Kreis (Kreise: one Land)
+        assert len({t["ags"][:5] if len(t["ags"]) == 8 else t["ags"][:2] for t in chunk}) == 1
+    big = [{"ags": f"07235{i:03d}"} for i in range(104)] * 10        # a full run: 16 at most
+    assert max(len(c) for c in plan_chunks(big, workers=2)) == CHUNK_MAX
+    assert [len(c) for c in plan_chunks(tasks[:3], workers=2)] == [1, 1, 1]
+    assert plan_chunks([], workers=2) == []

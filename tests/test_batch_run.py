@@ -143,6 +143,29 @@ def test_failure_timeout_and_kernel_death(tmp_path):
     assert "ValueError: injected failure for 05315" in page
 
 
+def test_a_worker_dying_inside_its_chunk_loses_no_report(tmp_path):
+    # ten Kreise of one Land on one worker go out in chunks of three or two; the worker is killed
+    # at the first report of its first chunk: that report is retried, the rest of the chunk
+    # goes back to the queue as it was (never started, so not counted as a retry)
+    kreise = pd.DataFrame({"ags": [f"01{i:03d}" for i in range(1, 11)], "name": [f"Ort {i}" for i in range(1, 11)],
+                           "land_ags": "01", "land_name": "Schleswig-Holstein", "kreis_type": "Landkreis"})
+    import threading
+
+    marker = tmp_path / "worker-died"
+    done: dict = {}
+    # a lost report would leave the coordinator waiting for ever: run it where the test can give up
+    thread = threading.Thread(daemon=True, target=lambda: done.update(result=run(
+        tmp_path / "out", kreise=kreise, boundaries=None, workers=1,
+        extra_parameters={"worker_marker": str(marker)})))
+    thread.start()
+    thread.join(180)
+    assert not thread.is_alive(), "the batch still waits for reports that no worker holds"
+    result = done["result"]
+    assert (result.ok, result.failed, result.exit_code) == (10, 0, 0)
+    assert marker.read_text() == "01001"                     # the first report of the first chunk
+    assert len(list((tmp_path / "out").glob("01*.html"))) == 10
+
+
 def test_resume_after_a_simulated_kill(tmp_path):
     out = tmp_path / "out"
     first = run(out, ags="01001,05315,16069")

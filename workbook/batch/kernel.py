@@ -57,6 +57,23 @@ del _wb_ip.user_ns["_ih"][1:]
 _wb_ip.user_ns.update({"_": "", "__": "", "___": "", "_i": "", "_ii": "", "_iii": ""})
 """
 
+# After the reset: the places this kernel renders next (``workbook.apps.runs.expect_places``), so
+# that the first of them runs the engine for all. A notebook that does not use the workbook's
+# apps ignores it; a kernel without the package skips it.
+EXPECT_CODE = """\
+try:
+    import workbook.apps.runs as _wb_runs
+    _wb_runs.expect_places({places!r})
+    del _wb_runs
+except ImportError:
+    pass
+"""
+
+
+def expect_code(places) -> str:
+    """The hidden code that tells the kernel which places it renders next (none: forget them)."""
+    return EXPECT_CODE.format(places=[str(p) for p in places or ()])
+
 
 @dataclass
 class KernelConfig:
@@ -185,23 +202,25 @@ class WarmKernel:
         self._client(nb, timeout=timeout).execute()
         return nb.cells[0].get("outputs", [])
 
-    def execute(self, nb, deadline: float, summary: str | None = None) -> list:
+    def execute(self, nb, deadline: float, summary: str | None = None, expect=()) -> list:
         """Run ``nb`` after the reset code (and before a hidden summary cell), so the notebook
         looks as if run alone in a fresh kernel: execution counts start at 1 and the hidden
         cells are removed again. The reset runs in front of the injected parameters cell, in
         the same request (each request costs the kernel and nbclient about 7 ms), or as a
-        hidden cell of its own when the notebook has no injected parameters first.
+        hidden cell of its own when the notebook has no injected parameters first. ``expect``:
+        the places this kernel renders next (:func:`expect_code`), told with the reset.
         Returns the hidden summary cell's outputs."""
         self.reports += 1
         cells = nb.cells
         first = next((c for c in cells if c.get("cell_type") == "code"), None)
         merged = first is not None and first.get("id") == "injected-parameters"
-        pre = [] if merged else [nbformat.v4.new_code_cell(RESET_CODE, id="workbook-batch-reset")]
+        hidden = RESET_CODE + expect_code(expect)
+        pre = [] if merged else [nbformat.v4.new_code_cell(hidden, id="workbook-batch-reset")]
         post_cells = [nbformat.v4.new_code_cell(summary, id="workbook-batch-summary")] if summary else []
         nb.cells = pre + cells + post_cells
         source = first.source if merged else None
         if merged:
-            first.source = RESET_CODE + source
+            first.source = hidden + source
         try:
             self._client(nb, deadline=deadline).execute()
         finally:

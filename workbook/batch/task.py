@@ -107,7 +107,8 @@ def render_report(task: dict) -> dict:
     ``task`` keys: ``ags``, ``name``, ``stem``, ``notebook`` (JSON text),
     ``parameters``, ``timeout``, ``cwd``, ``recycle_after``, ``summary``
     ('module:function' or None), ``pdf`` (bool), ``title``; optional ``dir`` (the report's
-    folder below the output folder) and ``charts`` ('svg' or 'script', ``workbook.chart_modes``).
+    folder below the output folder), ``charts`` ('svg' or 'script', ``workbook.chart_modes``) and
+    ``block`` (this place and the ones this worker renders after it, ``workbook.apps.runs``).
     Returns ``status`` 'ok' or 'failed', ``html``/``ipynb``/``pdf`` bytes,
     ``figures``, ``error``, ``attempts``, ``seconds``, ``worker``.
     """
@@ -137,7 +138,7 @@ def render_report(task: dict) -> dict:
             summary_code = SUMMARY_CODE.format(module=module, func=func, mime=SUMMARY_MIME, **{
                 k: task["parameters"].get(k) for k in ("ags", "scenario", "draws", "seed")})
         try:
-            kernel.execute(nb, deadline)
+            kernel.execute(nb, deadline, expect=task.get("block") or ())
         except Exception as exc:
             from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
