@@ -2,8 +2,8 @@
 
 What it measures (each figure is printed with how it was obtained):
 
-* **sample run**: ``workbook batch`` (CLI, cold start included, ``--workers`` = cores) on N
-  Gemeinden spread over all Länder (every k-th key of the 10,799, written to an ``--ags-file``):
+* **sample run**: ``workbook batch`` (CLI, cold start included, ``--workers`` = cores) on about
+  N Gemeinden spread over all Länder (all Gemeinden of every k-th Kreis, written to an ``--ags-file``):
   wall time, reports per second, mean/max report size, peak summed RSS of the whole process
   tree (coordinator, workers, kernels; psutil every 0.2 s), the completion time of every
   report (the mtime of its ``meta/*.json``, the commit mark) and from them the steady rate
@@ -142,15 +142,27 @@ def stand_in_notebook(work: Path) -> Path:
 
 
 def sample_keys(n: int) -> list[str]:
-    """Every k-th Gemeinde key of the 10,799 (all Länder, all sizes)."""
+    """All Gemeinden of every k-th Kreis (all Länder, all sizes) until there are about ``n``: the
+    batch renders a Kreis's Gemeinden in chunks that share one engine run, so a sample of single
+    Gemeinden from 200 Kreise would cost more a report than the full run does."""
     from workbook.data.places import load_places
 
     places = load_places()
     keys = list(places.loc[places["level"] == "gemeinde", "ags"])
     if n >= len(keys):
         return keys
-    step = len(keys) / n
-    return [keys[int(i * step)] for i in range(n)]
+    by_kreis: dict[str, list[str]] = {}
+    for key in keys:
+        by_kreis.setdefault(key[:5], []).append(key)
+    kreise = list(by_kreis)
+    step = max(1, round(len(keys) / n))            # the mean Kreis holds 27 Gemeinden
+    chosen: list[str] = []
+    for offset in range(step):                     # Kreise 0, k, 2k, ..., then 1, 1 + k, ...
+        for kreis in kreise[offset::step]:
+            chosen += by_kreis[kreis]
+            if len(chosen) >= n:
+                return sorted(chosen)
+    return sorted(chosen)
 
 
 def _completions(out: Path) -> list[float]:

@@ -396,14 +396,16 @@ def test_index_table_sorts_german_numbers(tmp_path, browser):
 def test_svg_ids_renamed_in_order_of_appearance():
     from workbook.batch.export import stable_svg_ids
 
-    a = '<rect fill="url(#c78439541-gradient_0)"/><linearGradient id="c78439541-gradient_0"/><clipPath id="cab12ef-clip_3"/>'
-    b = '<rect fill="url(#c9748d5c8-gradient_1)"/><linearGradient id="c9748d5c8-gradient_1"/><clipPath id="c0a1b2c3-clip_7"/>'
+    a = '<svg><rect fill="url(#c78439541-gradient_0)"/><linearGradient id="c78439541-gradient_0"/><clipPath id="cab12ef-clip_3"/>'
+    b = '<svg><rect fill="url(#c9748d5c8-gradient_1)"/><linearGradient id="c9748d5c8-gradient_1"/><clipPath id="c0a1b2c3-clip_7"/>'
     assert stable_svg_ids(a) == stable_svg_ids(b) == (
-        '<rect fill="url(#wbsvg1-gradient)"/><linearGradient id="wbsvg1-gradient"/><clipPath id="wbsvg2-clip"/>')
-    assert stable_svg_ids('<p>gradient_2 bleibt</p>') == '<p>gradient_2 bleibt</p>'
+        '<svg><rect fill="url(#wbsvg1-gradient)"/><linearGradient id="wbsvg1-gradient"/><clipPath id="wbsvg2-clip"/>')
+    assert stable_svg_ids('<svg/><p>gradient_2 bleibt</p>') == '<svg/><p>gradient_2 bleibt</p>'
     # inside notebook JSON (escaped quotes), without the random prefix
-    assert stable_svg_ids('"<g id=\\"gradient_3\\"/><use href=\\"#gradient_3\\"/>"') == \
-        '"<g id=\\"wbsvg1-gradient\\"/><use href=\\"#wbsvg1-gradient\\"/>"'
+    assert stable_svg_ids('"<svg><g id=\\"gradient_3\\"/><use href=\\"#gradient_3\\"/>"') == \
+        '"<svg><g id=\\"wbsvg1-gradient\\"/><use href=\\"#wbsvg1-gradient\\"/>"'
+    # a page without SVG (its charts drawn by the browser) is left as it is, unread
+    assert stable_svg_ids('<div id="gradient_4"></div>') == '<div id="gradient_4"></div>'
 
 
 # -- notebooks in reports ----------------------------------------------------------------

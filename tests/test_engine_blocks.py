@@ -96,3 +96,18 @@ def test_expected_places_run_once_and_give_each_place_its_own_table(gemeinden, m
         assert runs.expected_results(members[0], *args) is None
     finally:
         runs.expect_places([])
+
+
+def test_gemeinde_rows_kept_in_one_go_equal_the_rows_built_one_by_one(gemeinden, monkeypatch):
+    from workbook.apps import common
+
+    members = _members(gemeinden, "07235")[:6]
+    monkeypatch.setattr(common, "_PLACE_ROWS", {})
+    common.keep_gemeinde_rows(members)
+    together = {m: common.place_row(m) for m in members}
+    assert len(common._PLACE_ROWS) == len(members)
+    for m in members[::2]:
+        common._PLACE_ROWS.clear()
+        alone = common.place_row(m)
+        pd.testing.assert_series_equal(together[m], alone, check_exact=True)
+        assert together[m].attrs == alone.attrs

@@ -39,19 +39,40 @@ def place_row(ags: str) -> pd.Series:
     kreise = shared_kreise()
     if not is_gemeinde(ags):
         row = kreise.loc[kreise["ags"] == ags].iloc[0]
+        _keep_row(key, row)
     else:
-        from ..data.places import gemeinde_inputs
+        keep_gemeinde_rows([ags])
+        row = _PLACE_ROWS[key]
+    return row
 
-        rows = gemeinde_inputs([ags], kreise)
-        row = rows.iloc[0].copy()
-        # the table's marks stay (the models read the data layer's files only for a table marked
-        # ``local``), the origin is this Gemeinde's alone
-        row.attrs = {**{k: v for k, v in rows.attrs.items() if k != "origin"},
-                     "origin": dict(rows.attrs["origin"][str(ags)])}
+
+def keep_gemeinde_rows(codes) -> None:
+    """:func:`place_row` for several Gemeinden at once (one ``gemeinde_inputs`` call; the batch's
+    next places, ``apps.runs``): each row as its own call would give it (the table's columns have
+    one dtype whatever the Gemeinden; ``tests/test_engine_blocks.py``)."""
+    from ..data import kreise_version
+    from ..data.kreise import shared_kreise
+    from ..data.places import gemeinde_inputs
+
+    version = kreise_version()
+    todo = [str(c) for c in dict.fromkeys(codes) if (str(c), version) not in _PLACE_ROWS]
+    if not todo:
+        return
+    rows = gemeinde_inputs(todo, shared_kreise())
+    # the table's marks stay (the models read the data layer's files only for a table marked
+    # ``local``), the origin is each Gemeinde's alone
+    marks = {k: v for k, v in rows.attrs.items() if k != "origin"}
+    for i, code in enumerate(rows["ags"].astype(str)):
+        row = rows.iloc[i].copy()
+        row.name = 0                       # as the one row of its own table
+        row.attrs = {**marks, "origin": dict(rows.attrs["origin"][code])}
+        _keep_row((code, version), row)
+
+
+def _keep_row(key: tuple, row: pd.Series) -> None:
     if len(_PLACE_ROWS) > 512:
         _PLACE_ROWS.clear()
     _PLACE_ROWS[key] = row
-    return row
 
 
 #: the apps' name for :func:`place_row` (a Kreis's row, or a Gemeinde's inputs row)

@@ -91,4 +91,7 @@ def expected_results(ags: str, scenarios: list, topics, overrides: dict | None, 
         del _BLOCK[k]
     for p, table in tables.items():
         _BLOCK[keys[p]] = table
+    from .common import keep_gemeinde_rows
+
+    keep_gemeinde_rows([p for p in todo if len(p) == 8])   # their rows for the texts, also in one go
     return _BLOCK[key]

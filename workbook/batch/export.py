@@ -146,7 +146,8 @@ _SVG_ID_KIND = re.compile(r"(?:gradient|clip|pattern|marker)_?\d")
 
 
 def stable_svg_ids(text: str) -> str:
-    if _SVG_ID_KIND.search(text) is None:
+    # no SVG, no SVG id (a report whose charts the page draws: 0.1 ms instead of 2 ms)
+    if "<svg" not in text or _SVG_ID_KIND.search(text) is None:
         return text
     names: dict[str, str] = {}
 

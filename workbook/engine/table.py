@@ -14,45 +14,39 @@ from .selection import DEFAULT_SEED, YEARS, normalise_ags
 from .simulation import Plan, data_hash, hash_run, prepare, simulate
 
 
-def to_long(plan: Plan, reduced: dict[str, dict[str, np.ndarray]]) -> pd.DataFrame:
-    """The Result contract's long table from the reduced arrays (categorical text columns)."""
+def to_long(plan: Plan, reduced: dict[str, dict[str, np.ndarray]], layout: dict | None = None) -> pd.DataFrame:
+    """The Result contract's long table from the reduced arrays (categorical text columns).
+
+    ``layout``: a dict kept by the caller between tables of the same shape (``project_each``'s
+    places: the same scenarios, indicators and quantiles, one place each), which then copy the
+    code columns instead of building them again; the tables are the same either way."""
     ags = plan.kreise["ags"].astype(str).to_numpy()
     k, t = len(ags), len(YEARS)
     q_names = ["default", *QUANTILES] if plan.draws > 0 else ["default"]
     nq = len(q_names)
     scen_ids = [sc.id for sc in plan.scenarios]
     names = list(dict.fromkeys(n for sc in scen_ids for n in reduced[sc]))
-    blocks_value, blocks_scen, blocks_ind = [], [], []
-    for si, sid in enumerate(scen_ids):
-        for ii, name in enumerate(names):
-            arr = reduced[sid].get(name)
-            if arr is None:
-                continue
-            # order within a block: quantile, ags, year
-            blocks_value.append(arr[:nq].reshape(-1))
-            blocks_scen.append(np.full(nq * k * t, si, dtype=np.int16))
-            blocks_ind.append(np.full(nq * k * t, ii, dtype=np.int32))
+    present = [(si, ii) for si, sid in enumerate(scen_ids) for ii, name in enumerate(names)
+               if reduced[sid].get(name) is not None]
+    blocks_value = [reduced[scen_ids[si]][names[ii]][:nq].reshape(-1) for si, ii in present]
     if not blocks_value:
         table = pd.DataFrame({c: [] for c in COLUMNS})
     else:
-        n_blocks = len(blocks_value)
-        value = np.concatenate(blocks_value)
-        scen_codes = np.concatenate(blocks_scen)
-        ind_codes = np.concatenate(blocks_ind)
-        q_codes = np.tile(np.repeat(np.arange(nq, dtype=np.int8), k * t), n_blocks)
-        ags_codes = np.tile(np.repeat(np.arange(k, dtype=np.int32), t), nq * n_blocks)
-        years = np.tile(YEARS, nq * k * n_blocks)
-        units = [plan.indicators[n].unit if n in plan.indicators else "" for n in names]
-        unit_cats = list(dict.fromkeys(units))
-        unit_of_ind = np.array([unit_cats.index(u) for u in units], dtype=np.int16)
+        shape = (tuple(scen_ids), tuple(names), tuple(present), nq, k, t)
+        codes = layout.get(shape) if layout is not None else None
+        if codes is None:
+            codes = _codes(plan, scen_ids, names, present, q_names, k, t)
+            if layout is not None:
+                layout.clear()
+                layout[shape] = codes
         table = pd.DataFrame({
-            "scenario": pd.Categorical.from_codes(scen_codes, categories=pd.Index(scen_ids)),
-            "ags": pd.Categorical.from_codes(ags_codes, categories=pd.Index(ags)),
-            "indicator": pd.Categorical.from_codes(ind_codes, categories=pd.Index(names)),
-            "unit": pd.Categorical.from_codes(unit_of_ind[ind_codes], categories=pd.Index(unit_cats)),
-            "year": years.astype(np.int64),
-            "value": value,
-            "quantile": pd.Categorical.from_codes(q_codes, categories=pd.Index(q_names)),
+            "scenario": pd.Categorical.from_codes(codes["scenario"].copy(), dtype=codes["scenario_dtype"], validate=False),
+            "ags": pd.Categorical.from_codes(codes["ags"], categories=pd.Index(ags)),
+            "indicator": pd.Categorical.from_codes(codes["indicator"].copy(), dtype=codes["indicator_dtype"], validate=False),
+            "unit": pd.Categorical.from_codes(codes["unit"].copy(), dtype=codes["unit_dtype"], validate=False),
+            "year": codes["year"].copy(),
+            "value": np.concatenate(blocks_value),
+            "quantile": pd.Categorical.from_codes(codes["quantile"].copy(), dtype=codes["quantile_dtype"], validate=False),
         })
     table.attrs.update({
         "seed": plan.seed, "draws": plan.draws, "param_hash": hash_run(plan),
@@ -60,6 +54,27 @@ def to_long(plan: Plan, reduced: dict[str, dict[str, np.ndarray]]) -> pd.DataFra
         "scenarios": scen_ids, "topics": list(plan.topics), "years": [int(YEARS[0]), int(YEARS[-1])],
     })
     return table
+
+
+def _codes(plan: Plan, scen_ids: list[str], names: list[str], present: list[tuple[int, int]],
+           q_names: list[str], k: int, t: int) -> dict:
+    """The long table's code columns; order within a block: quantile, ags, year."""
+    nq, n_blocks, size = len(q_names), len(present), len(q_names) * k * t
+    scen_codes = np.repeat(np.array([si for si, _ in present], dtype=np.int16), size)
+    ind_codes = np.repeat(np.array([ii for _, ii in present], dtype=np.int32), size)
+    units = [plan.indicators[n].unit if n in plan.indicators else "" for n in names]
+    unit_cats = list(dict.fromkeys(units))
+    unit_of_ind = np.array([unit_cats.index(u) for u in units], dtype=np.int16)
+    return {
+        "scenario": scen_codes, "indicator": ind_codes, "unit": unit_of_ind[ind_codes],
+        "quantile": np.tile(np.repeat(np.arange(nq, dtype=np.int8), k * t), n_blocks),
+        "ags": np.tile(np.repeat(np.arange(k, dtype=np.int32), t), nq * n_blocks),
+        "year": np.tile(YEARS, nq * k * n_blocks).astype(np.int64),
+        "scenario_dtype": pd.CategoricalDtype(pd.Index(scen_ids)),
+        "indicator_dtype": pd.CategoricalDtype(pd.Index(names)),
+        "unit_dtype": pd.CategoricalDtype(pd.Index(unit_cats)),
+        "quantile_dtype": pd.CategoricalDtype(pd.Index(q_names)),
+    }
 
 
 def project(ags="all", scenarios="all", draws: int = 1000, seed: int = DEFAULT_SEED, topics="all",
@@ -101,8 +116,9 @@ def project_each(ags, scenarios="all", draws: int = 1000, seed: int = DEFAULT_SE
     plan = prepare(places, scenarios, draws, seed, topics, overrides, kreise=kreise)
     reduced = simulate(plan, chunk=chunk, workers=workers)
     out: dict[str, pd.DataFrame] = {}
+    layout: dict = {}
     for k, place in enumerate(plan.kreise["ags"].astype(str)):
         one = replace(plan, kreise=plan.kreise.iloc[k:k + 1].reset_index(drop=True))
         out[place] = to_long(one, {sid: {name: arr[:, k:k + 1] for name, arr in by_name.items()}
-                                   for sid, by_name in reduced.items()})
+                                   for sid, by_name in reduced.items()}, layout)
     return out
