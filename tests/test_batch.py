@@ -481,3 +481,16 @@ def test_chunks_keep_a_kreis_together_and_give_every_worker_work():
     assert max(len(c) for c in plan_chunks(big, workers=2)) == CHUNK_MAX
     assert [len(c) for c in plan_chunks(tasks[:3], workers=2)] == [1, 1, 1]
     assert plan_chunks([], workers=2) == []
+
+
+def test_a_dask_chunk_tells_each_report_the_places_after_it(monkeypatch):
+    from workbook.batch import executors
+
+    seen = []
+    monkeypatch.setattr(executors, "dask_render", lambda task: seen.append(task.get("block")) or {"ags": task["ags"]})
+    chunk = [{"ags": a} for a in ("08125001", "08125002", "08125003")]
+    assert executors.dask_render_chunk(chunk) == [{"ags": "08125001"}, {"ags": "08125002"}, {"ags": "08125003"}]
+    assert seen == [["08125001", "08125002", "08125003"], ["08125002", "08125003"], ["08125003"]]
+    assert "block" not in chunk[0]                                   # the planned tasks stay as they were
+    executors.dask_render_chunk([{"ags": "05315"}])
+    assert seen[-1] is None                                          # a chunk of one: no block

@@ -2,11 +2,12 @@
 
 * ``LocalExecutor``: ``--workers`` processes on this machine (spawned, each in
   its own session so that Ctrl-C reaches only the coordinator, which then
-  stops them in order). Each worker starts one kernel before its first task.
-  A worker that dies is replaced, and its report retried once.
-* ``DaskExecutor``: the same task on a Dask distributed cluster
-  (``--scheduler tcp://HOST:PORT``); each Dask worker thread keeps one kernel,
-  and a worker plugin shuts the kernels down when the worker closes.
+  stops them in order). Each worker starts one kernel before its first task and
+  takes chunks of reports of one Kreis (``plan_chunks``). A worker that dies is
+  replaced, its report retried once and the rest of its chunk handed back.
+* ``DaskExecutor``: the same chunks on a Dask distributed cluster
+  (``--scheduler tcp://HOST:PORT``), one Dask task each; each Dask worker thread keeps
+  one kernel, and a worker plugin shuts the kernels down when the worker closes.
 
 Both call ``on_result(result)`` in the coordinating process, which alone
 writes files. ``stop()`` (from a signal handler or a full disk) makes ``run``
@@ -92,6 +93,13 @@ def plan_chunks(tasks: list[dict], workers: int) -> list[list[dict]]:
     return chunks
 
 
+def in_chunk(chunk: list[dict], i: int) -> dict:
+    """Task ``i`` of ``chunk`` with its ``block``: this place and the rest of the chunk, which
+    the kernel computes in one engine run (``workbook.apps.runs``)."""
+    task = chunk[i]
+    return dict(task, block=[t["ags"] for t in chunk[i:]]) if len(chunk) > 1 else task
+
+
 def _worker_main(worker_id: int, tasks, results, parent_pid: int, tmp_dir: str, cwd: str,
                  recycle_after: int) -> None:  # pragma: no cover - runs in a child process
     os.setsid()  # Ctrl-C in the terminal goes to the coordinator only
@@ -139,8 +147,7 @@ def _worker_main(worker_id: int, tasks, results, parent_pid: int, tmp_dir: str, 
             results.put(("take", worker_id, [t["ags"] for t in chunk]))
             for i, task in enumerate(chunk):
                 results.put(("begin", worker_id, task["ags"]))
-                # this place and the rest of the chunk: the kernel computes them in one engine run
-                task = dict(task, block=[t["ags"] for t in chunk[i:]]) if len(chunk) > 1 else task
+                task = in_chunk(chunk, i)
                 try:
                     res = render_report(task)
                 except Exception as exc:  # a bug in the batch itself, not in the report
@@ -311,6 +318,11 @@ def dask_render(task: dict) -> dict:
         return _failed(task, f"interner Fehler / internal error: {type(exc).__name__}: {exc}")
 
 
+def dask_render_chunk(chunk: list[dict]) -> list[dict]:
+    """A chunk as one Dask task: its reports one after the other in the worker thread's kernel."""
+    return [dask_render(in_chunk(chunk, i)) for i in range(len(chunk))]
+
+
 def dask_shutdown_kernels() -> int:
     return shutdown_kernels()
 
@@ -347,19 +359,27 @@ class DaskExecutor:
             client.register_plugin(KernelCleanup(), name="workbook-kernel-cleanup")
         except Exception:
             pass  # older schedulers: kernels are still shut down in close()
+        try:
+            threads = sum(client.nthreads().values()) or 1
+        except Exception:
+            threads = 1
         futures = {}
-        for task in tasks:
-            fut = client.submit(dask_render, task, pure=False, retries=1,
-                                key=f"workbook-report-{task['ags']}-{task['input_hash'][:12]}")
-            futures[fut.key] = (fut, task)
+        # chunks of one Kreis as in the local pool (one engine run for a chunk's places); a chunk
+        # comes back whole, so an interrupted run redoes at most the chunks under way
+        for chunk in plan_chunks(tasks, threads):
+            first, last = chunk[0], chunk[-1]
+            fut = client.submit(dask_render_chunk, chunk, pure=False, retries=1,
+                                key=f"workbook-reports-{first['ags']}-{last['ags']}-{first['input_hash'][:12]}")
+            futures[fut.key] = (fut, chunk)
         ac = as_completed([f for f, _ in futures.values()])
         for fut in ac:
-            _, task = futures[fut.key]
+            _, chunk = futures[fut.key]
             try:
-                res = fut.result()
+                results = fut.result()
             except Exception as exc:  # KilledWorker, lost scheduler ...
-                res = _failed(task, f"Dask: {type(exc).__name__}: {exc}", attempts=2)
-            on_result(res)
+                results = [_failed(task, f"Dask: {type(exc).__name__}: {exc}", attempts=2) for task in chunk]
+            for res in results:
+                on_result(res)
             if self._stop.is_set():
                 for other, _ in futures.values():
                     other.cancel()
